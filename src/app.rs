@@ -1,0 +1,188 @@
+//! One function per command: wires settings, stages and the store together.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{Cli, Command, DemoDataArgs};
+use crate::clock::Clock;
+use crate::demo::{self, DemoData, Params};
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::settings::Settings;
+use crate::store::Store;
+use crate::store::layout::{self, Month};
+
+/// Runs the parsed command line.
+pub fn execute(cli: Cli) -> Result<()> {
+    let settings = Settings::resolve(&cli.global)?;
+    let out = Output {
+        quiet: settings.quiet,
+        github_actions: settings.github_actions,
+    };
+    match cli.command {
+        Command::Validate => validate(&settings, &out),
+        Command::DemoData(args) => demo_data(&settings, &out, &args),
+    }
+}
+
+/// `cph50 validate`.
+fn validate(settings: &Settings, out: &Output) -> Result<()> {
+    if !settings.data.is_dir() {
+        return Err(Error::io(
+            "read data folder",
+            &settings.data,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder (set --data)"),
+        ));
+    }
+    let store = Store::new(&settings.data);
+    let report = crate::validate::validate(&store, &Clock::system(settings.tz));
+    if report.problems.is_empty() {
+        out.result(&format!(
+            "ok: {} files valid under {} ({} sessions, {} cache months with {} entries)",
+            report.files,
+            settings.data.display(),
+            report.sessions,
+            report.cache_months,
+            report.cache_entries
+        ));
+        return Ok(());
+    }
+    let err = Error::Invalid {
+        problems: report.problems.len(),
+        files: report.files_with_problems(),
+        data: settings.data.clone(),
+    };
+    out.diag(&format!("error: {err}"));
+    let mut summary = format!("### cph50 validate: {err}\n\n");
+    for p in &report.problems {
+        out.diag(&format!("  {p}"));
+        out.annotate(
+            Some(&p.path.display().to_string()),
+            p.position,
+            &p.to_string(),
+        );
+        summary.push_str(&format!("- `{p}`\n"));
+    }
+    out.step_summary(&summary);
+    Err(err)
+}
+
+/// `cph50 demo-data`.
+fn demo_data(settings: &Settings, out: &Output, args: &DemoDataArgs) -> Result<()> {
+    let until = Month::parse(&args.until).ok_or_else(|| {
+        Error::Usage(format!(
+            "--until {:?} is not a month; expected YYYY-MM",
+            args.until
+        ))
+    })?;
+    let target = args.out.clone().unwrap_or_else(|| settings.data.clone());
+    if has_entries(&target) && !args.force {
+        return Err(Error::Usage(format!(
+            "{} is not empty; demo-data writes a complete data folder. Choose an empty --out, or add --force to replace it (its current content is deleted)",
+            target.display()
+        )));
+    }
+    let params = Params {
+        seed: args.seed,
+        months: args.months,
+        until,
+        clock: Clock::system(settings.tz),
+    };
+    let (first, last) = params.days().ok_or_else(|| {
+        Error::Usage(format!(
+            "--months {} before {until} is out of range",
+            args.months
+        ))
+    })?;
+    let bar = if out.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new((last - first).num_days() as u64 + 1)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} days").map_or_else(
+            |_| ProgressStyle::default_bar(),
+            |s| s.progress_chars("=> "),
+        ),
+    );
+    bar.set_prefix("simulating");
+    let data = demo::generate(&params, || bar.inc(1))
+        .ok_or_else(|| Error::Usage("the requested months are outside the calendar".into()))?;
+    bar.finish_and_clear();
+
+    let staging = staging_dir(&target)?;
+    write_demo(&Store::new(staging.path()), &data)?;
+    replace_dir(staging, &target)?;
+    out.result(&format!(
+        "wrote demo data to {}: {} sessions from {first} to {last} ({} months, seed {}), {} runs",
+        target.display(),
+        data.sessions.len(),
+        args.months,
+        args.seed,
+        data.runs.runs.len()
+    ));
+    Ok(())
+}
+
+fn write_demo(store: &Store, data: &DemoData) -> Result<()> {
+    store.save_file(layout::VEHICLE_CONFIG, &data.vehicle_config)?;
+    store.save_file(layout::RUNS, &data.runs)?;
+    store.save_file(layout::CLASSIFIER_SUMMARY, &data.classifier_summary)?;
+    store.save_file(layout::SESSION_VEHICLE_MAP, &data.vehicle_map)?;
+    if let Some(last) = &data.last_session {
+        store.save_file(layout::LAST_SESSION, last)?;
+    }
+    if let Some(id) = &data.last_session_id {
+        store.save_file(layout::LAST_SESSION_ID, id)?;
+    }
+    for (date, session) in &data.sessions {
+        store.save_session(*date, session)?;
+    }
+    for (month, entries) in &data.caches {
+        store.save_cache_month(*month, &mut entries.clone())?;
+    }
+    Ok(())
+}
+
+fn has_entries(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some())
+}
+
+/// A temporary folder beside `target`, so the final rename stays on one file system.
+fn staging_dir(target: &Path) -> Result<tempfile::TempDir> {
+    let parent = parent_of(target);
+    fs::create_dir_all(&parent).map_err(|e| Error::io("create folder", &parent, e))?;
+    tempfile::Builder::new()
+        .prefix(".cph50-demo-")
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io("create a temporary folder in", &parent, e))
+}
+
+/// Puts the finished `staging` folder in place of `target`: the old folder is moved aside
+/// first and deleted only once the new one is in place.
+fn replace_dir(staging: tempfile::TempDir, target: &Path) -> Result<()> {
+    let old = if target.exists() {
+        let aside = tempfile::Builder::new()
+            .prefix(".cph50-old-")
+            .tempdir_in(parent_of(target))
+            .map_err(|e| Error::io("create a temporary folder beside", target, e))?;
+        let aside_path = aside.path().join("data");
+        fs::rename(target, &aside_path).map_err(|e| Error::io("move aside", target, e))?;
+        Some(aside)
+    } else {
+        None
+    };
+    let staged = staging.keep();
+    fs::rename(&staged, target).map_err(|e| Error::io("move into place", target, e))?;
+    drop(old); // deletes the previous folder
+    Ok(())
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}

@@ -1,0 +1,94 @@
+//! Command-line types (clap). Nothing below `app` sees these; `settings` turns them into a
+//! validated [`crate::settings::Settings`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Data flows one way: ChargePoint API -> pipeline -> data/ (JSON, committed to git) -> site/.
+Every command reads and writes the data folder given by --data (default: ./data).
+
+Exit codes: 0 success (also \"nothing to do\"), 1 the job failed (API error, bad data),
+2 bad usage, 3 charger offline.
+
+Examples:
+  cph50 demo-data --out /tmp/demo     write a demo history (seed 42, 15 months) into /tmp/demo
+  cph50 --data /tmp/demo validate     check every file of it
+  cph50 validate                      check ./data; lists every problem with file:line:col";
+
+/// cph50 - a charging logbook and controller for a ChargePoint Home Flex (CPH50), run from
+/// GitHub Actions, kept as JSON files in git.
+#[derive(Debug, Parser)]
+#[command(name = "cph50", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Data folder (the one the data dictionary describes). [default: data, or `data` in the config file]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Local time zone for dates, folders and display times (IANA name). [default: America/Los_Angeles, or `tz` in the config file]
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Config file (TOML). Flags win over it. [default: ./cph50.toml when it exists]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// More logging on stderr (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Less output: only warnings and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every data file against its model and across files; list every problem.
+    ///
+    /// Reads vehicle_config.json, last_session.json, .last_session_id.json, runs.json,
+    /// classifier_summary.json, session_vehicle_map.json, every sessions/**/<id>.json and every
+    /// monthly cache (session_cache/YYYY-MM.json or session_cache/YYYY/MM/YYYY-MM.json).
+    /// Each problem is printed as `path:line:col: field /json/pointer: what was expected`.
+    /// Cross-file checks: vehicle ids that vehicle_config.json does not know, a session cached
+    /// in two months, a session file in the wrong date folder or under the wrong name.
+    /// Writes nothing. Exit 0 when clean, 1 when any problem was found.
+    Validate,
+    /// Write a deterministic, realistic demo history (a complete data folder).
+    ///
+    /// Two cars (Chevrolet Equinox EV ~9.0 kW steady, Volvo XC40 Recharge ~8.6 kW), a guest car
+    /// the classifier calls "unknown", overnight schedule sessions, 06:00 daily starts,
+    /// evening sessions across midnight and both DST changes, top-ups, runs.json records and
+    /// monthly caches consistent with the session files. The same seed and months give
+    /// byte-identical output; the repository's data/ is `demo-data --seed 42 --months 15`.
+    DemoData(DemoDataArgs),
+}
+
+/// Options of `demo-data`.
+#[derive(Debug, Args)]
+pub struct DemoDataArgs {
+    /// Random seed.
+    #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Months of history (1 to 240), ending with --until.
+    #[arg(long, default_value_t = crate::demo::DEFAULT_MONTHS, value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub months: u32,
+    /// Last month of the history, YYYY-MM (fixed by default so the output never depends on today).
+    #[arg(long, default_value = "2026-10", value_name = "YYYY-MM")]
+    pub until: String,
+    /// Where to write the data folder. [default: the --data folder]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the folder if it is not empty (its current content is deleted).
+    #[arg(long)]
+    pub force: bool,
+}

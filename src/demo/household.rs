@@ -1,0 +1,601 @@
+//! The day-by-day simulation behind `demo-data`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+
+use super::profiles::{self, Curve, EQUINOX, GUEST, Profile, XC40};
+use super::rng::Rng;
+use super::{DemoData, Params};
+use crate::store::layout::Month;
+use crate::store::records::{
+    CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle,
+    ClassifierSummary, LabelSource, LastSession, LastSessionId, Run, RunResult, RunType, Runs,
+    Sample, SessionFile, UNKNOWN_VEHICLE, VehicleConfig, VehicleMap, VehicleMapEntry, VehicleStats,
+};
+use crate::store::values::{
+    ClockTime, Confidence, Date, LocalDisplayTime, NonNeg, SessionId, Timestamp,
+};
+
+/// Samples per session file and their spacing, as the collector takes them.
+const SAMPLES: u32 = 30;
+const INTERVAL_S: u32 = 10;
+
+/// Generates the history; `progress` is called once per simulated day.
+pub fn generate(params: &Params, mut progress: impl FnMut()) -> Option<DemoData> {
+    let (first, last) = params.days()?;
+    let mut sim = Household {
+        params,
+        rng: Rng::new(params.seed),
+        config: profiles::vehicle_config(),
+        sessions: Vec::new(),
+        caches: BTreeMap::new(),
+        runs: Vec::new(),
+        busy_until: None,
+        next_session_id: 4_800_000_000u64
+            .saturating_sub((last - first).num_days() as u64 * 3_300_000)
+            .max(1_000_000_000),
+        next_run_id: 10_000_000_000,
+    };
+    let mut day = first;
+    while day <= last {
+        sim.day(day);
+        progress();
+        day = day.succ_opt()?;
+    }
+    Some(sim.finish())
+}
+
+/// Which car plugs in.
+fn pick_car(rng: &mut Rng, guest_chance: f64) -> &'static Profile {
+    if rng.chance(guest_chance) {
+        &GUEST
+    } else if rng.chance(0.55) {
+        &EQUINOX
+    } else {
+        &XC40
+    }
+}
+
+struct Household<'a> {
+    params: &'a Params,
+    rng: Rng,
+    config: VehicleConfig,
+    sessions: Vec<(NaiveDate, SessionFile)>,
+    caches: BTreeMap<Month, Vec<CacheEntry>>,
+    runs: Vec<Run>,
+    /// The charger is in use (a session is open) until then.
+    busy_until: Option<DateTime<Utc>>,
+    next_session_id: u64,
+    next_run_id: u64,
+}
+
+/// How a session ended: still short of the energy it wanted, or full.
+struct Outcome {
+    left_kwh: f64,
+    car: &'static Profile,
+}
+
+impl Household<'_> {
+    fn at(&self, day: NaiveDate, h: u32, m: u32, s: u32) -> Option<DateTime<Utc>> {
+        let t = NaiveTime::from_hms_opt(h, m, s)?;
+        self.params
+            .clock
+            .tz()
+            .from_local_datetime(&day.and_time(t))
+            .earliest()
+            .map(|d| d.with_timezone(&Utc))
+    }
+
+    fn free_at(&self, t: DateTime<Utc>) -> bool {
+        self.busy_until
+            .is_none_or(|b| b + Duration::minutes(10) < t)
+    }
+
+    fn day(&mut self, day: NaiveDate) {
+        let tz = self.params.clock.tz();
+        let noon_offset = |d: NaiveDate| {
+            self.at(d, 12, 0, 0)
+                .map(|t| t.with_timezone(&tz).format("%z").to_string())
+        };
+        // The evening before a DST change always has a long session across 02:00.
+        let dst_tomorrow = day
+            .succ_opt()
+            .is_some_and(|n| noon_offset(n) != noon_offset(day));
+
+        // 1. The charger's own schedule: 00:00-06:00 local.
+        let mut night = None;
+        if self.rng.chance(0.45) {
+            if let (Some(start), Some(stop)) = (self.at(day, 0, 0, 1), self.at(day, 6, 0, 0)) {
+                if self.free_at(start) {
+                    let car = pick_car(&mut self.rng, 0.0);
+                    let want = self.rng.range(10.0, 70.0);
+                    night = self.session(day, start, car, want, Some(stop), 0.0);
+                }
+            }
+        }
+
+        // 2. cph50's daily start at 06:00 local (GitHub runs it late by a few minutes).
+        let delay_s = (self.rng.unit().powi(2) * 1500.0) as i64;
+        if let Some(run_at) = self
+            .at(day, 6, 0, 0)
+            .map(|t| t + Duration::seconds(delay_s))
+        {
+            self.daily_start(day, run_at, night);
+        }
+
+        // 3. A top-up during the day, sometimes started by hand.
+        if self.rng.chance(0.07) {
+            let minute = self.rng.int(10 * 60, 15 * 60) as u32;
+            let second = self.rng.int(0, 59) as u32;
+            if let Some(start) = self.at(day, minute / 60, minute % 60, second) {
+                if self.free_at(start) {
+                    let car = pick_car(&mut self.rng, 0.05);
+                    let want = self.rng.range(1.0, 6.0);
+                    let manual = self.rng.chance(0.3);
+                    if self.session(day, start, car, want, None, 0.0).is_some() && manual {
+                        self.run(
+                            start,
+                            RunResult::Success,
+                            "Charging started on request",
+                            RunType::ManualStart,
+                        );
+                    }
+                }
+            }
+        }
+
+        // 4. An evening plug-in that charges at once (often past midnight).
+        if dst_tomorrow || self.rng.chance(0.33) {
+            let (from, to) = if dst_tomorrow {
+                (22 * 60, 23 * 60 + 30)
+            } else {
+                (17 * 60 + 30, 23 * 60 + 50)
+            };
+            let minute = self.rng.int(from, to) as u32;
+            let second = self.rng.int(0, 59) as u32;
+            if let Some(start) = self.at(day, minute / 60, minute % 60, second) {
+                if self.free_at(start) {
+                    let car = pick_car(&mut self.rng, if dst_tomorrow { 0.0 } else { 0.06 });
+                    let want = if dst_tomorrow {
+                        self.rng.range(40.0, 60.0)
+                    } else {
+                        self.rng.range(6.0, 50.0)
+                    };
+                    let linger = self.rng.range(300.0, 5400.0);
+                    self.session(day, start, car, want, None, linger);
+                }
+            }
+        }
+    }
+
+    fn daily_start(&mut self, day: NaiveDate, run_at: DateTime<Utc>, night: Option<Outcome>) {
+        if self.rng.chance(0.015) {
+            self.run(
+                run_at,
+                RunResult::Failure,
+                "Charger offline",
+                RunType::Scheduled,
+            );
+            return;
+        }
+        let plan = match night {
+            Some(n) if n.left_kwh > 0.5 => Some((n.car, n.left_kwh)),
+            Some(_) => {
+                self.run(
+                    run_at,
+                    RunResult::Other,
+                    "Vehicle already fully charged",
+                    RunType::Scheduled,
+                );
+                return;
+            }
+            None if self.rng.chance(0.2) && self.free_at(run_at) => {
+                let car = pick_car(&mut self.rng, 0.0);
+                let want = self.rng.range(8.0, 45.0);
+                Some((car, want))
+            }
+            None => None,
+        };
+        match plan {
+            Some((car, want)) => {
+                let start = run_at + Duration::seconds(self.rng.int(20, 60));
+                let linger = self.rng.range(300.0, 3600.0);
+                self.session(day, start, car, want, None, linger);
+                self.run(
+                    run_at,
+                    RunResult::Success,
+                    "Charging started and confirmed",
+                    RunType::Scheduled,
+                );
+            }
+            None => self.run(
+                run_at,
+                RunResult::Other,
+                "No vehicle plugged in",
+                RunType::Scheduled,
+            ),
+        }
+    }
+
+    fn run(&mut self, at: DateTime<Utc>, result: RunResult, reason: &str, run_type: RunType) {
+        self.next_run_id += self.rng.int(30_000, 120_000) as u64;
+        let (local, _) = self.params.clock.local(at);
+        let polling = match result {
+            RunResult::Success => self.rng.range(8.0, 95.0),
+            RunResult::Failure => self.rng.range(30.0, 120.0),
+            RunResult::Other => self.rng.range(1.0, 4.0),
+        };
+        self.runs.push(Run {
+            run_id: self.next_run_id.to_string(),
+            date: Date(at.date_naive()),
+            time_utc: ClockTime(at.time().with_nanosecond(0).unwrap_or(at.time())),
+            time_pt: ClockTime(local.time()),
+            result,
+            reason: reason.to_owned(),
+            run_type,
+            polling_duration_sec: Some(NonNeg(round(polling, 1))),
+            extra: Default::default(),
+        });
+    }
+
+    /// Plays one session: plug-in at `start`, charge up to `want_kwh` (less if `cut` ends the
+    /// session first), stay plugged `linger_s` after charging. Writes its file and cache entry.
+    fn session(
+        &mut self,
+        day: NaiveDate,
+        start: DateTime<Utc>,
+        car: &'static Profile,
+        want_kwh: f64,
+        cut: Option<DateTime<Utc>>,
+        linger_s: f64,
+    ) -> Option<Outcome> {
+        let rng = &mut self.rng;
+        let steady = rng.normal(car.steady_kw, car.steady_sd_kw);
+        let ramp = rng.range(car.ramp_s.0, car.ramp_s.1);
+        let full_curve =
+            Curve::for_energy(steady, ramp, want_kwh, want_kwh < car.battery_kwh * 0.9);
+        let (curve, end, left) = match cut {
+            Some(stop) if start + secs(full_curve.charge_s) > stop => {
+                // The schedule ends the session before the car is full.
+                let cut_s = (stop - start).num_seconds() as f64;
+                let delivered = full_curve.energy(cut_s);
+                let curve = Curve {
+                    charge_s: cut_s,
+                    taper_s: 0.0,
+                    ..full_curve
+                };
+                (curve, stop, want_kwh - delivered)
+            }
+            Some(stop) => (full_curve, stop, 0.0),
+            None => {
+                let end = start + secs(full_curve.charge_s + linger_s);
+                (full_curve, end, 0.0)
+            }
+        };
+        self.next_session_id += self.rng.int(2_500_000, 4_000_000) as u64;
+        let id = SessionId::from_number(self.next_session_id);
+        let file = self.sample(&id, start, car, &curve);
+        let local_day = self.params.clock.local_date(start);
+        debug_assert_eq!(local_day, day);
+        self.cache(&file, start, end, car, &curve);
+        self.sessions.push((local_day, file));
+        self.busy_until = Some(end);
+        Some(Outcome {
+            left_kwh: left,
+            car,
+        })
+    }
+
+    /// The collector's view: 30 readings 10 s apart from the first seconds of the session.
+    fn sample(
+        &mut self,
+        id: &SessionId,
+        start: DateTime<Utc>,
+        car: &Profile,
+        curve: &Curve,
+    ) -> SessionFile {
+        let clock = self.params.clock;
+        let rng = &mut self.rng;
+        let collection_start = start + Duration::seconds(rng.int(1, 25));
+        let mut t = 20.0 + rng.range(0.0, 0.4);
+        let mut samples = Vec::new();
+        let mut valid = 0;
+        for n in 1..=SAMPLES {
+            let at = collection_start + secs(t);
+            let since_start = (at - start).num_milliseconds() as f64 / 1000.0;
+            let failed = rng.chance(0.01);
+            let power = (!failed).then(|| NonNeg(round(curve.reading(car, since_start, rng), 4)));
+            let energy = (!failed).then(|| NonNeg(round(curve.energy(since_start), 4)));
+            valid += u32::from(!failed);
+            let whole = at.with_nanosecond(0).unwrap_or(at);
+            samples.push(Sample {
+                sample_number: n,
+                timestamp: Timestamp::utc(whole),
+                timestamp_pt: display(&clock, whole),
+                session_id: id.clone(),
+                power_kw: power,
+                energy_kwh: energy,
+                duration_minutes: None,
+                status: None,
+                extra: Default::default(),
+            });
+            t += f64::from(INTERVAL_S) + rng.range(0.2, 0.5);
+        }
+        let total = t - f64::from(INTERVAL_S) + rng.range(0.5, 1.5);
+        let collection_end = collection_start + secs(total);
+        let (vehicle_id, confidence, labeled_by, labeled_at) =
+            self.label(car, curve, collection_end);
+        SessionFile {
+            session_id: id.clone(),
+            collection_start: Timestamp::utc(collection_start),
+            collection_end: Timestamp::utc(
+                collection_end.with_nanosecond(0).unwrap_or(collection_end),
+            ),
+            duration_seconds: NonNeg(round(total, 6)),
+            sample_count: SAMPLES,
+            valid_sample_count: valid,
+            interval_seconds: INTERVAL_S,
+            vehicle_id: Some(vehicle_id),
+            vehicle_confidence: Some(Confidence(confidence)),
+            labeled_by: Some(labeled_by),
+            labeled_at: Some(labeled_at),
+            samples,
+            extra: Default::default(),
+        }
+    }
+
+    /// What the classifier (or, now and then, the owner) said about the session.
+    fn label(
+        &mut self,
+        car: &Profile,
+        curve: &Curve,
+        collected: DateTime<Utc>,
+    ) -> (String, f64, LabelSource, Timestamp) {
+        let rng = &mut self.rng;
+        let collected = collected.with_nanosecond(0).unwrap_or(collected);
+        let at = |s: i64| Timestamp::utc(collected + Duration::seconds(s));
+        match car.vehicle_id {
+            None => (
+                UNKNOWN_VEHICLE.to_owned(),
+                round(rng.range(0.3, 0.6), 2),
+                LabelSource::Classifier,
+                at(rng.int(20, 50)),
+            ),
+            Some(id) if rng.chance(0.05) => (
+                id.to_owned(),
+                1.0,
+                LabelSource::Manual,
+                at(rng.int(3_600, 200_000)),
+            ),
+            Some(id) => {
+                // short top-ups give the classifier less to go on
+                let (lo, hi) = if curve.charge_s < 2400.0 {
+                    (0.62, 0.85)
+                } else {
+                    (0.82, 0.99)
+                };
+                (
+                    id.to_owned(),
+                    round(rng.range(lo, hi), 2),
+                    LabelSource::Classifier,
+                    at(rng.int(20, 50)),
+                )
+            }
+        }
+    }
+
+    fn cache(
+        &mut self,
+        file: &SessionFile,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        car: &Profile,
+        curve: &Curve,
+    ) {
+        let energy = round(curve.energy(curve.charge_s), 4);
+        let hour = self.params.clock.local(start).0.hour();
+        // SDG&E EV-TOU-5: super off-peak 00-06, on-peak 16-21, off-peak otherwise ($/kWh).
+        let rate = match hour {
+            0..=5 => 0.096,
+            16..=20 => 0.41,
+            _ => 0.122,
+        };
+        let peak = file
+            .samples
+            .iter()
+            .filter_map(|s| s.power_kw.map(|p| p.0))
+            .fold(curve.steady_kw * 1.01, f64::max);
+        let vehicle = car.vehicle_id.and_then(|id| self.config.vehicles.get(id));
+        let text = |f: fn(&crate::store::records::Vehicle) -> Option<String>| vehicle.and_then(f);
+        let month = Month::of(self.params.clock.local_date(start));
+        self.caches.entry(month).or_default().push(CacheEntry {
+            session_id: file.session_id.clone(),
+            session_start_time: Timestamp::utc(start),
+            session_end_time: Some(Timestamp::utc(end.with_nanosecond(0).unwrap_or(end))),
+            vehicle: CacheVehicle {
+                vehicle_id: file.vehicle_id.clone(),
+                vehicle_name: text(|v| v.nickname.clone()),
+                model: text(|v| v.model.clone()),
+                vin: None,
+                make: text(|v| v.make.clone()),
+                extra: Default::default(),
+            },
+            location: CacheLocation {
+                location_id: Some("home".into()),
+                name: Some("Home".into()),
+                address: Some("Home".into()),
+                city: None,
+                state: Some("CA".into()),
+                zip_code: None,
+                extra: Default::default(),
+            },
+            charger: CacheCharger {
+                charger_id: Some("100000001".into()),
+                connector_type: Some("J1772".into()),
+                charger_model: Some("CPH50".into()),
+                level: Some(2),
+                extra: Default::default(),
+            },
+            session: CacheSession {
+                energy_kwh: NonNeg(energy),
+                duration_seconds: (end - start).num_seconds().max(0) as u64,
+                cost: Some(round(energy * rate, 2)),
+                peak_power_kw: Some(NonNeg(round(peak, 2))),
+                status: Some("completed".into()),
+                extra: Default::default(),
+            },
+            utility: CacheUtility {
+                utility_name: Some("Clean Energy Alliance".into()),
+                utility_company: Some("San Diego Gas & Electric".into()),
+                extra: Default::default(),
+            },
+            vehicle_id: file.vehicle_id.clone(),
+            vehicle_confidence: file.vehicle_confidence,
+            extra: Default::default(),
+        });
+    }
+
+    fn finish(mut self) -> DemoData {
+        for entries in self.caches.values_mut() {
+            crate::store::sort_cache(entries);
+        }
+        let last = self.sessions.last().map(|(_, s)| s.clone());
+        let last_entry = self.caches.values().last().and_then(|c| c.last()).cloned();
+        let (last_session, last_session_id) = match (last, last_entry) {
+            (Some(file), Some(entry)) => {
+                let end = entry
+                    .session_end_time
+                    .map_or(entry.session_start_time.to_utc(), |t| t.to_utc());
+                // The next 10-minute poll after the session ended.
+                let poll = end + Duration::minutes(10 - i64::from(end.minute() % 10));
+                let poll = poll.with_second(0).unwrap_or(poll);
+                let snapshot = LastSession {
+                    timestamp: Timestamp::utc(poll),
+                    detected_at: display(&self.params.clock, poll),
+                    power_kw: None,
+                    energy_kwh: Some(entry.session.energy_kwh),
+                    duration_minutes: Some(entry.session.duration_seconds / 60),
+                    vehicle_id: file.vehicle_id.clone(),
+                    vehicle_confidence: file.vehicle_confidence,
+                    connected: false,
+                    charging: false,
+                    extra: Default::default(),
+                };
+                let tracking = LastSessionId {
+                    session_id: file.session_id.clone(),
+                    timestamp: entry.session_start_time,
+                    extra: Default::default(),
+                };
+                (Some(snapshot), Some(tracking))
+            }
+            _ => (None, None),
+        };
+        DemoData {
+            classifier_summary: summary(&self.sessions),
+            vehicle_map: legacy_map(&self.sessions),
+            vehicle_config: self.config,
+            sessions: self.sessions,
+            caches: self.caches,
+            runs: Runs {
+                runs: self.runs,
+                extra: Default::default(),
+            },
+            last_session,
+            last_session_id,
+        }
+    }
+}
+
+/// Per-vehicle steady-state statistics of the labelled sessions (samples past the ramp that
+/// are at least half the session's median power).
+fn summary(sessions: &[(NaiveDate, SessionFile)]) -> ClassifierSummary {
+    // per vehicle: session means, session CVs, every steady reading
+    type Acc = (Vec<f64>, Vec<f64>, Vec<f64>);
+    let mut per_vehicle: BTreeMap<String, Acc> = BTreeMap::new();
+    for (_, s) in sessions {
+        let Some(id) = s.vehicle_id.as_deref().filter(|id| *id != UNKNOWN_VEHICLE) else {
+            continue;
+        };
+        let mut powers: Vec<f64> = s
+            .samples
+            .iter()
+            .skip(10)
+            .filter_map(|x| x.power_kw.map(|p| p.0))
+            .collect();
+        let mut sorted = powers.clone();
+        sorted.sort_by(f64::total_cmp);
+        let Some(median) = sorted.get(sorted.len() / 2).copied() else {
+            continue;
+        };
+        powers.retain(|p| *p >= median * 0.5 && *p > 0.5);
+        if powers.len() < 5 {
+            continue;
+        }
+        let (mean, sd) = mean_sd(&powers);
+        let entry = per_vehicle.entry(id.to_owned()).or_default();
+        entry.0.push(mean);
+        entry.1.push(sd / mean);
+        entry.2.extend(powers);
+    }
+    let n_sessions = per_vehicle.values().map(|v| v.0.len() as u32).sum();
+    let vehicles = per_vehicle
+        .into_iter()
+        .map(|(id, (means, cvs, all))| {
+            let stats = VehicleStats {
+                n: means.len() as u32,
+                mean_power_kw: NonNeg(round(mean_sd(&means).0, 4)),
+                std_power_kw: NonNeg(round(mean_sd(&all).1, 4)),
+                cv: NonNeg(round(mean_sd(&cvs).0, 4)),
+                extra: Default::default(),
+            };
+            (id, stats)
+        })
+        .collect();
+    ClassifierSummary {
+        n_sessions,
+        vehicles,
+        ..Default::default()
+    }
+}
+
+/// The legacy map: the owner labelled the first three sessions of each car by hand.
+fn legacy_map(sessions: &[(NaiveDate, SessionFile)]) -> VehicleMap {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut map = VehicleMap::new();
+    for (_, s) in sessions {
+        let Some(id) = s.vehicle_id.as_deref().filter(|id| *id != UNKNOWN_VEHICLE) else {
+            continue;
+        };
+        let n = counts.entry(id).or_default();
+        if *n < 3 {
+            *n += 1;
+            map.insert(s.session_id.to_string(), VehicleMapEntry::Id(id.to_owned()));
+        }
+    }
+    map
+}
+
+fn mean_sd(xs: &[f64]) -> (f64, f64) {
+    if xs.is_empty() {
+        return (0.0, 0.0);
+    }
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+    (mean, var.sqrt())
+}
+
+fn display(clock: &crate::clock::Clock, at: DateTime<Utc>) -> LocalDisplayTime {
+    let (naive, zone) = clock.local(at);
+    LocalDisplayTime { naive, zone }
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::milliseconds((s * 1000.0).round() as i64)
+}
+
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}

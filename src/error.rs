@@ -1,0 +1,124 @@
+//! The crate's one error type. Every variant carries the evidence (file, field, position,
+//! id) and [`Error::exit_code`] is the one place that turns an error into a process exit code.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A problem found in one data file: where it is and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, as the user named it (e.g. `data/runs.json`).
+    pub path: PathBuf,
+    /// JSON pointer of the field (`/samples/3/power_kw`), when the problem is in one field.
+    pub pointer: Option<String>,
+    /// 1-based line and column, when known.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with the whole file (unreadable, misplaced, misnamed).
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            pointer: None,
+            position: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with one field.
+    pub fn field(
+        path: impl Into<PathBuf>,
+        pointer: impl Into<String>,
+        position: Option<(usize, usize)>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            pointer: Some(pointer.into()),
+            position,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        match &self.pointer {
+            Some(p) if p.is_empty() => write!(f, ": (whole document): {}", self.message),
+            Some(p) => write!(f, ": field {p}: {}", self.message),
+            None => write!(f, ": {}", self.message),
+        }
+    }
+}
+
+/// Everything that can make a cph50 command fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or folder could not be read or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What we were doing ("read", "write", "create folder").
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's answer.
+        source: std::io::Error,
+    },
+    /// A data file does not match its model.
+    #[error("{0}")]
+    Data(Problem),
+    /// A session id that would be unsafe or meaningless as a file name.
+    #[error("invalid session id: {0}")]
+    SessionId(String),
+    /// `validate` found problems; each was already printed.
+    #[error("validate: {problems} problem(s) in {files} file(s) under {}", data.display())]
+    Invalid {
+        /// Problems found.
+        problems: usize,
+        /// Files with at least one problem.
+        files: usize,
+        /// The data folder that was checked.
+        data: PathBuf,
+    },
+    /// The command line or the config file asks for something impossible.
+    #[error("{0}")]
+    Usage(String),
+    /// The config file could not be read.
+    #[error("config file {}: {message}", path.display())]
+    Config {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The process exit code (see INTERFACE.md): 1 the job failed, 2 bad usage.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Usage(_) | Self::Config { .. } => 2,
+            Self::Io { .. } | Self::Data(_) | Self::SessionId(_) | Self::Invalid { .. } => 1,
+        }
+    }
+
+    /// Shorthand for an I/O error that names its file.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

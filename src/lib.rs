@@ -1,0 +1,71 @@
+//! cph50: a charging logbook and controller for a ChargePoint Home Flex (CPH50).
+//!
+//! Data flows one way: API client -> pipeline stages -> data store (`data/`) -> site renderer.
+//! The binary is a thin wrapper around [`run`]; tests call the binary or the library.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod output;
+pub mod settings;
+pub mod store;
+pub mod validate;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::Parser;
+
+/// Parses `args`, runs the command and returns the process exit code (see INTERFACE.md).
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    init_logging(cli.global.verbose, cli.global.quiet);
+    match app::execute(cli) {
+        Ok(()) => 0,
+        Err(err) => {
+            // `validate` has already listed its problems under a headline of its own.
+            if !matches!(err, error::Error::Invalid { .. }) {
+                let _ = writeln!(std::io::stderr().lock(), "error: {err}");
+                if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+                    let out = output::Output {
+                        quiet: false,
+                        github_actions: true,
+                    };
+                    out.annotate(None, None, &err.to_string());
+                    out.step_summary(&format!("### cph50 failed\n\n`{err}`\n"));
+                }
+            }
+            err.exit_code()
+        }
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => tracing::Level::WARN,
+        (false, 0) => tracing::Level::INFO,
+        (false, 1) => tracing::Level::DEBUG,
+        (false, _) => tracing::Level::TRACE,
+    };
+    let color = std::env::var_os("NO_COLOR").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(color)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}

@@ -1,0 +1,219 @@
+//! Every path under `data/`, built in one place. Nothing outside the store formats a data path.
+
+use std::path::{Component, Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::store::values::SessionId;
+
+/// File and folder names of the data folder, as the data dictionary lays them out.
+pub const LAST_SESSION: &str = "last_session.json";
+/// Internal tracking of the last detected session.
+pub const LAST_SESSION_ID: &str = ".last_session_id.json";
+/// The household's vehicles.
+pub const VEHICLE_CONFIG: &str = "vehicle_config.json";
+/// Daily-start run records.
+pub const RUNS: &str = "runs.json";
+/// Classifier statistics.
+pub const CLASSIFIER_SUMMARY: &str = "classifier_summary.json";
+/// Legacy manual labels.
+pub const SESSION_VEHICLE_MAP: &str = "session_vehicle_map.json";
+/// Folder of per-session sample files.
+pub const SESSIONS: &str = "sessions";
+/// Folder of monthly caches.
+pub const SESSION_CACHE: &str = "session_cache";
+
+/// A calendar month, the key of a monthly cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    /// Year, e.g. 2026.
+    pub year: i32,
+    /// Month, 1..=12.
+    pub month: u32,
+}
+
+impl Month {
+    /// The month a date falls in.
+    pub fn of(date: NaiveDate) -> Self {
+        Self {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// Parses `YYYY-MM`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let (y, m) = raw.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        let month = Self {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+        };
+        (1..=12).contains(&month.month).then_some(month)
+    }
+
+    /// The month after this one.
+    pub fn next(self) -> Self {
+        if self.month == 12 {
+            Self {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    /// First day of the month.
+    pub fn first_day(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1)
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// The layout of one data folder.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    root: PathBuf,
+}
+
+impl Layout {
+    /// The layout rooted at `root` (usually `data`).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The data folder itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A top-level file of the data folder, by one of the name constants above.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// `sessions/`.
+    pub fn sessions_dir(&self) -> PathBuf {
+        self.root.join(SESSIONS)
+    }
+
+    /// `session_cache/`.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join(SESSION_CACHE)
+    }
+
+    /// `sessions/YYYY/MM/DD/<id>.json`, dated by the session's local start date.
+    pub fn session_file(&self, local_start: NaiveDate, id: &SessionId) -> PathBuf {
+        self.sessions_dir()
+            .join(format!("{:04}", local_start.year()))
+            .join(format!("{:02}", local_start.month()))
+            .join(format!("{:02}", local_start.day()))
+            .join(format!("{id}.json"))
+    }
+
+    /// `session_cache/YYYY-MM.json`, where new caches are written.
+    pub fn cache_file(&self, month: Month) -> PathBuf {
+        self.cache_dir().join(format!("{month}.json"))
+    }
+
+    /// The date a session file's folder says (`sessions/YYYY/MM/DD/x.json`), if it has that shape.
+    pub fn session_folder_date(&self, path: &Path) -> Option<NaiveDate> {
+        let rel = path.strip_prefix(self.sessions_dir()).ok()?;
+        let parts: Vec<&str> = rel
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => s.to_str(),
+                _ => None,
+            })
+            .collect();
+        match parts.as_slice() {
+            [y, m, d, _file] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+                NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+            }
+            _ => None,
+        }
+    }
+
+    /// The month a cache file's name says, in either accepted place:
+    /// `session_cache/YYYY-MM.json` or `session_cache/YYYY/MM/YYYY-MM.json`.
+    pub fn cache_file_month(&self, path: &Path) -> Option<Month> {
+        let rel = path.strip_prefix(self.cache_dir()).ok()?;
+        let parts: Vec<&str> = rel.iter().filter_map(|s| s.to_str()).collect();
+        let (stem, folder) = match parts.as_slice() {
+            [file] => (file.strip_suffix(".json")?, None),
+            [y, m, file] => (file.strip_suffix(".json")?, Some(format!("{y}-{m}"))),
+            _ => return None,
+        };
+        let month = Month::parse(stem)?;
+        match folder {
+            Some(f) if f != stem => None,
+            _ => Some(month),
+        }
+    }
+
+    /// `path` relative to the data folder's parent, for messages (`data/runs.json`).
+    pub fn display<'a>(&self, path: &'a Path) -> &'a Path {
+        match self.root.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => {
+                path.strip_prefix(parent).unwrap_or(path)
+            }
+            _ => path,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_file_is_dated_and_named_by_id() {
+        let l = Layout::new("data");
+        let id = SessionId::parse("4751613101").unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 1, 6).unwrap();
+        let p = l.session_file(date, &id);
+        assert_eq!(p, Path::new("data/sessions/2026/01/06/4751613101.json"));
+        assert_eq!(l.session_folder_date(&p), Some(date));
+    }
+
+    #[test]
+    fn cache_months_are_read_in_both_layouts() {
+        let l = Layout::new("data");
+        let m = Month {
+            year: 2025,
+            month: 10,
+        };
+        assert_eq!(
+            l.cache_file(m),
+            Path::new("data/session_cache/2025-10.json")
+        );
+        assert_eq!(
+            l.cache_file_month(Path::new("data/session_cache/2025-10.json")),
+            Some(m)
+        );
+        assert_eq!(
+            l.cache_file_month(Path::new("data/session_cache/2025/10/2025-10.json")),
+            Some(m)
+        );
+        assert_eq!(
+            l.cache_file_month(Path::new("data/session_cache/2025/11/2025-10.json")),
+            None
+        );
+        assert_eq!(
+            l.cache_file_month(Path::new("data/session_cache/notes.json")),
+            None
+        );
+        assert_eq!(Month::parse("2025-13"), None);
+    }
+}

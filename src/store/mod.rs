@@ -1,0 +1,209 @@
+//! The data store: the one module that reads and writes files under `data/`.
+//!
+//! Reads decode into the typed records of [`records`] and name the file, field and position of
+//! any problem. Writes are stable (pretty JSON in model order, trailing newline) and atomic.
+
+pub mod json;
+pub mod layout;
+pub mod records;
+pub mod values;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Problem, Result};
+use layout::{Layout, Month};
+use records::{CacheEntry, MonthlyCache, SessionFile};
+use values::SessionId;
+
+/// A session file found under `sessions/`, before it is decoded.
+#[derive(Debug, Clone)]
+pub struct FoundSession {
+    /// Where it is.
+    pub path: PathBuf,
+    /// The id its file name says, or why the name is not an id.
+    pub id: Result<SessionId, String>,
+}
+
+/// A monthly cache file found under `session_cache/`.
+#[derive(Debug, Clone)]
+pub struct FoundCache {
+    /// Where it is.
+    pub path: PathBuf,
+    /// The month its name says.
+    pub month: Month,
+}
+
+/// Read and write access to one data folder.
+#[derive(Debug, Clone)]
+pub struct Store {
+    layout: Layout,
+}
+
+impl Store {
+    /// The store of the data folder `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            layout: Layout::new(root),
+        }
+    }
+
+    /// The folder layout.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Reads a file, or `None` when it does not exist.
+    pub fn read_bytes(&self, path: &Path) -> Result<Option<Vec<u8>>, Problem> {
+        match fs::read(path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e)
+                if e.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(path).is_err() =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(Problem::file(self.layout.display(path), read_error(&e))),
+        }
+    }
+
+    /// Reads and decodes a file; `None` when it does not exist.
+    pub fn load<T: DeserializeOwned>(&self, path: &Path) -> Result<Option<T>, Problem> {
+        match self.read_bytes(path)? {
+            Some(bytes) => json::decode(self.layout.display(path), &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads and decodes a top-level file by name (see [`layout`]); `None` when absent.
+    pub fn load_file<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
+        self.load(&self.layout.file(name)).map_err(Error::Data)
+    }
+
+    /// Writes a top-level file by name, atomically and stably. Returns whether it changed.
+    pub fn save_file<T: Serialize>(&self, name: &str, value: &T) -> Result<bool> {
+        self.save(&self.layout.file(name), value)
+    }
+
+    /// Writes a session file into the folder of its local start date.
+    pub fn save_session(&self, local_start: NaiveDate, session: &SessionFile) -> Result<bool> {
+        self.save(
+            &self.layout.session_file(local_start, &session.session_id),
+            session,
+        )
+    }
+
+    /// Writes one month's cache, sorted by start time then id so the output is stable.
+    pub fn save_cache_month(&self, month: Month, entries: &mut MonthlyCache) -> Result<bool> {
+        sort_cache(entries);
+        self.save(&self.layout.cache_file(month), entries)
+    }
+
+    fn save<T: Serialize>(&self, path: &Path, value: &T) -> Result<bool> {
+        let bytes = json::encode(self.layout.display(path), value)?;
+        json::write_atomic(path, &bytes)
+    }
+
+    /// Every file under `sessions/`, wherever it sits, sorted by path. Folders that cannot be
+    /// walked (unreadable, symlink loops) and files that are not `<id>.json` come back as
+    /// problems.
+    pub fn discover_sessions(&self) -> (Vec<FoundSession>, Vec<Problem>) {
+        let mut found = Vec::new();
+        let problems = self.walk(&self.layout.sessions_dir(), |path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with(".cph50-") && name.ends_with(".tmp") {
+                return Ok(()); // an interrupted write of ours: not data
+            }
+            let Some(stem) = name.strip_suffix(".json") else {
+                return Err(format!(
+                    "not a session file: files under {}/ must be named <session_id>.json",
+                    layout::SESSIONS
+                ));
+            };
+            found.push(FoundSession {
+                path: path.to_owned(),
+                id: SessionId::parse(stem),
+            });
+            Ok(())
+        });
+        (found, problems)
+    }
+
+    /// Every monthly cache, in `session_cache/YYYY-MM.json` or
+    /// `session_cache/YYYY/MM/YYYY-MM.json`, sorted by path.
+    pub fn discover_caches(&self) -> (Vec<FoundCache>, Vec<Problem>) {
+        let mut found = Vec::new();
+        let problems = self.walk(&self.layout.cache_dir(), |path| {
+            match self.layout.cache_file_month(path) {
+                Some(month) => {
+                    found.push(FoundCache {
+                        path: path.to_owned(),
+                        month,
+                    });
+                    Ok(())
+                }
+                None => Err(format!(
+                    "not a monthly cache: expected {0}/YYYY-MM.json or {0}/YYYY/MM/YYYY-MM.json",
+                    layout::SESSION_CACHE
+                )),
+            }
+        });
+        (found, problems)
+    }
+
+    /// Walks `dir` (following symlinks, so loops are caught), calls `visit` on every file, and
+    /// returns the problems met on the way.
+    fn walk(&self, dir: &Path, mut visit: impl FnMut(&Path) -> Result<(), String>) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if !dir.exists() {
+            return problems;
+        }
+        let walker = walkdir::WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) => {
+                    if let Err(msg) = visit(e.path()) {
+                        problems.push(Problem::file(self.layout.display(e.path()), msg));
+                    }
+                }
+                Err(e) => {
+                    let path = e.path().unwrap_or(dir).to_owned();
+                    let msg = if e.loop_ancestor().is_some() {
+                        "symbolic link loop: this folder links back to one of its parents"
+                            .to_owned()
+                    } else {
+                        match e.io_error() {
+                            Some(io) => read_error(io),
+                            None => e.to_string(),
+                        }
+                    };
+                    problems.push(Problem::file(self.layout.display(&path), msg));
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// Sorts cache entries by start time, then id.
+pub fn sort_cache(entries: &mut [CacheEntry]) {
+    entries.sort_by(|a, b| {
+        (a.session_start_time, &a.session_id).cmp(&(b.session_start_time, &b.session_id))
+    });
+}
+
+fn read_error(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "cannot read: it is a broken symbolic link or vanished".into(),
+        io::ErrorKind::PermissionDenied => "cannot read: permission denied".into(),
+        _ if e.raw_os_error() == Some(21) => "cannot read: it is a folder, not a file".into(),
+        _ => format!("cannot read: {e}"),
+    }
+}
