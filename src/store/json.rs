@@ -40,7 +40,8 @@ pub fn decode<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T, Probl
 }
 
 fn problem_at(path: &Path, pointer: String, err: &serde_json::Error) -> Problem {
-    let position = (err.line() > 0).then(|| (err.line(), err.column()));
+    // serde_json says column 0 when it fails before consuming a character of the line.
+    let position = (err.line() > 0).then(|| (err.line(), err.column().max(1)));
     Problem::field(path, pointer, position, describe(err))
 }
 
@@ -136,11 +137,11 @@ mod tests {
         let text = b"{\n  \"items\": [\n    {\"kw\": 1.0},\n    {\"kw\": \"x\"}\n  ]\n}\n";
         let p = decode::<Doc>(Path::new("f.json"), text).unwrap_err();
         assert_eq!(p.pointer.as_deref(), Some("/items/1/kw"));
-        assert_eq!(p.position, Some((4, 15)));
+        assert_eq!(p.position, Some((4, 14)));
         assert!(p.message.contains("expected f64"), "{}", p.message);
         assert_eq!(
             p.to_string(),
-            "f.json:4:15: field /items/1/kw: invalid type: string \"x\", expected f64"
+            "f.json:4:14: field /items/1/kw: invalid type: string \"x\", expected f64"
         );
     }
 

@@ -1,0 +1,11 @@
+//! All integration tests, compiled into one binary (one link, shared helpers).
+
+// Tests may panic on purpose: a failed unwrap is a failed test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod common;
+mod demo_data;
+mod dictionary;
+mod readme;
+mod validate;
