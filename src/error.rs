@@ -46,16 +46,31 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", printable(&self.path.display().to_string()))?;
         if let Some((line, col)) = self.position {
             write!(f, ":{line}:{col}")?;
         }
+        let message = printable(&self.message);
         match &self.pointer {
-            Some(p) if p.is_empty() => write!(f, ": (whole document): {}", self.message),
-            Some(p) => write!(f, ": field {p}: {}", self.message),
-            None => write!(f, ": {}", self.message),
+            Some(p) if p.is_empty() => write!(f, ": (whole document): {message}"),
+            Some(p) => write!(f, ": field {}: {message}", printable(p)),
+            None => write!(f, ": {message}"),
         }
     }
+}
+
+/// `text` with control characters escaped, so a hostile value in a data file cannot move the
+/// cursor, recolour the terminal or forge extra lines in a report.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Everything that can make a cph50 command fail.

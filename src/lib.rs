@@ -37,7 +37,11 @@ where
         Err(err) => {
             // `validate` has already listed its problems under a headline of its own.
             if !matches!(err, error::Error::Invalid { .. }) {
-                let _ = writeln!(std::io::stderr().lock(), "error: {err}");
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "error: {}",
+                    error::printable(&err.to_string())
+                );
                 if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
                     let out = output::Output {
                         quiet: false,

@@ -479,3 +479,67 @@ fn github_actions_gets_annotations_and_a_step_summary() {
         "{md}"
     );
 }
+
+#[test]
+fn hostile_file_names_cannot_drive_the_terminal() {
+    let demo = Demo::new(1);
+    let evil =
+        first_session(&demo).with_file_name("\u{1b}[2J\u{1b}[31mPWNED\nerror: fake line.json");
+    fs::write(&evil, "{}").unwrap();
+    let err = fails(&demo);
+    assert!(!err.contains('\u{1b}'), "raw escape code in {err:?}");
+    assert!(err.contains("\\u{1b}[2J"), "{err}");
+    // headline + one line per problem (bad name, and the empty object misses its fields)
+    assert!(
+        err.lines()
+            .all(|l| l.starts_with("error: ") || l.starts_with("  data/")),
+        "a file name forged a report line: {err}"
+    );
+}
+
+#[test]
+fn caches_in_the_nested_layout_are_read_too() {
+    let demo = Demo::new(2);
+    let cache = demo.cache_files()[0].clone();
+    let name = cache.file_name().unwrap().to_str().unwrap().to_owned(); // YYYY-MM.json
+    let nested = demo
+        .data()
+        .join("session_cache")
+        .join(&name[..4])
+        .join(&name[5..7])
+        .join(&name);
+    fs::create_dir_all(nested.parent().unwrap()).unwrap();
+    fs::rename(&cache, &nested).unwrap();
+    demo.validate()
+        .success()
+        .stdout(predicate::str::contains("2 cache months"));
+    // and a copy in both places is a duplicate, named as such
+    fs::copy(&nested, &cache).unwrap();
+    let err = fails(&demo);
+    assert!(
+        err.contains("is cached twice: also in data/session_cache/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_truncation_or_byte_flip_of_a_session_file_panics() {
+    use cph50::store::json::decode;
+    use cph50::store::records::SessionFile;
+    let demo = Demo::new(1);
+    let file = first_session(&demo);
+    let bytes = fs::read(&file).unwrap();
+    assert!(decode::<SessionFile>(&file, &bytes).is_ok());
+    let body = bytes.trim_ascii_end().len();
+    for cut in 0..body {
+        let p = decode::<SessionFile>(&file, &bytes[..cut]).unwrap_err();
+        assert!(!p.message.is_empty());
+    }
+    for i in (0..bytes.len()).step_by(7) {
+        for b in [b'"', b'-', b'}', 0xFF, b'9'] {
+            let mut m = bytes.clone();
+            m[i] = b;
+            let _ = decode::<SessionFile>(&file, &m); // must return, never panic
+        }
+    }
+}

@@ -69,6 +69,9 @@ pub struct ValidPeriod {
     pub start: Date,
     /// Last day, inclusive; `null` while the car is still in the household.
     pub end: Option<Date>,
+    /// Keys this version does not know, kept on rewrite.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `data/session_vehicle_map.json` (legacy): manual labels by session id, read as a label
