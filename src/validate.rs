@@ -42,21 +42,13 @@ impl Report {
     }
 }
 
-/// A vehicle id seen somewhere, to be checked against `vehicle_config.json`.
-struct VehicleRef {
-    path: PathBuf,
-    text: Option<Vec<u8>>,
-    pointer: String,
-    id: String,
-}
-
 /// Checks the whole data folder of `store`; local dates are taken in `clock`'s zone.
 pub fn validate(store: &Store, clock: &Clock) -> Report {
     let mut v = Validator {
         store,
         clock,
         report: Report::default(),
-        vehicle_refs: Vec::new(),
+        config: None,
     };
     v.run();
     let mut report = v.report;
@@ -72,12 +64,15 @@ struct Validator<'a> {
     store: &'a Store,
     clock: &'a Clock,
     report: Report,
-    vehicle_refs: Vec<VehicleRef>,
+    /// `vehicle_config.json`, once read: vehicle ids are checked against it as files are read.
+    config: Option<VehicleConfig>,
 }
 
 impl Validator<'_> {
     fn run(&mut self) {
-        let config = self.top_level::<VehicleConfig>(layout::VEHICLE_CONFIG);
+        self.config = self
+            .top_level::<VehicleConfig>(layout::VEHICLE_CONFIG)
+            .map(|(c, _, _)| c);
         if let Some((last, path, text)) = self.top_level::<LastSession>(layout::LAST_SESSION) {
             self.vehicle_ref(&path, &text, "/vehicle_id", last.vehicle_id.as_deref());
         }
@@ -106,7 +101,6 @@ impl Validator<'_> {
 
         let starts = self.caches();
         self.sessions(&starts);
-        self.check_vehicle_refs(config.as_ref().map(|(c, _, _)| c));
     }
 
     /// Decodes one optional top-level file; problems are recorded.
@@ -200,7 +194,6 @@ impl Validator<'_> {
                         seen.insert(e.session_id.clone(), (shown.clone(), start));
                     }
                 }
-                let tv = Some(text.clone());
                 for (pointer, id) in [
                     (format!("/{i}/vehicle_id"), e.vehicle_id.as_deref()),
                     (
@@ -208,14 +201,7 @@ impl Validator<'_> {
                         e.vehicle.vehicle_id.as_deref(),
                     ),
                 ] {
-                    if let Some(id) = id {
-                        self.vehicle_refs.push(VehicleRef {
-                            path: cache.path.clone(),
-                            text: tv.clone(),
-                            pointer,
-                            id: id.to_owned(),
-                        });
-                    }
+                    self.vehicle_ref(&cache.path, &text, &pointer, id);
                 }
             }
         }
@@ -347,57 +333,33 @@ impl Validator<'_> {
                 "labeled_by is \"manual\" but vehicle_id is null",
             ));
         }
-        if let Some(id) = &s.vehicle_id {
-            self.vehicle_refs.push(VehicleRef {
-                path: path.to_owned(),
-                text: Some(text.to_vec()),
-                pointer: "/vehicle_id".into(),
-                id: id.clone(),
-            });
-        }
+        self.vehicle_ref(path, text, "/vehicle_id", s.vehicle_id.as_deref());
     }
 
+    /// Checks a vehicle id found at `pointer` of `path` against `vehicle_config.json`.
     fn vehicle_ref(&mut self, path: &Path, text: &[u8], pointer: &str, id: Option<&str>) {
-        if let Some(id) = id {
-            self.vehicle_refs.push(VehicleRef {
-                path: path.to_owned(),
-                text: Some(text.to_vec()),
-                pointer: pointer.to_owned(),
-                id: id.to_owned(),
-            });
-        }
-    }
-
-    fn check_vehicle_refs(&mut self, config: Option<&VehicleConfig>) {
-        let refs = std::mem::take(&mut self.vehicle_refs);
-        let config_path = self.shown(&self.store.layout().file(layout::VEHICLE_CONFIG));
-        if config.is_none() && !refs.is_empty() && !self.has_problem_in(&config_path) {
-            self.problem(Problem::file(
-                &config_path,
-                "missing: vehicle ids are used but no vehicle_config.json defines them",
-            ));
-        }
-        let Some(config) = config else { return };
-        for r in refs {
-            if !config.knows(&r.id) {
-                let key = r.pointer.rsplit('/').next().unwrap_or("vehicle_id");
-                let position = r
-                    .text
-                    .as_deref()
-                    .and_then(|t| locate_value(t, key, &r.id).or_else(|| locate_key(t, key)));
-                self.problem(Problem::field(
-                    self.shown(&r.path),
-                    r.pointer,
-                    position,
-                    format!(
-                        "unknown vehicle_id {:?}; {} knows: {} (or \"unknown\")",
-                        r.id,
-                        layout::VEHICLE_CONFIG,
-                        config.known_ids()
-                    ),
+        let Some(id) = id else { return };
+        let Some(config) = &self.config else {
+            let config_path = self.shown(&self.store.layout().file(layout::VEHICLE_CONFIG));
+            if !self.has_problem_in(&config_path) {
+                self.problem(Problem::file(
+                    &config_path,
+                    "missing: vehicle ids are used but no vehicle_config.json defines them",
                 ));
             }
+            return;
+        };
+        if config.knows(id) {
+            return;
         }
+        let message = format!(
+            "unknown vehicle_id {id:?}; {} knows: {} (or \"unknown\")",
+            layout::VEHICLE_CONFIG,
+            config.known_ids()
+        );
+        let key = pointer.rsplit('/').next().unwrap_or("vehicle_id");
+        let position = locate_value(text, key, id).or_else(|| locate_key(text, key));
+        self.problem(Problem::field(self.shown(path), pointer, position, message));
     }
 
     fn has_problem_in(&self, path: &Path) -> bool {

@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 
+use super::derived;
 use super::profiles::{self, Curve, EQUINOX, GUEST, Profile, XC40};
 use super::rng::Rng;
-use super::{DemoData, Params};
+use super::{DemoData, Params, round};
 use crate::store::layout::Month;
 use crate::store::records::{
-    CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle,
-    ClassifierSummary, LabelSource, LastSession, LastSessionId, Run, RunResult, RunType, Runs,
-    Sample, SessionFile, UNKNOWN_VEHICLE, VehicleConfig, VehicleMap, VehicleMapEntry, VehicleStats,
+    CacheEntry, LabelSource, LastSession, LastSessionId, Run, RunResult, RunType, Runs, Sample,
+    SessionFile, UNKNOWN_VEHICLE, VehicleConfig,
 };
 use crate::store::values::{
     ClockTime, Confidence, Date, LocalDisplayTime, NonNeg, SessionId, Timestamp,
@@ -393,67 +393,11 @@ impl Household<'_> {
         car: &Profile,
         curve: &Curve,
     ) {
-        let energy = round(curve.energy(curve.charge_s), 4);
-        let hour = self.params.clock.local(start).0.hour();
-        // SDG&E EV-TOU-5: super off-peak 00-06, on-peak 16-21, off-peak otherwise ($/kWh).
-        let rate = match hour {
-            0..=5 => 0.096,
-            16..=20 => 0.41,
-            _ => 0.122,
-        };
-        let peak = file
-            .samples
-            .iter()
-            .filter_map(|s| s.power_kw.map(|p| p.0))
-            .fold(curve.steady_kw * 1.01, f64::max);
         let vehicle = car.vehicle_id.and_then(|id| self.config.vehicles.get(id));
-        let text = |f: fn(&crate::store::records::Vehicle) -> Option<String>| vehicle.and_then(f);
+        let hour = self.params.clock.local(start).0.hour();
+        let entry = derived::cache_entry(file, (start, end), hour, vehicle, curve);
         let month = Month::of(self.params.clock.local_date(start));
-        self.caches.entry(month).or_default().push(CacheEntry {
-            session_id: file.session_id.clone(),
-            session_start_time: Timestamp::utc(start),
-            session_end_time: Some(Timestamp::utc(end.with_nanosecond(0).unwrap_or(end))),
-            vehicle: CacheVehicle {
-                vehicle_id: file.vehicle_id.clone(),
-                vehicle_name: text(|v| v.nickname.clone()),
-                model: text(|v| v.model.clone()),
-                vin: None,
-                make: text(|v| v.make.clone()),
-                extra: Default::default(),
-            },
-            location: CacheLocation {
-                location_id: Some("home".into()),
-                name: Some("Home".into()),
-                address: Some("Home".into()),
-                city: None,
-                state: Some("CA".into()),
-                zip_code: None,
-                extra: Default::default(),
-            },
-            charger: CacheCharger {
-                charger_id: Some("100000001".into()),
-                connector_type: Some("J1772".into()),
-                charger_model: Some("CPH50".into()),
-                level: Some(2),
-                extra: Default::default(),
-            },
-            session: CacheSession {
-                energy_kwh: NonNeg(energy),
-                duration_seconds: (end - start).num_seconds().max(0) as u64,
-                cost: Some(round(energy * rate, 2)),
-                peak_power_kw: Some(NonNeg(round(peak, 2))),
-                status: Some("completed".into()),
-                extra: Default::default(),
-            },
-            utility: CacheUtility {
-                utility_name: Some("Clean Energy Alliance".into()),
-                utility_company: Some("San Diego Gas & Electric".into()),
-                extra: Default::default(),
-            },
-            vehicle_id: file.vehicle_id.clone(),
-            vehicle_confidence: file.vehicle_confidence,
-            extra: Default::default(),
-        });
+        self.caches.entry(month).or_default().push(entry);
     }
 
     fn finish(mut self) -> DemoData {
@@ -492,8 +436,8 @@ impl Household<'_> {
             _ => (None, None),
         };
         DemoData {
-            classifier_summary: summary(&self.sessions),
-            vehicle_map: legacy_map(&self.sessions),
+            classifier_summary: derived::summary(&self.sessions),
+            vehicle_map: derived::legacy_map(&self.sessions),
             vehicle_config: self.config,
             sessions: self.sessions,
             caches: self.caches,
@@ -507,85 +451,6 @@ impl Household<'_> {
     }
 }
 
-/// Per-vehicle steady-state statistics of the labelled sessions (samples past the ramp that
-/// are at least half the session's median power).
-fn summary(sessions: &[(NaiveDate, SessionFile)]) -> ClassifierSummary {
-    // per vehicle: session means, session CVs, every steady reading
-    type Acc = (Vec<f64>, Vec<f64>, Vec<f64>);
-    let mut per_vehicle: BTreeMap<String, Acc> = BTreeMap::new();
-    for (_, s) in sessions {
-        let Some(id) = s.vehicle_id.as_deref().filter(|id| *id != UNKNOWN_VEHICLE) else {
-            continue;
-        };
-        let mut powers: Vec<f64> = s
-            .samples
-            .iter()
-            .skip(10)
-            .filter_map(|x| x.power_kw.map(|p| p.0))
-            .collect();
-        let mut sorted = powers.clone();
-        sorted.sort_by(f64::total_cmp);
-        let Some(median) = sorted.get(sorted.len() / 2).copied() else {
-            continue;
-        };
-        powers.retain(|p| *p >= median * 0.5 && *p > 0.5);
-        if powers.len() < 5 {
-            continue;
-        }
-        let (mean, sd) = mean_sd(&powers);
-        let entry = per_vehicle.entry(id.to_owned()).or_default();
-        entry.0.push(mean);
-        entry.1.push(sd / mean);
-        entry.2.extend(powers);
-    }
-    let n_sessions = per_vehicle.values().map(|v| v.0.len() as u32).sum();
-    let vehicles = per_vehicle
-        .into_iter()
-        .map(|(id, (means, cvs, all))| {
-            let stats = VehicleStats {
-                n: means.len() as u32,
-                mean_power_kw: NonNeg(round(mean_sd(&means).0, 4)),
-                std_power_kw: NonNeg(round(mean_sd(&all).1, 4)),
-                cv: NonNeg(round(mean_sd(&cvs).0, 4)),
-                extra: Default::default(),
-            };
-            (id, stats)
-        })
-        .collect();
-    ClassifierSummary {
-        n_sessions,
-        vehicles,
-        ..Default::default()
-    }
-}
-
-/// The legacy map: the owner labelled the first three sessions of each car by hand.
-fn legacy_map(sessions: &[(NaiveDate, SessionFile)]) -> VehicleMap {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut map = VehicleMap::new();
-    for (_, s) in sessions {
-        let Some(id) = s.vehicle_id.as_deref().filter(|id| *id != UNKNOWN_VEHICLE) else {
-            continue;
-        };
-        let n = counts.entry(id).or_default();
-        if *n < 3 {
-            *n += 1;
-            map.insert(s.session_id.to_string(), VehicleMapEntry::Id(id.to_owned()));
-        }
-    }
-    map
-}
-
-fn mean_sd(xs: &[f64]) -> (f64, f64) {
-    if xs.is_empty() {
-        return (0.0, 0.0);
-    }
-    let n = xs.len() as f64;
-    let mean = xs.iter().sum::<f64>() / n;
-    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
-    (mean, var.sqrt())
-}
-
 fn display(clock: &crate::clock::Clock, at: DateTime<Utc>) -> LocalDisplayTime {
     let (naive, zone) = clock.local(at);
     LocalDisplayTime { naive, zone }
@@ -593,9 +458,4 @@ fn display(clock: &crate::clock::Clock, at: DateTime<Utc>) -> LocalDisplayTime {
 
 fn secs(s: f64) -> Duration {
     Duration::milliseconds((s * 1000.0).round() as i64)
-}
-
-fn round(x: f64, places: i32) -> f64 {
-    let f = 10f64.powi(places);
-    (x * f).round() / f
 }

@@ -7,6 +7,7 @@
 //! now and then a guest car charges that the classifier must call `unknown`.
 //! The same seed gives byte-identical files.
 
+mod derived;
 mod household;
 mod profiles;
 mod rng;
@@ -88,4 +89,10 @@ pub struct DemoData {
     pub classifier_summary: ClassifierSummary,
     /// `session_vehicle_map.json` (legacy manual labels of the first sessions).
     pub vehicle_map: VehicleMap,
+}
+
+/// `x` rounded to `places` decimals, as the demo writes its numbers.
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
 }
