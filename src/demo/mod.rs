@@ -9,7 +9,7 @@
 
 mod derived;
 mod household;
-mod profiles;
+pub mod profiles;
 mod rng;
 
 use std::collections::BTreeMap;
