@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{Cli, Command, DemoDataArgs};
+use crate::api::Client;
+use crate::cli::{Cli, Command, DemoDataArgs, StatusArgs};
 use crate::clock::Clock;
 use crate::demo::{self, DemoData, Params};
 use crate::error::{Error, Result};
@@ -24,7 +25,58 @@ pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Validate => validate(&settings, &out),
         Command::DemoData(args) => demo_data(&settings, &out, &args),
+        Command::Status(args) => status(&settings, &out, &args),
+        Command::Check => check(&settings, &out),
     }
+}
+
+/// Runs an API command on a single-threaded tokio runtime with a fresh client, then logs how
+/// many requests and logins it took.
+fn with_client<T>(
+    settings: &Settings,
+    job: impl AsyncFnOnce(&mut Client, &Clock) -> Result<T>,
+) -> Result<T> {
+    let mut client = Client::new(settings.client_config()?)?;
+    let clock = Clock::system(settings.tz);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("start the async runtime for", "the API client", e))?;
+    let result = runtime.block_on(job(&mut client, &clock));
+    let stats = client.stats();
+    tracing::debug!(
+        "ChargePoint API: {} request(s), {} login(s)",
+        stats.requests,
+        stats.logins
+    );
+    result
+}
+
+/// `cph50 status`.
+fn status(settings: &Settings, out: &Output, args: &StatusArgs) -> Result<()> {
+    let clock = Clock::system(settings.tz);
+    let report = with_client(settings, async |client, clock| {
+        crate::status::status(client, clock).await
+    })?;
+    if args.json {
+        let json = serde_json::to_string(&report)
+            .map_err(|e| Error::Usage(format!("cannot encode the status as JSON: {e}")))?;
+        out.result(&json);
+    } else {
+        for line in crate::status::describe(&report, &clock) {
+            out.result(&line);
+        }
+    }
+    Ok(())
+}
+
+/// `cph50 check`.
+fn check(settings: &Settings, out: &Output) -> Result<()> {
+    let line = with_client(settings, async |client, clock| {
+        crate::status::check(client, clock).await
+    })?;
+    out.result(&line);
+    Ok(())
 }
 
 /// `cph50 validate`.

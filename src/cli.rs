@@ -71,6 +71,25 @@ pub enum Command {
     /// monthly caches consistent with the session files. The same seed and months give
     /// byte-identical output; the repository's data/ is `demo-data --seed 42 --months 15`.
     DemoData(DemoDataArgs),
+    /// Show the charger and the session in progress (for a person, or `--json` for a script).
+    ///
+    /// Needs CP_USERNAME and CP_PASSWORD (or CP_SESSION_TOKEN) on the first run; later runs
+    /// reuse the session stored in CP_TOKEN_FILE and make 2 requests (3 while charging).
+    /// `--json` prints one object: charger_id, connected, plugged_in, charging,
+    /// charging_status, during_schedule, amperage_limit, session (null, or session_id,
+    /// started_at, power_kw, energy_kwh, duration_minutes) and api (requests, logins).
+    Status(StatusArgs),
+    /// Health check: exit 0 when the charger is online, 3 (with its last-connected time) when
+    /// it is offline, 1 when ChargePoint cannot be asked.
+    Check,
+}
+
+/// Options of `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `demo-data`.

@@ -106,6 +106,17 @@ pub enum Error {
     /// The command line or the config file asks for something impossible.
     #[error("{0}")]
     Usage(String),
+    /// Talking to ChargePoint failed.
+    #[error(transparent)]
+    Api(#[from] crate::api::ApiError),
+    /// The charger is not connected to ChargePoint.
+    #[error("charger {charger} is offline (not connected to ChargePoint){}", last_connected.as_deref().map(|t| format!("; last connected {t}")).unwrap_or_default())]
+    Offline {
+        /// Charger id.
+        charger: u64,
+        /// When it was last connected, for display.
+        last_connected: Option<String>,
+    },
     /// The config file could not be read.
     #[error("config file {}: {message}", path.display())]
     Config {
@@ -121,6 +132,8 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Self::Usage(_) | Self::Config { .. } => 2,
+            Self::Api(e) => e.exit_code(),
+            Self::Offline { .. } => 3,
             Self::Io { .. } | Self::Data(_) | Self::SessionId(_) | Self::Invalid { .. } => 1,
         }
     }

@@ -3,13 +3,16 @@
 //! Data flows one way: API client -> pipeline stages -> data store (`data/`) -> site renderer.
 //! The binary is a thin wrapper around [`run`]; tests call the binary or the library.
 
+pub mod api;
 pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod decode;
 pub mod demo;
 pub mod error;
 pub mod output;
 pub mod settings;
+pub mod status;
 pub mod store;
 pub mod validate;
 

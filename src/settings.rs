@@ -2,9 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::api::retry::RetryPolicy;
+use crate::api::token::{Secret, TokenFile};
+use crate::api::{AckPolicy, ApiError, ClientConfig, Credentials, DEFAULT_DISCOVERY_URL};
 use crate::cli::GlobalArgs;
 use crate::clock::{self, DEFAULT_TZ};
 use crate::error::{Error, Result};
@@ -81,4 +86,67 @@ fn load_config(named: Option<&Path>) -> Result<(ConfigFile, PathBuf)> {
     })?;
     let base = path.parent().map(Path::to_owned).unwrap_or_default();
     Ok((config, base))
+}
+
+/// Reads an environment variable; empty counts as unset (Actions passes missing secrets as "").
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Where the session cookie is kept by default: `$RUNNER_TEMP/cph50/` on Actions, else
+/// `$XDG_CACHE_HOME/cph50/` or `~/.cache/cph50/`; never inside the repository.
+fn default_token_file() -> PathBuf {
+    let base = env("RUNNER_TEMP")
+        .map(PathBuf::from)
+        .or_else(|| env("XDG_CACHE_HOME").map(PathBuf::from))
+        .or_else(|| env("HOME").map(|h| Path::new(&h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("cph50").join("token.json")
+}
+
+impl Settings {
+    /// The API client's configuration, from the environment (see INTERFACE.md).
+    pub fn client_config(&self) -> Result<ClientConfig> {
+        let username = env("CP_USERNAME").ok_or(ApiError::MissingCredential {
+            variable: "CP_USERNAME",
+            why: "every command that calls the ChargePoint API needs the account name",
+        })?;
+        let station_id = match env("CP_STATION_ID") {
+            Some(raw) => Some(raw.trim().parse::<u64>().map_err(|_| {
+                Error::Usage(format!(
+                    "CP_STATION_ID {raw:?} is not a charger id (digits only)"
+                ))
+            })?),
+            None => None,
+        };
+        let token_path = env("CP_TOKEN_FILE").map_or_else(default_token_file, PathBuf::from);
+        let inside = |dir: &Path| {
+            let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+            abs(&token_path).starts_with(abs(dir))
+        };
+        if inside(&self.data) || inside(Path::new("site")) {
+            return Err(Error::Usage(format!(
+                "CP_TOKEN_FILE {} is inside {} or site/, which are committed; keep the session cookie outside the repository",
+                token_path.display(),
+                self.data.display()
+            )));
+        }
+        Ok(ClientConfig {
+            discovery_url: env("CP_DISCOVERY_URL")
+                .unwrap_or_else(|| DEFAULT_DISCOVERY_URL.to_owned()),
+            credentials: Credentials {
+                username,
+                password: env("CP_PASSWORD").map(Secret::new),
+                session_token: env("CP_SESSION_TOKEN").map(Secret::new),
+            },
+            token: TokenFile {
+                path: token_path,
+                key: env("CP_TOKEN_KEY").map(Secret::new),
+            },
+            station_id,
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            ack: AckPolicy::default(),
+        })
+    }
 }

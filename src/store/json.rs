@@ -29,54 +29,12 @@ pub fn decode<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T, Probl
             "file is empty; expected a JSON document",
         ));
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let pointer = json_pointer(err.path());
-        problem_at(path, pointer, err.inner())
-    })?;
-    de.end()
-        .map_err(|err| problem_at(path, String::new(), &err))?;
-    Ok(value)
-}
-
-fn problem_at(path: &Path, pointer: String, err: &serde_json::Error) -> Problem {
-    // serde_json says column 0 when it fails before consuming a character of the line.
-    let position = (err.line() > 0).then(|| (err.line(), err.column().max(1)));
-    Problem::field(path, pointer, position, describe(err))
-}
-
-/// serde_json's message without its trailing " at line L column C" (we print the position
-/// ourselves, in `path:line:col` form).
-fn describe(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    let cut = text
-        .rfind(" at line ")
-        .filter(|_| err.line() > 0)
-        .map_or(text.as_str(), |i| &text[..i]);
-    let mut msg = cut.to_owned();
-    if err.is_eof() {
-        msg.push_str(" (the file is truncated)");
-    }
-    if msg.contains("invalid type: map, expected a sequence") {
-        msg.push_str("; this file must be a JSON array");
-    }
-    msg
-}
-
-/// `samples[3].power_kw` as a JSON pointer: `/samples/3/power_kw` (RFC 6901 escaping).
-fn json_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in path {
-        out.push('/');
-        match seg {
-            Segment::Seq { index } => out.push_str(&index.to_string()),
-            Segment::Map { key } => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
-            Segment::Enum { variant } => out.push_str(variant),
-            Segment::Unknown => out.push('?'),
-        }
-    }
-    out
+    crate::decode::decode(bytes).map_err(|e| Problem {
+        path: path.to_owned(),
+        pointer: Some(e.pointer),
+        position: e.position,
+        message: e.message,
+    })
 }
 
 /// The stable text of a value: 2-space pretty JSON, fields in model order, trailing newline.

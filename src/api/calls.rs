@@ -1,0 +1,316 @@
+//! One method per ChargePoint endpoint (paths as in `tests/fixtures/chargepoint/README.md`).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Datelike, Utc};
+use reqwest::Method;
+use serde_json::json;
+
+use super::models::{
+    AccountsError, AckIdAnswer, AckRequest, ActivityAnswer, ActivityRequest, AmperageAnswer,
+    AmperageRequest, ChargerConfig, ChargerStatus, HomeChargers, Schedule, ScheduleRequest,
+    SessionAnswer, SessionDetails, SessionRequest, StartRequest, StopRequest, TechnicalInfo,
+    UserStatus, UserStatusAnswer, UserStatusRequest, WeekSchedule,
+};
+use super::{ApiError, Client, Ep, expect_json};
+
+const HCM: &str = "hcpo_hcm_endpoint";
+const ACCOUNTS: &str = "accounts_endpoint";
+const MAPCACHE: &str = "mapcache_endpoint";
+const GATEWAY: &str = "internal_api_gateway_endpoint";
+
+/// What a confirmed start returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Started {
+    /// The command's ack id (not a session id).
+    pub ack_id: u64,
+    /// The new session's id, read back from the user status (`None` if it did not show up in
+    /// time; the start itself was confirmed).
+    pub session_id: Option<u64>,
+}
+
+impl Client {
+    fn user_id(&self) -> Result<u64, ApiError> {
+        self.session
+            .as_ref()
+            .and_then(|s| s.user_id)
+            .ok_or_else(|| ApiError::Malformed {
+                endpoint: Ep::Profile.label().into(),
+                pointer: "/user/userId".into(),
+                message: "no user id in the account profile".into(),
+            })
+    }
+
+    /// The home charger acted on: `CP_STATION_ID`, the stored one, or the account's first.
+    pub async fn station_id(&mut self) -> Result<u64, ApiError> {
+        self.ensure_session().await?;
+        if let Some(id) = self.cfg.station_id {
+            return Ok(id);
+        }
+        if let Some(id) = self.session.as_ref().and_then(|s| s.station_id) {
+            return Ok(id);
+        }
+        let path = format!("api/v1/configuration/users/{}/chargers", self.user_id()?);
+        let list: HomeChargers = self
+            .call(Ep::Chargers, Method::GET, HCM, &path, None::<&()>)
+            .await?;
+        let id = list.data.first().map(|c| c.id).ok_or_else(|| {
+            ApiError::NoCharger(
+                "the account has no home charger (home chargers list is empty)".into(),
+            )
+        })?;
+        if let Some(s) = self.session.as_mut() {
+            s.station_id = Some(id);
+        }
+        self.save_session()?;
+        Ok(id)
+    }
+
+    async fn charger_path(&mut self, tail: &str) -> Result<String, ApiError> {
+        let station = self.station_id().await?;
+        Ok(format!(
+            "api/v1/configuration/users/{}/chargers/{station}{tail}",
+            self.user_id()?
+        ))
+    }
+
+    /// Charger status: plugged in, connected, charging, inside its schedule window.
+    pub async fn charger_status(&mut self) -> Result<ChargerStatus, ApiError> {
+        let path = self.charger_path("/status").await?;
+        self.call(Ep::Status, Method::GET, HCM, &path, None::<&()>)
+            .await
+    }
+
+    /// Technical info (firmware, last connection).
+    pub async fn technical_info(&mut self) -> Result<TechnicalInfo, ApiError> {
+        let path = self.charger_path("/technical-info").await?;
+        self.call(Ep::TechnicalInfo, Method::GET, HCM, &path, None::<&()>)
+            .await
+    }
+
+    /// Configuration (nickname, utility).
+    pub async fn charger_config(&mut self) -> Result<ChargerConfig, ApiError> {
+        let path = self.charger_path("/configurations").await?;
+        self.call(Ep::Config, Method::GET, HCM, &path, None::<&()>)
+            .await
+    }
+
+    /// The charger's own schedule.
+    pub async fn schedule(&mut self) -> Result<Schedule, ApiError> {
+        let station = self.station_id().await?;
+        let path = format!("api/v1/schedule/charger/{station}/schedule");
+        self.call(Ep::Schedule, Method::GET, HCM, &path, None::<&()>)
+            .await
+    }
+
+    /// Sets the schedule windows, or disables the schedule with `None`.
+    pub async fn set_schedule(
+        &mut self,
+        windows: Option<WeekSchedule>,
+    ) -> Result<Schedule, ApiError> {
+        let station = self.station_id().await?;
+        let path = format!("api/v1/schedule/charger/{station}/schedule");
+        let body = ScheduleRequest { schedule: windows };
+        self.call(Ep::Schedule, Method::PUT, HCM, &path, Some(&body))
+            .await
+    }
+
+    /// Sets the charge amperage limit.
+    pub async fn set_amperage_limit(&mut self, amps: u32) -> Result<AmperageAnswer, ApiError> {
+        let station = self.station_id().await?;
+        let path = format!("api/v1/configuration/chargers/{station}/charge-amperage-limit");
+        let body = AmperageRequest {
+            charge_amperage_limit: amps,
+        };
+        self.call(Ep::Amperage, Method::PUT, HCM, &path, Some(&body))
+            .await
+    }
+
+    /// The user's charging status; `charging` is `None` when nothing is charging.
+    pub async fn user_status(&mut self) -> Result<UserStatus, ApiError> {
+        let body = UserStatusRequest {
+            user_status: json!({"mfhs": {}}),
+        };
+        let answer: UserStatusAnswer = self
+            .call(Ep::UserStatus, Method::POST, MAPCACHE, "v2", Some(&body))
+            .await?;
+        Ok(answer.user_status)
+    }
+
+    /// One session's details with its `update_data`.
+    pub async fn session_details(&mut self, session_id: u64) -> Result<SessionDetails, ApiError> {
+        let path = format!("/driver-bff/v1/sessions/{session_id}");
+        let body = SessionRequest {
+            charging_status: json!({"session_id": session_id, "mfhs": []}),
+        };
+        let raw = self
+            .request(Ep::Session, Method::POST, GATEWAY, &path, Some(&body))
+            .await?;
+        let endpoint = raw.endpoint.clone();
+        let answer: SessionAnswer = expect_json(raw)?;
+        let details = answer.charging_status;
+        if let Some(message) = details
+            .error
+            .clone()
+            .or_else(|| details.error_message.clone())
+        {
+            return Err(ApiError::Reported { endpoint, message });
+        }
+        Ok(details)
+    }
+
+    /// Every session of the monthly activity list, newest first, following the page cursor
+    /// until the last page, an empty page or a repeated cursor; with `since`, stops at the
+    /// first month that ends before it and leaves out older sessions. De-duplicated by id.
+    pub async fn activity(
+        &mut self,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<SessionDetails>, ApiError> {
+        let mut cursor: Option<String> = None;
+        let mut cursors = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        let mut out = Vec::new();
+        loop {
+            let mut request = json!({"page_size": 25, "show_address_for_home_sessions": true});
+            if let Some(c) = &cursor {
+                request["page_offset"] = json!(c);
+            }
+            let body = ActivityRequest {
+                charging_activity_monthly: request,
+            };
+            let page: ActivityAnswer = self
+                .call(Ep::Activity, Method::POST, MAPCACHE, "v2", Some(&body))
+                .await?;
+            let page = page.charging_activity_monthly;
+            if page.month_info.is_empty() {
+                break;
+            }
+            let mut older_than_since = false;
+            for month in page.month_info {
+                if since.is_some_and(|s| (month.year, month.month) < (s.year(), s.month())) {
+                    older_than_since = true;
+                    continue;
+                }
+                for session in month.sessions {
+                    if since.is_some_and(|s| session.start_time.is_some_and(|t| t < s)) {
+                        continue;
+                    }
+                    if session.session_id.is_none_or(|id| ids.insert(id)) {
+                        out.push(session);
+                    }
+                }
+            }
+            match page.page_offset {
+                Some(next)
+                    if next != "last_page" && !older_than_since && cursors.insert(next.clone()) =>
+                {
+                    cursor = Some(next);
+                }
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Starts charging, waits for the charger's confirmation, then reads the new session's id
+    /// back from the user status (the id the ack returns is not the session id).
+    pub async fn start(&mut self) -> Result<Started, ApiError> {
+        let station = self.station_id().await?;
+        let body = StartRequest { device_id: station };
+        let ack: AckIdAnswer = self
+            .call(
+                Ep::Start,
+                Method::POST,
+                ACCOUNTS,
+                "v1/driver/station/startsession",
+                Some(&body),
+            )
+            .await?;
+        self.wait_ack(ack.ack_id, "start_session").await?;
+        let mut session_id = None;
+        for _ in 0..self.cfg.ack.attempts.clamp(1, 5) {
+            if let Some(id) = self
+                .user_status()
+                .await?
+                .charging
+                .and_then(|c| c.session_id)
+            {
+                session_id = Some(id);
+                break;
+            }
+            tokio::time::sleep(self.cfg.ack.interval).await;
+        }
+        Ok(Started {
+            ack_id: ack.ack_id,
+            session_id,
+        })
+    }
+
+    /// Stops a session and waits for the confirmation.
+    pub async fn stop(&mut self, session_id: u64) -> Result<(), ApiError> {
+        let station = self.station_id().await?;
+        let body = StopRequest {
+            device_id: station,
+            port_number: 1,
+            session_id,
+        };
+        let ack: AckIdAnswer = self
+            .call(
+                Ep::Stop,
+                Method::POST,
+                ACCOUNTS,
+                "v1/driver/station/stopSession",
+                Some(&body),
+            )
+            .await?;
+        self.wait_ack(ack.ack_id, "stop_session").await
+    }
+
+    /// Polls the ack: 200 confirmed, 422 pending (wait and ask again), other 4xx refused.
+    async fn wait_ack(&mut self, ack_id: u64, action: &str) -> Result<(), ApiError> {
+        let body = AckRequest { ack_id, action };
+        let attempts = self.cfg.ack.attempts.max(1);
+        let mut endpoint = String::new();
+        for attempt in 1..=attempts {
+            let raw = self
+                .request(
+                    Ep::Ack,
+                    Method::POST,
+                    ACCOUNTS,
+                    "v1/driver/station/session/ack",
+                    Some(&body),
+                )
+                .await?;
+            endpoint = raw.endpoint.clone();
+            match raw.status {
+                200..=299 => return Ok(()),
+                422 => {
+                    tracing::debug!("{action} pending (poll {attempt} of {attempts})");
+                    if attempt < attempts {
+                        tokio::time::sleep(self.cfg.ack.interval).await;
+                    }
+                }
+                _ => {
+                    let reason: AccountsError =
+                        serde_json::from_slice(&raw.body).unwrap_or_default();
+                    return Err(ApiError::Refused {
+                        endpoint,
+                        action: action.into(),
+                        message: reason.message.or(reason.category).unwrap_or_else(|| {
+                            format!(
+                                "HTTP {}: {}",
+                                raw.status,
+                                super::error::excerpt(&raw.body, 160)
+                            )
+                        }),
+                    });
+                }
+            }
+        }
+        Err(ApiError::AckTimeout {
+            endpoint,
+            action: action.into(),
+            attempts,
+        })
+    }
+}
