@@ -3,6 +3,7 @@
 // Tests may panic on purpose: a failed unwrap is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api_cli;
 mod api_client;
 mod cli;
 mod common;

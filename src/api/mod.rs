@@ -496,7 +496,8 @@ impl Client {
             match (retry, result) {
                 (Some(delay), _) => {
                     tracing::warn!(
-                        "{endpoint}: {outcome:?} on attempt {attempt}; retrying in {} ms",
+                        "{endpoint}: {outcome} on attempt {attempt} of {}; retrying in {} ms",
+                        self.cfg.retry.max_attempts,
                         delay.as_millis()
                     );
                     tokio::time::sleep(delay).await;

@@ -14,6 +14,16 @@ pub enum Attempt {
     Network,
 }
 
+impl std::fmt::Display for Attempt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Status(s, _) => write!(f, "HTTP {s}"),
+            Self::Timeout => f.write_str("timeout"),
+            Self::Network => f.write_str("connection failed"),
+        }
+    }
+}
+
 /// How failed requests are retried: 5xx, 429, timeouts and connection failures, with jittered
 /// exponential backoff, at most `max_attempts` tries, honouring `Retry-After` (up to
 /// `max_retry_after`). Other 4xx answers are never retried.
