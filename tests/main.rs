@@ -5,6 +5,7 @@
 
 mod api_cli;
 mod api_client;
+mod architecture;
 mod cli;
 mod common;
 mod demo_data;
