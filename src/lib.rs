@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod output;
 pub mod settings;
+pub mod sim;
 pub mod store;
 pub mod validate;
 
