@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{Cli, Command, DemoDataArgs};
+use crate::cli::{Cli, Command, DemoDataArgs, SimArgs};
 use crate::clock::Clock;
 use crate::demo::{self, DemoData, Params};
 use crate::error::{Error, Result};
@@ -24,7 +24,71 @@ pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Validate => validate(&settings, &out),
         Command::DemoData(args) => demo_data(&settings, &out, &args),
+        Command::Sim(args) => sim(&args),
     }
+}
+
+/// `cph50 sim`: serves until Ctrl-C or SIGTERM.
+fn sim(args: &SimArgs) -> Result<()> {
+    use std::io::Write;
+    let start = match &args.start {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|e| Error::Usage(format!("--start {text:?} is not an RFC 3339 time: {e}")))?
+            .with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    };
+    let cfg = crate::sim::SimConfig {
+        seed: args.seed,
+        scenario: args.scenario,
+        history_days: args.history_days,
+        speed: args.speed,
+        faults: args.faults.clone(),
+        password: args.password.clone(),
+        start,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("start the async runtime for", "cph50 sim", e))?;
+    runtime.block_on(async {
+        let handle = crate::sim::start(cfg, args.port).await?;
+        let mut stdout = std::io::stdout().lock();
+        let lines = format!(
+            "CP_DISCOVERY_URL={}\ncph50 sim: fake ChargePoint at {} (scenario {}, seed {}, {} days of history, speed {}x); log in with any username and the --password\ncph50 sim: control with {}/_sim/state, /_sim/advance, /_sim/plug, /_sim/unplug, /_sim/connect, /_sim/fault; stop with Ctrl-C\n",
+            handle.discovery_url,
+            handle.base_url,
+            args.scenario,
+            args.seed,
+            args.history_days,
+            args.speed,
+            handle.base_url,
+        );
+        stdout
+            .write_all(lines.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Error::io("write to", "stdout", e))?;
+        drop(stdout);
+        wait_for_stop_signal().await;
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), handle.stop()).await;
+        Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// `cph50 validate`.
