@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use super::bodies;
 use super::fault::{Endpoint, FaultKind};
-use super::world::{TOKEN_S, World};
+use super::tokens::TOKEN_S;
+use super::world::World;
 
 /// State shared by all handlers.
 pub(crate) struct Shared {
@@ -166,7 +167,7 @@ where
         }
         Some(FaultKind::Status(code)) => return status_fault(code),
         Some(FaultKind::Expire) => {
-            sim.lock().expire_tokens();
+            sim.lock().tokens.expire_all();
             return json_response(StatusCode::UNAUTHORIZED, &bodies::invalid_session());
         }
         Some(FaultKind::CaptchaJson) => {
@@ -187,11 +188,11 @@ where
         let now = w.tick();
         if auth == Auth::Required {
             let tokens = presented_tokens(headers);
-            if !tokens.iter().any(|t| w.token_valid(t, now)) {
+            if !tokens.iter().any(|t| w.tokens.valid(t, now)) {
                 return json_response(StatusCode::UNAUTHORIZED, &bodies::invalid_session());
             }
             let mut reply = handle(&mut w, now);
-            reply.token = Some(w.issue_token(now));
+            reply.token = Some(w.tokens.issue(now));
             reply
         } else {
             handle(&mut w, now)

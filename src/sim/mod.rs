@@ -11,7 +11,9 @@
 
 mod activity;
 mod bodies;
+mod charger;
 mod clock;
+mod command;
 mod control;
 mod fault;
 mod history;
@@ -19,6 +21,7 @@ mod http;
 mod routes;
 mod schedule;
 mod session;
+mod tokens;
 mod world;
 
 use std::fmt;

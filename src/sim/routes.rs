@@ -9,13 +9,16 @@ use axum::response::Response;
 use axum::routing::{get, post, put};
 use serde_json::{Value, json};
 
+use super::charger::{
+    amperage, chargers, config, restart, schedule_get, schedule_put, status, technical_info,
+};
+use super::command::{AckAnswer, Action};
 use super::fault::Endpoint;
 use super::http::{
     Auth, Reply, Sim, body_object, id_field, json_response, presented_tokens, serve,
 };
-use super::schedule::{Schedule, Window};
-use super::world::{AckAnswer, Action, World};
-use super::{CHARGER_ID, Scenario, USER_ID, activity, bodies, control};
+use super::world::World;
+use super::{CHARGER_ID, Scenario, activity, bodies, control};
 
 const HCM: &str = "/hcpo_hcm_endpoint/api/v1";
 
@@ -111,7 +114,7 @@ async fn login(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respo
         }
         w.logins += 1;
         let mut reply = Reply::ok(json!({}));
-        reply.token = Some(w.issue_token(now));
+        reply.token = Some(w.tokens.issue(now));
         reply
     })
     .await
@@ -120,7 +123,7 @@ async fn login(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respo
 async fn logout(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     let tokens = presented_tokens(&headers);
     serve(&sim, Endpoint::Logout, &headers, Auth::Open, |w, _| {
-        tokens.iter().for_each(|t| w.revoke(t));
+        tokens.iter().for_each(|t| w.tokens.revoke(t));
         let mut reply = Reply::ok(json!({}));
         reply.clear_cookie = true;
         reply
@@ -218,209 +221,6 @@ async fn ack(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respons
             )),
         }
     })
-    .await
-}
-
-/// Checks the path's user and charger ids.
-fn ours(user: Option<&str>, charger: Option<&str>) -> Result<(), Reply> {
-    if let Some(u) = user.filter(|u| *u != USER_ID.to_string()) {
-        return Err(Reply::not_found(format!(
-            "user {u} is not the logged-in user ({USER_ID})"
-        )));
-    }
-    if let Some(c) = charger.filter(|c| *c != CHARGER_ID.to_string()) {
-        return Err(Reply::not_found(format!(
-            "charger {c} is not on this account (it has {CHARGER_ID})"
-        )));
-    }
-    Ok(())
-}
-
-/// Serves a charger call after checking the path's ids.
-async fn charger_call<F>(
-    sim: &Sim,
-    ep: Endpoint,
-    headers: &HeaderMap,
-    ids: (Option<&str>, Option<&str>),
-    f: F,
-) -> Response
-where
-    F: FnOnce(&mut World, chrono::DateTime<chrono::Utc>) -> Reply,
-{
-    let checked = ours(ids.0, ids.1);
-    serve(sim, ep, headers, Auth::Required, |w, now| match checked {
-        Ok(()) => f(w, now),
-        Err(r) => r,
-    })
-    .await
-}
-
-async fn chargers(
-    State(sim): State<Sim>,
-    Path(user): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Chargers,
-        &headers,
-        (Some(&user), None),
-        |_, _| Reply::ok(bodies::chargers()),
-    )
-    .await
-}
-
-async fn status(
-    State(sim): State<Sim>,
-    Path((u, c)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Status,
-        &headers,
-        (Some(&u), Some(&c)),
-        |w, now| Reply::ok(bodies::status(w, now)),
-    )
-    .await
-}
-
-async fn technical_info(
-    State(sim): State<Sim>,
-    Path((u, c)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let start = sim.start;
-    charger_call(
-        &sim,
-        Endpoint::TechnicalInfo,
-        &headers,
-        (Some(&u), Some(&c)),
-        |w, now| Reply::ok(bodies::technical_info(w, now, start)),
-    )
-    .await
-}
-
-async fn config(
-    State(sim): State<Sim>,
-    Path((u, c)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Config,
-        &headers,
-        (Some(&u), Some(&c)),
-        |_, _| Reply::ok(bodies::config()),
-    )
-    .await
-}
-
-async fn restart(
-    State(sim): State<Sim>,
-    Path((u, c)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Restart,
-        &headers,
-        (Some(&u), Some(&c)),
-        |_, _| Reply::ok(json!({})),
-    )
-    .await
-}
-
-async fn schedule_get(
-    State(sim): State<Sim>,
-    Path(c): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Schedule,
-        &headers,
-        (None, Some(&c)),
-        |w, _| Reply::ok(bodies::schedule(w.schedule)),
-    )
-    .await
-}
-
-async fn schedule_put(
-    State(sim): State<Sim>,
-    Path(c): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Schedule,
-        &headers,
-        (None, Some(&c)),
-        |w, now| {
-            let what = "PUT api/v1/schedule/charger/{chargerId}/schedule";
-            let parsed = body_object(&body, what).and_then(|b| parse_schedule(&b, what));
-            match parsed {
-                Ok(s) => {
-                    w.set_schedule(s, now);
-                    Reply::ok(bodies::schedule(w.schedule))
-                }
-                Err(r) => r,
-            }
-        },
-    )
-    .await
-}
-
-/// `{"schedule": {"weekdays": {"startTime", "endTime"}, "weekends": {...}}}` enables,
-/// `{}` disables.
-fn parse_schedule(body: &Value, what: &str) -> Result<Option<Schedule>, Reply> {
-    let s = match body.get("schedule") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(s) if s.as_object().is_some_and(|o| o.is_empty()) => return Ok(None),
-        Some(s) => s,
-    };
-    let window = |part: &str| -> Result<Window, Reply> {
-        let time = |k: &str| s.get(part).and_then(|p| p.get(k)).and_then(Value::as_str);
-        let (Some(start), Some(end)) = (time("startTime"), time("endTime")) else {
-            return Err(Reply::bad_request(format!(
-                "body of {what}: `schedule.{part}` needs `startTime` and `endTime` (\"HH:MM\")"
-            )));
-        };
-        Window::parse(start, end)
-            .map_err(|e| Reply::bad_request(format!("body of {what}: `schedule.{part}`: {e}")))
-    };
-    Ok(Some(Schedule {
-        weekdays: window("weekdays")?,
-        weekends: window("weekends")?,
-    }))
-}
-
-async fn amperage(
-    State(sim): State<Sim>,
-    Path(c): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Amperage,
-        &headers,
-        (None, Some(&c)),
-        |w, now| {
-            let what = "PUT .../charge-amperage-limit";
-            let amps =
-                body_object(&body, what).and_then(|b| id_field(&b, "chargeAmperageLimit", what));
-            match amps {
-                Ok(a) if (20..=40).contains(&a) => {
-                    w.set_amperage(a as u32, now);
-                    Reply::ok(bodies::amperage_put(a as u32))
-                }
-                Ok(a) => Reply::bad_request(format!("chargeAmperageLimit {a} is outside 20..=40")),
-                Err(r) => r,
-            }
-        },
-    )
     .await
 }
 

@@ -10,24 +10,12 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use super::clock::SimClock;
+use super::command::Ack;
 use super::fault::Faults;
 use super::schedule::{Edge, Schedule};
 use super::session::{Car, Session};
+use super::tokens::Tokens;
 use super::{Scenario, SimConfig, history, mix};
-
-/// Sim seconds after which the station confirms a command that was not polled three times.
-const CONFIRM_S: i64 = 5;
-/// Lifetime of a session token, sim seconds.
-pub(crate) const TOKEN_S: i64 = 7200;
-
-/// Refusal: no car at the charger.
-pub(crate) const NO_CAR: &str = "No vehicle plugged in";
-/// Refusal: the station's occasional "try again".
-pub(crate) const RETURN_PLUG: &str = "Return the plug to the holster and try again.";
-/// Refusal: a start while a session runs.
-pub(crate) const ALREADY: &str = "A charging session is already in progress";
-/// Refusal: a stop for a session that is not running.
-pub(crate) const NOT_RUNNING: &str = "The session is not in progress";
 
 /// The car at the charger.
 #[derive(Debug, Clone, Copy)]
@@ -36,60 +24,6 @@ pub(crate) struct Plugged {
     pub(crate) car: Car,
     /// Energy it still takes before it is full, kWh.
     pub(crate) need_kwh: f64,
-}
-
-/// A remote command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Action {
-    /// `startsession`, acked as `start_session`.
-    Start,
-    /// `stopSession`, acked as `stop_session`.
-    Stop,
-}
-
-impl Action {
-    /// The `action` word of the ack call.
-    pub(crate) fn word(self) -> &'static str {
-        match self {
-            Self::Start => "start_session",
-            Self::Stop => "stop_session",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum AckState {
-    Pending,
-    /// The station never got it (offline): pending forever.
-    Lost,
-    Done,
-    Refused(&'static str),
-}
-
-#[derive(Debug, Clone)]
-struct Ack {
-    action: Action,
-    created: DateTime<Utc>,
-    polls: u32,
-    state: AckState,
-    /// Start: the seeded "try again" refusal. Stop: the session to stop.
-    refuse: Option<&'static str>,
-    session: Option<u64>,
-}
-
-/// What an ack poll answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AckAnswer {
-    /// 422: the station has not confirmed yet.
-    Pending,
-    /// 200 `{"sessionId": n}` (n is not the real session id) for a start, `{}` for a stop.
-    Confirmed(Option<u64>),
-    /// 409 with the station's reason.
-    Refused(&'static str),
-    /// No such ack id.
-    Unknown,
-    /// The ack id belongs to the other action.
-    WrongAction(Action),
 }
 
 /// Everything the simulator knows.
@@ -115,11 +49,13 @@ pub(crate) struct World {
     /// How many of `sessions` are the generated past.
     pub(crate) history_sessions: usize,
     last_id: u64,
-    acks: BTreeMap<u64, Ack>,
-    next_ack: u64,
-    starts: u64,
-    tokens: BTreeMap<String, DateTime<Utc>>,
-    issued: u64,
+    /// Remote commands by ack id.
+    pub(crate) acks: BTreeMap<u64, Ack>,
+    pub(crate) next_ack: u64,
+    /// Start commands so far (which ones the station refuses is seeded).
+    pub(crate) starts: u64,
+    /// The session tokens handed out.
+    pub(crate) tokens: Tokens,
     pub(crate) faults: Faults,
     /// Requests per endpoint name.
     pub(crate) requests: BTreeMap<&'static str, u64>,
@@ -153,8 +89,7 @@ impl World {
             acks: BTreeMap::new(),
             next_ack: 1 + mix(seed, 11) % 900,
             starts: 0,
-            tokens: BTreeMap::new(),
-            issued: 0,
+            tokens: Tokens::new(seed),
             faults: Faults::default(),
             requests: BTreeMap::new(),
             logins: 0,
@@ -207,12 +142,11 @@ impl World {
             .into_iter()
             .map(|(at, edge)| (at, Some(edge), 0))
             .collect();
-        for (id, ack) in &self.acks {
-            let due = ack.created + Duration::seconds(CONFIRM_S);
-            if ack.state == AckState::Pending && after < due && due <= t {
-                events.push((due, None, *id));
-            }
-        }
+        events.extend(
+            self.due_acks(after, t)
+                .into_iter()
+                .map(|(at, id)| (at, None, id)),
+        );
         events.sort();
         for (at, edge, ack) in events {
             self.last_tick = at;
@@ -307,11 +241,7 @@ impl World {
     pub(crate) fn set_connected(&mut self, connected: bool, at: DateTime<Utc>) {
         if self.connected && !connected {
             self.last_connected = at;
-            for ack in self.acks.values_mut() {
-                if ack.state == AckState::Pending {
-                    ack.state = AckState::Lost;
-                }
-            }
+            self.lose_pending_acks();
         }
         self.connected = connected;
     }
@@ -328,140 +258,8 @@ impl World {
             .is_some_and(|s| s.is_charging(at))
     }
 
-    /// A remote start; returns the ack id.
-    pub(crate) fn command(
-        &mut self,
-        action: Action,
-        session: Option<u64>,
-        at: DateTime<Utc>,
-    ) -> u64 {
-        let refuse = match action {
-            Action::Start => {
-                self.starts += 1;
-                (mix(self.seed ^ 0xA11CE, self.starts) % 8 == 0).then_some(RETURN_PLUG)
-            }
-            Action::Stop => None,
-        };
-        let id = self.next_ack;
-        self.next_ack += 1;
-        let state = if self.connected {
-            AckState::Pending
-        } else {
-            AckState::Lost
-        };
-        self.acks.insert(
-            id,
-            Ack {
-                action,
-                created: at,
-                polls: 0,
-                state,
-                refuse,
-                session,
-            },
-        );
-        id
-    }
-
-    /// The station's answer to a command, when it confirms it at `at`.
-    fn resolve(&mut self, id: u64, at: DateTime<Utc>) {
-        let Some(ack) = self.acks.get(&id).cloned() else {
-            return;
-        };
-        if ack.state != AckState::Pending {
-            return;
-        }
-        let state = match ack.action {
-            Action::Start => {
-                if let Some(reason) = ack.refuse {
-                    AckState::Refused(reason)
-                } else if self.plugged.is_none() {
-                    AckState::Refused(NO_CAR)
-                } else if self.current.is_some() {
-                    AckState::Refused(ALREADY)
-                } else {
-                    self.begin_session(at);
-                    AckState::Done
-                }
-            }
-            Action::Stop => {
-                if self.current.is_some() && ack.session.is_none_or(|s| Some(s) == self.current) {
-                    self.end_session(at);
-                    AckState::Done
-                } else {
-                    AckState::Refused(NOT_RUNNING)
-                }
-            }
-        };
-        if let Some(a) = self.acks.get_mut(&id) {
-            a.state = state;
-        }
-    }
-
-    /// One ack poll: the station confirms on the third poll or after [`CONFIRM_S`] seconds.
-    pub(crate) fn poll_ack(&mut self, id: u64, action: Action, at: DateTime<Utc>) -> AckAnswer {
-        let Some(ack) = self.acks.get_mut(&id) else {
-            return AckAnswer::Unknown;
-        };
-        if ack.action != action {
-            return AckAnswer::WrongAction(ack.action);
-        }
-        ack.polls += 1;
-        if ack.polls >= 3 && ack.state == AckState::Pending {
-            self.resolve(id, at);
-        }
-        let Some(ack) = self.acks.get(&id) else {
-            return AckAnswer::Unknown;
-        };
-        match (ack.state, ack.action) {
-            (AckState::Pending | AckState::Lost, _) => AckAnswer::Pending,
-            (AckState::Refused(r), _) => AckAnswer::Refused(r),
-            (AckState::Done, Action::Start) => {
-                AckAnswer::Confirmed(Some(10_000 + mix(self.seed, id) % 90_000))
-            }
-            (AckState::Done, Action::Stop) => AckAnswer::Confirmed(None),
-        }
-    }
-
-    /// A fresh session token valid for [`TOKEN_S`] sim seconds from `at`.
-    pub(crate) fn issue_token(&mut self, at: DateTime<Utc>) -> String {
-        self.tokens.retain(|_, until| *until > at);
-        self.issued += 1;
-        let token = format!(
-            "{:016x}{:016x}",
-            mix(self.seed ^ 0x70CE, self.issued),
-            mix(self.issued, self.seed)
-        );
-        self.tokens
-            .insert(token.clone(), at + Duration::seconds(TOKEN_S));
-        token
-    }
-
-    /// Whether `token` was issued here and has not expired at `at`.
-    pub(crate) fn token_valid(&self, token: &str, at: DateTime<Utc>) -> bool {
-        self.tokens.get(token).is_some_and(|until| at < *until)
-    }
-
-    /// Forgets `token` (logout).
-    pub(crate) fn revoke(&mut self, token: &str) {
-        self.tokens.remove(token);
-    }
-
-    /// Every token stops working (the `expire` fault).
-    pub(crate) fn expire_tokens(&mut self) {
-        self.tokens.clear();
-    }
-
     /// Counts one request to the endpoint named `name`.
     pub(crate) fn count(&mut self, name: &'static str) {
         *self.requests.entry(name).or_default() += 1;
-    }
-
-    /// The number of acks still waiting for the station.
-    pub(crate) fn pending_acks(&self) -> usize {
-        self.acks
-            .values()
-            .filter(|a| matches!(a.state, AckState::Pending | AckState::Lost))
-            .count()
     }
 }
