@@ -53,42 +53,53 @@ fn sim(args: &SimArgs) -> Result<()> {
         .map_err(|e| Error::io("start the async runtime for", "cph50 sim", e))?;
     runtime.block_on(async {
         let handle = crate::sim::start(cfg, args.port).await?;
-        let mut stdout = std::io::stdout().lock();
-        let lines = format!(
-            "CP_DISCOVERY_URL={}\ncph50 sim: fake ChargePoint at {} (scenario {}, seed {}, {} days of history, speed {}x); log in with any username and the --password\ncph50 sim: control with {}/_sim/state, /_sim/advance, /_sim/plug, /_sim/unplug, /_sim/connect, /_sim/fault; stop with Ctrl-C\n",
-            handle.discovery_url,
-            handle.base_url,
-            args.scenario,
-            args.seed,
-            args.history_days,
-            args.speed,
-            handle.base_url,
-        );
-        stdout
-            .write_all(lines.as_bytes())
-            .and_then(|()| stdout.flush())
+        let stopped = stop_signal()?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "CP_DISCOVERY_URL={}", handle.discovery_url)
+            .and_then(|()| out.flush())
+            .and_then(|()| {
+                writeln!(
+                    out,
+                    "cph50 sim: fake ChargePoint at {} (scenario {}, seed {}, {} days of history, speed {}x); log in with any username and the --password",
+                    handle.base_url, args.scenario, args.seed, args.history_days, args.speed
+                )
+            })
+            .and_then(|()| {
+                writeln!(
+                    out,
+                    "cph50 sim: control it under {}/_sim/ (state, advance, plug, unplug, connect, fault); stop with Ctrl-C",
+                    handle.base_url
+                )
+            })
+            .and_then(|()| out.flush())
             .map_err(|e| Error::io("write to", "stdout", e))?;
-        drop(stdout);
-        wait_for_stop_signal().await;
+        drop(out);
+        stopped.await;
         let _ = tokio::time::timeout(std::time::Duration::from_secs(3), handle.stop()).await;
         Ok(())
     })
 }
 
-/// Resolves on Ctrl-C or (on Unix) SIGTERM.
-async fn wait_for_stop_signal() {
+/// Registers the Ctrl-C and SIGTERM handlers now (before the URL is printed, so a caller that
+/// stops the sim as soon as it has read it still gets a clean exit) and resolves on either.
+fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+        let err = |e| Error::io("listen for signals in", "cph50 sim", e);
+        let mut term = signal(SignalKind::terminate()).map_err(err)?;
+        let mut int = signal(SignalKind::interrupt()).map_err(err)?;
+        Ok(async move {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
                 _ = term.recv() => {}
+                _ = int.recv() => {}
             }
-            return;
-        }
+        })
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// `cph50 validate`.
