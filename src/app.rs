@@ -57,22 +57,21 @@ fn sim(args: &SimArgs) -> Result<()> {
         let mut out = std::io::stdout().lock();
         writeln!(out, "CP_DISCOVERY_URL={}", handle.discovery_url)
             .and_then(|()| out.flush())
-            .and_then(|()| {
-                writeln!(
-                    out,
-                    "cph50 sim: fake ChargePoint at {} (scenario {}, seed {}, {} days of history, speed {}x); log in with any username and the --password",
-                    handle.base_url, args.scenario, args.seed, args.history_days, args.speed
-                )
-            })
-            .and_then(|()| {
-                writeln!(
-                    out,
-                    "cph50 sim: control it under {}/_sim/ (state, advance, plug, unplug, connect, fault); stop with Ctrl-C",
-                    handle.base_url
-                )
-            })
-            .and_then(|()| out.flush())
             .map_err(|e| Error::io("write to", "stdout", e))?;
+        // Best effort: a caller may close the pipe once it has the URL; the sim keeps serving.
+        let _ = writeln!(
+            out,
+            "cph50 sim: fake ChargePoint at {} (scenario {}, seed {}, {} days of history, speed {}x); log in with any username and the --password",
+            handle.base_url, args.scenario, args.seed, args.history_days, args.speed
+        )
+        .and_then(|()| {
+            writeln!(
+                out,
+                "cph50 sim: control it under {}/_sim/ (state, advance, plug, unplug, connect, fault); stop with Ctrl-C",
+                handle.base_url
+            )
+        })
+        .and_then(|()| out.flush());
         drop(out);
         stopped.await;
         let _ = tokio::time::timeout(std::time::Duration::from_secs(3), handle.stop()).await;

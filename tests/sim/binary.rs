@@ -70,7 +70,7 @@ async fn cph50_sim_prints_the_discovery_url_first_and_serves_it() {
 }
 
 #[test]
-fn cph50_sim_stops_cleanly_on_sigterm() {
+fn cph50_sim_survives_a_closed_stdout_and_stops_cleanly_on_sigterm() {
     let child = Command::new(env!("CARGO_BIN_EXE_cph50"))
         .args(["sim", "--history-days", "0"])
         .stdout(Stdio::piped())
