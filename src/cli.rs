@@ -122,7 +122,7 @@ pub struct SimArgs {
     #[arg(long, default_value_t = crate::sim::DEFAULT_HISTORY_DAYS, value_name = "N",
           value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::sim::MAX_HISTORY_DAYS)))]
     pub history_days: u32,
-    /// Sim seconds per real second (0 = frozen; move it with POST /_sim/advance).
+    /// Sim seconds per real second, 0 to 100000 (0 = frozen; move it with POST /_sim/advance).
     #[arg(long, default_value_t = 1.0, value_name = "X")]
     pub speed: f64,
     /// Inject a fault (repeatable); see SPEC below.

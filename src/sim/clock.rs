@@ -28,12 +28,18 @@ impl SimClock {
     /// The current sim instant (millisecond resolution).
     pub(crate) fn now(&self) -> DateTime<Utc> {
         let real_ms = self.origin.elapsed().as_secs_f64() * self.speed * 1000.0;
-        self.start + Duration::milliseconds(real_ms as i64 + self.advanced_ms)
+        // float-to-int casts saturate; a clock run past chrono's range stops at its end
+        let offset = Duration::milliseconds((real_ms as i64).saturating_add(self.advanced_ms));
+        self.start
+            .checked_add_signed(offset)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// Moves the clock forward by `seconds` (not negative: sim time never runs backwards).
     pub(crate) fn advance(&mut self, seconds: f64) {
-        self.advanced_ms += (seconds.max(0.0) * 1000.0).round() as i64;
+        self.advanced_ms = self
+            .advanced_ms
+            .saturating_add((seconds.max(0.0) * 1000.0).round() as i64);
     }
 
     /// The speed factor.

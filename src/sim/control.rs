@@ -17,6 +17,9 @@ use super::mix;
 use super::session::Car;
 use super::world::World;
 
+/// The longest single advance, seconds (366 days).
+const MAX_ADVANCE_S: f64 = 366.0 * 86_400.0;
+
 /// The `/_sim/...` routes.
 pub(crate) fn routes() -> Router<Sim> {
     Router::new()
@@ -58,12 +61,12 @@ async fn advance(State(sim): State<Sim>, body: Bytes) -> Response {
     control(&sim, &body, "POST /_sim/advance", |w, b, _| {
         let seconds = b.get("seconds").and_then(Value::as_f64);
         match seconds {
-            Some(s) if s.is_finite() && s >= 0.0 => {
+            Some(s) if (0.0..=MAX_ADVANCE_S).contains(&s) => {
                 w.clock.advance(s);
                 Ok(())
             }
             _ => Err(Reply::bad_request(
-                "body of POST /_sim/advance: `seconds` must be a number >= 0",
+                "body of POST /_sim/advance: `seconds` must be a number from 0 to 31622400 (366 days)",
             )),
         }
     })

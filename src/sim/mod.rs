@@ -48,6 +48,8 @@ pub const EQUINOX_VEHICLE_ID: u64 = 700_000_002;
 pub const DEFAULT_PASSWORD: &str = "sim-password";
 /// Days of finished sessions before the start, unless told otherwise.
 pub const DEFAULT_HISTORY_DAYS: u32 = 90;
+/// The fastest clock, sim seconds per real second.
+pub const MAX_SPEED: f64 = 100_000.0;
 /// The longest history the sim generates, days.
 pub const MAX_HISTORY_DAYS: u32 = 3660;
 
@@ -111,7 +113,8 @@ pub struct SimConfig {
     pub scenario: Scenario,
     /// Days of finished sessions before `start` (at most [`MAX_HISTORY_DAYS`]).
     pub history_days: u32,
-    /// Sim seconds per real second (0 = the clock moves only by `POST /_sim/advance`).
+    /// Sim seconds per real second, 0 to [`MAX_SPEED`] (0 = the clock moves only by
+    /// `POST /_sim/advance`).
     pub speed: f64,
     /// Faults armed from the start.
     pub faults: Vec<FaultSpec>,
@@ -162,9 +165,9 @@ impl SimHandle {
 /// Binds `127.0.0.1:port` (0 = any free port), builds the household of `cfg` and serves it
 /// on a spawned task of the current tokio runtime.
 pub async fn start(cfg: SimConfig, port: u16) -> Result<SimHandle, Error> {
-    if !cfg.speed.is_finite() || cfg.speed < 0.0 {
+    if !(0.0..=MAX_SPEED).contains(&cfg.speed) {
         return Err(Error::Usage(format!(
-            "sim speed {} is not a number >= 0 (1 = real time, 0 = frozen)",
+            "sim speed {} is not a number from 0 to {MAX_SPEED} (1 = real time, 0 = frozen)",
             cfg.speed
         )));
     }

@@ -174,3 +174,51 @@ async fn a_bad_fault_spec_is_refused_with_the_reason() {
     assert_eq!(r.status, 400);
     assert!(r.text.contains("unknown kind \\\"418\\\""), "{}", r.text);
 }
+
+#[tokio::test]
+async fn control_endpoints_and_unknown_routes_explain_bad_requests() {
+    let api = Api::start(config(Scenario::Idle, MORNING)).await;
+    let base = api.handle.base_url.clone();
+    let post = |path: &str, body: serde_json::Value| {
+        let url = format!("{base}/_sim/{path}");
+        let api = &api;
+        async move { api.raw(Method::POST, &url, Some(body), None).await }
+    };
+    for bad in [json!({"seconds": -1}), json!({"seconds": 4e7}), json!({})] {
+        let r = post("advance", bad.clone()).await;
+        assert_eq!(r.status, 400, "{bad}: {}", r.text);
+        assert!(r.text.contains("seconds"), "{}", r.text);
+    }
+    let r = post("plug", json!({"vehicle": "tesla"})).await;
+    assert_eq!(r.status, 400);
+    assert!(r.text.contains("volvo_xc40_2021"), "{}", r.text);
+    assert_eq!(post("unplug", json!({})).await.status, 409);
+    assert_eq!(post("plug", json!({"vehicle": "guest"})).await.status, 200);
+    let again = post("plug", json!({"vehicle": "guest"})).await;
+    assert_eq!(again.status, 409);
+    assert!(again.text.contains("already plugged in"), "{}", again.text);
+    assert_eq!(
+        post("connect", json!({"connected": "no"})).await.status,
+        400
+    );
+
+    let r = api
+        .raw(Method::GET, &format!("{base}/nowhere/v9"), None, None)
+        .await;
+    assert_eq!(r.status, 404);
+    assert!(
+        r.json()["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("GET /nowhere/v9")
+    );
+}
+
+#[tokio::test]
+async fn start_refuses_an_impossible_speed() {
+    let mut cfg = config(Scenario::Idle, MORNING);
+    cfg.speed = -1.0;
+    let err = cph50::sim::start(cfg, 0).await.unwrap_err();
+    assert!(err.to_string().contains("speed -1"), "{err}");
+    assert_eq!(err.exit_code(), 2);
+}
