@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::Client;
-use crate::cli::{Cli, Command, DemoDataArgs, StatusArgs};
+use crate::cli::{Cli, Command, DemoDataArgs, SimArgs, StatusArgs};
 use crate::clock::Clock;
 use crate::demo::{self, DemoData, Params};
 use crate::error::{Error, Result};
@@ -27,6 +27,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::DemoData(args) => demo_data(&settings, &out, &args),
         Command::Status(args) => status(&settings, &out, &args),
         Command::Check => check(&settings, &out),
+        Command::Sim(args) => sim(&args),
     }
 }
 
@@ -77,6 +78,79 @@ fn check(settings: &Settings, out: &Output) -> Result<()> {
     })?;
     out.result(&line);
     Ok(())
+}
+
+/// `cph50 sim`: serves until Ctrl-C or SIGTERM.
+fn sim(args: &SimArgs) -> Result<()> {
+    use std::io::Write;
+    let start = match &args.start {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|e| Error::Usage(format!("--start {text:?} is not an RFC 3339 time: {e}")))?
+            .with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    };
+    let cfg = crate::sim::SimConfig {
+        seed: args.seed,
+        scenario: args.scenario,
+        history_days: args.history_days,
+        speed: args.speed,
+        faults: args.faults.clone(),
+        password: args.password.clone(),
+        start,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("start the async runtime for", "cph50 sim", e))?;
+    runtime.block_on(async {
+        let handle = crate::sim::start(cfg, args.port).await?;
+        let stopped = stop_signal()?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "CP_DISCOVERY_URL={}", handle.discovery_url)
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io("write to", "stdout", e))?;
+        // Best effort: a caller may close the pipe once it has the URL; the sim keeps serving.
+        let _ = writeln!(
+            out,
+            "cph50 sim: fake ChargePoint at {} (scenario {}, seed {}, {} days of history, speed {}x); log in with any username and the --password",
+            handle.base_url, args.scenario, args.seed, args.history_days, args.speed
+        )
+        .and_then(|()| {
+            writeln!(
+                out,
+                "cph50 sim: control it under {}/_sim/ (state, advance, plug, unplug, connect, fault); stop with Ctrl-C",
+                handle.base_url
+            )
+        })
+        .and_then(|()| out.flush());
+        drop(out);
+        stopped.await;
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), handle.stop()).await;
+        Ok(())
+    })
+}
+
+/// Registers the Ctrl-C and SIGTERM handlers now (before the URL is printed, so a caller that
+/// stops the sim as soon as it has read it still gets a clean exit) and resolves on either.
+fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let err = |e| Error::io("listen for signals in", "cph50 sim", e);
+        let mut term = signal(SignalKind::terminate()).map_err(err)?;
+        let mut int = signal(SignalKind::interrupt()).map_err(err)?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// `cph50 validate`.

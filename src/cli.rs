@@ -82,6 +82,25 @@ pub enum Command {
     /// Health check: exit 0 when the charger is online, 3 (with its last-connected time) when
     /// it is offline, 1 when ChargePoint cannot be asked.
     Check,
+    /// Run a local fake ChargePoint on 127.0.0.1 for demos, tests and benchmarks.
+    ///
+    /// Serves discovery, login, the account, the home charger (status, technical info,
+    /// configuration, schedule, amperage limit), user_status, the monthly activity list,
+    /// session details and remote start/stop with their acks, in the shapes of the real API.
+    /// Behind them: one charger with an overnight schedule (00:00-06:00 America/Los_Angeles),
+    /// an Equinox EV, a Volvo XC40 and a guest car whose sessions follow their power curves,
+    /// and --history-days of past sessions. The same --seed gives the same answers.
+    ///
+    /// The first line on stdout is `CP_DISCOVERY_URL=<url>`: export it and every other cph50
+    /// command talks to the sim (log in with any username and the --password). Runs until
+    /// Ctrl-C or SIGTERM.
+    ///
+    /// Control endpoints (JSON, under <base>/_sim/): POST advance {"seconds": n};
+    /// POST plug {"vehicle": "serenity_equinox_2024"|"volvo_xc40_2021"|"guest",
+    /// "soc_kwh_needed": x}; POST unplug; POST connect {"connected": false};
+    /// POST fault {"spec": "status=503x2"}; GET state (clock, car, session, request counts).
+    #[command(after_help = SIM_AFTER_HELP)]
+    Sim(SimArgs),
 }
 
 /// Options of `status`.
@@ -90,6 +109,50 @@ pub struct StatusArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+const SIM_AFTER_HELP: &str = "\
+Fault SPEC: <endpoint>=<kind>[x<count>]; count defaults to 1, x0 = every request, forever.
+  endpoints: discovery login logout profile vehicles chargers status technical_info config
+             schedule amperage restart user_status activity session start stop ack any
+  kinds:     500 502 503 429 (Retry-After: 1), delay<ms>, expire (401, all tokens die),
+             captcha_json / captcha_html (403 Datadome), truncated (half the JSON), empty
+
+Examples:
+  cph50 sim                                   default scenario, real time, any free port
+  cph50 sim --port 8765 --speed 60            one sim minute per second
+  cph50 sim --scenario offline                the charger is unreachable
+  cph50 sim --fault status=503x2 --fault login=captcha_html";
+
+/// Options of `sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Port on 127.0.0.1 (0 = any free port; the URL is printed either way).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Starting state: default (Equinox charging), idle (nothing plugged in), offline (charger
+    /// unreachable, commands never confirmed), captcha (login answers 403 Datadome).
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    pub scenario: crate::sim::Scenario,
+    /// Seed of everything the sim invents.
+    #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Days of finished sessions before the start.
+    #[arg(long, default_value_t = crate::sim::DEFAULT_HISTORY_DAYS, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::sim::MAX_HISTORY_DAYS)))]
+    pub history_days: u32,
+    /// Sim seconds per real second, 0 to 100000 (0 = frozen; move it with POST /_sim/advance).
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub speed: f64,
+    /// Inject a fault (repeatable); see SPEC below.
+    #[arg(long = "fault", value_name = "SPEC")]
+    pub faults: Vec<crate::sim::FaultSpec>,
+    /// The password the login accepts (any username).
+    #[arg(long, env = "CP_PASSWORD", hide_env_values = true, default_value = crate::sim::DEFAULT_PASSWORD)]
+    pub password: String,
+    /// Sim clock start, RFC 3339 (e.g. 2026-01-09T07:40:00Z). [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
 }
 
 /// Options of `demo-data`.

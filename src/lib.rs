@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod output;
 pub mod settings;
+pub mod sim;
 pub mod status;
 pub mod store;
 pub mod validate;

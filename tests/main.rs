@@ -11,4 +11,5 @@ mod common;
 mod demo_data;
 mod dictionary;
 mod readme;
+mod sim;
 mod validate;

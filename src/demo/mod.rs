@@ -10,7 +10,7 @@
 mod derived;
 mod household;
 pub mod profiles;
-mod rng;
+pub mod rng;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,218 @@
+//! The home charger endpoints of `hcpo_hcm_endpoint`: the chargers list, status, technical
+//! info, configuration, restart, schedule and amperage limit.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::fault::Endpoint;
+use super::http::{Auth, Reply, Sim, body_object, id_field, serve};
+use super::schedule::{Schedule, Window};
+use super::world::World;
+use super::{CHARGER_ID, USER_ID, bodies};
+
+/// Checks the path's user and charger ids.
+fn ours(user: Option<&str>, charger: Option<&str>) -> Result<(), Reply> {
+    if let Some(u) = user.filter(|u| *u != USER_ID.to_string()) {
+        return Err(Reply::not_found(format!(
+            "user {u} is not the logged-in user ({USER_ID})"
+        )));
+    }
+    if let Some(c) = charger.filter(|c| *c != CHARGER_ID.to_string()) {
+        return Err(Reply::not_found(format!(
+            "charger {c} is not on this account (it has {CHARGER_ID})"
+        )));
+    }
+    Ok(())
+}
+
+/// Serves a charger call after checking the path's ids.
+pub(crate) async fn charger_call<F>(
+    sim: &Sim,
+    ep: Endpoint,
+    headers: &HeaderMap,
+    ids: (Option<&str>, Option<&str>),
+    f: F,
+) -> Response
+where
+    F: FnOnce(&mut World, DateTime<Utc>) -> Reply,
+{
+    let checked = ours(ids.0, ids.1);
+    serve(sim, ep, headers, Auth::Required, |w, now| match checked {
+        Ok(()) => f(w, now),
+        Err(r) => r,
+    })
+    .await
+}
+
+pub(crate) async fn chargers(
+    State(sim): State<Sim>,
+    Path(user): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    charger_call(
+        &sim,
+        Endpoint::Chargers,
+        &headers,
+        (Some(&user), None),
+        |_, _| Reply::ok(bodies::chargers()),
+    )
+    .await
+}
+
+pub(crate) async fn status(
+    State(sim): State<Sim>,
+    Path((u, c)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    charger_call(
+        &sim,
+        Endpoint::Status,
+        &headers,
+        (Some(&u), Some(&c)),
+        |w, now| Reply::ok(bodies::status(w, now)),
+    )
+    .await
+}
+
+pub(crate) async fn technical_info(
+    State(sim): State<Sim>,
+    Path((u, c)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let start = sim.start;
+    charger_call(
+        &sim,
+        Endpoint::TechnicalInfo,
+        &headers,
+        (Some(&u), Some(&c)),
+        |w, now| Reply::ok(bodies::technical_info(w, now, start)),
+    )
+    .await
+}
+
+pub(crate) async fn config(
+    State(sim): State<Sim>,
+    Path((u, c)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    charger_call(
+        &sim,
+        Endpoint::Config,
+        &headers,
+        (Some(&u), Some(&c)),
+        |_, _| Reply::ok(bodies::config()),
+    )
+    .await
+}
+
+pub(crate) async fn restart(
+    State(sim): State<Sim>,
+    Path((u, c)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    charger_call(
+        &sim,
+        Endpoint::Restart,
+        &headers,
+        (Some(&u), Some(&c)),
+        |_, _| Reply::ok(json!({})),
+    )
+    .await
+}
+
+pub(crate) async fn schedule_get(
+    State(sim): State<Sim>,
+    Path(c): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    charger_call(
+        &sim,
+        Endpoint::Schedule,
+        &headers,
+        (None, Some(&c)),
+        |w, _| Reply::ok(bodies::schedule(w.schedule)),
+    )
+    .await
+}
+
+pub(crate) async fn schedule_put(
+    State(sim): State<Sim>,
+    Path(c): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    charger_call(
+        &sim,
+        Endpoint::Schedule,
+        &headers,
+        (None, Some(&c)),
+        |w, now| {
+            let what = "PUT api/v1/schedule/charger/{chargerId}/schedule";
+            let parsed = body_object(&body, what).and_then(|b| parse_schedule(&b, what));
+            match parsed {
+                Ok(s) => {
+                    w.set_schedule(s, now);
+                    Reply::ok(bodies::schedule(w.schedule))
+                }
+                Err(r) => r,
+            }
+        },
+    )
+    .await
+}
+
+/// `{"schedule": {"weekdays": {"startTime", "endTime"}, "weekends": {...}}}` enables,
+/// `{}` disables.
+fn parse_schedule(body: &Value, what: &str) -> Result<Option<Schedule>, Reply> {
+    let s = match body.get("schedule") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(s) if s.as_object().is_some_and(|o| o.is_empty()) => return Ok(None),
+        Some(s) => s,
+    };
+    let window = |part: &str| -> Result<Window, Reply> {
+        let time = |k: &str| s.get(part).and_then(|p| p.get(k)).and_then(Value::as_str);
+        let (Some(start), Some(end)) = (time("startTime"), time("endTime")) else {
+            return Err(Reply::bad_request(format!(
+                "body of {what}: `schedule.{part}` needs `startTime` and `endTime` (\"HH:MM\")"
+            )));
+        };
+        Window::parse(start, end)
+            .map_err(|e| Reply::bad_request(format!("body of {what}: `schedule.{part}`: {e}")))
+    };
+    Ok(Some(Schedule {
+        weekdays: window("weekdays")?,
+        weekends: window("weekends")?,
+    }))
+}
+
+pub(crate) async fn amperage(
+    State(sim): State<Sim>,
+    Path(c): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    charger_call(
+        &sim,
+        Endpoint::Amperage,
+        &headers,
+        (None, Some(&c)),
+        |w, now| {
+            let what = "PUT .../charge-amperage-limit";
+            let amps =
+                body_object(&body, what).and_then(|b| id_field(&b, "chargeAmperageLimit", what));
+            match amps {
+                Ok(a) if (20..=40).contains(&a) => {
+                    w.set_amperage(a as u32, now);
+                    Reply::ok(bodies::amperage_put(a as u32))
+                }
+                Ok(a) => Reply::bad_request(format!("chargeAmperageLimit {a} is outside 20..=40")),
+                Err(r) => r,
+            }
+        },
+    )
+    .await
+}

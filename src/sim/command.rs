@@ -1,0 +1,201 @@
+//! Remote start and stop: the commands waiting for the station, its confirmations and
+//! refusals, and the ack polls that report them.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::mix;
+use super::world::World;
+
+/// Sim seconds after which the station confirms a command that was not polled three times.
+const CONFIRM_S: i64 = 5;
+
+/// Refusal: no car at the charger.
+pub(crate) const NO_CAR: &str = "No vehicle plugged in";
+/// Refusal: the station's occasional "try again".
+pub(crate) const RETURN_PLUG: &str = "Return the plug to the holster and try again.";
+/// Refusal: a start while a session runs.
+pub(crate) const ALREADY: &str = "A charging session is already in progress";
+/// Refusal: a stop for a session that is not running.
+pub(crate) const NOT_RUNNING: &str = "The session is not in progress";
+
+/// A remote command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// `startsession`, acked as `start_session`.
+    Start,
+    /// `stopSession`, acked as `stop_session`.
+    Stop,
+}
+
+impl Action {
+    /// The `action` word of the ack call.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            Self::Start => "start_session",
+            Self::Stop => "stop_session",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AckState {
+    Pending,
+    /// The station never got it (offline): pending forever.
+    Lost,
+    Done,
+    Refused(&'static str),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Ack {
+    action: Action,
+    created: DateTime<Utc>,
+    polls: u32,
+    state: AckState,
+    /// Start: the seeded "try again" refusal. Stop: the session to stop.
+    refuse: Option<&'static str>,
+    session: Option<u64>,
+}
+
+/// What an ack poll answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AckAnswer {
+    /// 422: the station has not confirmed yet.
+    Pending,
+    /// 200 `{"sessionId": n}` (n is not the real session id) for a start, `{}` for a stop.
+    Confirmed(Option<u64>),
+    /// 409 with the station's reason.
+    Refused(&'static str),
+    /// No such ack id.
+    Unknown,
+    /// The ack id belongs to the other action.
+    WrongAction(Action),
+}
+
+impl World {
+    /// A remote start; returns the ack id.
+    pub(crate) fn command(
+        &mut self,
+        action: Action,
+        session: Option<u64>,
+        at: DateTime<Utc>,
+    ) -> u64 {
+        let refuse = match action {
+            Action::Start => {
+                self.starts += 1;
+                (mix(self.seed ^ 0xA11CE, self.starts) % 8 == 0).then_some(RETURN_PLUG)
+            }
+            Action::Stop => None,
+        };
+        let id = self.next_ack;
+        self.next_ack += 1;
+        let state = if self.connected {
+            AckState::Pending
+        } else {
+            AckState::Lost
+        };
+        self.acks.insert(
+            id,
+            Ack {
+                action,
+                created: at,
+                polls: 0,
+                state,
+                refuse,
+                session,
+            },
+        );
+        id
+    }
+
+    /// The station's answer to a command, when it confirms it at `at`.
+    pub(crate) fn resolve(&mut self, id: u64, at: DateTime<Utc>) {
+        let Some(ack) = self.acks.get(&id).cloned() else {
+            return;
+        };
+        if ack.state != AckState::Pending {
+            return;
+        }
+        let state = match ack.action {
+            Action::Start => {
+                if let Some(reason) = ack.refuse {
+                    AckState::Refused(reason)
+                } else if self.plugged.is_none() {
+                    AckState::Refused(NO_CAR)
+                } else if self.current.is_some() {
+                    AckState::Refused(ALREADY)
+                } else {
+                    self.begin_session(at);
+                    AckState::Done
+                }
+            }
+            Action::Stop => {
+                if self.current.is_some() && ack.session.is_none_or(|s| Some(s) == self.current) {
+                    self.end_session(at);
+                    AckState::Done
+                } else {
+                    AckState::Refused(NOT_RUNNING)
+                }
+            }
+        };
+        if let Some(a) = self.acks.get_mut(&id) {
+            a.state = state;
+        }
+    }
+
+    /// One ack poll: the station confirms on the third poll or after [`CONFIRM_S`] seconds.
+    pub(crate) fn poll_ack(&mut self, id: u64, action: Action, at: DateTime<Utc>) -> AckAnswer {
+        let Some(ack) = self.acks.get_mut(&id) else {
+            return AckAnswer::Unknown;
+        };
+        if ack.action != action {
+            return AckAnswer::WrongAction(ack.action);
+        }
+        ack.polls += 1;
+        if ack.polls >= 3 && ack.state == AckState::Pending {
+            self.resolve(id, at);
+        }
+        let Some(ack) = self.acks.get(&id) else {
+            return AckAnswer::Unknown;
+        };
+        match (ack.state, ack.action) {
+            (AckState::Pending | AckState::Lost, _) => AckAnswer::Pending,
+            (AckState::Refused(r), _) => AckAnswer::Refused(r),
+            (AckState::Done, Action::Start) => {
+                AckAnswer::Confirmed(Some(10_000 + mix(self.seed, id) % 90_000))
+            }
+            (AckState::Done, Action::Stop) => AckAnswer::Confirmed(None),
+        }
+    }
+
+    /// The number of acks still waiting for the station.
+    pub(crate) fn pending_acks(&self) -> usize {
+        self.acks
+            .values()
+            .filter(|a| matches!(a.state, AckState::Pending | AckState::Lost))
+            .count()
+    }
+
+    /// The pending commands the station confirms in `(after, upto]`, by time.
+    pub(crate) fn due_acks(
+        &self,
+        after: DateTime<Utc>,
+        upto: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, u64)> {
+        self.acks
+            .iter()
+            .filter(|(_, a)| a.state == AckState::Pending)
+            .map(|(id, a)| (a.created + Duration::seconds(CONFIRM_S), *id))
+            .filter(|(due, _)| after < *due && *due <= upto)
+            .collect()
+    }
+
+    /// The station went offline: the commands it has not confirmed are lost.
+    pub(crate) fn lose_pending_acks(&mut self) {
+        for ack in self.acks.values_mut() {
+            if ack.state == AckState::Pending {
+                ack.state = AckState::Lost;
+            }
+        }
+    }
+}

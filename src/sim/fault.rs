@@ -1,0 +1,319 @@
+//! Injected faults: `--fault <endpoint>=<kind>[x<count>]` and `POST /_sim/fault`.
+//!
+//! A fault is consumed by the next matching request: `status=503x2` makes the next two status
+//! calls answer 503, `any=delay3000x0` delays every call by 3 s forever.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The simulator's endpoints, by the names used in fault specs and request counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Endpoint {
+    /// `POST /discovery/v3/globalconfig`.
+    Discovery,
+    /// `POST sso_endpoint v1/user/login`.
+    Login,
+    /// `POST sso_endpoint v1/user/logout`.
+    Logout,
+    /// `GET accounts_endpoint v1/driver/profile/user`.
+    Profile,
+    /// `GET accounts_endpoint v1/driver/vehicle`.
+    Vehicles,
+    /// `GET hcpo_hcm_endpoint .../users/{userId}/chargers`.
+    Chargers,
+    /// `GET .../chargers/{chargerId}/status`.
+    Status,
+    /// `GET .../chargers/{chargerId}/technical-info`.
+    TechnicalInfo,
+    /// `GET .../chargers/{chargerId}/configurations`.
+    Config,
+    /// `GET`/`PUT .../schedule/charger/{chargerId}/schedule`.
+    Schedule,
+    /// `PUT .../chargers/{chargerId}/charge-amperage-limit`.
+    Amperage,
+    /// `POST .../chargers/{chargerId}/restart`.
+    Restart,
+    /// `POST mapcache_endpoint v2` with `user_status`.
+    UserStatus,
+    /// `POST mapcache_endpoint v2` with `charging_activity_monthly`.
+    Activity,
+    /// Session details: driver-bff, or `mapcache_endpoint v2` with `charging_status`.
+    Session,
+    /// `POST accounts_endpoint v1/driver/station/startsession`.
+    Start,
+    /// `POST accounts_endpoint v1/driver/station/stopSession`.
+    Stop,
+    /// `POST accounts_endpoint v1/driver/station/session/ack`.
+    Ack,
+    /// Every endpoint (faults only).
+    Any,
+}
+
+impl Endpoint {
+    /// Every name, in the order the help text lists them.
+    pub const ALL: [Endpoint; 19] = [
+        Self::Discovery,
+        Self::Login,
+        Self::Logout,
+        Self::Profile,
+        Self::Vehicles,
+        Self::Chargers,
+        Self::Status,
+        Self::TechnicalInfo,
+        Self::Config,
+        Self::Schedule,
+        Self::Amperage,
+        Self::Restart,
+        Self::UserStatus,
+        Self::Activity,
+        Self::Session,
+        Self::Start,
+        Self::Stop,
+        Self::Ack,
+        Self::Any,
+    ];
+
+    /// The name in fault specs and in `GET /_sim/state` request counts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Discovery => "discovery",
+            Self::Login => "login",
+            Self::Logout => "logout",
+            Self::Profile => "profile",
+            Self::Vehicles => "vehicles",
+            Self::Chargers => "chargers",
+            Self::Status => "status",
+            Self::TechnicalInfo => "technical_info",
+            Self::Config => "config",
+            Self::Schedule => "schedule",
+            Self::Amperage => "amperage",
+            Self::Restart => "restart",
+            Self::UserStatus => "user_status",
+            Self::Activity => "activity",
+            Self::Session => "session",
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Ack => "ack",
+            Self::Any => "any",
+        }
+    }
+}
+
+/// What a faulty answer looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// HTTP 500, 502, 503 (JSON error body) or 429 (with `Retry-After: 1`).
+    Status(u16),
+    /// The normal answer, after this many real milliseconds.
+    Delay(u64),
+    /// 401 invalid session; every token issued so far stops working.
+    Expire,
+    /// 403 with the Datadome JSON body (`{"url": ...}`).
+    CaptchaJson,
+    /// 403 `text/html` Datadome page (`var dd={...}`, `captcha-delivery.com`).
+    CaptchaHtml,
+    /// 200 with the normal JSON answer cut in half.
+    Truncated,
+    /// 200 with an empty body.
+    Empty,
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Status(code) => write!(f, "{code}"),
+            Self::Delay(ms) => write!(f, "delay{ms}"),
+            Self::Expire => f.write_str("expire"),
+            Self::CaptchaJson => f.write_str("captcha_json"),
+            Self::CaptchaHtml => f.write_str("captcha_html"),
+            Self::Truncated => f.write_str("truncated"),
+            Self::Empty => f.write_str("empty"),
+        }
+    }
+}
+
+/// One fault: which endpoint, what answer, how many times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaultSpec {
+    /// The endpoint it applies to (`Any` = every endpoint).
+    pub endpoint: Endpoint,
+    /// The answer.
+    pub kind: FaultKind,
+    /// How many matching requests get it; 0 = every one, forever.
+    pub count: u32,
+}
+
+impl fmt::Display for FaultSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}x{}", self.endpoint.name(), self.kind, self.count)
+    }
+}
+
+const KINDS: &str = "500, 502, 503, 429, delay<ms> (e.g. delay3000), expire, captcha_json, captcha_html, truncated, empty";
+
+impl FromStr for FaultSpec {
+    type Err = String;
+
+    /// Parses `<endpoint>=<kind>[x<count>]`, e.g. `status=503x2`, `login=captcha_html`.
+    fn from_str(spec: &str) -> Result<Self, String> {
+        let fail = |what: String| format!("fault {spec:?}: {what}");
+        let (endpoint, rest) = spec.split_once('=').ok_or_else(|| {
+            fail("expected <endpoint>=<kind>[x<count>], e.g. status=503x2".into())
+        })?;
+        let endpoint = endpoint.trim();
+        let endpoint = Endpoint::ALL
+            .into_iter()
+            .find(|e| e.name() == endpoint)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Endpoint::ALL.iter().map(|e| e.name()).collect();
+                fail(format!(
+                    "unknown endpoint {endpoint:?}; expected one of {}",
+                    names.join(", ")
+                ))
+            })?;
+        let rest = rest.trim();
+        let (kind, count) = match rest.rsplit_once('x') {
+            Some((kind, count))
+                if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                let count = count
+                    .parse::<u32>()
+                    .map_err(|_| fail(format!("count {count:?} is too large")))?;
+                (kind, count)
+            }
+            _ => (rest, 1),
+        };
+        let kind = parse_kind(kind)
+            .ok_or_else(|| fail(format!("unknown kind {kind:?}; expected one of {KINDS}")))?;
+        Ok(Self {
+            endpoint,
+            kind,
+            count,
+        })
+    }
+}
+
+fn parse_kind(kind: &str) -> Option<FaultKind> {
+    Some(match kind {
+        "500" => FaultKind::Status(500),
+        "502" => FaultKind::Status(502),
+        "503" => FaultKind::Status(503),
+        "429" => FaultKind::Status(429),
+        "expire" => FaultKind::Expire,
+        "captcha_json" => FaultKind::CaptchaJson,
+        "captcha_html" => FaultKind::CaptchaHtml,
+        "truncated" => FaultKind::Truncated,
+        "empty" => FaultKind::Empty,
+        _ => {
+            let ms = kind.strip_prefix("delay")?;
+            if ms.is_empty() || !ms.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            FaultKind::Delay(ms.parse().ok()?)
+        }
+    })
+}
+
+/// The faults still armed, in the order they were added.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Faults {
+    /// Each spec with the number of answers left (`None` = forever).
+    armed: Vec<(FaultSpec, Option<u32>)>,
+}
+
+impl Faults {
+    /// Arms `spec`.
+    pub(crate) fn add(&mut self, spec: FaultSpec) {
+        let left = (spec.count > 0).then_some(spec.count);
+        self.armed.push((spec, left));
+    }
+
+    /// The fault the next request to `endpoint` gets, if any, used up by this call.
+    pub(crate) fn take(&mut self, endpoint: Endpoint) -> Option<FaultKind> {
+        let i = self
+            .armed
+            .iter()
+            .position(|(s, _)| s.endpoint == endpoint || s.endpoint == Endpoint::Any)?;
+        let kind = self.armed[i].0.kind;
+        if let Some(left) = &mut self.armed[i].1 {
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                self.armed.remove(i);
+            }
+        }
+        Some(kind)
+    }
+
+    /// The armed faults as `endpoint=kindxleft` (`x0` = forever).
+    pub(crate) fn describe(&self) -> Vec<String> {
+        self.armed
+            .iter()
+            .map(|(s, left)| {
+                FaultSpec {
+                    count: left.unwrap_or(0),
+                    ..*s
+                }
+                .to_string()
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_with_and_without_counts() {
+        let s: FaultSpec = "status=503x2".parse().unwrap();
+        assert_eq!(
+            s,
+            FaultSpec {
+                endpoint: Endpoint::Status,
+                kind: FaultKind::Status(503),
+                count: 2
+            }
+        );
+        let s: FaultSpec = "any=delay3000x0".parse().unwrap();
+        assert_eq!((s.kind, s.count), (FaultKind::Delay(3000), 0));
+        let s: FaultSpec = "technical_info=captcha_html".parse().unwrap();
+        assert_eq!(
+            (s.endpoint, s.kind, s.count),
+            (Endpoint::TechnicalInfo, FaultKind::CaptchaHtml, 1)
+        );
+        assert_eq!(s.to_string(), "technical_info=captcha_htmlx1");
+    }
+
+    #[test]
+    fn parse_errors_name_the_bad_part() {
+        let e = "stat=503".parse::<FaultSpec>().unwrap_err();
+        assert!(
+            e.contains("unknown endpoint \"stat\"") && e.contains("user_status"),
+            "{e}"
+        );
+        let e = "status=504".parse::<FaultSpec>().unwrap_err();
+        assert!(
+            e.contains("unknown kind \"504\"") && e.contains("delay<ms>"),
+            "{e}"
+        );
+        let e = "status".parse::<FaultSpec>().unwrap_err();
+        assert!(e.contains("<endpoint>=<kind>"), "{e}");
+        let e = "status=delayx".parse::<FaultSpec>().unwrap_err();
+        assert!(e.contains("\"delayx\""), "{e}");
+        let e = "status=503x99999999999".parse::<FaultSpec>().unwrap_err();
+        assert!(e.contains("too large"), "{e}");
+    }
+
+    #[test]
+    fn faults_are_used_up_in_order_and_forever_stays() {
+        let mut f = Faults::default();
+        f.add("status=503x2".parse().unwrap());
+        f.add("any=emptyx0".parse().unwrap());
+        assert_eq!(f.take(Endpoint::Status), Some(FaultKind::Status(503)));
+        assert_eq!(f.describe(), vec!["status=503x1", "any=emptyx0"]);
+        assert_eq!(f.take(Endpoint::Status), Some(FaultKind::Status(503)));
+        assert_eq!(f.take(Endpoint::Status), Some(FaultKind::Empty));
+        assert_eq!(f.take(Endpoint::Login), Some(FaultKind::Empty));
+        assert_eq!(f.describe(), vec!["any=emptyx0"]);
+    }
+}
