@@ -62,7 +62,7 @@ fn status(settings: &Settings, out: &Output, args: &StatusArgs) -> Result<()> {
     if args.json {
         let json = serde_json::to_string(&report)
             .map_err(|e| Error::Usage(format!("cannot encode the status as JSON: {e}")))?;
-        out.result(&json);
+        out.data(&json);
     } else {
         for line in crate::status::describe(&report, &clock) {
             out.result(&line);

@@ -42,10 +42,10 @@ pub struct GlobalArgs {
     /// Config file (TOML). Flags win over it. [default: ./cph50.toml when it exists]
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// More logging on stderr (-v debug, -vv trace).
+    /// More logging on stderr (-v info, -vv debug, -vvv trace). Secrets are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
-    /// Less output: only warnings and errors.
+    /// Less output: no summary line, only errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
 }

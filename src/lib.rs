@@ -61,10 +61,12 @@ where
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
+    // Quiet by default: a scheduled job's log shows warnings (retries) and the error line.
     let level = match (quiet, verbose) {
-        (true, _) => tracing::Level::WARN,
-        (false, 0) => tracing::Level::INFO,
-        (false, 1) => tracing::Level::DEBUG,
+        (true, _) => tracing::Level::ERROR,
+        (false, 0) => tracing::Level::WARN,
+        (false, 1) => tracing::Level::INFO,
+        (false, 2) => tracing::Level::DEBUG,
         (false, _) => tracing::Level::TRACE,
     };
     let color = std::env::var_os("NO_COLOR").is_none()

@@ -20,6 +20,11 @@ impl Output {
         }
     }
 
+    /// Machine-readable output (`--json`): always printed, `--quiet` or not.
+    pub fn data(&self, line: &str) {
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
+    }
+
     /// One diagnostic line on stderr.
     pub fn diag(&self, line: &str) {
         let _ = writeln!(std::io::stderr().lock(), "{line}");

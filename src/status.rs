@@ -144,8 +144,11 @@ pub async fn check(client: &mut Client, clock: &Clock) -> Result<String> {
     let last = match client.technical_info().await {
         Ok(info) => info.last_connected_at.map(|t| {
             let (local, zone) = clock.local(t);
-            let ago = (clock.now() - t).num_minutes();
-            format!("{} {zone} ({ago} min ago)", local.format("%Y-%m-%d %H:%M"))
+            format!(
+                "{} {zone} ({})",
+                local.format("%Y-%m-%d %H:%M"),
+                ago(clock.now() - t)
+            )
         }),
         Err(e) => {
             tracing::warn!("cannot read the last-connected time: {e}");
@@ -156,4 +159,14 @@ pub async fn check(client: &mut Client, clock: &Clock) -> Result<String> {
         charger,
         last_connected: last,
     })
+}
+
+/// "12 min ago", "5 h ago", "3 days ago".
+fn ago(d: chrono::Duration) -> String {
+    let min = d.num_minutes().max(0);
+    match min {
+        0..120 => format!("{min} min ago"),
+        120..2880 => format!("{} h ago", min / 60),
+        _ => format!("{} days ago", min / 1440),
+    }
 }

@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod demo_data;
 mod dictionary;
+mod e2e_status;
 mod readme;
 mod sim;
 mod validate;

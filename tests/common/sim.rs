@@ -1,0 +1,62 @@
+//! `cph50 sim` as a child process for end-to-end tests of the real binary.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// A running simulator; killed when dropped.
+pub struct SimProcess {
+    child: Child,
+    /// The value to export as `CP_DISCOVERY_URL`.
+    pub discovery_url: String,
+}
+
+impl SimProcess {
+    /// Starts `cph50 sim --port 0 <args>` and waits for its first stdout line.
+    pub fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cph50"))
+            .args(["sim", "--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cph50 sim starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut first = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("first line");
+        let discovery_url = first
+            .trim()
+            .strip_prefix("CP_DISCOVERY_URL=")
+            .unwrap_or_else(|| panic!("first line was {first:?}"))
+            .to_owned();
+        Self {
+            child,
+            discovery_url,
+        }
+    }
+
+    /// `cph50 <args>` with the environment pointing at this sim and a token file in `dir`.
+    pub fn cph50(&self, dir: &Path) -> assert_cmd::Command {
+        let mut cmd = super::cph50(dir);
+        cmd.env("CP_DISCOVERY_URL", &self.discovery_url)
+            .env("CP_USERNAME", "driver@example.com")
+            .env("CP_PASSWORD", crate::common::sim::PASSWORD)
+            .env("CP_TOKEN_FILE", dir.join("cache/token.json"))
+            .env_remove("CP_SESSION_TOKEN")
+            .env_remove("CP_STATION_ID")
+            .env_remove("CP_TOKEN_KEY");
+        cmd
+    }
+}
+
+/// The password `cph50 sim` accepts by default.
+pub const PASSWORD: &str = "sim-password";
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
