@@ -761,3 +761,42 @@ async fn trace_logs_errors_and_debug_output_never_show_password_or_cookie() {
     assert!(!text.contains(PASSWORD), "password leaked:\n{text}");
     assert!(!text.contains(COOKIE), "cookie leaked:\n{text}");
 }
+
+#[tokio::test]
+async fn gzip_and_brotli_answers_are_decoded() {
+    use std::io::Write;
+    let body = serde_json::to_vec(&fixture("home_charger_status_charging.json")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&body).unwrap();
+    let gz = gz.finish().unwrap();
+    let mut br = Vec::new();
+    brotli::CompressorWriter::new(&mut br, 4096, 5, 22)
+        .write_all(&body)
+        .unwrap();
+    for (encoding, bytes) in [("gzip", gz), ("br", br)] {
+        let m = Mocked::new().await;
+        Mock::given(method("GET"))
+            .and(path(format!("{USER}/100000001/status")))
+            .and(|r: &Request| {
+                let accepted = r
+                    .headers
+                    .get("accept-encoding")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                accepted.contains("gzip") && accepted.contains("br")
+            })
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("content-encoding", encoding)
+                    .set_body_raw(bytes.clone(), "application/json"),
+            )
+            .mount(&m.server)
+            .await;
+        let s = m
+            .client()
+            .charger_status()
+            .await
+            .unwrap_or_else(|e| panic!("{encoding}: {e}"));
+        assert!(s.is_charging(), "{encoding}");
+    }
+}
