@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::Client;
-use crate::cli::{Cli, Command, DemoDataArgs, SimArgs, StatusArgs};
+use crate::cli::{
+    ClassifyArgs, Cli, Command, DemoDataArgs, LabelArgs, SimArgs, StatusArgs, TrainArgs,
+};
 use crate::clock::Clock;
 use crate::demo::{self, DemoData, Params};
 use crate::error::{Error, Result};
@@ -27,6 +29,9 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::DemoData(args) => demo_data(&settings, &out, &args),
         Command::Status(args) => status(&settings, &out, &args),
         Command::Check => check(&settings, &out),
+        Command::Train(args) => train(&settings, &out, &args),
+        Command::Classify(args) => classify(&settings, &out, &args),
+        Command::Label(args) => label(&settings, &out, &args),
         Command::Sim(args) => sim(&args),
     }
 }
@@ -311,4 +316,116 @@ fn parent_of(path: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| Error::Usage(format!("cannot encode JSON output: {e}")))
+}
+
+/// `cph50 train`.
+fn train(settings: &Settings, out: &Output, args: &TrainArgs) -> Result<()> {
+    let store = Store::new(&settings.data);
+    let (report, skipped) = crate::identify::train(&store, &Clock::system(settings.tz))?;
+    if args.json {
+        let mut json = serde_json::to_value(&report)
+            .map_err(|e| Error::Usage(format!("cannot encode JSON output: {e}")))?;
+        json["skipped"] = skipped.into();
+        out.data(&to_json(&json)?);
+        return Ok(());
+    }
+    let kinds: Vec<String> = report
+        .kinds
+        .iter()
+        .map(|(k, a)| format!("{k} {:.1}%", a * 100.0))
+        .collect();
+    out.result(&format!(
+        "trained {} on {} sessions of {} vehicles: k-fold accuracy {:.1}% ({} folds; compared {}); update_data model {:.1}%; {} sessions left out",
+        report.kind,
+        report.n,
+        report.classes.len(),
+        report.accuracy * 100.0,
+        report.folds,
+        kinds.join(", "),
+        report.update_data_accuracy * 100.0,
+        skipped
+    ));
+    if args.eval {
+        let width = report
+            .classes
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(5)
+            .max(9);
+        out.result(&format!("{:<width$}  predicted ->", "true"));
+        out.result(&format!(
+            "{:<width$}  {}",
+            "",
+            report
+                .classes
+                .iter()
+                .map(|c| format!("{c:>width$}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+        for (class, row) in report.classes.iter().zip(&report.confusion) {
+            let cells: Vec<String> = row.iter().map(|n| format!("{n:>width$}")).collect();
+            out.result(&format!("{class:<width$}  {}", cells.join(" ")));
+        }
+    }
+    Ok(())
+}
+
+/// `cph50 classify`.
+fn classify(settings: &Settings, out: &Output, args: &ClassifyArgs) -> Result<()> {
+    if !(0.0..=1.0).contains(&args.min_confidence) {
+        return Err(Error::Usage(format!(
+            "--min-confidence {} is outside 0..1",
+            args.min_confidence
+        )));
+    }
+    let store = Store::new(&settings.data);
+    let clock = Clock::system(settings.tz);
+    let (answer, written, what) = match (&args.session_id, &args.file) {
+        (Some(raw), _) => {
+            let id = crate::store::values::SessionId::parse(raw).map_err(Error::SessionId)?;
+            let (a, w) =
+                crate::identify::classify_session(&store, &clock, &id, args.min_confidence)?;
+            (a, Some(w), format!("session {id}"))
+        }
+        (None, Some(path)) => (
+            crate::identify::classify_file(&store, &clock, path, args.min_confidence)?,
+            None,
+            path.display().to_string(),
+        ),
+        (None, None) => return Err(Error::Usage("give a SESSION_ID or --file PATH".into())),
+    };
+    if args.json {
+        let mut json = serde_json::to_value(&answer)
+            .map_err(|e| Error::Usage(format!("cannot encode JSON output: {e}")))?;
+        if let Some(w) = written {
+            json["written"] = w.into();
+        }
+        out.data(&to_json(&json)?);
+    } else {
+        out.result(&format!(
+            "{what}: {} (confidence {:.2}, {}): {}",
+            answer.vehicle_id, answer.confidence, answer.method, answer.reason
+        ));
+    }
+    Ok(())
+}
+
+/// `cph50 label`.
+fn label(settings: &Settings, out: &Output, args: &LabelArgs) -> Result<()> {
+    let id = crate::store::values::SessionId::parse(&args.session_id).map_err(Error::SessionId)?;
+    let store = Store::new(&settings.data);
+    let changed =
+        crate::identify::label(&store, &Clock::system(settings.tz), &id, &args.vehicle_id)?;
+    out.result(&format!(
+        "labelled session {id} as {} by hand ({changed} file(s) changed)",
+        args.vehicle_id
+    ));
+    Ok(())
 }

@@ -82,6 +82,34 @@ pub enum Command {
     /// Health check: exit 0 when the charger is online, 3 (with its last-connected time) when
     /// it is offline, 1 when ChargePoint cannot be asked.
     Check,
+    /// Train the vehicle classifier from labelled sessions.
+    ///
+    /// Labels come from manual labels (session files with labeled_by "manual"), then the legacy
+    /// session_vehicle_map.json, then classifier labels with confidence >= 0.9. Curve features
+    /// (steady mean/median/percentiles, CV, IQR, dips, ramp time, slope) are standardized; k-NN,
+    /// logistic regression and a random forest (smartcore) are compared by stratified k-fold
+    /// and the best is kept. Writes classifier_model.json (identical for identical input) and
+    /// classifier_summary.json. `--eval` also prints the confusion matrix; `--json` prints
+    /// {"accuracy", "folds", "confusion", "classes", "kind", "kinds", "n",
+    /// "update_data_accuracy", "skipped"}.
+    Train(TrainArgs),
+    /// Name the car of a session: a vehicle id and a confidence, or `unknown`.
+    ///
+    /// `unknown` when the confidence is under --min-confidence, or when the curve lies outside
+    /// every known car (farther from the nearest car than its own sessions ever were), so a
+    /// third car is never given a known name. Vehicles outside their valid_periods on the
+    /// session date are not candidates. Without a trained model it falls back on the
+    /// per-vehicle statistics of classifier_summary.json, or answers unknown; it never fails
+    /// on a curve it cannot read. With a SESSION_ID it writes the label into the session file
+    /// (never over a manual label). `--json` prints {"vehicle_id", "confidence", "method",
+    /// "reason", "best_guess", "distance"}.
+    Classify(ClassifyArgs),
+    /// Label a session by hand; a manual label wins over the classifier everywhere.
+    ///
+    /// Writes vehicle_id, confidence 1, labeled_by "manual" and labeled_at into the session file
+    /// and into the session's monthly cache entry. VEHICLE_ID must be in vehicle_config.json
+    /// (or "unknown").
+    Label(LabelArgs),
     /// Run a local fake ChargePoint on 127.0.0.1 for demos, tests and benchmarks.
     ///
     /// Serves discovery, login, the account, the home charger (status, technical info,
@@ -101,6 +129,43 @@ pub enum Command {
     /// POST fault {"spec": "status=503x2"}; GET state (clock, car, session, request counts).
     #[command(after_help = SIM_AFTER_HELP)]
     Sim(SimArgs),
+}
+
+/// Options of `train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Also print the out-of-fold confusion matrix.
+    #[arg(long)]
+    pub eval: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `classify`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["session_id", "file"])))]
+pub struct ClassifyArgs {
+    /// A session with a file under sessions/ (its label is written back).
+    pub session_id: Option<String>,
+    /// A session file, or a saved session-details answer with update_data (nothing written).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Smallest confidence that names a car.
+    #[arg(long, default_value_t = crate::classify::DEFAULT_MIN_CONFIDENCE, value_name = "0..1")]
+    pub min_confidence: f64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `label`.
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// The session.
+    pub session_id: String,
+    /// A vehicle id of vehicle_config.json, or "unknown".
+    pub vehicle_id: String,
 }
 
 /// Options of `status`.

@@ -5,11 +5,13 @@
 
 pub mod api;
 pub mod app;
+pub mod classify;
 pub mod cli;
 pub mod clock;
 pub mod decode;
 pub mod demo;
 pub mod error;
+pub mod identify;
 pub mod output;
 pub mod settings;
 pub mod sim;

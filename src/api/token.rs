@@ -170,8 +170,7 @@ impl TokenFile {
             create_private_dir(dir)
                 .map_err(|e| self.error(format!("cannot create its folder: {e}")))?;
         }
-        // tempfile creates the temporary file with mode 0600; the rename keeps it.
-        crate::store::json::write_atomic(&self.path, &bytes)
+        crate::store::json::write_private(&self.path, &bytes)
             .map(|_| ())
             .map_err(|e| self.error(e.to_string()))
     }

@@ -56,6 +56,7 @@ pub fn summary(sessions: &[(NaiveDate, SessionFile)]) -> ClassifierSummary {
                 mean_power_kw: NonNeg(round(mean_sd(&means).0, 4)),
                 std_power_kw: NonNeg(round(mean_sd(&all).1, 4)),
                 cv: NonNeg(round(mean_sd(&cvs).0, 4)),
+                features: None,
                 extra: Default::default(),
             };
             (id, stats)

@@ -48,7 +48,17 @@ pub fn encode<T: Serialize>(path: &Path, value: &T) -> Result<Vec<u8>> {
 /// Writes `bytes` to `path` so that a crash leaves either the old file or the new one: a
 /// temporary file in the same folder, fsync, rename, then fsync of the folder. Creates the
 /// folder when needed. Leaves the file untouched when its content is already `bytes`.
+/// The file is readable by all (0644), like any file in a repository.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
+    write_atomic_mode(path, bytes, 0o644)
+}
+
+/// [`write_atomic`] for a file only its owner may read (0600): credentials.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<bool> {
+    write_atomic_mode(path, bytes, 0o600)
+}
+
+fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<bool> {
     if fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
@@ -62,6 +72,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("set permissions of", tmp.path().to_owned(), e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io("write", tmp.path().to_owned(), e))?;

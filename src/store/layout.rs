@@ -16,6 +16,8 @@ pub const VEHICLE_CONFIG: &str = "vehicle_config.json";
 pub const RUNS: &str = "runs.json";
 /// Classifier statistics.
 pub const CLASSIFIER_SUMMARY: &str = "classifier_summary.json";
+/// The trained vehicle classifier.
+pub const CLASSIFIER_MODEL: &str = "classifier_model.json";
 /// Legacy manual labels.
 pub const SESSION_VEHICLE_MAP: &str = "session_vehicle_map.json";
 /// Folder of per-session sample files.

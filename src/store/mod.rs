@@ -155,6 +155,64 @@ impl Store {
         (found, problems)
     }
 
+    /// Every session file that decodes, sorted by path, and the problems of those that do not.
+    pub fn load_sessions(&self) -> (Vec<(PathBuf, SessionFile)>, Vec<Problem>) {
+        let (found, mut problems) = self.discover_sessions();
+        let mut sessions = Vec::new();
+        for f in found {
+            match self.load::<SessionFile>(&f.path) {
+                Ok(Some(s)) => sessions.push((f.path, s)),
+                Ok(None) => {}
+                Err(p) => problems.push(p),
+            }
+        }
+        (sessions, problems)
+    }
+
+    /// The session file of `id`, wherever it sits under `sessions/`.
+    pub fn find_session(&self, id: &SessionId) -> Result<Option<(PathBuf, SessionFile)>> {
+        let (found, _) = self.discover_sessions();
+        for f in found.into_iter().filter(|f| f.id.as_ref() == Ok(id)) {
+            if let Some(s) = self.load::<SessionFile>(&f.path).map_err(Error::Data)? {
+                return Ok(Some((f.path, s)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Rewrites a session file found by [`Self::find_session`] or [`Self::load_sessions`] in
+    /// place. Refuses a path outside `sessions/`.
+    pub fn rewrite_session(&self, path: &Path, session: &SessionFile) -> Result<bool> {
+        if !path.starts_with(self.layout.sessions_dir()) {
+            return Err(Error::Usage(format!(
+                "{} is not under {}",
+                path.display(),
+                self.layout.sessions_dir().display()
+            )));
+        }
+        self.save(path, session)
+    }
+
+    /// Every monthly cache that decodes, sorted by path, and the problems of the others.
+    pub fn load_caches(&self) -> (Vec<(FoundCache, MonthlyCache)>, Vec<Problem>) {
+        let (found, mut problems) = self.discover_caches();
+        let mut caches = Vec::new();
+        for f in found {
+            match self.load::<MonthlyCache>(&f.path) {
+                Ok(Some(c)) => caches.push((f, c)),
+                Ok(None) => {}
+                Err(p) => problems.push(p),
+            }
+        }
+        (caches, problems)
+    }
+
+    /// Rewrites a monthly cache where it was found (either layout), sorted.
+    pub fn rewrite_cache(&self, found: &FoundCache, entries: &mut MonthlyCache) -> Result<bool> {
+        sort_cache(entries);
+        self.save(&found.path, entries)
+    }
+
     /// Walks `dir` (following symlinks, so loops are caught), calls `visit` on every file, and
     /// returns the problems met on the way.
     fn walk(&self, dir: &Path, mut visit: impl FnMut(&Path) -> Result<(), String>) -> Vec<Problem> {

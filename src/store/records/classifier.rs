@@ -24,6 +24,21 @@ pub struct ClassifierSummary {
     /// Steady-state power statistics per vehicle id.
     #[serde(default)]
     pub vehicles: BTreeMap<String, VehicleStats>,
+    /// Folds of the stratified k-fold evaluation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folds: Option<u32>,
+    /// Out-of-fold accuracy of every model kind compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<BTreeMap<String, f64>>,
+    /// Vehicle ids, the rows (true) and columns (predicted) of `confusion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<String>>,
+    /// Out-of-fold confusion matrix of the kept model, `confusion[true][predicted]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confusion: Option<Vec<Vec<u32>>>,
+    /// Out-of-fold accuracy of the level-only model for sparse `update_data` curves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_data_accuracy: Option<f64>,
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]
     pub extra: Extra,
@@ -40,6 +55,9 @@ pub struct VehicleStats {
     pub std_power_kw: NonNeg,
     /// Coefficient of variation (std / mean) within a session, averaged over sessions.
     pub cv: NonNeg,
+    /// Mean of every curve feature over the vehicle's sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<BTreeMap<String, f64>>,
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]
     pub extra: Extra,

@@ -6,6 +6,7 @@
 
 mod cache;
 mod classifier;
+mod classifier_model;
 mod last_session;
 mod runs;
 mod session;
@@ -15,6 +16,10 @@ pub use cache::{
     CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle, MonthlyCache,
 };
 pub use classifier::{ClassifierSummary, VehicleStats};
+pub use classifier_model::{ClassStats, ClassifierModel, FeatureModel};
+
+/// Format version of `classifier_model.json` this build writes and reads.
+pub const CLASSIFIER_MODEL_VERSION: u32 = 1;
 pub use last_session::{LastSession, LastSessionId};
 pub use runs::{Run, RunResult, RunType, Runs};
 pub use session::{LabelSource, Sample, SessionFile};
