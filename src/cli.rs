@@ -87,7 +87,7 @@ pub enum Command {
     /// Labels come from manual labels (session files with labeled_by "manual"), then the legacy
     /// session_vehicle_map.json, then classifier labels with confidence >= 0.9. Curve features
     /// (steady mean/median/percentiles, CV, IQR, dips, ramp time, slope) are standardized; k-NN,
-    /// logistic regression and a random forest (smartcore) are compared by stratified k-fold
+    /// Gaussian naive Bayes and a random forest (smartcore) are compared by stratified k-fold
     /// and the best is kept. Writes classifier_model.json (identical for identical input) and
     /// classifier_summary.json. `--eval` also prints the confusion matrix; `--json` prints
     /// {"accuracy", "folds", "confusion", "classes", "kind", "kinds", "n",

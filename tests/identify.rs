@@ -66,7 +66,7 @@ fn train_compares_model_kinds_writes_a_stable_model_and_reports_k_fold_results()
         .iter()
         .map(|k| k[0].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["knn", "logistic_regression", "random_forest"]);
+    assert_eq!(kinds, ["knn", "naive_bayes", "random_forest"]);
     let confusion = report["confusion"].as_array().unwrap();
     let total: u64 = confusion
         .iter()

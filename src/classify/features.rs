@@ -9,7 +9,7 @@
 /// Power below this is "not charging" (kW).
 pub const CHARGING_THRESHOLD_KW: f64 = 0.5;
 
-/// Fewest steady points a curve needs to be described.
+/// Fewest steady points a sample curve needs to be described (sparse `update_data`: 1).
 pub const MIN_STEADY_POINTS: usize = 2;
 
 /// Names of the feature vector's entries, in order.
@@ -27,9 +27,15 @@ pub const NAMES: [&str; 11] = [
     "slope_kw_per_h",
 ];
 
-/// Entries that mean the same whatever the sampling (levels): the only ones used for sparse
-/// `update_data` curves, whose noise and ramp resolution differ from 10 s samples.
-pub const LEVEL_FEATURES: [usize; 4] = [0, 1, 3, 4];
+/// The entry that means the same whatever the sampling: the steady median. Sparse
+/// `update_data` curves are smoothed by the server and resolve the ramp differently, so their
+/// spread, dips and ramp are not comparable with 10 s samples; their level is.
+pub const LEVEL_FEATURES: [usize; 1] = [1];
+
+/// Entries the confidence and the open-set distance of 10 s sample curves use: level and
+/// spread, which are well-behaved in every capture window (ramp time and slope are not: a
+/// window that starts late has no ramp at all).
+pub const ROBUST_FEATURES: [usize; 3] = [1, 3, 4];
 
 /// Which kind of curve the points came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -98,14 +104,24 @@ pub fn extract(points: &[(f64, f64)], source: Source) -> Result<Features, Featur
         .collect();
     let mut levels: Vec<f64> = charging.iter().map(|&(_, p)| p).collect();
     levels.sort_by(f64::total_cmp);
-    let Some(&median_all) = levels.get(levels.len() / 2) else {
+    if levels.is_empty() {
         return Err(FeatureError::TooFew { found: 0 });
-    };
-    let near = |p: f64| p >= 0.9 * median_all;
+    }
+    // The reference level is the 80th percentile, not the median, so a window that catches
+    // much of a taper (a top-up of a nearly full car) still finds the car's own level.
+    let reference = quantile(&levels, 0.8);
+    let near = |p: f64| p >= 0.9 * reference;
     let first = charging.iter().position(|&(_, p)| near(p)).unwrap_or(0);
     let last = charging.iter().rposition(|&(_, p)| near(p)).unwrap_or(0);
     let steady = &charging[first..=last.max(first)];
-    if steady.len() < MIN_STEADY_POINTS {
+    // sparse update_data of a short top-up may hold a single steady point; its level still
+    // tells cars apart
+    let min_points = if source == Source::UpdateData {
+        1
+    } else {
+        MIN_STEADY_POINTS
+    };
+    if steady.len() < min_points {
         return Err(FeatureError::TooFew {
             found: steady.len(),
         });
@@ -222,9 +238,9 @@ mod tests {
             Source::Samples,
         )
         .unwrap();
-        // a ramp that never levels off is described by its upper part (at least 90 % of the
-        // median of the charging points)
-        assert_eq!((ramp.steady_points, ramp.values[1]), (3, 8.0));
+        // a ramp that never levels off is described by its top (at least 90 % of the 80th
+        // percentile of the charging points)
+        assert_eq!((ramp.steady_points, ramp.values[1]), (2, 8.5));
         let taper = extract(
             &curve(&[9.0, 8.9, 7.0, 5.0, 2.0, 0.2], 10.0),
             Source::Samples,

@@ -80,7 +80,7 @@ pub struct Answer {
     pub vehicle_id: String,
     /// Calibrated confidence, 0..1 (of the named car; of the best guess when unknown).
     pub confidence: f64,
-    /// `knn`, `logistic_regression`, `random_forest`, `statistics` or `none`.
+    /// `knn`, `naive_bayes`, `random_forest`, `statistics` or `none`.
     pub method: String,
     /// Why the answer is what it is.
     pub reason: String,

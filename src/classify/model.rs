@@ -1,7 +1,7 @@
 //! Training and applying the vehicle classifier.
 //!
-//! Features are standardized; three smartcore model kinds (k-nearest neighbours, logistic
-//! regression, random forest) are compared by stratified k-fold and the best is kept. On top of
+//! Features are standardized; three smartcore model kinds (k-nearest neighbours, Gaussian
+//! naive Bayes, random forest) are compared by stratified k-fold and the best is kept. On top of
 //! the model's decision, a per-class diagonal Gaussian in standardized space gives (a) a
 //! confidence, calibrated by a softmax temperature fitted on out-of-fold predictions, and (b) an
 //! open-set bound: a curve farther from its predicted class than that class's own sessions ever
@@ -11,14 +11,14 @@ use smartcore::ensemble::random_forest_classifier::{
     RandomForestClassifier, RandomForestClassifierParameters,
 };
 use smartcore::linalg::basic::matrix::DenseMatrix;
-use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
+use smartcore::naive_bayes::gaussian::{GaussianNB, GaussianNBParameters};
 use smartcore::neighbors::knn_classifier::{KNNClassifier, KNNClassifierParameters};
 
-use super::features::{Features, LEVEL_FEATURES, NAMES, Source};
+use super::features::{Features, LEVEL_FEATURES, NAMES, ROBUST_FEATURES, Source};
 use crate::store::records::{CLASSIFIER_MODEL_VERSION, ClassStats, ClassifierModel, FeatureModel};
 
 /// The model kinds compared, in order of preference on a tie (simplest first).
-pub const KINDS: [&str; 3] = ["knn", "logistic_regression", "random_forest"];
+pub const KINDS: [&str; 3] = ["knn", "naive_bayes", "random_forest"];
 
 /// Neighbours of the k-NN model.
 const K: usize = 5;
@@ -118,7 +118,12 @@ pub fn train(examples: &[Example]) -> Result<(ClassifierModel, TrainReport), Tra
     let mut kinds = Vec::new();
     let mut best: Option<(&'static str, f64, Vec<u32>)> = None;
     for kind in KINDS {
+        let started = std::time::Instant::now();
         let predicted = cross_validate(kind, &dense_rows, &y, &fold_of, folds)?;
+        tracing::debug!(
+            "{kind}: {folds}-fold in {} ms",
+            started.elapsed().as_millis()
+        );
         let acc = accuracy(&predicted, &y);
         kinds.push((kind.to_owned(), round(acc, 4)));
         if best.as_ref().is_none_or(|(_, a, _)| acc > *a) {
@@ -137,9 +142,18 @@ pub fn train(examples: &[Example]) -> Result<(ClassifierModel, TrainReport), Tra
         version: CLASSIFIER_MODEL_VERSION,
         kind: kind.to_owned(),
         classes: classes.clone(),
-        samples: feature_model(&all, &dense_rows, &y, classes.len(), &fold_of, folds),
+        samples: feature_model(
+            &all,
+            &ROBUST_FEATURES,
+            &dense_rows,
+            &y,
+            classes.len(),
+            &fold_of,
+            folds,
+        ),
         update_data: feature_model(
             &LEVEL_FEATURES,
+            &[0],
             &level_rows,
             &y,
             classes.len(),
@@ -203,6 +217,7 @@ fn cross_validate(
 /// Scaler, class statistics, calibrated temperature and the standardized training set.
 fn feature_model(
     indices: &[usize],
+    gauss: &[usize],
     rows: &[Vec<f64>],
     y: &[u32],
     n_classes: usize,
@@ -211,24 +226,27 @@ fn feature_model(
 ) -> FeatureModel {
     let (mean, std) = scaler(rows);
     let z: Vec<Vec<f64>> = rows.iter().map(|r| standardize(r, &mean, &std)).collect();
-    let class_stats = class_stats(&z, y, n_classes);
+    let zg: Vec<Vec<f64>> = z.iter().map(|r| pick(r, gauss)).collect();
+    let class_stats = class_stats(&zg, y, n_classes);
     // out-of-fold log-likelihoods, to calibrate the softmax temperature
     let mut oof = Vec::new();
     for f in 0..folds {
         let train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
-        let tz: Vec<Vec<f64>> = train.iter().map(|&i| z[i].clone()).collect();
+        let tz: Vec<Vec<f64>> = train.iter().map(|&i| zg[i].clone()).collect();
         let ty: Vec<u32> = train.iter().map(|&i| y[i]).collect();
         let stats = class_stats_of(&tz, &ty, n_classes);
         for i in (0..y.len()).filter(|&i| fold_of[i] == f) {
-            oof.push((log_likelihoods(&stats, &z[i]), y[i] as usize));
+            oof.push((log_likelihoods(&stats, &zg[i]), y[i] as usize));
         }
     }
-    let temperature = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0]
+    // Each example's loss is capped, so a few curves far off their class (a taper caught by a
+    // late window) cannot drive the temperature up and flatten every other answer.
+    let temperature = [0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0]
         .into_iter()
         .map(|t| {
             let loss: f64 = oof
                 .iter()
-                .map(|(ll, truth)| -softmax(ll, t)[*truth].max(1e-12).ln())
+                .map(|(ll, truth)| -softmax(ll, t)[*truth].max(0.02).ln())
                 .sum();
             (t, loss)
         })
@@ -238,6 +256,7 @@ fn feature_model(
         features: indices.iter().map(|&i| NAMES[i].to_owned()).collect(),
         mean: mean.iter().map(|v| round(*v, PLACES)).collect(),
         std: std.iter().map(|v| round(*v, PLACES)).collect(),
+        gauss: gauss.to_vec(),
         class_stats,
         temperature,
         x: z.iter()
@@ -269,7 +288,11 @@ fn class_stats(z: &[Vec<f64>], y: &[u32], n_classes: usize) -> Vec<ClassStats> {
     stats
 }
 
+/// Per-class centre and spread, robustly: the median and the scaled median absolute
+/// deviation, so a few odd sessions (a taper caught by a late window) do not widen a class
+/// until it overlaps its neighbour.
 fn class_stats_of(z: &[Vec<f64>], y: &[u32], n_classes: usize) -> Vec<ClassStats> {
+    let dim = z.first().map_or(0, Vec::len);
     (0..n_classes)
         .map(|c| {
             let rows: Vec<&Vec<f64>> = z
@@ -278,16 +301,15 @@ fn class_stats_of(z: &[Vec<f64>], y: &[u32], n_classes: usize) -> Vec<ClassStats
                 .filter(|(_, yy)| **yy as usize == c)
                 .map(|(r, _)| r)
                 .collect();
-            let dim = z.first().map_or(0, Vec::len);
-            let n = rows.len().max(1) as f64;
-            let mean: Vec<f64> = (0..dim)
-                .map(|j| rows.iter().map(|r| r[j]).sum::<f64>() / n)
-                .collect();
-            let var: Vec<f64> = (0..dim)
-                .map(|j| {
-                    (rows.iter().map(|r| (r[j] - mean[j]).powi(2)).sum::<f64>() / n).max(VAR_FLOOR)
-                })
-                .collect();
+            let (mut mean, mut var) = (Vec::with_capacity(dim), Vec::with_capacity(dim));
+            for j in 0..dim {
+                let mut col: Vec<f64> = rows.iter().map(|r| r[j]).collect();
+                let centre = median(&mut col);
+                let mut dev: Vec<f64> = col.iter().map(|v| (v - centre).abs()).collect();
+                let spread = 1.4826 * median(&mut dev);
+                mean.push(centre);
+                var.push((spread * spread).max(VAR_FLOOR));
+            }
             ClassStats {
                 mean,
                 var,
@@ -295,6 +317,15 @@ fn class_stats_of(z: &[Vec<f64>], y: &[u32], n_classes: usize) -> Vec<ClassStats
             }
         })
         .collect()
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
 }
 
 /// RMS z-distance of a standardized row to a class centroid.
@@ -384,8 +415,8 @@ pub enum Fitted {
             smartcore::metrics::distance::euclidian::Euclidian<f64>,
         >,
     ),
-    /// Multinomial logistic regression.
-    Logistic(LogisticRegression<f64, u32, Matrix, Vec<u32>>),
+    /// Gaussian naive Bayes.
+    Bayes(GaussianNB<f64, u32, Matrix, Vec<u32>>),
     /// Random forest (seeded, so deterministic).
     Forest(RandomForestClassifier<f64, u32, Matrix, Vec<u32>>),
 }
@@ -401,16 +432,15 @@ impl Fitted {
         let m = DenseMatrix::from_2d_vec(&x.to_vec()).map_err(err)?;
         let y = y.to_vec();
         Ok(match kind_name {
-            "logistic_regression" => Self::Logistic(
-                LogisticRegression::fit(&m, &y, LogisticRegressionParameters::default())
-                    .map_err(err)?,
-            ),
+            "naive_bayes" => {
+                Self::Bayes(GaussianNB::fit(&m, &y, GaussianNBParameters::default()).map_err(err)?)
+            }
             "random_forest" => Self::Forest(
                 RandomForestClassifier::fit(
                     &m,
                     &y,
                     RandomForestClassifierParameters::default()
-                        .with_n_trees(40)
+                        .with_n_trees(15)
                         .with_max_depth(8)
                         .with_seed(42),
                 )
@@ -432,7 +462,7 @@ impl Fitted {
         let m = DenseMatrix::from_2d_vec(&vec![z.to_vec()]).ok()?;
         let out = match self {
             Self::Knn(k) => k.predict(&m),
-            Self::Logistic(l) => l.predict(&m),
+            Self::Bayes(b) => b.predict(&m),
             Self::Forest(f) => f.predict(&m),
         };
         out.ok()?.first().copied()
@@ -476,11 +506,12 @@ impl Loaded {
         };
         let z = standardize(&pick(&features.values, &indices), &fm.mean, &fm.std);
         let predicted = fitted.predict(&z)? as usize;
-        let ll = log_likelihoods(&fm.class_stats, &z);
+        let zg = pick(&z, &fm.gauss);
+        let ll = log_likelihoods(&fm.class_stats, &zg);
         Some(Score {
             predicted,
             probabilities: softmax(&ll, fm.temperature),
-            distances: fm.class_stats.iter().map(|s| distance(s, &z)).collect(),
+            distances: fm.class_stats.iter().map(|s| distance(s, &zg)).collect(),
             bounds: fm.class_stats.iter().map(|s| s.bound).collect(),
         })
     }

@@ -9,7 +9,7 @@ use super::Extra;
 pub struct ClassifierModel {
     /// File format version ([`crate::store::records::CLASSIFIER_MODEL_VERSION`]).
     pub version: u32,
-    /// Model kind kept after the k-fold comparison (`knn`, `logistic_regression`, `random_forest`).
+    /// Model kind kept after the k-fold comparison (`knn`, `naive_bayes`, `random_forest`).
     pub kind: String,
     /// Vehicle ids, indexed by class number.
     pub classes: Vec<String>,
@@ -31,7 +31,10 @@ pub struct FeatureModel {
     pub mean: Vec<f64>,
     /// Per-feature standard deviation of the training set.
     pub std: Vec<f64>,
-    /// Per-class mean, variance and distance bound, in standardized units.
+    /// Positions (within `features`) of the features the confidence and the open-set distance
+    /// use; the model's decision uses them all.
+    pub gauss: Vec<usize>,
+    /// Per-class mean, variance and distance bound over the `gauss` features, standardized.
     pub class_stats: Vec<ClassStats>,
     /// Softmax temperature that calibrates the confidence.
     pub temperature: f64,
