@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::Client;
-use crate::cli::{Cli, Command, DemoDataArgs, SimArgs, StatusArgs};
+use crate::cli::{BuildArgs, Cli, Command, DemoDataArgs, SimArgs, StatusArgs};
 use crate::clock::Clock;
 use crate::demo::{self, DemoData, Params};
 use crate::error::{Error, Result};
@@ -28,6 +28,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Status(args) => status(&settings, &out, &args),
         Command::Check => check(&settings, &out),
         Command::Sim(args) => sim(&args),
+        Command::Build(args) => build(&settings, &out, &args),
     }
 }
 
@@ -311,4 +312,36 @@ fn parent_of(path: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     }
+}
+
+/// `cph50 build`.
+fn build(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
+    // SOURCE_DATE_EPOCH (reproducible builds) fixes the one timestamp the site carries.
+    let generated_at = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    let mut base_url = args.base_url.clone();
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    let report = crate::render::build(&crate::render::BuildOptions {
+        data: settings.data.clone(),
+        out: args.out.clone(),
+        blog: args.blog.clone(),
+        templates: args.templates.clone(),
+        base_url,
+        tz: settings.tz,
+        generated_at,
+    })?;
+    out.result(&format!(
+        "built {} ({} files, {} KB: {} session pages, {} posts)",
+        args.out.display(),
+        report.files,
+        report.bytes / 1024,
+        report.sessions,
+        report.posts
+    ));
+    Ok(())
 }

@@ -11,6 +11,7 @@ pub mod decode;
 pub mod demo;
 pub mod error;
 pub mod output;
+pub mod render;
 pub mod settings;
 pub mod sim;
 pub mod status;

@@ -190,6 +190,37 @@ impl Store {
         }
         problems
     }
+
+    /// Every session file, decoded, sorted by path; files that cannot be read or decoded come
+    /// back as problems naming the file.
+    pub fn load_sessions(&self) -> (Vec<SessionFile>, Vec<Problem>) {
+        let (found, mut problems) = self.discover_sessions();
+        let mut sessions = Vec::with_capacity(found.len());
+        for f in found {
+            match self.load::<SessionFile>(&f.path) {
+                Ok(Some(s)) => sessions.push(s),
+                Ok(None) => {}
+                Err(p) => problems.push(p),
+            }
+        }
+        (sessions, problems)
+    }
+
+    /// Every entry of every monthly cache, decoded and sorted by start time then id; files
+    /// that cannot be read or decoded come back as problems naming the file.
+    pub fn load_cache_entries(&self) -> (Vec<CacheEntry>, Vec<Problem>) {
+        let (found, mut problems) = self.discover_caches();
+        let mut entries = Vec::new();
+        for f in found {
+            match self.load::<MonthlyCache>(&f.path) {
+                Ok(Some(month)) => entries.extend(month),
+                Ok(None) => {}
+                Err(p) => problems.push(p),
+            }
+        }
+        sort_cache(&mut entries);
+        (entries, problems)
+    }
 }
 
 /// Sorts cache entries by start time, then id.
