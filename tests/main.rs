@@ -12,5 +12,6 @@ mod demo_data;
 mod dictionary;
 mod e2e_status;
 mod readme;
+mod render;
 mod sim;
 mod validate;

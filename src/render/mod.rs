@@ -10,6 +10,7 @@ pub mod exports;
 pub mod front_matter;
 pub mod history;
 pub mod sessions;
+pub mod site_paths;
 pub mod tera_env;
 pub mod views;
 
@@ -161,7 +162,7 @@ fn render_data(site: &mut Site) -> Result<usize> {
 
     // Exports.
     let export = exports::export_sessions(&rows, &config);
-    site.put("data/sessions.csv", exports::sessions_csv(&export));
+    site.put(site_paths::CSV_EXPORT, exports::sessions_csv(&export));
     site.json("api/v1/sessions.json", &export)?;
     site.json("api/v1/vehicles.json", &vehicles)?;
     if let Some(last) = &last {
@@ -172,9 +173,11 @@ fn render_data(site: &mut Site) -> Result<usize> {
     }
 
     // Dashboard.
-    let latest_month = levels
-        .first()
-        .and_then(|l| l.pages.last().cloned())
+    // The month of the latest plug-in (not of the last day touched by a session that ran
+    // past midnight into a new month).
+    let latest_month = rows
+        .last()
+        .map(|r| r.local_date().format("%Y-%m").to_string())
         .unwrap_or_default();
     let month_level = levels.get(1);
     let mut ctx = site.context("index.html");
@@ -222,7 +225,7 @@ fn render_data(site: &mut Site) -> Result<usize> {
 
     // One page per session.
     for r in &rows {
-        let path = format!("sessions/{}.html", r.id);
+        let path = site_paths::session_page(&r.id);
         let mut ctx = site.context(&path);
         ctx.insert("s", &views::session_view(r, &vehicles));
         ctx.insert("chart", &charts::power_curve(&r.samples));
