@@ -6,6 +6,7 @@
 mod api_cli;
 mod api_client;
 mod architecture;
+mod browser;
 mod cli;
 mod common;
 mod demo_data;
