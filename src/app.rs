@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::Client;
 use crate::cli::{
-    ClassifyArgs, Cli, Command, DemoDataArgs, LabelArgs, SimArgs, StatusArgs, TrainArgs,
+    BuildArgs, ClassifyArgs, Cli, Command, DemoDataArgs, LabelArgs, SimArgs, StatusArgs, TrainArgs,
 };
 use crate::clock::Clock;
 use crate::demo::{self, DemoData, Params};
@@ -33,6 +33,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Classify(args) => classify(&settings, &out, &args),
         Command::Label(args) => label(&settings, &out, &args),
         Command::Sim(args) => sim(&args),
+        Command::Build(args) => build(&settings, &out, &args),
     }
 }
 
@@ -426,6 +427,38 @@ fn label(settings: &Settings, out: &Output, args: &LabelArgs) -> Result<()> {
     out.result(&format!(
         "labelled session {id} as {} by hand ({changed} file(s) changed)",
         args.vehicle_id
+    ));
+    Ok(())
+}
+
+/// `cph50 build`.
+fn build(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
+    // SOURCE_DATE_EPOCH (reproducible builds) fixes the one timestamp the site carries.
+    let generated_at = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    let mut base_url = args.base_url.clone();
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    let report = crate::render::build(&crate::render::BuildOptions {
+        data: settings.data.clone(),
+        out: args.out.clone(),
+        blog: args.blog.clone(),
+        templates: args.templates.clone(),
+        base_url,
+        tz: settings.tz,
+        generated_at,
+    })?;
+    out.result(&format!(
+        "built {} ({} files, {} KB: {} session pages, {} posts)",
+        args.out.display(),
+        report.files,
+        report.bytes / 1024,
+        report.sessions,
+        report.posts
     ));
     Ok(())
 }

@@ -129,6 +129,36 @@ pub enum Command {
     /// POST fault {"spec": "status=503x2"}; GET state (clock, car, session, request counts).
     #[command(after_help = SIM_AFTER_HELP)]
     Sim(SimArgs),
+    /// Render the static site (dashboard, history, session pages, blog, exports) from the data
+    /// folder and the blog.
+    ///
+    /// Writes index.html (the state of last_session.json, refreshed by the browser every 60 s),
+    /// history.html (day/month/year charts computed in local time), sessions/<id>.html (power
+    /// curve), blog/ (posts from <blog>/_posts/YYYY-MM-DD-slug.md with Jekyll front matter),
+    /// feed.xml, sitemap.xml, 404.html, data/sessions.csv, api/v1/*.json and assets/.
+    /// The site is rendered into a temporary folder beside --out and swapped in only when
+    /// complete: a failed build leaves the previous site. Two builds of the same input are
+    /// byte-identical except build.json, which records when it ran (set SOURCE_DATE_EPOCH to fix
+    /// it too). Links are relative, so the site opens from file:// and under any project path.
+    Build(BuildArgs),
+}
+
+/// Options of `build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the site (replaced as a whole).
+    #[arg(long, default_value = "site", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Blog folder; posts are read from its _posts/ folder.
+    #[arg(long, default_value = "blog", value_name = "DIR")]
+    pub blog: PathBuf,
+    /// Templates folder (Tera *.html/*.xml; assets/ is copied as is).
+    #[arg(long, default_value = "templates", value_name = "DIR")]
+    pub templates: PathBuf,
+    /// Where the site is served, for the absolute links of feed.xml and sitemap.xml
+    /// (e.g. /repo/ or https://you.github.io/repo/).
+    #[arg(long, default_value = "/", value_name = "URL")]
+    pub base_url: String,
 }
 
 /// Options of `train`.

@@ -6,6 +6,7 @@
 mod api_cli;
 mod api_client;
 mod architecture;
+mod browser;
 mod cli;
 mod common;
 mod demo_data;
@@ -13,5 +14,6 @@ mod dictionary;
 mod e2e_status;
 mod identify;
 mod readme;
+mod render;
 mod sim;
 mod validate;

@@ -248,6 +248,15 @@ impl Store {
         }
         problems
     }
+
+    /// Every entry of every monthly cache, decoded and sorted by start time then id; files
+    /// that cannot be read or decoded come back as problems naming the file.
+    pub fn load_cache_entries(&self) -> (Vec<CacheEntry>, Vec<Problem>) {
+        let (caches, problems) = self.load_caches();
+        let mut entries: Vec<CacheEntry> = caches.into_iter().flat_map(|(_, c)| c).collect();
+        sort_cache(&mut entries);
+        (entries, problems)
+    }
 }
 
 /// Sorts cache entries by start time, then id.

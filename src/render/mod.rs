@@ -1,0 +1,293 @@
+//! `cph50 build`: renders the static site from the data folder, the blog and the templates.
+//!
+//! Everything is rendered in memory first, written into a temporary folder beside `--out`, and
+//! only then swapped in, so a failed build leaves the previous site. Output depends only on the
+//! inputs (sorted maps, no clocks), except `build.json`, which says when it was generated.
+
+pub mod blog;
+pub mod charts;
+pub mod exports;
+pub mod front_matter;
+pub mod history;
+pub mod sessions;
+pub mod site_paths;
+pub mod tera_env;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::layout;
+use crate::store::records::{LastSession, Runs, VehicleConfig};
+
+/// What `build` needs to know.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The data folder.
+    pub data: PathBuf,
+    /// Where the site goes (replaced as a whole).
+    pub out: PathBuf,
+    /// The blog folder (posts in `_posts/`); a missing folder means no posts.
+    pub blog: PathBuf,
+    /// The templates folder (`*.html`, `*.xml`, and `assets/` copied as is).
+    pub templates: PathBuf,
+    /// Path or URL the site is served under (`/`, `/repo/`, `https://x.github.io/repo/`);
+    /// used only where a link must be absolute (feed, sitemap). Pages link relatively.
+    pub base_url: String,
+    /// Local zone of every date shown.
+    pub tz: Tz,
+    /// Written to `build.json` only.
+    pub generated_at: DateTime<Utc>,
+}
+
+/// What a build produced.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// Files written.
+    pub files: usize,
+    /// Session pages.
+    pub sessions: usize,
+    /// Blog posts published.
+    pub posts: usize,
+    /// Bytes written.
+    pub bytes: usize,
+}
+
+/// The site being built: relative path -> content.
+pub struct Site<'a> {
+    files: BTreeMap<String, Vec<u8>>,
+    tera: &'a Tera,
+    opts: &'a BuildOptions,
+}
+
+impl Site<'_> {
+    /// Adds a file.
+    pub fn put(&mut self, path: &str, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.to_owned(), bytes.into());
+    }
+
+    /// The base context of a page at `path`: `root` is the relative way back to the site root
+    /// (`""`, `"../"`), so the site works from `file://` and under any project path.
+    pub fn context(&self, path: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("root", &"../".repeat(path.matches('/').count()));
+        ctx.insert("path", path);
+        ctx.insert("base_url", &self.opts.base_url);
+        ctx.insert("version", env!("CARGO_PKG_VERSION"));
+        ctx
+    }
+
+    /// Renders template `name` into `path`.
+    pub fn page(&mut self, path: &str, name: &str, ctx: &Context) -> Result<()> {
+        let html = tera_env::render(self.tera, &self.opts.templates, name, ctx)?;
+        self.put(path, html);
+        Ok(())
+    }
+
+    /// Puts a value as compact JSON.
+    pub fn json<T: Serialize>(&mut self, path: &str, value: &T) -> Result<()> {
+        let mut bytes = serde_json::to_vec(value)
+            .map_err(|e| Error::Usage(format!("cannot encode {path}: {e}")))?;
+        bytes.push(b'\n');
+        self.put(path, bytes);
+        Ok(())
+    }
+}
+
+/// Builds the whole site into `opts.out`.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let tera = tera_env::load(&opts.templates)?;
+    let mut site = Site {
+        files: BTreeMap::new(),
+        tera: &tera,
+        opts,
+    };
+    let sessions = render_data(&mut site)?;
+    let posts = blog::render(&mut site, &opts.blog)?;
+    copy_assets(&mut site, &opts.templates.join("assets"))?;
+    site.json(
+        "build.json",
+        &serde_json::json!({
+            "generated_at": opts.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "cph50": env!("CARGO_PKG_VERSION"),
+        }),
+    )?;
+    let report = BuildReport {
+        files: site.files.len(),
+        sessions,
+        posts,
+        bytes: site.files.values().map(Vec::len).sum(),
+    };
+    write_atomically(&site.files, &opts.out)?;
+    Ok(report)
+}
+
+fn render_data(site: &mut Site) -> Result<usize> {
+    let store = Store::new(&site.opts.data);
+    if !site.opts.data.is_dir() {
+        return Err(Error::io(
+            "read data folder",
+            &site.opts.data,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder (set --data)"),
+        ));
+    }
+    let config: VehicleConfig = store
+        .load_file(layout::VEHICLE_CONFIG)?
+        .unwrap_or(VehicleConfig {
+            vehicles: BTreeMap::new(),
+            last_updated: None,
+            extra: Default::default(),
+        });
+    let last: Option<LastSession> = store.load_file(layout::LAST_SESSION)?;
+    let runs: Runs = store.load_file(layout::RUNS)?.unwrap_or_default();
+    let (files, mut problems) = store.load_sessions();
+    let files: Vec<_> = files.into_iter().map(|(_, s)| s).collect();
+    let (caches, cache_problems) = store.load_cache_entries();
+    problems.extend(cache_problems);
+    if let Some(p) = problems.into_iter().next() {
+        return Err(Error::Data(p));
+    }
+    let tz = site.opts.tz;
+    let rows = sessions::build_rows(tz, &caches, files, &config);
+    let vehicles = views::vehicle_views(&config);
+    let ids: Vec<String> = vehicles.iter().map(|v| v.id.clone()).collect();
+    let levels = history::levels(&rows, &ids);
+
+    // Exports.
+    let export = exports::export_sessions(&rows, &config);
+    site.put(site_paths::CSV_EXPORT, exports::sessions_csv(&export));
+    site.json("api/v1/sessions.json", &export)?;
+    site.json("api/v1/vehicles.json", &vehicles)?;
+    if let Some(last) = &last {
+        site.json("api/v1/last_session.json", last)?;
+    }
+    for level in &levels {
+        site.json(&format!("api/v1/history-{}.json", level.level), level)?;
+    }
+
+    // Dashboard.
+    // The month of the latest plug-in (not of the last day touched by a session that ran
+    // past midnight into a new month).
+    let latest_month = rows
+        .last()
+        .map(|r| r.local_date().format("%Y-%m").to_string())
+        .unwrap_or_default();
+    let month_level = levels.get(1);
+    let mut ctx = site.context("index.html");
+    ctx.insert("now", &last.as_ref().map(|l| views::now_view(l, &vehicles)));
+    ctx.insert("health", &views::health_view(&runs));
+    ctx.insert("month", &latest_month);
+    ctx.insert(
+        "month_totals",
+        &month_level.map_or_else(Vec::new, |l| views::totals(l, &latest_month, &vehicles)),
+    );
+    ctx.insert("vehicles", &vehicles);
+    site.page("index.html", "index.html", &ctx)?;
+
+    // History: the latest month's days, drawn at build time; the script redraws on change.
+    let mut ctx = site.context("history.html");
+    ctx.insert("vehicles", &vehicles);
+    ctx.insert("level", "day");
+    ctx.insert("page", &latest_month);
+    ctx.insert(
+        "chart",
+        &levels
+            .first()
+            .map(|l| views::level_chart(l, &latest_month, 0, &vehicles))
+            .unwrap_or_default(),
+    );
+    let totals = month_level.map_or_else(Vec::new, |l| views::totals(l, &latest_month, &vehicles));
+    ctx.insert(
+        "summary",
+        &views::TotalsRow {
+            name: String::new(),
+            colour: String::new(),
+            kwh: totals.iter().map(|t| t.kwh).sum(),
+            miles: totals.iter().map(|t| t.miles).sum(),
+            sessions: totals.iter().map(|t| t.sessions).sum(),
+            cost: totals.iter().map(|t| t.cost).sum(),
+        },
+    );
+    let month_rows: Vec<views::SessionView> = rows
+        .iter()
+        .filter(|r| r.local_date().format("%Y-%m").to_string() == latest_month)
+        .map(|r| views::session_view(r, &vehicles))
+        .collect();
+    ctx.insert("sessions", &month_rows);
+    site.page("history.html", "history.html", &ctx)?;
+
+    // One page per session.
+    for r in &rows {
+        let path = site_paths::session_page(&r.id);
+        let mut ctx = site.context(&path);
+        ctx.insert("s", &views::session_view(r, &vehicles));
+        ctx.insert("chart", &charts::power_curve(&r.samples));
+        site.page(&path, "session.html", &ctx)?;
+    }
+    // The 404 page is served at any depth: it links from the site's base, not relatively.
+    let mut ctx = site.context("404.html");
+    ctx.insert("root", &site.opts.base_url);
+    site.page("404.html", "404.html", &ctx)?;
+    Ok(rows.len())
+}
+
+fn copy_assets(site: &mut Site, dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io("read", dir, e.into()))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let bytes = fs::read(entry.path()).map_err(|e| Error::io("read", entry.path(), e))?;
+            site.put(
+                &format!("assets/{}", rel.to_string_lossy().replace('\\', "/")),
+                bytes,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes `files` into a temporary folder beside `out`, then swaps it in: the old site is moved
+/// aside and removed only once the new one is in place.
+fn write_atomically(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| Error::io("create folder", &parent, e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".cph50-site-")
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
+    for (rel, bytes) in files {
+        let path = staging.path().join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))?;
+    }
+    let aside = if out.exists() {
+        let holder = tempfile::Builder::new()
+            .prefix(".cph50-old-site-")
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
+        fs::rename(out, holder.path().join("site")).map_err(|e| Error::io("move aside", out, e))?;
+        Some(holder)
+    } else {
+        None
+    };
+    let staged = staging.keep();
+    fs::rename(&staged, out).map_err(|e| Error::io("move into place", out, e))?;
+    drop(aside);
+    Ok(())
+}

@@ -1,0 +1,125 @@
+// End-to-end tests of a built site in headless Chromium: `node run.mjs <site dir>`.
+// Serves the site on 127.0.0.1, clicks through the history page and checks the numbers against
+// the site's own JSON, changes last_session.json and waits for the dashboard to follow, and runs
+// axe-core on every page type. Exits 1 with the failures listed.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const site = path.resolve(process.argv[2] || 'site');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.xml': 'application/xml', '.csv': 'text/csv' };
+const server = http.createServer((req, res) => {
+  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  const file = path.join(site, rel.endsWith('/') ? rel + 'index.html' : rel);
+  if (!file.startsWith(site) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) { res.writeHead(404); res.end(); return; }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+  res.end(fs.readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const failures = [];
+const check = (cond, msg) => { if (!cond) failures.push(msg); };
+const json = (rel) => JSON.parse(fs.readFileSync(path.join(site, rel), 'utf8'));
+// Polls in Node: the pages' CSP (no 'unsafe-eval') forbids Playwright's in-page waitForFunction.
+const waitText = async (page, sel, want, ms = 5000) => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const got = await page.textContent(sel);
+    if (got === want) return;
+    if (Date.now() > end) throw new Error(`${sel} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+const r1 = (v) => (Math.round(v * 10) / 10).toString();
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => failures.push('page error: ' + e.message));
+
+  // --- history: day / month / year, previous / next, vehicle and metric -------------------
+  const sessions = json('api/v1/sessions.json');
+  const month = json('api/v1/history-month.json');
+  const year = json('api/v1/history-year.json');
+  await page.goto(base + 'history.html');
+  const latest = sessions[sessions.length - 1].local_date.slice(0, 7);
+  const nIn = (prefix) => sessions.filter((s) => s.local_date.startsWith(prefix)).length;
+  check(await page.textContent('#period') === latest, 'day view starts at the latest month');
+  check(await page.textContent('#sum-sessions') === String(nIn(latest)), 'sessions of the latest month');
+  await page.click('#prev');
+  const prevMonth = Object.keys(month.periods).filter((k) => k < latest).pop();
+  await waitText(page, '#period', prevMonth);
+  check(await page.textContent('#sum-sessions') === String(nIn(prevMonth)), `previous month ${prevMonth} session count`);
+  const kwh = month.periods[prevMonth].reduce((a, c) => a + c[0], 0);
+  check(await page.textContent('#sum-kwh') === r1(kwh) + ' kWh', `previous month kWh ${r1(kwh)} vs ${await page.textContent('#sum-kwh')}`);
+  check((await page.$$('#sessions tbody tr')).length === nIn(prevMonth), 'table rows of the previous month');
+  await page.click('button[data-level="month"]');
+  const y = prevMonth.slice(0, 4);
+  await waitText(page, '#period', y);
+  const yearKwh = year.periods[y].reduce((a, c) => a + c[0], 0);
+  check(await page.textContent('#sum-kwh') === r1(yearKwh) + ' kWh', `year ${y} kWh`);
+  check((await page.$$('#chart g[data-key]')).length === 12, 'month view has 12 bars');
+  await page.selectOption('#vehicle', month.vehicles[0]);
+  await page.waitForTimeout(200);
+  check(await page.textContent('#sum-kwh') === r1(year.periods[y][0][0]) + ' kWh', 'vehicle filter');
+  await page.selectOption('#metric', '2');
+  await page.waitForTimeout(200);
+  const firstCarSessions = sessions.filter((s) => s.local_date.startsWith(y) && s.vehicle_id === month.vehicles[0]).length;
+  const bars = await page.$$eval('#chart g[data-key]', (gs) => gs.reduce((a, g) => a + Number(g.getAttribute('data-total')), 0));
+  check(bars === firstCarSessions, `sessions metric: bars ${bars} vs ${firstCarSessions}`);
+  await page.click('button[data-level="year"]');
+  await waitText(page, '#period', 'All years');
+  check(await page.isDisabled('#next') && await page.isDisabled('#prev'), 'year view has no previous/next');
+
+  // --- dashboard follows last_session.json -------------------------------------------------
+  const lastPath = path.join(site, 'api/v1/last_session.json');
+  const original = fs.readFileSync(lastPath, 'utf8');
+  try {
+    await page.goto(base + 'index.html?refresh=1');
+    const changed = { ...JSON.parse(original), charging: true, connected: true, power_kw: 7.25, energy_kwh: 12.5, timestamp: new Date().toISOString() };
+    fs.writeFileSync(lastPath, JSON.stringify(changed));
+    await waitText(page, '#now-power', '7.25 kW');
+    check(await page.textContent('#now-state') === 'Charging', 'badge says Charging');
+    check((await page.textContent('#now-age')).startsWith('updated 0 min ago'), 'updated 0 min ago');
+  } catch (e) {
+    failures.push('dashboard did not update: ' + e.message.split('\n')[0]);
+  } finally {
+    fs.writeFileSync(lastPath, original);
+  }
+
+  // --- axe-core on every page type ----------------------------------------------------------
+  const post = fs.readdirSync(path.join(site, 'blog'), { recursive: true }).find((f) => /\d{4}\/\d\d\/\d\d\/.*\.html$/.test(f));
+  const pages = ['index.html', 'history.html', `sessions/${sessions[0].session_id}.html`, 'blog/index.html', `blog/${post}`, '404.html'];
+  const tag = fs.readdirSync(path.join(site, 'blog/tags'))[0];
+  if (tag) pages.push(`blog/tags/${tag}`);
+  for (const p of pages) {
+    for (const width of [1200, 375]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(base + p);
+      await page.addScriptTag({ content: axeSource }).catch(() => page.evaluate(axeSource));
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+        failures.push(`axe ${p} @${width}px: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+      }
+      if (width === 375) {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+        check(!overflow, `${p} scrolls sideways at 375 px`);
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+if (failures.length) {
+  console.error(failures.join('\n'));
+  process.exit(1);
+}
+console.log('browser tests passed');
