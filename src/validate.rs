@@ -11,8 +11,8 @@ use crate::clock::Clock;
 use crate::error::Problem;
 use crate::store::layout::{self, Month};
 use crate::store::records::{
-    ClassifierSummary, LabelSource, LastSession, LastSessionId, MonthlyCache, Runs, SessionFile,
-    VehicleConfig, VehicleMap,
+    ClassifierModel, ClassifierSummary, LabelSource, LastSession, LastSessionId, MonthlyCache,
+    Runs, SessionFile, VehicleConfig, VehicleMap,
 };
 use crate::store::values::SessionId;
 use crate::store::{FoundSession, Store};
@@ -78,6 +78,7 @@ impl Validator<'_> {
         }
         self.top_level::<LastSessionId>(layout::LAST_SESSION_ID);
         self.top_level::<Runs>(layout::RUNS);
+        self.top_level::<ClassifierModel>(layout::CLASSIFIER_MODEL);
         if let Some((summary, path, text)) =
             self.top_level::<ClassifierSummary>(layout::CLASSIFIER_SUMMARY)
         {

@@ -1,0 +1,226 @@
+// cph50 site script: dashboard refresh and the history page. Loaded with `defer`; no inline
+// script or handler anywhere (the pages' Content-Security-Policy forbids them).
+(function () {
+  'use strict';
+  var root = document.body.getAttribute('data-root') || '';
+  var params = new URLSearchParams(location.search);
+
+  function getJSON(path) {
+    return fetch(root + path, { cache: 'no-store' }).then(function (r) {
+      if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+  function text(id, value) { var el = document.getElementById(id); if (el) el.textContent = value; }
+  function fmt(v, digits) { return (Math.round(v * Math.pow(10, digits)) / Math.pow(10, digits)).toString(); }
+
+  // ---- dashboard -------------------------------------------------------------------------
+  var now = document.getElementById('now');
+  if (now) {
+    var vehicles = null;
+    var showAge = function () {
+      var ts = Date.parse(now.getAttribute('data-timestamp'));
+      if (isNaN(ts)) return;
+      var min = Math.max(0, Math.round((Date.now() - ts) / 60000));
+      text('now-age', 'updated ' + (min < 120 ? min + ' min' : Math.round(min / 60) + ' h') + ' ago');
+      text('poll-health', min > 30
+        ? 'Warning: the last poll was ' + Math.round(min / 60) + ' h ago; scheduled runs may be delayed or dropped.'
+        : 'Polls are on time.');
+    };
+    var refresh = function () {
+      Promise.all([getJSON('api/v1/last_session.json'), vehicles || getJSON('api/v1/vehicles.json')])
+        .then(function (res) {
+          var s = res[0]; vehicles = Promise.resolve(res[1]);
+          var v = res[1].filter(function (x) { return x.id === (s.vehicle_id || 'unknown'); })[0] ||
+                  res[1][res[1].length - 1];
+          now.setAttribute('data-timestamp', s.timestamp);
+          var state = s.charging ? ['Charging', 'charging'] : s.connected ? ['Connected, not charging', 'connected'] : ['Not connected', 'idle'];
+          text('now-state', state[0]);
+          document.getElementById('now-state').className = 'badge ' + state[1];
+          text('now-power', s.power_kw != null ? fmt(s.power_kw, 3) + ' kW' : '–');
+          text('now-energy', s.energy_kwh != null ? fmt(s.energy_kwh, 3) + ' kWh' : '–');
+          text('now-duration', s.duration_minutes != null
+            ? (s.duration_minutes >= 60 ? Math.floor(s.duration_minutes / 60) + ' h ' + ('0' + s.duration_minutes % 60).slice(-2) + ' min' : s.duration_minutes + ' min') : '–');
+          text('now-miles', s.energy_kwh != null && v && v.efficiency ? fmt(s.energy_kwh * v.efficiency, 1) + ' mi' : '–');
+          text('now-vehicle', v ? v.name : 'Unknown vehicle');
+          text('now-confidence', s.vehicle_confidence != null ? Math.round(s.vehicle_confidence * 100) + ' %' : '–');
+          showAge();
+        })
+        .catch(function () { /* offline or file://: keep the build-time state */ });
+    };
+    showAge();
+    var every = Number(params.get('refresh')) || 60;
+    setInterval(refresh, every * 1000);
+    setInterval(showAge, 30000);
+  }
+
+  // ---- history ---------------------------------------------------------------------------
+  var controls = document.getElementById('controls');
+  if (!controls) return;
+  var state = { level: controls.getAttribute('data-level'), page: controls.getAttribute('data-page'),
+    vehicle: 'all', metric: 0, sort: 'date', desc: false };
+  var levels = {}, vehicleList = [], sessions = null;
+  var unitOf = ['kWh', 'mi', 'sessions', ''];
+  var monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+  function load(level) {
+    if (!levels[level]) levels[level] = getJSON('api/v1/history-' + level + '.json');
+    return levels[level];
+  }
+  function periodsOf(level, page, data) {
+    var out = [];
+    if (level === 'day') {
+      var y = +page.slice(0, 4), m = +page.slice(5, 7), n = new Date(Date.UTC(y, m, 0)).getUTCDate();
+      for (var d = 1; d <= n; d++) out.push([page + '-' + ('0' + d).slice(-2), String(d)]);
+    } else if (level === 'month') {
+      for (var i = 1; i <= 12; i++) out.push([page + '-' + ('0' + i).slice(-2), monthNames[i - 1]]);
+    } else {
+      data.pages.length; // years: every year in the data
+      var years = Object.keys(data.periods);
+      if (years.length) for (var yr = +years[0]; yr <= +years[years.length - 1]; yr++) out.push([String(yr), String(yr)]);
+    }
+    return out;
+  }
+  function pagesFor(level, data) { return level === 'year' ? ['all'] : data.pages; }
+  function pageFor(level, from) {
+    // keep the same moment when switching level: 2026-03 (day) -> 2026 (month) -> all (year)
+    if (level === 'day') return from.length >= 7 ? from.slice(0, 7) : null;
+    if (level === 'month') return from.slice(0, 4);
+    return 'all';
+  }
+  function niceMax(v) {
+    if (!(v > 0)) return 1;
+    var mag = Math.pow(10, Math.floor(Math.log10(v)));
+    var steps = [1, 2, 2.5, 5, 10];
+    for (var i = 0; i < steps.length; i++) if (steps[i] * mag >= v) return steps[i] * mag;
+    return 10 * mag;
+  }
+  function svgEl(name, attrs, body) {
+    var el = document.createElementNS('http://www.w3.org/2000/svg', name);
+    for (var k in attrs) el.setAttribute(k, attrs[k]);
+    if (body != null) el.textContent = body;
+    return el;
+  }
+  function draw(data) {
+    var cols = data.vehicles.map(function (id, i) { return i; })
+      .filter(function (i) { return state.vehicle === 'all' || data.vehicles[i] === state.vehicle; });
+    var bars = periodsOf(state.level, state.page, data).map(function (p) {
+      var cells = data.periods[p[0]];
+      return { key: p[0], label: p[1], values: cols.map(function (c) { return cells ? cells[c][state.metric] : 0; }) };
+    });
+    var w = 800, h = 260, left = 48, bottom = 24, top = 10, plotH = h - bottom - top;
+    var max = 0; bars.forEach(function (b) { max = Math.max(max, b.values.reduce(function (a, x) { return a + x; }, 0)); });
+    var scale = niceMax(max), slot = (w - left) / Math.max(bars.length, 1), bw = Math.max(slot * 0.7, 1);
+    var svg = svgEl('svg', { 'class': 'chart', viewBox: '0 0 ' + w + ' ' + h, role: 'img',
+      'aria-label': ['Energy', 'Miles', 'Sessions', 'Cost'][state.metric] + ' per ' + state.level + ', stacked by vehicle' });
+    for (var i = 0; i <= 4; i++) {
+      var y = top + plotH - plotH * i / 4;
+      svg.appendChild(svgEl('line', { x1: left, x2: w, y1: y, y2: y, stroke: '#ddd' }));
+      svg.appendChild(svgEl('text', { x: left - 4, y: y + 3, 'font-size': 10, 'text-anchor': 'end' }, fmt(scale * i / 4, 1)));
+    }
+    var every = Math.max(1, Math.floor(bars.length / 16));
+    bars.forEach(function (b, i) {
+      var x = left + slot * i + (slot - bw) / 2, y = top + plotH;
+      var total = b.values.reduce(function (a, v) { return a + v; }, 0);
+      var g = svgEl('g', { 'data-key': b.key, 'data-total': fmt(total, 1) });
+      g.appendChild(svgEl('title', {}, b.label + ': ' + fmt(total, 1) + ' ' + unitOf[state.metric]));
+      b.values.forEach(function (v, j) {
+        if (v <= 0) return;
+        var bh = plotH * v / scale; y -= bh;
+        g.appendChild(svgEl('rect', { x: x.toFixed(1), y: y.toFixed(1), width: bw.toFixed(1), height: bh.toFixed(1), fill: vehicleList[cols[j]].colour }));
+      });
+      svg.appendChild(g);
+      if (i % every === 0) svg.appendChild(svgEl('text', { x: (x + bw / 2).toFixed(1), y: h - 8, 'font-size': 10, 'text-anchor': 'middle' }, b.label));
+    });
+    var fig = document.getElementById('chart');
+    fig.replaceChildren(svg);
+    var sums = [0, 0, 0, 0];
+    bars.forEach(function (b) {
+      var cells = data.periods[b.key];
+      if (cells) cols.forEach(function (c) { for (var m = 0; m < 4; m++) sums[m] += cells[c][m]; });
+    });
+    text('sum-kwh', fmt(sums[0], 1) + ' kWh');
+    text('sum-miles', Math.round(sums[1]) + ' mi');
+    text('sum-sessions', String(Math.round(sums[2])));
+    text('sum-cost', fmt(sums[3], 2));
+    text('period', state.level === 'year' ? 'All years' : state.page);
+    var pages = pagesFor(state.level, data), at = pages.indexOf(state.page);
+    document.getElementById('prev').disabled = at <= 0;
+    document.getElementById('next').disabled = at < 0 || at >= pages.length - 1;
+    controls.querySelectorAll('[data-level]').forEach(function (b) {
+      if (b.tagName === 'BUTTON') b.setAttribute('aria-pressed', String(b.getAttribute('data-level') === state.level));
+    });
+    controls.setAttribute('data-level', state.level);
+    controls.setAttribute('data-page', state.page);
+    table();
+  }
+  function render() { load(state.level).then(draw); }
+
+  function table() {
+    var from = document.getElementById('from').value, to = document.getElementById('to').value;
+    (sessions || (sessions = getJSON('api/v1/sessions.json'))).then(function (rows) {
+      var prefix = state.level === 'year' ? '' : state.page;
+      var shown = rows.filter(function (r) {
+        if (from || to) return (!from || r.local_date >= from) && (!to || r.local_date <= to);
+        return r.local_date.indexOf(prefix) === 0;
+      }).filter(function (r) { return state.vehicle === 'all' || r.vehicle_id === state.vehicle; });
+      var key = { date: 'start_utc', vehicle: 'vehicle_name', kwh: 'energy_kwh', duration: 'duration_seconds', cost: 'cost' }[state.sort];
+      shown.sort(function (a, b) { var x = a[key], y = b[key]; var c = x < y ? -1 : x > y ? 1 : 0; return state.desc ? -c : c; });
+      var body = document.querySelector('#sessions tbody');
+      body.replaceChildren();
+      shown.slice(0, 500).forEach(function (r) {
+        var tr = document.createElement('tr');
+        var a = document.createElement('a');
+        a.href = root + 'sessions/' + encodeURIComponent(r.session_id) + '.html';
+        a.textContent = r.start_local.slice(0, 16) + ' ' + r.start_local.slice(20);
+        var td = document.createElement('td'); td.appendChild(a); tr.appendChild(td);
+        var m = Math.floor(r.duration_seconds / 60);
+        [r.vehicle_name, String(r.energy_kwh), m >= 60 ? Math.floor(m / 60) + ' h ' + ('0' + m % 60).slice(-2) + ' min' : m + ' min',
+         r.cost == null ? '' : String(r.cost)].forEach(function (v) {
+          var c = document.createElement('td'); c.textContent = v; tr.appendChild(c);
+        });
+        body.appendChild(tr);
+      });
+    });
+  }
+
+  getJSON('api/v1/vehicles.json').then(function (v) { vehicleList = v; });
+  controls.addEventListener('click', function (e) {
+    var b = e.target.closest('button');
+    if (!b) return;
+    if (b.hasAttribute('data-level')) {
+      var level = b.getAttribute('data-level');
+      Promise.all([load(level), getJSON('api/v1/vehicles.json')]).then(function (res) {
+        vehicleList = res[1];
+        var page = pageFor(level, state.page);
+        var pages = pagesFor(level, res[0]);
+        if (level === 'day' && (!page || pages.indexOf(page) < 0)) page = pages[pages.length - 1];
+        if (level === 'month' && pages.indexOf(page) < 0) page = pages[pages.length - 1];
+        state.level = level; state.page = page; draw(res[0]);
+      });
+    } else if (b.id === 'prev' || b.id === 'next') {
+      Promise.all([load(state.level), getJSON('api/v1/vehicles.json')]).then(function (res) {
+        vehicleList = res[1];
+        var pages = pagesFor(state.level, res[0]), at = pages.indexOf(state.page) + (b.id === 'next' ? 1 : -1);
+        if (at >= 0 && at < pages.length) { state.page = pages[at]; draw(res[0]); }
+      });
+    }
+  });
+  function onSelect() {
+    state.vehicle = document.getElementById('vehicle').value;
+    state.metric = Number(document.getElementById('metric').value);
+    Promise.all([load(state.level), getJSON('api/v1/vehicles.json')]).then(function (res) { vehicleList = res[1]; draw(res[0]); });
+  }
+  document.getElementById('vehicle').addEventListener('change', onSelect);
+  document.getElementById('metric').addEventListener('change', onSelect);
+  document.getElementById('from').addEventListener('change', table);
+  document.getElementById('to').addEventListener('change', table);
+  document.querySelector('#sessions thead').addEventListener('click', function (e) {
+    var b = e.target.closest('button[data-sort]');
+    if (!b) return;
+    var key = b.getAttribute('data-sort');
+    state.desc = state.sort === key ? !state.desc : false;
+    state.sort = key;
+    table();
+  });
+})();
