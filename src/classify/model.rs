@@ -25,8 +25,9 @@ const K: usize = 5;
 /// Smallest per-feature variance of a class, in standardized units (keeps one flat feature from
 /// dominating).
 const VAR_FLOOR: f64 = 1e-4;
-/// Margin over the largest training distance that still counts as "this car".
-const BOUND_MARGIN: f64 = 1.5;
+/// Margin over the 98th percentile of a class's training distances that still counts as
+/// "this car".
+const BOUND_MARGIN: f64 = 1.2;
 /// Decimal places kept in the model file (keeps it small and byte-stable).
 const PLACES: i32 = 6;
 

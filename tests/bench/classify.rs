@@ -64,11 +64,14 @@ fn session(p: &Profile, rng: &mut Rng) -> (Points, Points) {
         (rng.range(6.0, 50.0), false)
     };
     let curve = Curve::for_energy(steady, ramp, want, full);
-    // 60 %: sampling starts with the session; 40 %: a partial window later on
+    // 60 %: sampling starts with the session (`monitor --collect` saw it start); 40 %: a
+    // partial window that starts when a later poll notices the session, up to 10 minutes in
+    // (the monitor's schedule) and while the car still charges, so it misses the ramp and
+    // may catch a top-up's end
     let offset = if rng.chance(0.6) {
         rng.range(1.0, 25.0)
     } else {
-        rng.range(30.0, (curve.charge_s - 120.0).max(31.0))
+        rng.range(30.0, 600.0_f64.min(curve.charge_s - 60.0).max(31.0))
     };
     let samples = (0..30)
         .map(|i| {
@@ -305,6 +308,17 @@ fn main() {
         }
         for (r, n) in reasons {
             println!("{n:>5} {r}");
+        }
+    }
+    if std::env::var_os("CPH50_BENCH_DEBUG").is_some() {
+        for (_, pts) in strangers.samples.iter().take(10) {
+            if let Ok(f) = features::extract(pts, Source::Samples) {
+                let a = c.identify(&f, None, &cfg, DEFAULT_MIN_CONFIDENCE);
+                println!(
+                    "stranger: median {:.2} -> {} {:?} {:?} {}",
+                    f.values[1], a.vehicle_id, a.best_guess, a.distance, a.reason
+                );
+            }
         }
     }
     let curves: Vec<&Vec<(f64, f64)>> = test_set.samples.iter().map(|(_, p)| p).collect();
