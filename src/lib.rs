@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod identify;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod settings;
 pub mod sim;
