@@ -7,7 +7,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::Client;
 use crate::cli::{
-    BuildArgs, ClassifyArgs, Cli, Command, DemoDataArgs, LabelArgs, SimArgs, StatusArgs, TrainArgs,
+    BuildArgs, ChargeArgs, ClassifyArgs, Cli, CollectArgs, Command, DemoDataArgs, LabelArgs,
+    MonitorArgs, SimArgs, StatusArgs, TrainArgs,
 };
 use crate::clock::Clock;
 use crate::demo::{self, DemoData, Params};
@@ -29,6 +30,9 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::DemoData(args) => demo_data(&settings, &out, &args),
         Command::Status(args) => status(&settings, &out, &args),
         Command::Check => check(&settings, &out),
+        Command::Monitor(args) => monitor(&settings, &out, &args),
+        Command::Collect(args) => collect(&settings, &out, &args),
+        Command::Charge(args) => charge(&settings, &out, &args),
         Command::Train(args) => train(&settings, &out, &args),
         Command::Classify(args) => classify(&settings, &out, &args),
         Command::Label(args) => label(&settings, &out, &args),
@@ -43,8 +47,17 @@ fn with_client<T>(
     settings: &Settings,
     job: impl AsyncFnOnce(&mut Client, &Clock) -> Result<T>,
 ) -> Result<T> {
-    let mut client = Client::new(settings.client_config()?)?;
-    let clock = Clock::system(settings.tz);
+    with_client_config(settings, settings.client_config()?, job)
+}
+
+/// [`with_client`] with a client configuration the command adjusted.
+fn with_client_config<T>(
+    settings: &Settings,
+    config: crate::api::ClientConfig,
+    job: impl AsyncFnOnce(&mut Client, &Clock) -> Result<T>,
+) -> Result<T> {
+    let mut client = Client::new(config)?;
+    let clock = settings.clock()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -61,7 +74,7 @@ fn with_client<T>(
 
 /// `cph50 status`.
 fn status(settings: &Settings, out: &Output, args: &StatusArgs) -> Result<()> {
-    let clock = Clock::system(settings.tz);
+    let clock = settings.clock()?;
     let report = with_client(settings, async |client, clock| {
         crate::status::status(client, clock).await
     })?;
@@ -169,7 +182,7 @@ fn validate(settings: &Settings, out: &Output) -> Result<()> {
         ));
     }
     let store = Store::new(&settings.data);
-    let report = crate::validate::validate(&store, &Clock::system(settings.tz));
+    let report = crate::validate::validate(&store, &settings.clock()?);
     if report.problems.is_empty() {
         out.result(&format!(
             "ok: {} files valid under {} ({} sessions, {} cache months with {} entries)",
@@ -220,7 +233,7 @@ fn demo_data(settings: &Settings, out: &Output, args: &DemoDataArgs) -> Result<(
         seed: args.seed,
         months: args.months,
         until,
-        clock: Clock::system(settings.tz),
+        clock: settings.clock()?,
     };
     let (first, last) = params.days().ok_or_else(|| {
         Error::Usage(format!(
@@ -327,7 +340,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 /// `cph50 train`.
 fn train(settings: &Settings, out: &Output, args: &TrainArgs) -> Result<()> {
     let store = Store::new(&settings.data);
-    let (report, skipped) = crate::identify::train(&store, &Clock::system(settings.tz))?;
+    let (report, skipped) = crate::identify::train(&store, &settings.clock()?)?;
     if args.json {
         let mut json = serde_json::to_value(&report)
             .map_err(|e| Error::Usage(format!("cannot encode JSON output: {e}")))?;
@@ -387,7 +400,7 @@ fn classify(settings: &Settings, out: &Output, args: &ClassifyArgs) -> Result<()
         )));
     }
     let store = Store::new(&settings.data);
-    let clock = Clock::system(settings.tz);
+    let clock = settings.clock()?;
     let (answer, written, what) = match (&args.session_id, &args.file) {
         (Some(raw), _) => {
             let id = crate::store::values::SessionId::parse(raw).map_err(Error::SessionId)?;
@@ -422,8 +435,7 @@ fn classify(settings: &Settings, out: &Output, args: &ClassifyArgs) -> Result<()
 fn label(settings: &Settings, out: &Output, args: &LabelArgs) -> Result<()> {
     let id = crate::store::values::SessionId::parse(&args.session_id).map_err(Error::SessionId)?;
     let store = Store::new(&settings.data);
-    let changed =
-        crate::identify::label(&store, &Clock::system(settings.tz), &id, &args.vehicle_id)?;
+    let changed = crate::identify::label(&store, &settings.clock()?, &id, &args.vehicle_id)?;
     out.result(&format!(
         "labelled session {id} as {} by hand ({changed} file(s) changed)",
         args.vehicle_id
@@ -460,5 +472,136 @@ fn build(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
         report.sessions,
         report.posts
     ));
+    Ok(())
+}
+
+/// `cph50 monitor`.
+fn monitor(settings: &Settings, out: &Output, args: &MonitorArgs) -> Result<()> {
+    use crate::pipeline::{StageContext, collect, monitor};
+    let store = Store::new(&settings.data);
+    let plan = collect::Plan {
+        samples: args.sampling.samples,
+        interval: args.sampling.interval,
+    };
+    let (poll, collected, stats) = with_client(settings, async |client, clock| {
+        let mut ctx = StageContext {
+            client,
+            store: &store,
+            clock,
+        };
+        let poll = monitor::poll(&mut ctx).await?;
+        let collected = match (&poll.event, &poll.session_id, args.collect) {
+            (monitor::Event::NewSession, Some(id), true) => {
+                let id = crate::store::values::SessionId::parse(id).map_err(Error::SessionId)?;
+                let done = collect::collect(&mut ctx, &id, plan).await?;
+                monitor::refresh_label(&ctx, &id)?;
+                Some(done)
+            }
+            _ => None,
+        };
+        Ok((poll, collected, ctx.client.stats()))
+    })?;
+    let line = poll.describe();
+    if args.json {
+        let mut json = serde_json::to_value(&poll)
+            .map_err(|e| Error::Usage(format!("cannot encode JSON output: {e}")))?;
+        json["collected"] = serde_json::to_value(&collected).unwrap_or_default();
+        json["api"] = serde_json::to_value(stats).unwrap_or_default();
+        out.data(&to_json(&json)?);
+    } else {
+        out.result(&format!(
+            "{line} [{} request(s), {} login(s)]",
+            stats.requests, stats.logins
+        ));
+        if let Some(c) = &collected {
+            out.result(&collected_line(c));
+        }
+    }
+    out.step_summary(&format!("### cph50 monitor\n\n{line}\n"));
+    Ok(())
+}
+
+fn collected_line(c: &crate::pipeline::collect::Collected) -> String {
+    if c.samples == 0 {
+        return format!(
+            "session {} was already collected; nothing sampled",
+            c.session_id
+        );
+    }
+    format!(
+        "collected session {}: {} of {} samples valid, vehicle {} (confidence {:.2})",
+        c.session_id,
+        c.valid,
+        c.samples,
+        c.vehicle_id.as_deref().unwrap_or("unknown"),
+        c.confidence.unwrap_or(0.0)
+    )
+}
+
+/// `cph50 collect`.
+fn collect(settings: &Settings, out: &Output, args: &CollectArgs) -> Result<()> {
+    use crate::pipeline::{StageContext, collect};
+    let id = crate::store::values::SessionId::parse(&args.session_id).map_err(Error::SessionId)?;
+    let store = Store::new(&settings.data);
+    let plan = collect::Plan {
+        samples: args.sampling.samples,
+        interval: args.sampling.interval,
+    };
+    let done = with_client(settings, async |client, clock| {
+        let mut ctx = StageContext {
+            client,
+            store: &store,
+            clock,
+        };
+        collect::collect(&mut ctx, &id, plan).await
+    })?;
+    out.result(&collected_line(&done));
+    Ok(())
+}
+
+/// `cph50 charge`.
+fn charge(settings: &Settings, out: &Output, args: &ChargeArgs) -> Result<()> {
+    use crate::pipeline::{StageContext, charge_control};
+    let store = Store::new(&settings.data);
+    let run_id = std::env::var("GITHUB_RUN_ID")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| format!("local-{}", chrono::Utc::now().timestamp()));
+    let plan = charge_control::ChargePlan {
+        at: args.at,
+        now: args.now,
+        max_wait: args.max_wait,
+        poll: args.poll,
+        attempts: args.attempts,
+        backoff: args.backoff,
+        run_id,
+    };
+    let mut config = settings.client_config()?;
+    config.ack = crate::api::AckPolicy {
+        attempts: args.ack_polls,
+        interval: args.ack_interval,
+    };
+    let (outcome, charger) = with_client_config(settings, config, async |client, clock| {
+        let mut ctx = StageContext {
+            client,
+            store: &store,
+            clock,
+        };
+        let outcome = charge_control::charge(&mut ctx, &plan).await?;
+        let charger = if outcome.offline {
+            ctx.client.station_id().await.unwrap_or(0)
+        } else {
+            0
+        };
+        Ok((outcome, charger))
+    })?;
+    out.step_summary(&format!("### cph50 charge\n\n{}\n", outcome.summary));
+    if outcome.offline {
+        return Err(Error::Offline {
+            charger,
+            last_connected: None,
+        });
+    }
+    out.result(&outcome.summary);
     Ok(())
 }

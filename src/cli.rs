@@ -82,6 +82,35 @@ pub enum Command {
     /// Health check: exit 0 when the charger is online, 3 (with its last-connected time) when
     /// it is offline, 1 when ChargePoint cannot be asked.
     Check,
+    /// One poll: detects a session start or end and writes the dashboard snapshot.
+    ///
+    /// Writes last_session.json (power, energy and duration null when not charging;
+    /// detected_at in local time with PST/PDT) and .last_session_id.json when a new session
+    /// appears. A poll that finds nothing new writes nothing (so a scheduled job commits
+    /// nothing). With a stored session an idle poll makes 2 requests. `--collect` samples a new
+    /// session at once (see `collect`). `--json` prints {"event": idle|plugged_in|new_session|
+    /// charging|ended|offline, "session_id", "started_at", "power_kw", "energy_kwh", "changed",
+    /// "collected", "api": {"requests", "logins"}}.
+    Monitor(MonitorArgs),
+    /// Sample a session's power curve, classify it, and write its session file.
+    ///
+    /// Takes --samples readings --interval apart (30 × 10 s by default) from the session
+    /// details; a failed reading is tried once more, then recorded as missing (it does not
+    /// count in valid_sample_count). Writes sessions/YYYY/MM/DD/<id>.json under the session's
+    /// LOCAL start date, with the classifier's label. A session already collected is left as
+    /// it is (no duplicate samples, a manual label stays).
+    Collect(CollectArgs),
+    /// The daily start: at the start hour (06:00 local by default), start charging after the
+    /// charger's own schedule ends, and record the run in runs.json.
+    ///
+    /// Scheduled at 13:00 and 14:00 UTC, it acts only in the run whose LOCAL hour is the start
+    /// hour, so it is right on both sides of daylight saving time; the other run does nothing.
+    /// No vehicle plugged in: result "other", exit 0. Charger offline: "failure", exit 3. While
+    /// the charger's own schedule window is active it waits (at most --max-wait), then starts;
+    /// an unconfirmed start is checked against the charger status; at most --attempts starts
+    /// with doubling --backoff; a full car is "other", not a failure. `--now` starts at once
+    /// (run_type manual-start). The run id is $GITHUB_RUN_ID when set.
+    Charge(ChargeArgs),
     /// Train the vehicle classifier from labelled sessions.
     ///
     /// Labels come from manual labels (session files with labeled_by "manual"), then the legacy
@@ -159,6 +188,78 @@ pub struct BuildArgs {
     /// (e.g. /repo/ or https://you.github.io/repo/).
     #[arg(long, default_value = "/", value_name = "URL")]
     pub base_url: String,
+}
+
+/// How `collect` samples.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct SampleArgs {
+    /// Readings to take.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=360))]
+    pub samples: u32,
+    /// Time between readings (e.g. 10s, 500ms, 1m).
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub interval: std::time::Duration,
+}
+
+/// Options of `monitor`.
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// Sample a new session at once.
+    #[arg(long)]
+    pub collect: bool,
+    /// How to sample with --collect.
+    #[command(flatten)]
+    pub sampling: SampleArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The session (digits only).
+    pub session_id: String,
+    /// How to sample.
+    #[command(flatten)]
+    pub sampling: SampleArgs,
+}
+
+/// Options of `charge`.
+#[derive(Debug, Args)]
+pub struct ChargeArgs {
+    /// Start at once, whatever the hour.
+    #[arg(long)]
+    pub now: bool,
+    /// Local start time, HH:MM; scheduled runs act only in its hour.
+    #[arg(long, default_value = "06:00", value_parser = parse_hhmm, value_name = "HH:MM")]
+    pub at: chrono::NaiveTime,
+    /// Longest wait for the charger's own schedule window to end.
+    #[arg(long, default_value = "15m", value_parser = parse_duration)]
+    pub max_wait: std::time::Duration,
+    /// Time between status checks while waiting.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    pub poll: std::time::Duration,
+    /// Start attempts in all.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub attempts: u32,
+    /// Wait before the second attempt; doubled each time.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub backoff: std::time::Duration,
+    /// Polls of the start confirmation before it counts as unconfirmed.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub ack_polls: u32,
+    /// Time between polls of the start confirmation.
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    pub ack_interval: std::time::Duration,
+}
+
+fn parse_duration(raw: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(raw).map_err(|e| format!("{e}; expected e.g. 10s, 500ms, 2m"))
+}
+
+fn parse_hhmm(raw: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(raw, "%H:%M").map_err(|_| format!("{raw:?} is not HH:MM"))
 }
 
 /// Options of `train`.

@@ -1,6 +1,6 @@
 //! "Now" and UTC <-> local conversion, behind one type that tests can fix in time.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// The default local zone: the data dictionary's Pacific time.
@@ -35,9 +35,10 @@ impl Clock {
         self.tz
     }
 
-    /// The current instant.
+    /// The current instant, to the second (what every data file records).
     pub fn now(&self) -> DateTime<Utc> {
-        self.fixed_now.unwrap_or_else(Utc::now)
+        let now = self.fixed_now.unwrap_or_else(Utc::now);
+        now.with_nanosecond(0).unwrap_or(now)
     }
 
     /// The local calendar date of an instant.

@@ -11,7 +11,7 @@ use crate::api::retry::RetryPolicy;
 use crate::api::token::{Secret, TokenFile};
 use crate::api::{AckPolicy, ApiError, ClientConfig, Credentials, DEFAULT_DISCOVERY_URL};
 use crate::cli::GlobalArgs;
-use crate::clock::{self, DEFAULT_TZ};
+use crate::clock::{self, Clock, DEFAULT_TZ};
 use crate::error::{Error, Result};
 
 /// The config file looked for in the working folder when `--config` is not given.
@@ -105,6 +105,19 @@ fn default_token_file() -> PathBuf {
 }
 
 impl Settings {
+    /// The clock of this run: the system's, or the instant in `CPH50_NOW` (RFC 3339), which
+    /// tests and simulations use to run a job "at" another time.
+    pub fn clock(&self) -> Result<Clock> {
+        match env("CPH50_NOW") {
+            None => Ok(Clock::system(self.tz)),
+            Some(raw) => chrono::DateTime::parse_from_rfc3339(raw.trim())
+                .map(|t| Clock::fixed(self.tz, t.with_timezone(&chrono::Utc)))
+                .map_err(|e| {
+                    Error::Usage(format!("CPH50_NOW {raw:?} is not an RFC 3339 time: {e}"))
+                }),
+        }
+    }
+
     /// The API client's configuration, from the environment (see INTERFACE.md).
     pub fn client_config(&self) -> Result<ClientConfig> {
         let username = env("CP_USERNAME").ok_or(ApiError::MissingCredential {

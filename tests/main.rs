@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod demo_data;
 mod dictionary;
+mod e2e_pipeline;
 mod e2e_status;
 mod identify;
 mod readme;

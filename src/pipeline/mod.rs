@@ -2,6 +2,9 @@
 //! clock; they never call each other (they meet through store records), and `app.rs` runs them.
 
 pub mod cache;
+pub mod charge_control;
+pub mod collect;
+pub mod monitor;
 
 use crate::api::Client;
 use crate::clock::Clock;

@@ -1,0 +1,165 @@
+//! `cph50 collect`: samples a session's power and cumulative energy (30 × 10 s by default),
+//! classifies the curve and writes `sessions/YYYY/MM/DD/<id>.json`, dated by the session's
+//! local start. A session already collected is not sampled again.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::StageContext;
+use crate::classify::{self, Answer};
+use crate::error::Result;
+use crate::identify;
+use crate::store::records::{LabelSource, Sample, SessionFile, UNKNOWN_VEHICLE};
+use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp};
+
+/// How to sample.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    /// Readings to take.
+    pub samples: u32,
+    /// Time between readings.
+    pub interval: Duration,
+}
+
+/// What `collect` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Collected {
+    /// The session.
+    pub session_id: String,
+    /// Readings taken now (0 when the session was already collected).
+    pub samples: u32,
+    /// Readings that returned a value.
+    pub valid: u32,
+    /// The label written (or kept).
+    pub vehicle_id: Option<String>,
+    /// Its confidence.
+    pub confidence: Option<f64>,
+    /// The file was written.
+    pub written: bool,
+}
+
+/// Samples session `id` and writes its file (unless it exists).
+pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> Result<Collected> {
+    if let Some((_, existing)) = ctx.store.find_session(id)? {
+        tracing::info!("session {id} was already collected; not sampling it again");
+        return Ok(Collected {
+            session_id: id.to_string(),
+            samples: 0,
+            valid: existing.valid_sample_count,
+            vehicle_id: existing.vehicle_id,
+            confidence: existing.vehicle_confidence.map(|c| c.0),
+            written: false,
+        });
+    }
+    let number: u64 = id.as_str().parse().unwrap_or_default();
+    let start_details = ctx.client.session_details(number).await?;
+    let collection_start = ctx.clock.now();
+    let session_start = start_details.start_time.unwrap_or(collection_start);
+    let mut samples = Vec::new();
+    let mut valid = 0;
+    for n in 1..=plan.samples {
+        if n > 1 {
+            tokio::time::sleep(plan.interval).await;
+        }
+        // a failed reading is tried once more, then recorded as missing
+        let reading = match ctx.client.session_details(number).await {
+            Ok(d) => Ok(d),
+            Err(first) => {
+                tracing::warn!("sample {n} of session {id}: {first}; trying once more");
+                ctx.client.session_details(number).await
+            }
+        };
+        let at = ctx.clock.now();
+        let (naive, zone) = ctx.clock.local(at);
+        let (power, energy, minutes, status) = match reading {
+            Ok(d) => {
+                valid += 1;
+                (
+                    d.power_kw.map(|p| NonNeg(p.max(0.0))),
+                    d.energy_kwh.map(|e| NonNeg(e.max(0.0))),
+                    d.session_time.map(|ms| NonNeg((ms / 60_000.0).max(0.0))),
+                    d.current_charging,
+                )
+            }
+            Err(e) => {
+                tracing::warn!("sample {n} of session {id} failed: {e}");
+                (None, None, None, None)
+            }
+        };
+        samples.push(Sample {
+            sample_number: n,
+            timestamp: Timestamp::utc(at),
+            timestamp_pt: LocalDisplayTime { naive, zone },
+            session_id: id.clone(),
+            power_kw: power,
+            energy_kwh: energy,
+            duration_minutes: minutes,
+            status,
+            extra: Default::default(),
+        });
+    }
+    let collection_end = ctx.clock.now();
+    let mut file = SessionFile {
+        session_id: id.clone(),
+        collection_start: Timestamp::utc(collection_start),
+        collection_end: Timestamp::utc(collection_end),
+        duration_seconds: NonNeg(
+            ((collection_end - collection_start).num_milliseconds() as f64 / 1000.0).max(0.0),
+        ),
+        sample_count: plan.samples,
+        valid_sample_count: valid,
+        interval_seconds: plan.interval.as_secs() as u32,
+        vehicle_id: None,
+        vehicle_confidence: None,
+        labeled_by: None,
+        labeled_at: None,
+        samples,
+        extra: Default::default(),
+    };
+    let answer = classify_file(ctx, &file);
+    file.vehicle_id = Some(answer.vehicle_id.clone());
+    file.vehicle_confidence = Some(Confidence(answer.confidence.clamp(0.0, 1.0)));
+    file.labeled_by = Some(LabelSource::Classifier);
+    file.labeled_at = Some(Timestamp::utc(ctx.clock.now()));
+    let local_start = ctx.clock.local_date(session_start);
+    let written = ctx.store.save_session(local_start, &file)?;
+    Ok(Collected {
+        session_id: id.to_string(),
+        samples: plan.samples,
+        valid,
+        vehicle_id: file.vehicle_id,
+        confidence: Some(answer.confidence),
+        written,
+    })
+}
+
+/// The classifier's answer for a freshly sampled curve; `unknown` when it cannot tell.
+fn classify_file(ctx: &StageContext<'_>, file: &SessionFile) -> Answer {
+    let config = identify::vehicle_config(ctx.store).ok();
+    let features = classify::session_features(file);
+    match (config, features) {
+        (Some(config), Ok(f)) => {
+            let date = ctx.clock.local_date(file.collection_start.to_utc());
+            identify::load_classifier(ctx.store).identify(
+                &f,
+                Some(date),
+                &config,
+                classify::DEFAULT_MIN_CONFIDENCE,
+            )
+        }
+        (_, Err(e)) => unknown(format!("curve not usable: {e}")),
+        (None, _) => unknown("no vehicle_config.json".into()),
+    }
+}
+
+fn unknown(reason: String) -> Answer {
+    Answer {
+        vehicle_id: UNKNOWN_VEHICLE.into(),
+        confidence: 0.0,
+        method: "none".into(),
+        reason,
+        best_guess: None,
+        distance: None,
+    }
+}

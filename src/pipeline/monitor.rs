@@ -1,0 +1,218 @@
+//! `cph50 monitor`: one poll of the charger and the user's status. Writes the dashboard
+//! snapshot (`last_session.json`) and the tracking file (`.last_session_id.json`), and says what
+//! happened: idle, plugged in, a new session, still charging, or a session that ended.
+//!
+//! A poll that finds nothing new writes nothing, so the scheduled job commits nothing: the
+//! snapshot's `timestamp` is the time of the last change it shows.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::StageContext;
+use crate::error::Result;
+use crate::store::layout;
+use crate::store::records::{LastSession, LastSessionId, SessionFile};
+use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp};
+
+/// What a poll found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// Nothing plugged in.
+    Idle,
+    /// A car is plugged in but not charging.
+    PluggedIn,
+    /// A session the monitor had not seen before.
+    NewSession,
+    /// The known session is still charging.
+    Charging,
+    /// The session that was charging at the last poll has stopped.
+    Ended,
+    /// The charger is not connected to ChargePoint.
+    Offline,
+}
+
+/// The outcome of one poll (`monitor --json` prints it).
+#[derive(Debug, Clone, Serialize)]
+pub struct Poll {
+    /// What happened.
+    pub event: Event,
+    /// The session in progress, if any.
+    pub session_id: Option<String>,
+    /// When it started (UTC).
+    pub started_at: Option<Timestamp>,
+    /// Power now, kW.
+    pub power_kw: Option<f64>,
+    /// Energy so far, kWh.
+    pub energy_kwh: Option<f64>,
+    /// Data files written (names relative to the data folder).
+    pub changed: Vec<String>,
+}
+
+/// One poll; `started_at` of a new session is what `collect` needs.
+pub async fn poll(ctx: &mut StageContext<'_>) -> Result<Poll> {
+    let status = ctx.client.charger_status().await?;
+    let charging = ctx.client.user_status().await?.charging;
+    let previous: Option<LastSession> = ctx.store.load_file(layout::LAST_SESSION)?;
+    let tracked: Option<LastSessionId> = ctx.store.load_file(layout::LAST_SESSION_ID)?;
+    let now = ctx.clock.now();
+
+    let current = charging.and_then(|c| c.session_id.map(|id| (id, c.start_time)));
+    let mut out = Poll {
+        event: Event::Idle,
+        session_id: None,
+        started_at: None,
+        power_kw: None,
+        energy_kwh: None,
+        changed: Vec::new(),
+    };
+    let snapshot = match current {
+        Some((id, start)) => {
+            let details = ctx.client.session_details(id).await?;
+            let id = SessionId::from_number(id);
+            let started = details.start_time.or(start).unwrap_or(now);
+            let is_new = tracked.as_ref().is_none_or(|t| t.session_id != id);
+            out.event = if is_new {
+                Event::NewSession
+            } else {
+                Event::Charging
+            };
+            out.session_id = Some(id.to_string());
+            out.started_at = Some(Timestamp::utc(started));
+            out.power_kw = details.power_kw;
+            out.energy_kwh = details.energy_kwh;
+            if is_new {
+                let tracking = LastSessionId {
+                    session_id: id.clone(),
+                    timestamp: Timestamp::utc(started),
+                    extra: Default::default(),
+                };
+                if ctx.store.save_file(layout::LAST_SESSION_ID, &tracking)? {
+                    out.changed.push(layout::LAST_SESSION_ID.into());
+                }
+            }
+            let (vehicle_id, confidence) = label_of(ctx, &id, previous.as_ref(), is_new);
+            LastSession {
+                timestamp: Timestamp::utc(now),
+                detected_at: display(ctx, now),
+                power_kw: details.power_kw.map(|p| NonNeg(p.max(0.0))),
+                energy_kwh: details.energy_kwh.map(|e| NonNeg(e.max(0.0))),
+                duration_minutes: Some((now - started).num_minutes().max(0) as u64),
+                vehicle_id,
+                vehicle_confidence: confidence,
+                connected: status.is_plugged_in,
+                charging: true,
+                extra: previous
+                    .as_ref()
+                    .map(|p| p.extra.clone())
+                    .unwrap_or_default(),
+            }
+        }
+        None => {
+            out.event = if !status.is_connected {
+                Event::Offline
+            } else if previous.as_ref().is_some_and(|p| p.charging) {
+                Event::Ended
+            } else if status.is_plugged_in {
+                Event::PluggedIn
+            } else {
+                Event::Idle
+            };
+            idle_snapshot(ctx, previous.as_ref(), status.is_plugged_in, now)
+        }
+    };
+    if previous.as_ref() != Some(&snapshot)
+        && ctx.store.save_file(layout::LAST_SESSION, &snapshot)?
+    {
+        out.changed.push(layout::LAST_SESSION.into());
+    }
+    Ok(out)
+}
+
+/// After `collect` labelled session `id`: puts the label into the dashboard snapshot.
+pub fn refresh_label(ctx: &StageContext<'_>, id: &SessionId) -> Result<bool> {
+    let Some(mut snap) = ctx.store.load_file::<LastSession>(layout::LAST_SESSION)? else {
+        return Ok(false);
+    };
+    let (vehicle_id, confidence) = label_of(ctx, id, None, true);
+    if vehicle_id.is_none()
+        || (snap.vehicle_id == vehicle_id && snap.vehicle_confidence == confidence)
+    {
+        return Ok(false);
+    }
+    snap.vehicle_id = vehicle_id;
+    snap.vehicle_confidence = confidence;
+    ctx.store.save_file(layout::LAST_SESSION, &snap)
+}
+
+/// The snapshot when nothing charges: power null, the last session's figures kept for the
+/// dashboard until the car is unplugged. Unchanged state keeps the previous snapshot as is.
+fn idle_snapshot(
+    ctx: &StageContext<'_>,
+    previous: Option<&LastSession>,
+    plugged: bool,
+    now: DateTime<Utc>,
+) -> LastSession {
+    if let Some(p) = previous.filter(|p| !p.charging && p.connected == plugged) {
+        return p.clone();
+    }
+    LastSession {
+        timestamp: Timestamp::utc(now),
+        detected_at: display(ctx, now),
+        power_kw: None,
+        energy_kwh: previous.and_then(|p| p.energy_kwh),
+        duration_minutes: previous.and_then(|p| p.duration_minutes),
+        vehicle_id: previous.and_then(|p| p.vehicle_id.clone()),
+        vehicle_confidence: previous.and_then(|p| p.vehicle_confidence),
+        connected: plugged,
+        charging: false,
+        extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
+    }
+}
+
+/// The car of the session: its session file's label when collected, else what the last
+/// snapshot said about the same session.
+fn label_of(
+    ctx: &StageContext<'_>,
+    id: &SessionId,
+    previous: Option<&LastSession>,
+    is_new: bool,
+) -> (Option<String>, Option<Confidence>) {
+    if let Ok(Some((_, file))) = ctx.store.find_session(id) {
+        let file: SessionFile = file;
+        return (file.vehicle_id, file.vehicle_confidence);
+    }
+    match previous {
+        Some(p) if !is_new => (p.vehicle_id.clone(), p.vehicle_confidence),
+        _ => (None, None),
+    }
+}
+
+fn display(ctx: &StageContext<'_>, at: DateTime<Utc>) -> LocalDisplayTime {
+    let (naive, zone) = ctx.clock.local(at);
+    LocalDisplayTime { naive, zone }
+}
+
+impl Poll {
+    /// The one summary line a person reads.
+    pub fn describe(&self) -> String {
+        let session = self.session_id.as_deref().unwrap_or("?");
+        let figures = match (self.power_kw, self.energy_kwh) {
+            (Some(p), Some(e)) => format!(" at {p:.2} kW, {e:.2} kWh so far"),
+            _ => String::new(),
+        };
+        let what = match self.event {
+            Event::Idle => "idle: no vehicle plugged in".to_owned(),
+            Event::PluggedIn => "a vehicle is plugged in, not charging".to_owned(),
+            Event::NewSession => format!("new session {session}{figures}"),
+            Event::Charging => format!("charging: session {session}{figures}"),
+            Event::Ended => "the session ended".to_owned(),
+            Event::Offline => "the charger is offline".to_owned(),
+        };
+        if self.changed.is_empty() {
+            format!("{what} (no file changed)")
+        } else {
+            format!("{what} (wrote {})", self.changed.join(", "))
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! `monitor`, `collect` and `charge`: the real binary against `cph50 sim` (also the real
+//! binary) with a frozen clock, and cph50's own clock set to the same instant (`CPH50_NOW`).
+
+use std::fs;
+
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+use crate::common::sim::SimProcess;
+use crate::common::{Demo, snapshot};
+
+/// A data folder (2 months of demo history) and a frozen sim that starts at `start`.
+fn setup(scenario: &str, start: &str) -> (Demo, SimProcess) {
+    let demo = Demo::new(2);
+    let sim = SimProcess::start(&[
+        "--scenario",
+        scenario,
+        "--speed",
+        "0",
+        "--start",
+        start,
+        "--history-days",
+        "3",
+    ]);
+    (demo, sim)
+}
+
+fn run(sim: &SimProcess, demo: &Demo, now: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+    sim.cph50(demo.root())
+        .env("CPH50_NOW", now)
+        .env_remove("GITHUB_RUN_ID")
+        .args(args)
+        .assert()
+}
+
+fn json_out(a: assert_cmd::assert::Assert) -> Value {
+    serde_json::from_slice(&a.success().get_output().stdout).unwrap()
+}
+
+/// POSTs to one of the sim's control endpoints.
+fn control(sim: &SimProcess, path: &str, body: Value) {
+    let url = format!(
+        "{}/_sim/{path}",
+        sim.discovery_url.split("/discovery").next().unwrap()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert!(status.is_success(), "{path}: {status}");
+}
+
+fn runs(demo: &Demo) -> Vec<Value> {
+    let v: Value =
+        serde_json::from_slice(&fs::read(demo.data().join("runs.json")).unwrap()).unwrap();
+    v["runs"].as_array().unwrap().clone()
+}
+
+#[test]
+fn an_idle_poll_costs_two_requests_and_writes_nothing_twice() {
+    let now = "2026-01-10T18:00:00Z";
+    let (demo, sim) = setup("idle", now);
+    let first = json_out(run(&sim, &demo, now, &["monitor", "--json"]));
+    assert_eq!(first["event"], "idle");
+    let snap = fs::read_to_string(demo.data().join("last_session.json")).unwrap();
+    assert!(
+        snap.contains("\"power_kw\": null") && snap.contains("\"charging\": false"),
+        "{snap}"
+    );
+    let before = snapshot(&demo.data());
+    let second = json_out(run(
+        &sim,
+        &demo,
+        "2026-01-10T18:10:00Z",
+        &["monitor", "--json"],
+    ));
+    assert_eq!(second["event"], "idle");
+    assert_eq!(
+        (
+            second["api"]["requests"].clone(),
+            second["api"]["logins"].clone()
+        ),
+        (json!(2), json!(0))
+    );
+    assert_eq!(second["changed"], json!([]));
+    assert_eq!(
+        snapshot(&demo.data()),
+        before,
+        "an idle poll with nothing new changed a file"
+    );
+}
+
+#[test]
+fn a_new_session_is_detected_collected_and_filed_under_its_local_start_date() {
+    // 23:50 PST on 7 March 2026, the night the clocks spring forward; the Equinox has been
+    // charging for about 20 minutes, so its session started on the 7th, local time
+    let now = "2026-03-08T07:50:00Z";
+    let (demo, sim) = setup("default", now);
+    let out = json_out(run(
+        &sim,
+        &demo,
+        now,
+        &["monitor", "--collect", "--interval", "1ms", "--json"],
+    ));
+    assert_eq!(out["event"], "new_session", "{out}");
+    let id = out["session_id"].as_str().unwrap().to_owned();
+    assert_eq!(out["collected"]["samples"], 30);
+    assert_eq!(out["collected"]["valid"], 30);
+    let file = demo.data().join(format!("sessions/2026/03/07/{id}.json"));
+    let s: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    assert_eq!(s["samples"].as_array().unwrap().len(), 30);
+    assert!(
+        s["samples"][0]["timestamp_pt"]
+            .as_str()
+            .unwrap()
+            .ends_with(" PST")
+    );
+    let power = s["samples"][5]["power_kw"].as_f64().unwrap();
+    assert!((8.5..9.6).contains(&power), "{power}");
+    assert_eq!(
+        s["vehicle_id"], "serenity_equinox_2024",
+        "classified from the summary statistics"
+    );
+    let tracking = fs::read_to_string(demo.data().join(".last_session_id.json")).unwrap();
+    assert!(tracking.contains(&id));
+    let snap: Value =
+        serde_json::from_slice(&fs::read(demo.data().join("last_session.json")).unwrap()).unwrap();
+    assert_eq!(
+        (snap["charging"].clone(), snap["vehicle_id"].clone()),
+        (json!(true), json!("serenity_equinox_2024"))
+    );
+    assert_eq!(snap["detected_at"], "2026-03-07 23:50:00 PST");
+    // the next poll sees the same session: no new tracking write, no second collection
+    let again = json_out(run(
+        &sim,
+        &demo,
+        "2026-03-08T08:00:00Z",
+        &["monitor", "--collect", "--json"],
+    ));
+    assert_eq!(
+        (again["event"].clone(), again["collected"].clone()),
+        (json!("charging"), Value::Null)
+    );
+    assert!(
+        !again["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == ".last_session_id.json")
+    );
+    let before = fs::read(&file).unwrap();
+    run(&sim, &demo, now, &["collect", &id, "--interval", "1ms"])
+        .success()
+        .stdout(format!(
+            "session {id} was already collected; nothing sampled\n"
+        ));
+    assert_eq!(fs::read(&file).unwrap(), before);
+    demo.validate().success();
+}
+
+#[test]
+fn charge_acts_only_in_the_local_start_hour_on_both_sides_of_dst() {
+    for (now, acts) in [
+        ("2026-01-10T13:05:00Z", false), // 05:05 PST
+        ("2026-01-10T14:05:00Z", true),  // 06:05 PST
+        ("2026-07-10T13:05:00Z", true),  // 06:05 PDT
+        ("2026-07-10T14:05:00Z", false), // 07:05 PDT
+    ] {
+        let (demo, sim) = setup("idle", now);
+        let before = runs(&demo).len();
+        let a = run(&sim, &demo, now, &["charge"]).success();
+        let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+        let after = runs(&demo);
+        if acts {
+            assert_eq!(out, "other: No vehicle plugged in\n", "{now}");
+            assert_eq!(after.len(), before + 1, "{now}");
+            let r = after.last().unwrap();
+            assert_eq!(
+                (r["result"].clone(), r["run_type"].clone()),
+                (json!("other"), json!("scheduled"))
+            );
+            assert!(r["time_pt"].as_str().unwrap().starts_with("06:05"), "{r}");
+            assert!(r["run_id"].as_str().unwrap().starts_with("local-"));
+        } else {
+            assert!(out.starts_with("not the start hour"), "{now}: {out}");
+            assert_eq!(
+                after.len(),
+                before,
+                "{now}: a run outside the start hour recorded something"
+            );
+        }
+    }
+}
+
+#[test]
+fn charge_starts_a_plugged_in_car_and_records_the_session() {
+    let now = "2026-01-10T14:05:00Z";
+    let (demo, sim) = setup("idle", now);
+    control(&sim, "plug", json!({"vehicle": "volvo_xc40_2021"}));
+    sim.cph50(demo.root())
+        .env("CPH50_NOW", now)
+        .env("GITHUB_RUN_ID", "123456789")
+        .args(["charge", "--ack-interval", "1ms", "--backoff", "1ms"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "success: Charging started and confirmed (session ",
+        ));
+    let r = runs(&demo).last().unwrap().clone();
+    assert_eq!(
+        (r["result"].clone(), r["run_id"].clone()),
+        (json!("success"), json!("123456789"))
+    );
+}
+
+#[test]
+fn charge_on_an_offline_charger_records_a_failure_and_exits_3() {
+    let now = "2026-01-10T14:05:00Z";
+    let (demo, sim) = setup("offline", now);
+    run(&sim, &demo, now, &["charge"])
+        .code(3)
+        .stderr(predicate::str::starts_with(
+            "error: charger 100000001 is offline",
+        ));
+    let r = runs(&demo).last().unwrap().clone();
+    assert_eq!(
+        (r["result"].clone(), r["reason"].clone()),
+        (json!("failure"), json!("Charger offline"))
+    );
+}
+
+#[test]
+fn a_failed_poll_names_the_endpoint_and_leaves_every_file_as_it_was() {
+    let now = "2026-01-10T18:00:00Z";
+    let demo = Demo::new(1);
+    let sim = SimProcess::start(&[
+        "--scenario",
+        "idle",
+        "--speed",
+        "0",
+        "--start",
+        now,
+        "--fault",
+        "user_status=503x0",
+    ]);
+    let before = snapshot(&demo.data());
+    run(&sim, &demo, now, &["monitor"])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: user status (POST http://127.0.0.1:",
+        ))
+        .stderr(predicate::str::contains("HTTP 503"));
+    assert_eq!(snapshot(&demo.data()), before);
+}
