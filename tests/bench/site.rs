@@ -401,7 +401,7 @@ fn main() {
     };
     for (label, key) in [
         ("page load", "load"),
-        ("load + \"Previous\" (month)", "interaction"),
+        ("load + \"Previous\" month", "interaction"),
     ] {
         let v = &r[key];
         println!(
