@@ -143,6 +143,14 @@ fn the_history_totals_equal_the_sum_of_the_sessions() {
         .map(|s| s["energy_kwh"].as_f64().unwrap())
         .sum();
     assert!((total - expected).abs() < 0.01, "{total} vs {expected}");
+    // Each level's JSON also carries every session for the table (the page's only fetch), and
+    // the page inlines its style sheet: page, script and one JSON are all it loads.
+    let day: serde_json::Value =
+        serde_json::from_str(&read(&demo, "api/v1/history-day.json")).unwrap();
+    let rows = day["sessions"].as_array().unwrap();
+    assert_eq!(rows.len(), sessions.len());
+    assert_eq!(rows[0][0], sessions[0]["session_id"]);
+    assert!(!history.contains("site.css") && history.contains("<style>"));
 }
 
 #[test]

@@ -14,6 +14,13 @@ pub const METRICS: [&str; 4] = ["kwh", "miles", "sessions", "cost"];
 /// View levels: a bar per day (a page is a month), per month (a page is a year), per year.
 pub const LEVELS: [&str; 3] = ["day", "month", "year"];
 
+/// Value order inside a session row of the table.
+pub const SESSION_COLUMNS: [&str; 6] = ["id", "start", "vehicle", "kwh", "duration_s", "cost"];
+
+/// One session of the history table: `[id, local start "YYYY-MM-DD HH:MM ZONE", vehicle column,
+/// kWh, duration in seconds, cost or null]`, in plug-in order.
+pub type TableRow = (String, String, usize, f64, u64, Option<f64>);
+
 /// One level's aggregates, the compact JSON the history page loads.
 #[derive(Debug, Clone, Serialize)]
 pub struct LevelData {
@@ -28,6 +35,10 @@ pub struct LevelData {
     /// Period key -> one `[kwh, miles, sessions, cost]` per vehicle. Periods without
     /// sessions are left out.
     pub periods: BTreeMap<String, Vec<[f64; 4]>>,
+    /// Value order inside a session row.
+    pub session_columns: [&'static str; 6],
+    /// Every session, for the page's table: the page needs no other request.
+    pub sessions: Vec<TableRow>,
 }
 
 /// The three levels from the session rows; `vehicles` gives the column order.
@@ -79,12 +90,28 @@ pub fn levels(rows: &[SessionRow], vehicles: &[String]) -> Vec<LevelData> {
     let years: Vec<String> = (first.year()..=last.year())
         .map(|y| format!("{y:04}"))
         .collect();
+    let table: Vec<TableRow> = rows
+        .iter()
+        .filter_map(|r| {
+            let &c = col.get(r.vehicle_id.as_str())?;
+            Some((
+                r.id.clone(),
+                format!("{} {}", r.local_start.format("%Y-%m-%d %H:%M"), r.zone),
+                c,
+                round3(r.energy_kwh),
+                r.duration_s,
+                r.cost.map(round3),
+            ))
+        })
+        .collect();
     let make = |level, pages, periods| LevelData {
         level,
         vehicles: vehicles.to_vec(),
         metrics: METRICS,
         pages,
         periods,
+        session_columns: SESSION_COLUMNS,
+        sessions: table.clone(),
     };
     vec![
         make("day", months, day),

@@ -193,7 +193,13 @@ fn render_data(site: &mut Site) -> Result<usize> {
     site.page("index.html", "index.html", &ctx)?;
 
     // History: the latest month's days, drawn at build time; the script redraws on change.
+    // Its style sheet is inlined (allowed by its hash in the CSP) so that the page, the script
+    // and one level's JSON are all it ever requests.
     let mut ctx = site.context("history.html");
+    if let Some(css) = inline_style(&site.opts.templates) {
+        ctx.insert("style_hash", &css.hash);
+        ctx.insert("inline_css", &css.text);
+    }
     ctx.insert("vehicles", &vehicles);
     ctx.insert("level", "day");
     ctx.insert("page", &latest_month);
@@ -237,6 +243,43 @@ fn render_data(site: &mut Site) -> Result<usize> {
     ctx.insert("root", &site.opts.base_url);
     site.page("404.html", "404.html", &ctx)?;
     Ok(rows.len())
+}
+
+/// A style sheet to inline in a `<style>` element, with the CSP source that allows it.
+struct InlineStyle {
+    text: String,
+    /// `sha256-<base64>` of `text`, for `style-src`.
+    hash: String,
+}
+
+/// `assets/site.css` of the templates folder, when there is one.
+fn inline_style(templates: &Path) -> Option<InlineStyle> {
+    use sha2::{Digest, Sha256};
+    let text = fs::read_to_string(templates.join("assets/site.css")).ok()?;
+    let hash = format!("sha256-{}", base64(&Sha256::digest(text.as_bytes())));
+    Some(InlineStyle { text, hash })
+}
+
+/// Standard base64 with padding (RFC 4648), as CSP hash sources want.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 fn copy_assets(site: &mut Site, dir: &Path) -> Result<()> {

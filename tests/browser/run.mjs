@@ -12,7 +12,9 @@ const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const site = path.resolve(process.argv[2] || 'site');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.xml': 'application/xml', '.csv': 'text/csv' };
+let served = []; // every request the server sees (the browser's own, like /favicon.ico, too)
 const server = http.createServer((req, res) => {
+  served.push(decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(1));
   const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
   const file = path.join(site, rel.endsWith('/') ? rel + 'index.html' : rel);
   if (!file.startsWith(site) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) { res.writeHead(404); res.end(); return; }
@@ -43,11 +45,16 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => failures.push('page error: ' + e.message));
+  page.on('console', (m) => {
+    // (script-src violations are axe's injection below, which falls back to evaluate)
+    if (m.type() === 'error' && /style-src/.test(m.text())) failures.push('CSP: ' + m.text());
+  });
 
   // --- history: day / month / year, previous / next, vehicle and metric -------------------
   const sessions = json('api/v1/sessions.json');
   const month = json('api/v1/history-month.json');
   const year = json('api/v1/history-year.json');
+  served = [];
   await page.goto(base + 'history.html');
   const latest = sessions[sessions.length - 1].local_date.slice(0, 7);
   const nIn = (prefix) => sessions.filter((s) => s.local_date.startsWith(prefix)).length;
@@ -60,6 +67,10 @@ try {
   const kwh = month.periods[prevMonth].reduce((a, c) => a + c[0], 0);
   check(await page.textContent('#sum-kwh') === r1(kwh) + ' kWh', `previous month kWh ${r1(kwh)} vs ${await page.textContent('#sum-kwh')}`);
   check((await page.$$('#sessions tbody tr')).length === nIn(prevMonth), 'table rows of the previous month');
+  // The request budget: the page (style sheet inlined), its script and one level's JSON, which
+  // feeds both the chart and the table.
+  check(served.length <= 3 && served.includes('api/v1/history-day.json'),
+    `history page load + previous: ${served.length} requests (${served.join(', ')}), at most 3`);
   await page.click('button[data-level="month"]');
   const y = prevMonth.slice(0, 4);
   await waitText(page, '#period', y);
@@ -77,6 +88,17 @@ try {
   await page.click('button[data-level="year"]');
   await waitText(page, '#period', 'All years');
   check(await page.isDisabled('#next') && await page.isDisabled('#prev'), 'year view has no previous/next');
+
+  // --- history from file:// (fetch blocked): the build-time chart, totals and table stay -----
+  await page.goto('file://' + path.join(site, 'history.html'));
+  check((await page.$$('#chart svg rect')).length > 0, 'file://: the build-time chart');
+  check(await page.textContent('#sum-sessions') === String(nIn(latest)), 'file://: the build-time totals');
+  check((await page.$$('#sessions tbody tr')).length === nIn(latest), 'file://: the build-time table');
+  await page.click('#prev');
+  await page.waitForTimeout(200);
+  check(await page.textContent('#period') === latest, 'file://: a blocked fetch keeps the page');
+  check(await page.evaluate(() => getComputedStyle(document.querySelector('.top')).backgroundColor) === 'rgb(18, 53, 91)',
+    'file://: the inlined style sheet applies');
 
   // --- dashboard follows last_session.json -------------------------------------------------
   const lastPath = path.join(site, 'api/v1/last_session.json');
