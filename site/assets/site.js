@@ -55,16 +55,27 @@
   }
 
   // ---- history ---------------------------------------------------------------------------
+  // The page needs three requests: itself (style sheet inlined), this script, and one level's
+  // JSON, which holds both the chart's aggregates and the table's sessions; it is fetched only
+  // when the visitor changes the view. Until then (and when fetch is blocked, as from file://)
+  // the build-time chart and table stay.
   var controls = document.getElementById('controls');
   if (!controls) return;
   var state = { level: controls.getAttribute('data-level'), page: controls.getAttribute('data-page'),
     vehicle: 'all', metric: 0, sort: 'date', desc: false };
-  var levels = {}, vehicleList = [], sessions = null;
+  var levels = {}, vehicleInfo = {};
+  document.querySelectorAll('#vehicle option[data-colour]').forEach(function (o) {
+    vehicleInfo[o.value] = { name: o.textContent, colour: o.getAttribute('data-colour') };
+  });
   var unitOf = ['kWh', 'mi', 'sessions', ''];
   var monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  function keep() { /* offline or file://: keep what is shown */ }
 
   function load(level) {
-    if (!levels[level]) levels[level] = getJSON('api/v1/history-' + level + '.json');
+    if (!levels[level]) {
+      levels[level] = getJSON('api/v1/history-' + level + '.json')
+        .catch(function (e) { delete levels[level]; throw e; });
+    }
     return levels[level];
   }
   function periodsOf(level, page, data) {
@@ -127,7 +138,7 @@
       b.values.forEach(function (v, j) {
         if (v <= 0) return;
         var bh = plotH * v / scale; y -= bh;
-        g.appendChild(svgEl('rect', { x: x.toFixed(1), y: y.toFixed(1), width: bw.toFixed(1), height: bh.toFixed(1), fill: vehicleList[cols[j]].colour }));
+        g.appendChild(svgEl('rect', { x: x.toFixed(1), y: y.toFixed(1), width: bw.toFixed(1), height: bh.toFixed(1), fill: (vehicleInfo[data.vehicles[cols[j]]] || { colour: '#767676' }).colour }));
       });
       svg.appendChild(g);
       if (i % every === 0) svg.appendChild(svgEl('text', { x: (x + bw / 2).toFixed(1), y: h - 8, 'font-size': 10, 'text-anchor': 'middle' }, b.label));
@@ -152,75 +163,76 @@
     });
     controls.setAttribute('data-level', state.level);
     controls.setAttribute('data-page', state.page);
-    table();
+    table(data);
   }
-  function render() { load(state.level).then(draw); }
 
-  function table() {
+  function table(data) {
     var from = document.getElementById('from').value, to = document.getElementById('to').value;
-    (sessions || (sessions = getJSON('api/v1/sessions.json'))).then(function (rows) {
-      var prefix = state.level === 'year' ? '' : state.page;
-      var shown = rows.filter(function (r) {
-        if (from || to) return (!from || r.local_date >= from) && (!to || r.local_date <= to);
-        return r.local_date.indexOf(prefix) === 0;
-      }).filter(function (r) { return state.vehicle === 'all' || r.vehicle_id === state.vehicle; });
-      var key = { date: 'start_utc', vehicle: 'vehicle_name', kwh: 'energy_kwh', duration: 'duration_seconds', cost: 'cost' }[state.sort];
-      shown.sort(function (a, b) { var x = a[key], y = b[key]; var c = x < y ? -1 : x > y ? 1 : 0; return state.desc ? -c : c; });
-      var body = document.querySelector('#sessions tbody');
-      body.replaceChildren();
-      shown.slice(0, 500).forEach(function (r) {
-        var tr = document.createElement('tr');
-        var a = document.createElement('a');
-        a.href = root + 'sessions/' + encodeURIComponent(r.session_id) + '.html';
-        a.textContent = r.start_local.slice(0, 16) + ' ' + r.start_local.slice(20);
-        var td = document.createElement('td'); td.appendChild(a); tr.appendChild(td);
-        var m = Math.floor(r.duration_seconds / 60);
-        [r.vehicle_name, String(r.energy_kwh), m >= 60 ? Math.floor(m / 60) + ' h ' + ('0' + m % 60).slice(-2) + ' min' : m + ' min',
-         r.cost == null ? '' : String(r.cost)].forEach(function (v) {
-          var c = document.createElement('td'); c.textContent = v; tr.appendChild(c);
-        });
-        body.appendChild(tr);
+    var prefix = state.level === 'year' ? '' : state.page;
+    var vehicleCol = data.vehicles.indexOf(state.vehicle);
+    var nameOf = function (r) { var v = vehicleInfo[data.vehicles[r[2]]]; return v ? v.name : data.vehicles[r[2]]; };
+    // [id, start, vehicle column, kWh, duration s, cost]; the date sorts by plug-in order.
+    var shown = [];
+    data.sessions.forEach(function (r, i) {
+      var date = r[1].slice(0, 10);
+      if (from || to ? (from && date < from) || (to && date > to) : date.indexOf(prefix) !== 0) return;
+      if (state.vehicle !== 'all' && r[2] !== vehicleCol) return;
+      shown.push({ r: r, key: state.sort === 'date' ? i : state.sort === 'vehicle' ? nameOf(r)
+        : r[{ kwh: 3, duration: 4, cost: 5 }[state.sort]] });
+    });
+    shown.sort(function (a, b) { var c = a.key < b.key ? -1 : a.key > b.key ? 1 : 0; return state.desc ? -c : c; });
+    var body = document.querySelector('#sessions tbody');
+    body.replaceChildren();
+    shown.slice(0, 500).forEach(function (s) {
+      var r = s.r, tr = document.createElement('tr');
+      var a = document.createElement('a');
+      a.href = root + 'sessions/' + encodeURIComponent(r[0]) + '.html';
+      a.textContent = r[1];
+      var td = document.createElement('td'); td.appendChild(a); tr.appendChild(td);
+      var m = Math.floor(r[4] / 60);
+      [nameOf(r), String(r[3]), m >= 60 ? Math.floor(m / 60) + ' h ' + ('0' + m % 60).slice(-2) + ' min' : m + ' min',
+       r[5] == null ? '' : String(r[5])].forEach(function (v) {
+        var c = document.createElement('td'); c.textContent = v; tr.appendChild(c);
       });
+      body.appendChild(tr);
     });
   }
+  function retable() { load(state.level).then(table).catch(keep); }
 
-  getJSON('api/v1/vehicles.json').then(function (v) { vehicleList = v; });
   controls.addEventListener('click', function (e) {
     var b = e.target.closest('button');
     if (!b) return;
     if (b.hasAttribute('data-level')) {
       var level = b.getAttribute('data-level');
-      Promise.all([load(level), getJSON('api/v1/vehicles.json')]).then(function (res) {
-        vehicleList = res[1];
+      load(level).then(function (data) {
         var page = pageFor(level, state.page);
-        var pages = pagesFor(level, res[0]);
+        var pages = pagesFor(level, data);
         if (level === 'day' && (!page || pages.indexOf(page) < 0)) page = pages[pages.length - 1];
         if (level === 'month' && pages.indexOf(page) < 0) page = pages[pages.length - 1];
-        state.level = level; state.page = page; draw(res[0]);
-      });
+        state.level = level; state.page = page; draw(data);
+      }).catch(keep);
     } else if (b.id === 'prev' || b.id === 'next') {
-      Promise.all([load(state.level), getJSON('api/v1/vehicles.json')]).then(function (res) {
-        vehicleList = res[1];
-        var pages = pagesFor(state.level, res[0]), at = pages.indexOf(state.page) + (b.id === 'next' ? 1 : -1);
-        if (at >= 0 && at < pages.length) { state.page = pages[at]; draw(res[0]); }
-      });
+      load(state.level).then(function (data) {
+        var pages = pagesFor(state.level, data), at = pages.indexOf(state.page) + (b.id === 'next' ? 1 : -1);
+        if (at >= 0 && at < pages.length) { state.page = pages[at]; draw(data); }
+      }).catch(keep);
     }
   });
   function onSelect() {
     state.vehicle = document.getElementById('vehicle').value;
     state.metric = Number(document.getElementById('metric').value);
-    Promise.all([load(state.level), getJSON('api/v1/vehicles.json')]).then(function (res) { vehicleList = res[1]; draw(res[0]); });
+    load(state.level).then(draw).catch(keep);
   }
   document.getElementById('vehicle').addEventListener('change', onSelect);
   document.getElementById('metric').addEventListener('change', onSelect);
-  document.getElementById('from').addEventListener('change', table);
-  document.getElementById('to').addEventListener('change', table);
+  document.getElementById('from').addEventListener('change', retable);
+  document.getElementById('to').addEventListener('change', retable);
   document.querySelector('#sessions thead').addEventListener('click', function (e) {
     var b = e.target.closest('button[data-sort]');
     if (!b) return;
     var key = b.getAttribute('data-sort');
     state.desc = state.sort === key ? !state.desc : false;
     state.sort = key;
-    table();
+    retable();
   });
 })();
