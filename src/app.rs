@@ -7,8 +7,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::Client;
 use crate::cli::{
-    BuildArgs, ChargeArgs, ClassifyArgs, Cli, CollectArgs, Command, DemoDataArgs, LabelArgs,
-    MonitorArgs, SimArgs, StatusArgs, TrainArgs,
+    BuildArgs, CacheArgs, ChargeArgs, ClassifyArgs, Cli, CollectArgs, Command, DemoDataArgs,
+    LabelArgs, MonitorArgs, SimArgs, StatusArgs, TrainArgs,
 };
 use crate::clock::Clock;
 use crate::demo::{self, DemoData, Params};
@@ -30,6 +30,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::DemoData(args) => demo_data(&settings, &out, &args),
         Command::Status(args) => status(&settings, &out, &args),
         Command::Check => check(&settings, &out),
+        Command::Cache(args) => cache(&settings, &out, &args),
         Command::Monitor(args) => monitor(&settings, &out, &args),
         Command::Collect(args) => collect(&settings, &out, &args),
         Command::Charge(args) => charge(&settings, &out, &args),
@@ -603,5 +604,74 @@ fn charge(settings: &Settings, out: &Output, args: &ChargeArgs) -> Result<()> {
         });
     }
     out.result(&outcome.summary);
+    Ok(())
+}
+
+/// `cph50 cache`.
+fn cache(settings: &Settings, out: &Output, args: &CacheArgs) -> Result<()> {
+    use crate::pipeline::cache::{self, Options, Selection};
+    use std::io::IsTerminal;
+    let selection = if let Some(raw) = &args.session {
+        Selection::Session(raw.trim().parse().map_err(|_| {
+            Error::Usage(format!(
+                "--session {raw:?} is not a session id (digits only)"
+            ))
+        })?)
+    } else if let Some(raw) = &args.month {
+        Selection::Month(Month::parse(raw).ok_or_else(|| {
+            Error::Usage(format!("--month {raw:?} is not a month; expected YYYY-MM"))
+        })?)
+    } else if let Some(raw) = &args.since {
+        Selection::Since(
+            chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                Error::Usage(format!(
+                    "--since {raw:?} is not a date; expected YYYY-MM-DD"
+                ))
+            })?,
+        )
+    } else if args.current {
+        Selection::Current
+    } else if args.previous {
+        Selection::Previous
+    } else {
+        Selection::All
+    };
+    let opts = Options {
+        selection,
+        keep_personal_data: settings.keep_personal_data,
+    };
+    let store = Store::new(&settings.data);
+    let bar = if out.quiet || args.json || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} sessions ({eta})")
+            .map_or_else(
+                |_| ProgressStyle::default_bar(),
+                |s| s.progress_chars("=> "),
+            ),
+    );
+    bar.set_prefix("session details");
+    let report = with_client(settings, async |client, clock| {
+        let mut ctx = crate::pipeline::StageContext {
+            client,
+            store: &store,
+            clock,
+        };
+        let mut progress = |done: u64, total: u64| {
+            bar.set_length(total);
+            bar.set_position(done);
+        };
+        cache::run(&mut ctx, &opts, &mut progress).await
+    });
+    bar.finish_and_clear();
+    let report = report?;
+    if args.json {
+        out.data(&to_json(&report)?);
+    } else {
+        out.result(&report.line());
+    }
     Ok(())
 }

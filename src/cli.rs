@@ -92,6 +92,28 @@ pub enum Command {
     /// charging|ended|offline, "session_id", "started_at", "power_kw", "energy_kwh", "changed",
     /// "collected", "api": {"requests", "logins"}}.
     Monitor(MonitorArgs),
+    /// Fetch ChargePoint's session details and merge them into the monthly caches.
+    ///
+    /// Choose exactly one of --session, --month, --current, --previous, --since, --all. The
+    /// activity list is read page by page (--all: the whole history); session details (with
+    /// update_data) are asked only for sessions that have no label yet, so a second run costs a
+    /// few requests. Each session goes to session_cache/YYYY-MM.json of its LOCAL start month
+    /// (an existing file is updated where it is), merged by session id: an update replaces only
+    /// that entry and keeps keys this version does not know; a run with nothing new changes no
+    /// file. Public-station sessions (is_home_charger false) are left out.
+    ///
+    /// The vehicle label comes from the session file (a manual label always wins), else the
+    /// legacy session_vehicle_map.json, else the entry already cached, else the classifier on
+    /// the session's update_data ("unknown" when unsure). Never from ChargePoint's vehicle_info,
+    /// which names the account's primary car, not the car that charged.
+    ///
+    /// Personal data is left out: location is "Home", ZIP, VIN, street and coordinates are
+    /// null/absent. `keep_personal_data = true` in cph50.toml keeps street, ZIP and coordinates
+    /// (private repositories only). Nothing is written unless every request succeeded.
+    /// Prints `cached N sessions (A new, B updated) in M months; R requests`; `--json` prints
+    /// {"sessions", "new", "updated", "unchanged", "months", "files_written", "skipped_public",
+    /// "classified", "details_fetched", "requests", "logins"}.
+    Cache(CacheArgs),
     /// Sample a session's power curve, classify it, and write its session file.
     ///
     /// Takes --samples readings --interval apart (30 × 10 s by default) from the session
@@ -188,6 +210,33 @@ pub struct BuildArgs {
     /// (e.g. /repo/ or https://you.github.io/repo/).
     #[arg(long, default_value = "/", value_name = "URL")]
     pub base_url: String,
+}
+
+/// Options of `cache`: which sessions to fetch (exactly one).
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["session", "month", "current", "previous", "since", "all"])))]
+pub struct CacheArgs {
+    /// One session, by its ChargePoint id (its details answer, with update_data).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// One local month.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// This local month so far (the daily job).
+    #[arg(long)]
+    pub current: bool,
+    /// Last local month (the job on the 2nd of the month, to catch late sessions).
+    #[arg(long)]
+    pub previous: bool,
+    /// Every session started on or after this local date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// The whole history (a backfill; shows a progress bar on a terminal).
+    #[arg(long)]
+    pub all: bool,
+    /// Print one JSON object instead of the summary line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// How `collect` samples.

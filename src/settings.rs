@@ -28,6 +28,9 @@ pub struct Settings {
     pub quiet: bool,
     /// Running on GitHub Actions (`GITHUB_ACTIONS=true`): also print `::error::` annotations.
     pub github_actions: bool,
+    /// Write street address, ZIP code and coordinates into the monthly caches (config file
+    /// `keep_personal_data = true`, for private repositories only). Off by default.
+    pub keep_personal_data: bool,
 }
 
 /// `cph50.toml`. Unknown keys are refused so a typo does not pass silently.
@@ -38,6 +41,8 @@ struct ConfigFile {
     data: Option<PathBuf>,
     /// Local time zone.
     tz: Option<String>,
+    /// Keep personal data (street, ZIP, coordinates) in the monthly caches.
+    keep_personal_data: Option<bool>,
 }
 
 impl Settings {
@@ -59,6 +64,7 @@ impl Settings {
             tz,
             quiet: args.quiet,
             github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+            keep_personal_data: config.keep_personal_data.unwrap_or(false),
         })
     }
 }

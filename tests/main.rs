@@ -7,6 +7,7 @@ mod api_cli;
 mod api_client;
 mod architecture;
 mod browser;
+mod cache;
 mod cli;
 mod common;
 mod demo_data;

@@ -390,6 +390,24 @@ pub struct SessionDetails {
     pub is_home_charger: Option<bool>,
     /// Utility of the session.
     pub utility: Option<Utility>,
+    /// City of the charger (kept in caches; a coarse location).
+    #[serde(default)]
+    pub city: Option<String>,
+    /// State of the charger, spelled out (`California`).
+    #[serde(default)]
+    pub state_name: Option<String>,
+    /// Personal: postal code. Written to caches only with `keep_personal_data`.
+    #[serde(default)]
+    pub zipcode: Option<String>,
+    /// Personal: street address. Written to caches only with `keep_personal_data`.
+    #[serde(default)]
+    pub address1: Option<String>,
+    /// Personal: latitude. Written to caches only with `keep_personal_data`.
+    #[serde(default, deserialize_with = "lenient_opt_f64")]
+    pub lat: Option<f64>,
+    /// Personal: longitude. Written to caches only with `keep_personal_data`.
+    #[serde(default, deserialize_with = "lenient_opt_f64")]
+    pub lon: Option<f64>,
     /// Power samples: dense in the first minute, then every 5-15 minutes.
     #[serde(default)]
     pub update_data: Vec<UpdatePoint>,
