@@ -261,3 +261,161 @@ fn a_failed_poll_names_the_endpoint_and_leaves_every_file_as_it_was() {
         .stderr(predicate::str::contains("HTTP 503"));
     assert_eq!(snapshot(&demo.data()), before);
 }
+
+/// GETs the sim's state.
+fn sim_state(sim: &SimProcess) -> Value {
+    let url = format!(
+        "{}/_sim/state",
+        sim.discovery_url.split("/discovery").next().unwrap()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() })
+}
+
+/// Two simulated days of the schedule: monitor every 10 minutes, the daily
+/// start at 13:00 and 14:00 UTC, a cache run after midnight; the cars come and go. Every
+/// session ends up exactly once in the caches with the car that charged, every day has one
+/// charge record, and an idle poll never rewrites a file.
+#[test]
+fn two_simulated_days_capture_every_session_exactly_once() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-12T02:00:00Z")
+        .unwrap()
+        .to_utc(); // 18:00 PST
+    let (demo, sim) = setup("idle", &start.to_rfc3339());
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    let mut plugged: Option<&str> = None;
+    for step in 0..(2 * 144) {
+        let now = start + chrono::Duration::minutes(10 * step);
+        if step > 0 {
+            control(&sim, "advance", json!({"seconds": 600}));
+        }
+        let local_hour = (now.with_timezone(&chrono_tz::America::Los_Angeles))
+            .format("%H:%M")
+            .to_string();
+        // the Equinox comes home at 19:00 on day 1, leaves at 08:00; the XC40 at 20:00 on day 2
+        match (step, local_hour.as_str()) {
+            (s, "19:00") if s < 144 => {
+                control(
+                    &sim,
+                    "plug",
+                    json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 30.0}),
+                );
+                plugged = Some("serenity_equinox_2024");
+            }
+            (s, "20:00") if s >= 144 => {
+                control(
+                    &sim,
+                    "plug",
+                    json!({"vehicle": "volvo_xc40_2021", "soc_kwh_needed": 25.0}),
+                );
+                plugged = Some("volvo_xc40_2021");
+            }
+            (_, "08:00") if plugged.is_some() => {
+                control(&sim, "unplug", json!({}));
+                plugged = None;
+            }
+            _ => {}
+        }
+        let stamp = now.to_rfc3339();
+        let before = snapshot(&demo.data());
+        // no --collect here: the sim's clock stands still while a job runs, so 30 samples would
+        // all fall on one instant; the sessions are labelled by the cache runs from their
+        // update_data instead (collection is tested above)
+        let poll = json_out(run(&sim, &demo, &stamp, &["monitor", "--json"]));
+        if poll["event"] == "new_session" {
+            seen.insert(
+                poll["session_id"].as_str().unwrap().to_owned(),
+                plugged.unwrap_or("?"),
+            );
+        }
+        if poll["event"] == "idle" && poll["changed"] == json!([]) {
+            assert_eq!(
+                snapshot(&demo.data()),
+                before,
+                "an idle poll rewrote a file at {stamp}"
+            );
+        }
+        if now.format("%M").to_string() == "00"
+            && (now.format("%H").to_string() == "13" || now.format("%H").to_string() == "14")
+        {
+            run(
+                &sim,
+                &demo,
+                &stamp,
+                &[
+                    "charge",
+                    "--ack-interval",
+                    "1ms",
+                    "--backoff",
+                    "1ms",
+                    "--poll",
+                    "1ms",
+                    "--max-wait",
+                    "1ms",
+                ],
+            )
+            .success();
+        }
+        if local_hour == "00:30" {
+            run(
+                &sim,
+                &demo,
+                &stamp,
+                &["-q", "cache", "--since", "2026-01-10"],
+            )
+            .success();
+        }
+    }
+    let last = (start + chrono::Duration::minutes(10 * 287)).to_rfc3339();
+    run(
+        &sim,
+        &demo,
+        &last,
+        &["-q", "cache", "--since", "2026-01-10"],
+    )
+    .success();
+    assert!(
+        seen.len() >= 2,
+        "sessions seen: {seen:?} (sim: {})",
+        sim_state(&sim)
+    );
+    let cached: Vec<Value> = demo
+        .cache_files()
+        .iter()
+        .flat_map(|c| {
+            serde_json::from_slice::<Value>(&fs::read(c).unwrap())
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .collect();
+    for (id, car) in &seen {
+        let hits: Vec<&Value> = cached
+            .iter()
+            .filter(|e| e["session_id"] == id.as_str())
+            .collect();
+        assert_eq!(hits.len(), 1, "session {id} cached {} times", hits.len());
+        // a start after the car filled up overnight draws (almost) nothing: no curve to judge
+        let energy = hits[0]["session"]["energy_kwh"].as_f64().unwrap();
+        let expected = if energy < 0.5 { "unknown" } else { car };
+        assert_eq!(hits[0]["vehicle_id"], expected, "session {id}: {}", hits[0]);
+    }
+    let days: Vec<String> = runs(&demo)
+        .iter()
+        .filter(|r| {
+            r["run_id"].as_str().unwrap().starts_with("local-")
+                && r["date"].as_str().unwrap() >= "2026-01-12"
+        })
+        .map(|r| r["date"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        days,
+        ["2026-01-12", "2026-01-13"],
+        "one charge record per day"
+    );
+    demo.validate().success();
+}
