@@ -2,6 +2,7 @@
 //! binary) with a frozen clock, and cph50's own clock set to the same instant (`CPH50_NOW`).
 
 use std::fs;
+use std::path::Path;
 
 use predicates::prelude::*;
 use serde_json::{Value, json};
@@ -418,4 +419,130 @@ fn two_simulated_days_capture_every_session_exactly_once() {
         "one charge record per day"
     );
     demo.validate().success();
+}
+
+/// A data folder holding only the household's vehicles and their statistics.
+fn bare_data(demo: &Demo, name: &str) -> std::path::PathBuf {
+    let dir = demo.root().join(name);
+    fs::create_dir_all(&dir).unwrap();
+    for f in ["vehicle_config.json", "classifier_summary.json"] {
+        fs::copy(demo.data().join(f), dir.join(f)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_backfill_equals_month_by_month_caching() {
+    let now = "2026-03-20T18:00:00Z";
+    let demo = Demo::new(1);
+    let sim = SimProcess::start(&[
+        "--scenario",
+        "idle",
+        "--speed",
+        "0",
+        "--start",
+        now,
+        "--history-days",
+        "75",
+    ]);
+    let all = bare_data(&demo, "all");
+    let monthly = bare_data(&demo, "monthly");
+    let cph = |data: &Path, args: &[&str]| {
+        sim.cph50(demo.root())
+            .env("CPH50_NOW", now)
+            .arg("--data")
+            .arg(data)
+            .args(args)
+            .assert()
+            .success();
+    };
+    cph(&all, &["-q", "cache", "--all"]);
+    for month in ["2026-01", "2026-02", "2026-03"] {
+        cph(&monthly, &["-q", "cache", "--month", month]);
+    }
+    let caches = |d: &Path| snapshot(&d.join("session_cache"));
+    assert!(!caches(&all).is_empty());
+    assert_eq!(
+        caches(&all),
+        caches(&monthly),
+        "a backfill and month-by-month runs disagree"
+    );
+}
+
+#[test]
+fn api_faults_fail_with_the_endpoint_named_and_change_nothing() {
+    let now = "2026-01-10T18:00:00Z";
+    for (fault, expect) in [
+        ("status=captcha_json", "charger status (GET http://"),
+        ("status=captcha_html", "blocked by bot protection"),
+        ("user_status=truncated", "user status (POST http://"),
+        (
+            "user_status=empty",
+            "malformed answer: field (whole document): empty body; expected JSON",
+        ),
+        ("session=empty", "session details (POST http://"),
+        ("status=502x0", "HTTP 502"),
+    ] {
+        let demo = Demo::new(1);
+        let sim = SimProcess::start(&[
+            "--scenario",
+            "default",
+            "--speed",
+            "0",
+            "--start",
+            now,
+            "--fault",
+            fault,
+        ]);
+        let before = snapshot(&demo.data());
+        let out = run(&sim, &demo, now, &["monitor"])
+            .code(1)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        let last = err.lines().last().unwrap_or("");
+        assert!(
+            last.starts_with("error: ") && last.contains(expect),
+            "{fault}: {err}"
+        );
+        assert_eq!(
+            snapshot(&demo.data()),
+            before,
+            "{fault}: a failed poll changed a file"
+        );
+    }
+}
+
+#[test]
+fn a_401_in_the_middle_of_a_run_logs_in_again_and_the_run_succeeds() {
+    let now = "2026-01-10T18:00:00Z";
+    let demo = Demo::new(1);
+    // the session-details call answers 401 once and kills every token
+    let sim2 = SimProcess::start(&[
+        "--scenario",
+        "default",
+        "--speed",
+        "0",
+        "--start",
+        now,
+        "--fault",
+        "session=expire",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let out: Value = serde_json::from_slice(
+        &sim2
+            .cph50(dir.path())
+            .env("CPH50_NOW", now)
+            .arg("--data")
+            .arg(demo.data())
+            .args(["monitor", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(out["api"]["logins"], 2, "{out}");
+    assert_eq!(out["event"], "new_session");
 }
