@@ -567,7 +567,7 @@ fn charge(settings: &Settings, out: &Output, args: &ChargeArgs) -> Result<()> {
     let run_id = std::env::var("GITHUB_RUN_ID")
         .ok()
         .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| format!("local-{}", chrono::Utc::now().timestamp()));
+        .unwrap_or_else(|| format!("local-{}", chrono::Utc::now().timestamp_millis()));
     let plan = charge_control::ChargePlan {
         at: args.at,
         now: args.now,

@@ -276,45 +276,41 @@ fn sim_state(sim: &SimProcess) -> Value {
     rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() })
 }
 
-/// Two simulated days of the schedule: monitor every 10 minutes, the daily
-/// start at 13:00 and 14:00 UTC, a cache run after midnight; the cars come and go. Every
-/// session ends up exactly once in the caches with the car that charged, every day has one
-/// charge record, and an idle poll never rewrites a file.
+/// A simulated week of the schedule across a month boundary: monitor every 10 minutes, the
+/// daily start at 13:00 and 14:00 UTC, `cache --current` every night and `cache --previous` on
+/// the 2nd; the two cars take turns. Every session ends up exactly once in the caches with the
+/// car that charged, every day has one charge record, and an idle poll never rewrites a file.
 #[test]
-fn two_simulated_days_capture_every_session_exactly_once() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-12T02:00:00Z")
+fn a_simulated_week_captures_every_session_exactly_once() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-28T02:00:00Z")
         .unwrap()
-        .to_utc(); // 18:00 PST
+        .to_utc(); // 27 Jan, 18:00 PST
     let (demo, sim) = setup("idle", &start.to_rfc3339());
     let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
     let mut plugged: Option<&str> = None;
-    for step in 0..(2 * 144) {
+    let steps = 7 * 144;
+    for step in 0..steps {
         let now = start + chrono::Duration::minutes(10 * step);
         if step > 0 {
             control(&sim, "advance", json!({"seconds": 600}));
         }
-        let local_hour = (now.with_timezone(&chrono_tz::America::Los_Angeles))
-            .format("%H:%M")
-            .to_string();
-        // the Equinox comes home at 19:00 on day 1, leaves at 08:00; the XC40 at 20:00 on day 2
-        match (step, local_hour.as_str()) {
-            (s, "19:00") if s < 144 => {
+        let local = now.with_timezone(&chrono_tz::America::Los_Angeles);
+        let hhmm = local.format("%H:%M").to_string();
+        let car = if local.format("%d").to_string().parse::<u32>().unwrap() % 2 == 0 {
+            "serenity_equinox_2024"
+        } else {
+            "volvo_xc40_2021"
+        };
+        match hhmm.as_str() {
+            "19:00" if plugged.is_none() => {
                 control(
                     &sim,
                     "plug",
-                    json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 30.0}),
+                    json!({"vehicle": car, "soc_kwh_needed": 30.0}),
                 );
-                plugged = Some("serenity_equinox_2024");
+                plugged = Some(car);
             }
-            (s, "20:00") if s >= 144 => {
-                control(
-                    &sim,
-                    "plug",
-                    json!({"vehicle": "volvo_xc40_2021", "soc_kwh_needed": 25.0}),
-                );
-                plugged = Some("volvo_xc40_2021");
-            }
-            (_, "08:00") if plugged.is_some() => {
+            "08:00" if plugged.is_some() => {
                 control(&sim, "unplug", json!({}));
                 plugged = None;
             }
@@ -332,16 +328,15 @@ fn two_simulated_days_capture_every_session_exactly_once() {
                 plugged.unwrap_or("?"),
             );
         }
-        if poll["event"] == "idle" && poll["changed"] == json!([]) {
+        if poll["changed"] == json!([]) {
             assert_eq!(
                 snapshot(&demo.data()),
                 before,
-                "an idle poll rewrote a file at {stamp}"
+                "a poll that changed nothing rewrote a file at {stamp}"
             );
         }
-        if now.format("%M").to_string() == "00"
-            && (now.format("%H").to_string() == "13" || now.format("%H").to_string() == "14")
-        {
+        let utc = now.format("%H:%M").to_string();
+        if utc == "13:00" || utc == "14:00" {
             run(
                 &sim,
                 &demo,
@@ -360,26 +355,17 @@ fn two_simulated_days_capture_every_session_exactly_once() {
             )
             .success();
         }
-        if local_hour == "00:30" {
-            run(
-                &sim,
-                &demo,
-                &stamp,
-                &["-q", "cache", "--since", "2026-01-10"],
-            )
-            .success();
+        if hhmm == "00:30" {
+            run(&sim, &demo, &stamp, &["-q", "cache", "--current"]).success();
+        }
+        if hhmm == "00:40" && local.format("%d").to_string() == "02" {
+            run(&sim, &demo, &stamp, &["-q", "cache", "--previous"]).success();
         }
     }
-    let last = (start + chrono::Duration::minutes(10 * 287)).to_rfc3339();
-    run(
-        &sim,
-        &demo,
-        &last,
-        &["-q", "cache", "--since", "2026-01-10"],
-    )
-    .success();
+    let last = (start + chrono::Duration::minutes(10 * (steps - 1))).to_rfc3339();
+    run(&sim, &demo, &last, &["-q", "cache", "--current"]).success();
     assert!(
-        seen.len() >= 2,
+        seen.len() >= 7,
         "sessions seen: {seen:?} (sim: {})",
         sim_state(&sim)
     );
@@ -407,17 +393,14 @@ fn two_simulated_days_capture_every_session_exactly_once() {
     }
     let days: Vec<String> = runs(&demo)
         .iter()
-        .filter(|r| {
-            r["run_id"].as_str().unwrap().starts_with("local-")
-                && r["date"].as_str().unwrap() >= "2026-01-12"
-        })
+        .filter(|r| r["run_id"].as_str().unwrap().starts_with("local-"))
         .map(|r| r["date"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(
-        days,
-        ["2026-01-12", "2026-01-13"],
-        "one charge record per day"
-    );
+    let expected: Vec<String> = (28..=31)
+        .map(|d| format!("2026-01-{d}"))
+        .chain((1..=3).map(|d| format!("2026-02-0{d}")))
+        .collect();
+    assert_eq!(days, expected, "one charge record per day");
     demo.validate().success();
 }
 
