@@ -19,3 +19,4 @@ mod readme;
 mod render;
 mod sim;
 mod validate;
+mod workflows;
