@@ -246,7 +246,7 @@ pub struct SampleArgs {
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=360))]
     pub samples: u32,
     /// Time between readings (e.g. 10s, 500ms, 1m).
-    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = parse_duration, env = "CPH50_SAMPLE_INTERVAL")]
     pub interval: std::time::Duration,
 }
 

@@ -738,6 +738,9 @@ async fn trace_logs_errors_and_debug_output_never_show_password_or_cookie() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Other tests run in parallel threads with no subscriber; a callsite they reached first may
+    // have cached "nobody listens". Ask every callsite again now that this thread listens.
+    tracing::callsite::rebuild_interest_cache();
 
     let m = Mocked::new().await;
     let expired = ResponseTemplate::new(401).set_body_json(fixture("invalid_session_401.json"));

@@ -631,3 +631,214 @@ fn every_cph50_call_in_a_workflow_exists() {
         }
     }
 }
+
+/// Runs the `run:` steps of one job of a workflow, in order, the way a runner would (bash -eo
+/// pipefail), in `clone`, with `${{ ... }}` expressions replaced from `values` (and step outputs
+/// as they are written to `$GITHUB_OUTPUT`). `uses:` steps are skipped: the binary is on PATH.
+/// Returns each step's name and output; stops at the first failing step.
+fn run_job(
+    workflow_file: &str,
+    job: &str,
+    clone: &Path,
+    values: &BTreeMap<String, String>,
+    env: &[(&str, String)],
+) -> Vec<(String, Output)> {
+    let wf = workflow(workflow_file);
+    let job = &wf["jobs"][job];
+    let temp = tempfile::tempdir().unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_cph50"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut outputs: BTreeMap<String, String> = BTreeMap::new();
+    let mut results = Vec::new();
+    for (n, step) in job_steps(job).iter().enumerate() {
+        let Some(script) = step["run"].as_str() else {
+            continue;
+        };
+        let id = step["id"].as_str().unwrap_or("").to_owned();
+        let output_file = temp.path().join(format!("output-{n}"));
+        fs::write(&output_file, "").unwrap();
+        let resolve = |raw: &str| -> String {
+            let mut s = raw.to_owned();
+            while let Some(start) = s.find("${{") {
+                let end = s[start..]
+                    .find("}}")
+                    .map(|e| start + e + 2)
+                    .unwrap_or(s.len());
+                let expr = s[start + 3..end - 2].trim().to_owned();
+                let value = values
+                    .get(&expr)
+                    .cloned()
+                    .or_else(|| outputs.get(&expr).cloned())
+                    .unwrap_or_default();
+                s.replace_range(start..end, &value);
+            }
+            s
+        };
+        let mut cmd = Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(clone)
+            .env("PATH", &path)
+            .env("RUNNER_TEMP", temp.path())
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_STEP_SUMMARY", temp.path().join("summary.md"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("COMMIT_RETRY_DELAY", "0");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        if let Some(vars) = step["env"].as_mapping() {
+            for (k, v) in vars {
+                cmd.env(k.as_str().unwrap(), resolve(v.as_str().unwrap_or("")));
+            }
+        }
+        let out = cmd.output().expect("bash runs");
+        for line in fs::read_to_string(&output_file).unwrap().lines() {
+            if let Some((k, v)) = line.split_once('=') {
+                outputs.insert(format!("steps.{id}.outputs.{k}"), v.to_owned());
+            }
+        }
+        let ok = out.status.success();
+        results.push((step["name"].as_str().unwrap_or(&id).to_owned(), out));
+        if !ok {
+            break;
+        }
+    }
+    results
+}
+
+/// A repository like a user's fork: the demo data folder, committed, with a bare origin.
+fn fork_with_demo_data() -> (Origin, PathBuf) {
+    let origin = Origin::new();
+    let clone = origin.clone("runner");
+    let status = Command::new(env!("CARGO_BIN_EXE_cph50"))
+        .args([
+            "-q",
+            "demo-data",
+            "--months",
+            "1",
+            "--out",
+            "data",
+            "--force",
+        ])
+        .current_dir(&clone)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    fs::create_dir_all(clone.join(".github/scripts")).unwrap();
+    fs::copy(
+        root().join(".github/scripts/commit-data.sh"),
+        clone.join(".github/scripts/commit-data.sh"),
+    )
+    .unwrap();
+    git(&clone, &["add", "-A"]);
+    git(&clone, &["commit", "-q", "-m", "demo data"]);
+    git(&clone, &["push", "-q", "origin", "HEAD:main"]);
+    (origin, clone)
+}
+
+fn secrets(
+    sim: &crate::common::sim::SimProcess,
+    token_dir: &Path,
+) -> (BTreeMap<String, String>, Vec<(&'static str, String)>) {
+    let mut values = BTreeMap::new();
+    values.insert(
+        "secrets.CP_USERNAME".to_owned(),
+        "driver@example.com".to_owned(),
+    );
+    values.insert(
+        "secrets.CP_PASSWORD".to_owned(),
+        crate::common::sim::PASSWORD.to_owned(),
+    );
+    values.insert(
+        "secrets.CP_TOKEN_KEY".to_owned(),
+        "smoke-test-key".to_owned(),
+    );
+    values.insert("github.event_name".to_owned(), "schedule".to_owned());
+    let env = vec![
+        ("CP_DISCOVERY_URL", sim.discovery_url.clone()),
+        (
+            "CP_TOKEN_FILE",
+            token_dir.join("token.json").display().to_string(),
+        ),
+    ];
+    (values, env)
+}
+
+/// The monitor workflow's steps, run for real against `cph50 sim`: the poll finds the session
+/// in progress, the commit step pushes `data/` with a message naming it.
+#[test]
+fn monitor_workflow_steps_poll_the_sim_and_push_the_data() {
+    let now = "2026-01-10T18:00:00Z";
+    let sim = crate::common::sim::SimProcess::start(&[
+        "--scenario",
+        "default",
+        "--speed",
+        "0",
+        "--start",
+        now,
+    ]);
+    let (origin, clone) = fork_with_demo_data();
+    let tokens = tempfile::tempdir().unwrap();
+    let (values, mut env) = secrets(&sim, tokens.path());
+    env.push(("CPH50_NOW", now.to_owned()));
+    // the workflow's 30 × 10 s collection, squeezed (the sim's clock stands still anyway)
+    env.push(("CPH50_SAMPLE_INTERVAL", "1ms".to_owned()));
+    let results = run_job("monitor.yml", "monitor", &clone, &values, &env);
+    let names: Vec<&str> = results.iter().map(|(n, _)| n.as_str()).collect();
+    for (name, out) in &results {
+        assert!(out.status.success(), "step {name} failed:\n{}", text(out));
+    }
+    assert!(names.len() >= 2, "steps run: {names:?}");
+    let subject = origin.log()[0].clone();
+    assert!(
+        subject.starts_with("data: session ") && subject.ends_with(" started"),
+        "{subject}"
+    );
+    let files = origin.head_files();
+    assert!(
+        files.iter().all(|f| f.starts_with("data/"))
+            && files.iter().any(|f| f == "data/last_session.json"),
+        "{files:?}"
+    );
+    // the token file stays outside the repository
+    assert!(tokens.path().join("token.json").exists());
+    assert!(!files.iter().any(|f| f.contains("token")));
+}
+
+/// The charge workflow's steps at 06:05 PST against an idle sim: one run record, pushed.
+#[test]
+fn charge_workflow_steps_record_the_run_and_push_it() {
+    let now = "2026-01-10T14:05:00Z";
+    let sim = crate::common::sim::SimProcess::start(&[
+        "--scenario",
+        "idle",
+        "--speed",
+        "0",
+        "--start",
+        now,
+    ]);
+    let (origin, clone) = fork_with_demo_data();
+    let tokens = tempfile::tempdir().unwrap();
+    let (values, mut env) = secrets(&sim, tokens.path());
+    env.push(("CPH50_NOW", now.to_owned()));
+    env.push(("GITHUB_RUN_ID", "987654321".to_owned()));
+    let results = run_job("charge.yml", "charge", &clone, &values, &env);
+    for (name, out) in &results {
+        assert!(out.status.success(), "step {name} failed:\n{}", text(out));
+    }
+    assert_eq!(origin.head_files(), ["data/runs.json"]);
+    let runs = git_text(&origin.bare(), &["show", "main:data/runs.json"]);
+    assert!(
+        runs.contains("\"run_id\": \"987654321\"") && runs.contains("No vehicle plugged in"),
+        "{runs}"
+    );
+}
