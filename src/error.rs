@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::text::printable;
+
 /// A problem found in one data file: where it is and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -59,18 +61,34 @@ impl fmt::Display for Problem {
     }
 }
 
-/// `text` with control characters escaped, so a hostile value in a data file cannot move the
-/// cursor, recolour the terminal or forge extra lines in a report.
-pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+/// A setting that cannot work: a bad environment variable, zone or folder. Exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// An environment variable holds something unusable.
+    #[error("{variable} {value:?} is not {expected}")]
+    Env {
+        /// The variable.
+        variable: &'static str,
+        /// Its value (never a secret's).
+        value: String,
+        /// What it should be, with the parser's reason when there is one.
+        expected: String,
+    },
+    /// `--tz` or `tz` in the config file is not an IANA zone.
+    #[error("{0}")]
+    TimeZone(String),
+    /// `CP_TOKEN_FILE` points into a folder that is committed.
+    #[error("CP_TOKEN_FILE {} is inside {} or site/, which are committed; keep the session cookie outside the repository", path.display(), data.display())]
+    TokenFileInRepository {
+        /// The token file.
+        path: PathBuf,
+        /// The data folder.
+        data: PathBuf,
+    },
+    /// A command's flags do not fit together or are out of range.
+    #[error("{0}")]
+    Flags(String),
 }
 
 /// Everything that can make a cph50 command fail.
@@ -117,6 +135,9 @@ pub enum Error {
         /// When it was last connected, for display.
         last_connected: Option<String>,
     },
+    /// A setting from a flag, the environment or the config file cannot work.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
     /// The config file could not be read.
     #[error("config file {}: {message}", path.display())]
     Config {
@@ -127,11 +148,21 @@ pub enum Error {
     },
 }
 
+impl From<crate::fsio::IoError> for Error {
+    fn from(e: crate::fsio::IoError) -> Self {
+        Self::Io {
+            action: e.action,
+            path: e.path,
+            source: e.source,
+        }
+    }
+}
+
 impl Error {
     /// The process exit code (see INTERFACE.md): 1 the job failed, 2 bad usage.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::Usage(_) | Self::Config { .. } => 2,
+            Self::Usage(_) | Self::Config { .. } | Self::Settings(_) => 2,
             Self::Api(e) => e.exit_code(),
             Self::Offline { .. } => 3,
             Self::Io { .. } | Self::Data(_) | Self::SessionId(_) | Self::Invalid { .. } => 1,

@@ -8,17 +8,20 @@ pub mod app;
 pub mod classify;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod decode;
 pub mod demo;
 pub mod error;
+pub mod fsio;
 pub mod identify;
 pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod settings;
 pub mod sim;
-pub mod status;
 pub mod store;
+pub mod text;
+pub mod token_file;
 pub mod validate;
 
 use std::ffi::OsString;
@@ -48,7 +51,7 @@ where
                 let _ = writeln!(
                     std::io::stderr().lock(),
                     "error: {}",
-                    error::printable(&err.to_string())
+                    text::printable(&err.to_string())
                 );
                 if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
                     let out = output::Output {

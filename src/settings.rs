@@ -8,11 +8,12 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::api::retry::RetryPolicy;
-use crate::api::token::{Secret, TokenFile};
+use crate::api::session::Secret;
 use crate::api::{AckPolicy, ApiError, ClientConfig, Credentials, DEFAULT_DISCOVERY_URL};
 use crate::cli::GlobalArgs;
 use crate::clock::{self, Clock, DEFAULT_TZ};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SettingsError};
+use crate::token_file::TokenFile;
 
 /// The config file looked for in the working folder when `--config` is not given.
 pub const DEFAULT_CONFIG: &str = "cph50.toml";
@@ -51,7 +52,7 @@ impl Settings {
         let (config, base) = load_config(args.config.as_deref())?;
         let tz_name = args.tz.clone().or(config.tz);
         let tz = match tz_name {
-            Some(name) => clock::parse_tz(&name).map_err(Error::Usage)?,
+            Some(name) => clock::parse_tz(&name).map_err(SettingsError::TimeZone)?,
             None => DEFAULT_TZ,
         };
         let data = match (&args.data, config.data) {
@@ -95,7 +96,7 @@ fn load_config(named: Option<&Path>) -> Result<(ConfigFile, PathBuf)> {
 }
 
 /// Reads an environment variable; empty counts as unset (Actions passes missing secrets as "").
-fn env(name: &str) -> Option<String> {
+pub fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
@@ -119,7 +120,12 @@ impl Settings {
             Some(raw) => chrono::DateTime::parse_from_rfc3339(raw.trim())
                 .map(|t| Clock::fixed(self.tz, t.with_timezone(&chrono::Utc)))
                 .map_err(|e| {
-                    Error::Usage(format!("CPH50_NOW {raw:?} is not an RFC 3339 time: {e}"))
+                    SettingsError::Env {
+                        variable: "CPH50_NOW",
+                        value: raw.clone(),
+                        expected: format!("an RFC 3339 time: {e}"),
+                    }
+                    .into()
                 }),
         }
     }
@@ -131,10 +137,10 @@ impl Settings {
             why: "every command that calls the ChargePoint API needs the account name",
         })?;
         let station_id = match env("CP_STATION_ID") {
-            Some(raw) => Some(raw.trim().parse::<u64>().map_err(|_| {
-                Error::Usage(format!(
-                    "CP_STATION_ID {raw:?} is not a charger id (digits only)"
-                ))
+            Some(raw) => Some(raw.trim().parse::<u64>().map_err(|_| SettingsError::Env {
+                variable: "CP_STATION_ID",
+                value: raw.clone(),
+                expected: "a charger id (digits only)".into(),
             })?),
             None => None,
         };
@@ -144,11 +150,11 @@ impl Settings {
             abs(&token_path).starts_with(abs(dir))
         };
         if inside(&self.data) || inside(Path::new("site")) {
-            return Err(Error::Usage(format!(
-                "CP_TOKEN_FILE {} is inside {} or site/, which are committed; keep the session cookie outside the repository",
-                token_path.display(),
-                self.data.display()
-            )));
+            return Err(SettingsError::TokenFileInRepository {
+                path: token_path,
+                data: self.data.clone(),
+            }
+            .into());
         }
         Ok(ClientConfig {
             discovery_url: env("CP_DISCOVERY_URL")
@@ -158,10 +164,10 @@ impl Settings {
                 password: env("CP_PASSWORD").map(Secret::new),
                 session_token: env("CP_SESSION_TOKEN").map(Secret::new),
             },
-            token: TokenFile {
+            sessions: std::sync::Arc::new(TokenFile {
                 path: token_path,
                 key: env("CP_TOKEN_KEY").map(Secret::new),
-            },
+            }),
             station_id,
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),

@@ -11,8 +11,9 @@ use wiremock::matchers::{any, body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use cph50::api::retry::RetryPolicy;
-use cph50::api::token::{Secret, TokenFile};
+use cph50::api::session::Secret;
 use cph50::api::{AckPolicy, ApiError, Client, ClientConfig, Credentials};
+use cph50::token_file::TokenFile;
 
 const PASSWORD: &str = "hunter2-very-secret";
 const COOKIE: &str = "COOKIE-one-4f9a";
@@ -96,6 +97,13 @@ impl Mocked {
         }
     }
 
+    fn token_file(&self, key: Option<&str>) -> TokenFile {
+        TokenFile {
+            path: self.dir.path().join("token.json"),
+            key: key.map(Secret::new),
+        }
+    }
+
     fn config(&self) -> ClientConfig {
         ClientConfig {
             discovery_url: format!("{}/discovery", self.server.uri()),
@@ -104,10 +112,7 @@ impl Mocked {
                 password: Some(Secret::new(PASSWORD)),
                 session_token: None,
             },
-            token: TokenFile {
-                path: self.dir.path().join("token.json"),
-                key: None,
-            },
+            sessions: std::sync::Arc::new(self.token_file(None)),
             station_id: None,
             timeout: Duration::from_millis(800),
             retry: RetryPolicy {
@@ -691,18 +696,18 @@ async fn encrypted_token_file_works_end_to_end_and_a_wrong_key_is_named() {
     )
     .await;
     let mut cfg = m.config();
-    cfg.token.key = Some(Secret::new("a long random key"));
+    cfg.sessions = std::sync::Arc::new(m.token_file(Some("a long random key")));
     Client::new(cfg.clone())
         .unwrap()
         .charger_status()
         .await
         .unwrap();
-    let raw = std::fs::read_to_string(&cfg.token.path).unwrap();
+    let raw = std::fs::read_to_string(m.token_file(None).path).unwrap();
     assert!(!raw.contains(COOKIE));
     let mut again = Client::new(cfg.clone()).unwrap();
     again.charger_status().await.unwrap();
     assert_eq!(again.stats().logins, 0, "the encrypted session was reused");
-    cfg.token.key = Some(Secret::new("another key"));
+    cfg.sessions = std::sync::Arc::new(m.token_file(Some("another key")));
     let e = Client::new(cfg)
         .unwrap()
         .charger_status()

@@ -10,6 +10,7 @@ const RULES: &[(&str, &[&str])] = &[
         "store",
         &[
             "crate::api",
+            "crate::commands",
             "crate::app",
             "crate::sim",
             "crate::demo",
@@ -29,7 +30,10 @@ const RULES: &[(&str, &[&str])] = &[
             "crate::status",
             "crate::cli",
             "crate::settings",
-            "crate::store::records",
+            "crate::store",
+            "crate::error::",
+            "crate::token_file",
+            "crate::commands",
         ],
     ),
     (
@@ -54,9 +58,20 @@ const RULES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "status.rs",
-        &["crate::app", "crate::sim", "crate::demo", "crate::cli"],
+        "pipeline",
+        &[
+            "crate::app",
+            "crate::commands",
+            "crate::cli",
+            "crate::sim",
+            "crate::demo",
+            "crate::render",
+            "crate::settings",
+        ],
     ),
+    // the leaf modules everyone may use import nothing of the crate
+    ("fsio.rs", &["crate::"]),
+    ("text.rs", &["crate::"]),
     ("clock.rs", &["crate::"]),
     (
         "render",
@@ -71,6 +86,7 @@ const RULES: &[(&str, &[&str])] = &[
             "crate::status",
             "crate::cli",
             "crate::settings",
+            "crate::commands",
         ],
     ),
     (

@@ -248,7 +248,8 @@ fn label_rejects_an_unknown_vehicle_with_the_known_ones_and_a_missing_session() 
     cph50(demo.root())
         .args(["label", "../../etc/passwd", "volvo_xc40_2021"])
         .assert()
-        .code(1)
+        // a malformed argument is bad usage (exit 2), refused before anything is read
+        .code(2)
         .stderr(predicate::str::contains("digits only"));
 }
 

@@ -144,5 +144,5 @@ pub fn excerpt(body: &[u8], max: usize) -> String {
     if text.chars().count() > max {
         short.push('…');
     }
-    crate::error::printable(&short)
+    crate::text::printable(&short)
 }

@@ -8,7 +8,7 @@
 pub mod error;
 pub mod models;
 pub mod retry;
-pub mod token;
+pub mod session;
 
 mod calls;
 
@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 pub use error::ApiError;
 use models::{Discovery, DiscoveryRequest, LoginRequest, Profile};
 use retry::{Attempt, RetryPolicy};
-use token::{SavedSession, Secret, TokenFile, account_id};
+use session::{SavedSession, Secret, SessionStore, account_id};
 
 /// ChargePoint's public discovery URL (`CP_DISCOVERY_URL` overrides it).
 pub const DEFAULT_DISCOVERY_URL: &str =
@@ -68,8 +68,8 @@ pub struct ClientConfig {
     pub discovery_url: String,
     /// The account.
     pub credentials: Credentials,
-    /// Where the session is kept.
-    pub token: TokenFile,
+    /// Where the session is kept between runs.
+    pub sessions: std::sync::Arc<dyn SessionStore>,
     /// `CP_STATION_ID`; the account's first home charger when `None`.
     pub station_id: Option<u64>,
     /// Per-request timeout.
@@ -212,7 +212,7 @@ impl Client {
             return Ok(());
         }
         let account = account_id(&self.cfg.credentials.username);
-        if let Some(saved) = self.cfg.token.load()? {
+        if let Some(saved) = self.cfg.sessions.load()? {
             if saved.discovery_url == self.cfg.discovery_url && saved.account == account {
                 tracing::debug!("reusing the stored ChargePoint session");
                 self.session = Some(saved);
@@ -330,7 +330,7 @@ impl Client {
 
     fn save_session(&self) -> Result<(), ApiError> {
         match &self.session {
-            Some(s) => self.cfg.token.save(s),
+            Some(s) => self.cfg.sessions.save(s),
             None => Ok(()),
         }
     }

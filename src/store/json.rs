@@ -1,8 +1,6 @@
 //! Reading and writing JSON the one way cph50 does it: decode with the field path and the
 //! position in every error; write 2-space pretty JSON with a trailing newline, atomically.
 
-use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -45,51 +43,13 @@ pub fn encode<T: Serialize>(path: &Path, value: &T) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one: a
-/// temporary file in the same folder, fsync, rename, then fsync of the folder. Creates the
-/// folder when needed. Leaves the file untouched when its content is already `bytes`.
-/// The file is readable by all (0644), like any file in a repository.
+/// Writes `bytes` to `path` atomically and stably (see [`crate::fsio::write_atomic`]);
+/// returns whether the file changed.
+///
+/// # Errors
+/// [`Error::Io`] naming the file or folder that could not be written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
-    write_atomic_mode(path, bytes, 0o644)
-}
-
-/// [`write_atomic`] for a file only its owner may read (0600): credentials.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<bool> {
-    write_atomic_mode(path, bytes, 0o600)
-}
-
-fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<bool> {
-    if fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(false);
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cph50-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io("set permissions of", tmp.path().to_owned(), e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| Error::io("write", tmp.path().to_owned(), e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io("replace", path, e.error))?;
-    // The rename is durable only once the folder entry is on disk.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(true)
+    Ok(crate::fsio::write_atomic(path, bytes)?)
 }
 
 #[cfg(test)]
@@ -135,21 +95,5 @@ mod tests {
     fn decode_refuses_trailing_garbage() {
         let p = decode::<Doc>(Path::new("f.json"), b"{\"items\": []} x").unwrap_err();
         assert!(p.message.contains("trailing"), "{}", p.message);
-    }
-
-    #[test]
-    fn write_atomic_replaces_and_skips_identical_content() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a/b/c.json");
-        assert!(write_atomic(&path, b"{}\n").unwrap());
-        assert!(!write_atomic(&path, b"{}\n").unwrap());
-        assert!(write_atomic(&path, b"[]\n").unwrap());
-        assert_eq!(fs::read(&path).unwrap(), b"[]\n");
-        let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-            .collect();
-        assert!(leftovers.is_empty());
     }
 }

@@ -101,6 +101,9 @@ fn cph50_sim_refuses_a_bad_start_time() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--start \"yesterday\""), "{err}");
+    assert!(
+        err.contains("--start") && err.contains("\"yesterday\" is not an RFC 3339 time"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
 }

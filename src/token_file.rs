@@ -1,9 +1,8 @@
-//! The stored session: the `coulomb_sess` cookie plus what discovery and the profile told us,
-//! so a later run needs no login and no discovery. Kept in `CP_TOKEN_FILE` with mode 0600,
-//! optionally encrypted with XChaCha20-Poly1305 under a key derived from `CP_TOKEN_KEY`.
+//! `CP_TOKEN_FILE`: where the ChargePoint session is kept between runs, with mode 0600,
+//! encrypted with XChaCha20-Poly1305 under a key derived from `CP_TOKEN_KEY` when it is set.
+//! The command layer decides where the file is (see `settings`); the API client only sees the
+//! [`SessionStore`] it implements.
 
-use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
@@ -11,52 +10,8 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::error::ApiError;
-
-/// A credential: printed and debugged as `***`, never as its value.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a credential.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-/// What a run needs to call the API without logging in again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SavedSession {
-    /// File format version.
-    pub version: u32,
-    /// The discovery URL the session belongs to (a session of the simulator is useless for the
-    /// real service and the other way round).
-    pub discovery_url: String,
-    /// SHA-256 of the username, so another account's session is never reused.
-    pub account: String,
-    /// The `coulomb_sess` cookie.
-    pub cookie: Secret,
-    /// `cp-region` header value.
-    pub region: String,
-    /// Base URLs by endpoint key, from discovery.
-    pub endpoints: BTreeMap<String, String>,
-    /// Account id from the profile.
-    pub user_id: Option<u64>,
-    /// The home charger acted on.
-    pub station_id: Option<u64>,
-}
+use crate::api::ApiError;
+use crate::api::session::{SavedSession, Secret, SessionStore};
 
 /// The encrypted form on disk.
 #[derive(Serialize, Deserialize)]
@@ -78,11 +33,6 @@ pub struct TokenFile {
     pub key: Option<Secret>,
 }
 
-/// SHA-256 of an account name, hex.
-pub fn account_id(username: &str) -> String {
-    hex::encode(Sha256::digest(username.as_bytes()))
-}
-
 impl TokenFile {
     fn cipher(&self) -> Option<XChaCha20Poly1305> {
         self.key.as_ref().map(|k| {
@@ -102,7 +52,7 @@ impl TokenFile {
 
     /// The stored session, `None` when there is none yet. A file that cannot be decrypted
     /// or decoded is an error that says what to do, not a silent fresh login.
-    pub fn load(&self) -> Result<Option<SavedSession>, ApiError> {
+    fn read(&self) -> Result<Option<SavedSession>, ApiError> {
         let bytes = match std::fs::read(&self.path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -148,7 +98,7 @@ impl TokenFile {
     }
 
     /// Saves the session atomically with mode 0600, encrypted when a key is set.
-    pub fn save(&self, session: &SavedSession) -> Result<(), ApiError> {
+    fn write(&self, session: &SavedSession) -> Result<(), ApiError> {
         let plain = serde_json::to_vec(session).map_err(|e| self.error(e.to_string()))?;
         let bytes = match self.cipher() {
             Some(cipher) => {
@@ -170,9 +120,19 @@ impl TokenFile {
             create_private_dir(dir)
                 .map_err(|e| self.error(format!("cannot create its folder: {e}")))?;
         }
-        crate::store::json::write_private(&self.path, &bytes)
+        crate::fsio::write_private(&self.path, &bytes)
             .map(|_| ())
             .map_err(|e| self.error(e.to_string()))
+    }
+}
+
+impl SessionStore for TokenFile {
+    fn load(&self) -> Result<Option<SavedSession>, ApiError> {
+        self.read()
+    }
+
+    fn save(&self, session: &SavedSession) -> Result<(), ApiError> {
+        self.write(session)
     }
 }
 
@@ -194,6 +154,8 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::session::account_id;
+    use std::collections::BTreeMap;
 
     fn session() -> SavedSession {
         SavedSession {
@@ -206,13 +168,6 @@ mod tests {
             user_id: Some(200000001),
             station_id: Some(100000001),
         }
-    }
-
-    #[test]
-    fn secrets_never_show_in_debug_output() {
-        let s = session();
-        assert!(!format!("{s:?}").contains("COOKIE-VALUE-123"));
-        assert!(format!("{s:?}").contains("***"));
     }
 
     #[test]

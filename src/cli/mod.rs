@@ -1,9 +1,15 @@
-//! Command-line types (clap). Nothing below `app` sees these; `settings` turns them into a
-//! validated [`crate::settings::Settings`].
+//! Command-line types (clap). Flags are parsed into typed values here (value parsers in
+//! [`parse`]); each command's module under `commands/` turns its arguments into validated
+//! settings. Nothing below the command layer sees these types.
+
+mod args;
+pub mod parse;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+pub use args::*;
 
 const AFTER_HELP: &str = "\
 Data flows one way: ChargePoint API -> pipeline -> data/ (JSON, committed to git) -> site/.
@@ -194,168 +200,6 @@ pub enum Command {
     Build(BuildArgs),
 }
 
-/// Options of `build`.
-#[derive(Debug, Args)]
-pub struct BuildArgs {
-    /// Where to write the site (replaced as a whole).
-    #[arg(long, default_value = "site", value_name = "DIR")]
-    pub out: PathBuf,
-    /// Blog folder; posts are read from its _posts/ folder.
-    #[arg(long, default_value = "blog", value_name = "DIR")]
-    pub blog: PathBuf,
-    /// Templates folder (Tera *.html/*.xml; assets/ is copied as is).
-    #[arg(long, default_value = "templates", value_name = "DIR")]
-    pub templates: PathBuf,
-    /// Where the site is served, for the absolute links of feed.xml and sitemap.xml
-    /// (e.g. /repo/ or https://you.github.io/repo/).
-    #[arg(long, default_value = "/", value_name = "URL")]
-    pub base_url: String,
-}
-
-/// Options of `cache`: which sessions to fetch (exactly one).
-#[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("which").required(true).args(["session", "month", "current", "previous", "since", "all"])))]
-pub struct CacheArgs {
-    /// One session, by its ChargePoint id (its details answer, with update_data).
-    #[arg(long, value_name = "ID")]
-    pub session: Option<String>,
-    /// One local month.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub month: Option<String>,
-    /// This local month so far (the daily job).
-    #[arg(long)]
-    pub current: bool,
-    /// Last local month (the job on the 2nd of the month, to catch late sessions).
-    #[arg(long)]
-    pub previous: bool,
-    /// Every session started on or after this local date.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub since: Option<String>,
-    /// The whole history (a backfill; shows a progress bar on a terminal).
-    #[arg(long)]
-    pub all: bool,
-    /// Print one JSON object instead of the summary line.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// How `collect` samples.
-#[derive(Debug, Args, Clone, Copy)]
-pub struct SampleArgs {
-    /// Readings to take.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=360))]
-    pub samples: u32,
-    /// Time between readings (e.g. 10s, 500ms, 1m).
-    #[arg(long, default_value = "10s", value_parser = parse_duration, env = "CPH50_SAMPLE_INTERVAL")]
-    pub interval: std::time::Duration,
-}
-
-/// Options of `monitor`.
-#[derive(Debug, Args)]
-pub struct MonitorArgs {
-    /// Sample a new session at once.
-    #[arg(long)]
-    pub collect: bool,
-    /// How to sample with --collect.
-    #[command(flatten)]
-    pub sampling: SampleArgs,
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Options of `collect`.
-#[derive(Debug, Args)]
-pub struct CollectArgs {
-    /// The session (digits only).
-    pub session_id: String,
-    /// How to sample.
-    #[command(flatten)]
-    pub sampling: SampleArgs,
-}
-
-/// Options of `charge`.
-#[derive(Debug, Args)]
-pub struct ChargeArgs {
-    /// Start at once, whatever the hour.
-    #[arg(long)]
-    pub now: bool,
-    /// Local start time, HH:MM; scheduled runs act only in its hour.
-    #[arg(long, default_value = "06:00", value_parser = parse_hhmm, value_name = "HH:MM")]
-    pub at: chrono::NaiveTime,
-    /// Longest wait for the charger's own schedule window to end.
-    #[arg(long, default_value = "15m", value_parser = parse_duration)]
-    pub max_wait: std::time::Duration,
-    /// Time between status checks while waiting.
-    #[arg(long, default_value = "30s", value_parser = parse_duration)]
-    pub poll: std::time::Duration,
-    /// Start attempts in all.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
-    pub attempts: u32,
-    /// Wait before the second attempt; doubled each time.
-    #[arg(long, default_value = "10s", value_parser = parse_duration)]
-    pub backoff: std::time::Duration,
-    /// Polls of the start confirmation before it counts as unconfirmed.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub ack_polls: u32,
-    /// Time between polls of the start confirmation.
-    #[arg(long, default_value = "3s", value_parser = parse_duration)]
-    pub ack_interval: std::time::Duration,
-}
-
-fn parse_duration(raw: &str) -> Result<std::time::Duration, String> {
-    humantime::parse_duration(raw).map_err(|e| format!("{e}; expected e.g. 10s, 500ms, 2m"))
-}
-
-fn parse_hhmm(raw: &str) -> Result<chrono::NaiveTime, String> {
-    chrono::NaiveTime::parse_from_str(raw, "%H:%M").map_err(|_| format!("{raw:?} is not HH:MM"))
-}
-
-/// Options of `train`.
-#[derive(Debug, Args)]
-pub struct TrainArgs {
-    /// Also print the out-of-fold confusion matrix.
-    #[arg(long)]
-    pub eval: bool,
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Options of `classify`.
-#[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["session_id", "file"])))]
-pub struct ClassifyArgs {
-    /// A session with a file under sessions/ (its label is written back).
-    pub session_id: Option<String>,
-    /// A session file, or a saved session-details answer with update_data (nothing written).
-    #[arg(long, value_name = "PATH")]
-    pub file: Option<PathBuf>,
-    /// Smallest confidence that names a car.
-    #[arg(long, default_value_t = crate::classify::DEFAULT_MIN_CONFIDENCE, value_name = "0..1")]
-    pub min_confidence: f64,
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Options of `label`.
-#[derive(Debug, Args)]
-pub struct LabelArgs {
-    /// The session.
-    pub session_id: String,
-    /// A vehicle id of vehicle_config.json, or "unknown".
-    pub vehicle_id: String,
-}
-
-/// Options of `status`.
-#[derive(Debug, Args)]
-pub struct StatusArgs {
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    pub json: bool,
-}
-
 const SIM_AFTER_HELP: &str = "\
 Fault SPEC: <endpoint>=<kind>[x<count>]; count defaults to 1, x0 = every request, forever.
   endpoints: discovery login logout profile vehicles chargers status technical_info config
@@ -368,54 +212,3 @@ Examples:
   cph50 sim --port 8765 --speed 60            one sim minute per second
   cph50 sim --scenario offline                the charger is unreachable
   cph50 sim --fault status=503x2 --fault login=captcha_html";
-
-/// Options of `sim`.
-#[derive(Debug, Args)]
-pub struct SimArgs {
-    /// Port on 127.0.0.1 (0 = any free port; the URL is printed either way).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-    /// Starting state: default (Equinox charging), idle (nothing plugged in), offline (charger
-    /// unreachable, commands never confirmed), captcha (login answers 403 Datadome).
-    #[arg(long, default_value = "default", value_name = "NAME")]
-    pub scenario: crate::sim::Scenario,
-    /// Seed of everything the sim invents.
-    #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
-    pub seed: u64,
-    /// Days of finished sessions before the start.
-    #[arg(long, default_value_t = crate::sim::DEFAULT_HISTORY_DAYS, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::sim::MAX_HISTORY_DAYS)))]
-    pub history_days: u32,
-    /// Sim seconds per real second, 0 to 100000 (0 = frozen; move it with POST /_sim/advance).
-    #[arg(long, default_value_t = 1.0, value_name = "X")]
-    pub speed: f64,
-    /// Inject a fault (repeatable); see SPEC below.
-    #[arg(long = "fault", value_name = "SPEC")]
-    pub faults: Vec<crate::sim::FaultSpec>,
-    /// The password the login accepts (any username).
-    #[arg(long, env = "CP_PASSWORD", hide_env_values = true, default_value = crate::sim::DEFAULT_PASSWORD)]
-    pub password: String,
-    /// Sim clock start, RFC 3339 (e.g. 2026-01-09T07:40:00Z). [default: now]
-    #[arg(long, value_name = "TIME")]
-    pub start: Option<String>,
-}
-
-/// Options of `demo-data`.
-#[derive(Debug, Args)]
-pub struct DemoDataArgs {
-    /// Random seed.
-    #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
-    pub seed: u64,
-    /// Months of history (1 to 240), ending with --until.
-    #[arg(long, default_value_t = crate::demo::DEFAULT_MONTHS, value_parser = clap::value_parser!(u32).range(1..=240))]
-    pub months: u32,
-    /// Last month of the history, YYYY-MM (fixed by default so the output never depends on today).
-    #[arg(long, default_value = "2026-10", value_name = "YYYY-MM")]
-    pub until: String,
-    /// Where to write the data folder. [default: the --data folder]
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Replace the folder if it is not empty (its current content is deleted).
-    #[arg(long)]
-    pub force: bool,
-}

@@ -1,10 +1,14 @@
-//! `cph50 status` and `cph50 check`: the charger's state, read live from ChargePoint.
+//! `cph50 status`: the charger's state and the session in progress, read live from
+//! ChargePoint, for a person or (`--json`) a script.
 
 use serde::Serialize;
 
 use crate::api::{Client, Stats};
+use crate::cli::StatusArgs;
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::output::Output;
+use crate::settings::Settings;
 use crate::store::values::Timestamp;
 
 /// What `status --json` prints.
@@ -45,7 +49,26 @@ pub struct SessionNow {
     pub duration_minutes: Option<i64>,
 }
 
+/// Runs `cph50 status`.
+///
+/// # Errors
+/// The API error of the first request that failed (exit 1), or a settings error (exit 2).
+pub fn run(settings: &Settings, out: &Output, args: &StatusArgs) -> Result<()> {
+    let clock = settings.clock()?;
+    let report = super::with_client(settings, async |client, clock| status(client, clock).await)?;
+    if args.json {
+        return super::print_json(out, &report);
+    }
+    for line in describe(&report, &clock) {
+        out.result(&line);
+    }
+    Ok(())
+}
+
 /// Reads charger status, the user's status and, while charging, the session's details.
+///
+/// # Errors
+/// The API error of the first request that failed.
 pub async fn status(client: &mut Client, clock: &Clock) -> Result<StatusReport> {
     let charger_id = client.station_id().await?;
     let status = client.charger_status().await?;
@@ -80,31 +103,23 @@ pub async fn status(client: &mut Client, clock: &Clock) -> Result<StatusReport> 
     })
 }
 
+fn yes_no(flag: bool, yes: &'static str, no: &'static str) -> &'static str {
+    if flag { yes } else { no }
+}
+
 /// The human form of a status report, one line per fact.
 pub fn describe(report: &StatusReport, clock: &Clock) -> Vec<String> {
     let mut lines = vec![format!(
         "charger {}: {}, {}, {} (own schedule window {})",
         report.charger_id,
-        if report.connected {
-            "online"
-        } else {
-            "OFFLINE"
-        },
-        if report.plugged_in {
-            "vehicle plugged in"
-        } else {
+        yes_no(report.connected, "online", "OFFLINE"),
+        yes_no(
+            report.plugged_in,
+            "vehicle plugged in",
             "no vehicle plugged in"
-        },
-        if report.charging {
-            "charging"
-        } else {
-            "not charging"
-        },
-        if report.during_schedule {
-            "active"
-        } else {
-            "inactive"
-        },
+        ),
+        yes_no(report.charging, "charging", "not charging"),
+        yes_no(report.during_schedule, "active", "inactive"),
     )];
     if let Some(s) = &report.session {
         let fmt =
@@ -123,50 +138,4 @@ pub fn describe(report: &StatusReport, clock: &Clock) -> Vec<String> {
         ));
     }
     lines
-}
-
-/// `check`: `Ok(line)` when online; `Error::Offline` (exit 3) with the last-connected time.
-pub async fn check(client: &mut Client, clock: &Clock) -> Result<String> {
-    let charger = client.station_id().await?;
-    let status = client.charger_status().await?;
-    if status.is_connected {
-        return Ok(format!(
-            "charger {charger} is online ({})",
-            if status.is_plugged_in {
-                "vehicle plugged in"
-            } else {
-                "no vehicle plugged in"
-            }
-        ));
-    }
-    // The last-connected time is evidence, not a condition: a failure to read it still
-    // reports the charger as offline.
-    let last = match client.technical_info().await {
-        Ok(info) => info.last_connected_at.map(|t| {
-            let (local, zone) = clock.local(t);
-            format!(
-                "{} {zone} ({})",
-                local.format("%Y-%m-%d %H:%M"),
-                ago(clock.now() - t)
-            )
-        }),
-        Err(e) => {
-            tracing::warn!("cannot read the last-connected time: {e}");
-            None
-        }
-    };
-    Err(Error::Offline {
-        charger,
-        last_connected: last,
-    })
-}
-
-/// "12 min ago", "5 h ago", "3 days ago".
-fn ago(d: chrono::Duration) -> String {
-    let min = d.num_minutes().max(0);
-    match min {
-        0..120 => format!("{min} min ago"),
-        120..2880 => format!("{} h ago", min / 60),
-        _ => format!("{} days ago", min / 1440),
-    }
 }

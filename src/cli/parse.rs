@@ -1,0 +1,129 @@
+//! Value parsers: each flag is parsed into its typed value by clap, so a bad value is a usage
+//! error (exit 2) that names the flag, and the commands only see valid values.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+use crate::store::layout::Month;
+use crate::store::values::SessionId;
+
+/// A duration such as `10s`, `500ms`, `2m`, `1h 30m` (humantime's syntax).
+///
+/// # Errors
+/// A message with an example when `raw` is not a duration.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    humantime::parse_duration(raw).map_err(|e| format!("{e}; expected e.g. 10s, 500ms, 2m"))
+}
+
+/// A local wall-clock time `HH:MM` (24-hour).
+///
+/// # Errors
+/// A message when `raw` is not `HH:MM`.
+pub fn parse_hhmm(raw: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(raw, "%H:%M").map_err(|_| format!("{raw:?} is not HH:MM"))
+}
+
+/// A calendar month `YYYY-MM`.
+///
+/// # Errors
+/// A message when `raw` is not `YYYY-MM` with a month 01..12.
+pub fn parse_month(raw: &str) -> Result<Month, String> {
+    Month::parse(raw).ok_or_else(|| format!("{raw:?} is not a month; expected YYYY-MM"))
+}
+
+/// A calendar date `YYYY-MM-DD`.
+///
+/// # Errors
+/// A message when `raw` is not a date.
+pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| format!("{raw:?} is not a date; expected YYYY-MM-DD"))
+}
+
+/// A session id as a file name may hold it: digits only (see [`SessionId::parse`]).
+///
+/// # Errors
+/// Why `raw` is not a session id.
+pub fn parse_session_id(raw: &str) -> Result<SessionId, String> {
+    SessionId::parse(raw)
+}
+
+/// A session id as ChargePoint's API takes it: a number.
+///
+/// # Errors
+/// A message when `raw` is not digits only.
+pub fn parse_session_number(raw: &str) -> Result<u64, String> {
+    raw.trim()
+        .parse()
+        .map_err(|_| format!("{raw:?} is not a session id (digits only)"))
+}
+
+/// A confidence, 0 to 1.
+///
+/// # Errors
+/// A message when `raw` is not a number from 0 to 1.
+pub fn parse_confidence(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(c) if (0.0..=1.0).contains(&c) => Ok(c),
+        _ => Err(format!("{raw:?} is not a number from 0 to 1")),
+    }
+}
+
+/// An instant in RFC 3339 form (`2026-01-09T07:40:00Z`), as UTC.
+///
+/// # Errors
+/// chrono's reason when `raw` is not RFC 3339.
+pub fn parse_rfc3339(raw: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{raw:?} is not an RFC 3339 time: {e}"))
+}
+
+/// The path or URL a site is served under, always ending in `/` (`/repo/`,
+/// `https://you.github.io/repo/`).
+///
+/// # Errors
+/// A message when `raw` is empty.
+pub fn parse_base_url(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("the base URL is empty; use / for the site root".into());
+    }
+    let mut url = raw.to_owned();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_parse_into_typed_values_or_say_what_was_expected() {
+        assert_eq!(parse_month("2026-02").unwrap().to_string(), "2026-02");
+        assert!(parse_month("2026-13").unwrap_err().contains("YYYY-MM"));
+        assert!(parse_date("2026-02-30").unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(parse_session_number(" 42 "), Ok(42));
+        assert!(
+            parse_session_number("4x")
+                .unwrap_err()
+                .contains("digits only")
+        );
+        assert!(
+            parse_session_id("../x")
+                .unwrap_err()
+                .contains("digits only")
+        );
+        assert_eq!(parse_confidence("0.6"), Ok(0.6));
+        assert!(parse_confidence("1.5").is_err());
+        assert!(parse_confidence("NaN").is_err());
+        assert_eq!(parse_base_url("/repo").unwrap(), "/repo/");
+        assert_eq!(parse_base_url("/").unwrap(), "/");
+        assert!(parse_rfc3339("2026-01-09T07:40:00Z").is_ok());
+        assert!(parse_rfc3339("yesterday").is_err());
+        assert_eq!(parse_hhmm("06:00").unwrap().to_string(), "06:00:00");
+    }
+}

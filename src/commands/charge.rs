@@ -1,0 +1,78 @@
+//! `cph50 charge`: the daily start (see `pipeline::charge_control`).
+
+use crate::api::AckPolicy;
+use crate::cli::ChargeArgs;
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::pipeline::StageContext;
+use crate::pipeline::charge_control::{self, ChargePlan};
+use crate::settings::{Settings, env};
+use crate::store::Store;
+
+/// Validated settings of `charge`.
+#[derive(Debug, Clone)]
+pub struct ChargeSettings {
+    /// How the start is attempted.
+    pub plan: ChargePlan,
+    /// How the start confirmation is polled.
+    pub ack: AckPolicy,
+}
+
+impl ChargeSettings {
+    /// The plan of the flags; the run id is `$GITHUB_RUN_ID`, or `local-<epoch ms>` outside
+    /// Actions.
+    pub fn new(args: &ChargeArgs) -> Self {
+        let run_id = env("GITHUB_RUN_ID")
+            .unwrap_or_else(|| format!("local-{}", chrono::Utc::now().timestamp_millis()));
+        Self {
+            plan: ChargePlan {
+                at: args.at,
+                now: args.now,
+                max_wait: args.max_wait,
+                poll: args.poll,
+                attempts: args.attempts,
+                backoff: args.backoff,
+                run_id,
+            },
+            ack: AckPolicy {
+                attempts: args.ack_polls,
+                interval: args.ack_interval,
+            },
+        }
+    }
+}
+
+/// Runs `cph50 charge`.
+///
+/// # Errors
+/// [`Error::Offline`] (exit 3) when the charger is offline (the run is recorded first); a data
+/// error when `runs.json` cannot be read or written.
+pub fn run(settings: &Settings, out: &Output, args: &ChargeArgs) -> Result<()> {
+    let s = ChargeSettings::new(args);
+    let store = Store::new(&settings.data);
+    let mut config = settings.client_config()?;
+    config.ack = s.ack;
+    let (outcome, charger) = super::with_client_config(settings, config, async |client, clock| {
+        let mut ctx = StageContext {
+            client,
+            store: &store,
+            clock,
+        };
+        let outcome = charge_control::charge(&mut ctx, &s.plan).await?;
+        let charger = if outcome.offline {
+            ctx.client.station_id().await.unwrap_or(0)
+        } else {
+            0
+        };
+        Ok((outcome, charger))
+    })?;
+    out.step_summary(&format!("### cph50 charge\n\n{}\n", outcome.summary));
+    if outcome.offline {
+        return Err(Error::Offline {
+            charger,
+            last_connected: None,
+        });
+    }
+    out.result(&outcome.summary);
+    Ok(())
+}
