@@ -48,7 +48,7 @@ const RULES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "validate.rs",
+        "validate",
         &[
             "crate::api",
             "crate::app",

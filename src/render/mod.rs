@@ -130,12 +130,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     Ok(report)
 }
 
-fn render_data(site: &mut Site) -> Result<usize> {
-    let store = Store::new(&site.opts.data);
-    if !site.opts.data.is_dir() {
+/// Everything the data pages are made of, read and checked once.
+struct Inputs {
+    /// One row per session (cache entry and session file joined), by start time.
+    rows: Vec<sessions::SessionRow>,
+    /// The household's vehicles, in display order.
+    vehicles: Vec<views::VehicleView>,
+    /// Day, month and year aggregates.
+    levels: Vec<history::LevelData>,
+    /// `vehicle_config.json` (an empty one when absent).
+    config: VehicleConfig,
+    /// The dashboard snapshot.
+    last: Option<LastSession>,
+    /// Daily-start run records.
+    runs: Runs,
+}
+
+/// Reads the data folder; the first unreadable file stops the build, naming it.
+fn read_inputs(opts: &BuildOptions) -> Result<Inputs> {
+    let store = Store::new(&opts.data);
+    if !opts.data.is_dir() {
         return Err(Error::io(
             "read data folder",
-            &site.opts.data,
+            &opts.data,
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder (set --data)"),
         ));
     }
@@ -155,62 +172,108 @@ fn render_data(site: &mut Site) -> Result<usize> {
     if let Some(p) = problems.into_iter().next() {
         return Err(Error::Data(p));
     }
-    let tz = site.opts.tz;
-    let rows = sessions::build_rows(tz, &caches, files, &config);
+    let rows = sessions::build_rows(opts.tz, &caches, files, &config);
     let vehicles = views::vehicle_views(&config);
     let ids: Vec<String> = vehicles.iter().map(|v| v.id.clone()).collect();
     let levels = history::levels(&rows, &ids);
+    Ok(Inputs {
+        rows,
+        config,
+        vehicles,
+        levels,
+        last,
+        runs,
+    })
+}
 
-    // Exports.
-    let export = exports::export_sessions(&rows, &config);
-    site.put(site_paths::CSV_EXPORT, exports::sessions_csv(&export));
-    site.json("api/v1/sessions.json", &export)?;
-    site.json("api/v1/vehicles.json", &vehicles)?;
-    if let Some(last) = &last {
-        site.json("api/v1/last_session.json", last)?;
-    }
-    for level in &levels {
-        site.json(&format!("api/v1/history-{}.json", level.level), level)?;
-    }
-
-    // Dashboard.
+/// Renders every page made from the data folder; returns the number of sessions.
+fn render_data(site: &mut Site) -> Result<usize> {
+    let input = read_inputs(site.opts)?;
+    render_exports(site, &input)?;
     // The month of the latest plug-in (not of the last day touched by a session that ran
     // past midnight into a new month).
-    let latest_month = rows
+    let latest_month = input
+        .rows
         .last()
         .map(|r| r.local_date().format("%Y-%m").to_string())
         .unwrap_or_default();
-    let month_level = levels.get(1);
+    render_dashboard(site, &input, &latest_month)?;
+    render_history(site, &input, &latest_month)?;
+    for r in &input.rows {
+        let path = site_paths::session_page(&r.id);
+        let mut ctx = site.context(&path);
+        ctx.insert("s", &views::session_view(r, &input.vehicles));
+        ctx.insert("chart", &charts::power_curve(&r.samples));
+        site.page(&path, "session.html", &ctx)?;
+    }
+    // The 404 page is served at any depth: it links from the site's base, not relatively.
+    let mut ctx = site.context("404.html");
+    ctx.insert("root", &site.opts.base_url);
+    site.page("404.html", "404.html", &ctx)?;
+    Ok(input.rows.len())
+}
+
+/// `data/sessions.csv` and the static JSON API under `api/v1/`.
+fn render_exports(site: &mut Site, input: &Inputs) -> Result<()> {
+    let export = exports::export_sessions(&input.rows, &input.config);
+    site.put(site_paths::CSV_EXPORT, exports::sessions_csv(&export));
+    site.json("api/v1/sessions.json", &export)?;
+    site.json("api/v1/vehicles.json", &input.vehicles)?;
+    if let Some(last) = &input.last {
+        site.json("api/v1/last_session.json", last)?;
+    }
+    for level in &input.levels {
+        site.json(&format!("api/v1/history-{}.json", level.level), level)?;
+    }
+    Ok(())
+}
+
+/// `index.html`: the snapshot, the daily start's health and this month's totals.
+fn render_dashboard(site: &mut Site, input: &Inputs, latest_month: &str) -> Result<()> {
+    let vehicles = &input.vehicles;
     let mut ctx = site.context("index.html");
-    ctx.insert("now", &last.as_ref().map(|l| views::now_view(l, &vehicles)));
-    ctx.insert("health", &views::health_view(&runs));
-    ctx.insert("month", &latest_month);
+    ctx.insert(
+        "now",
+        &input.last.as_ref().map(|l| views::now_view(l, vehicles)),
+    );
+    ctx.insert("health", &views::health_view(&input.runs));
+    ctx.insert("month", latest_month);
     ctx.insert(
         "month_totals",
-        &month_level.map_or_else(Vec::new, |l| views::totals(l, &latest_month, &vehicles)),
+        &input
+            .levels
+            .get(1)
+            .map_or_else(Vec::new, |l| views::totals(l, latest_month, vehicles)),
     );
-    ctx.insert("vehicles", &vehicles);
-    site.page("index.html", "index.html", &ctx)?;
+    ctx.insert("vehicles", vehicles);
+    site.page("index.html", "index.html", &ctx)
+}
 
-    // History: the latest month's days, drawn at build time; the script redraws on change.
-    // Its style sheet is inlined (allowed by its hash in the CSP) so that the page, the script
-    // and one level's JSON are all it ever requests.
+/// `history.html`: the latest month's days, drawn at build time; the script redraws on change.
+/// Its style sheet is inlined (allowed by its hash in the CSP) so that the page, the script
+/// and one level's JSON are all it ever requests.
+fn render_history(site: &mut Site, input: &Inputs, latest_month: &str) -> Result<()> {
+    let vehicles = &input.vehicles;
     let mut ctx = site.context("history.html");
     if let Some(css) = inline_style(&site.opts.templates) {
         ctx.insert("style_hash", &css.hash);
         ctx.insert("inline_css", &css.text);
     }
-    ctx.insert("vehicles", &vehicles);
+    ctx.insert("vehicles", vehicles);
     ctx.insert("level", "day");
-    ctx.insert("page", &latest_month);
+    ctx.insert("page", latest_month);
     ctx.insert(
         "chart",
-        &levels
+        &input
+            .levels
             .first()
-            .map(|l| views::level_chart(l, &latest_month, 0, &vehicles))
+            .map(|l| views::level_chart(l, latest_month, 0, vehicles))
             .unwrap_or_default(),
     );
-    let totals = month_level.map_or_else(Vec::new, |l| views::totals(l, &latest_month, &vehicles));
+    let totals = input
+        .levels
+        .get(1)
+        .map_or_else(Vec::new, |l| views::totals(l, latest_month, vehicles));
     ctx.insert(
         "summary",
         &views::TotalsRow {
@@ -222,27 +285,14 @@ fn render_data(site: &mut Site) -> Result<usize> {
             cost: totals.iter().map(|t| t.cost).sum(),
         },
     );
-    let month_rows: Vec<views::SessionView> = rows
+    let month_rows: Vec<views::SessionView> = input
+        .rows
         .iter()
         .filter(|r| r.local_date().format("%Y-%m").to_string() == latest_month)
-        .map(|r| views::session_view(r, &vehicles))
+        .map(|r| views::session_view(r, vehicles))
         .collect();
     ctx.insert("sessions", &month_rows);
-    site.page("history.html", "history.html", &ctx)?;
-
-    // One page per session.
-    for r in &rows {
-        let path = site_paths::session_page(&r.id);
-        let mut ctx = site.context(&path);
-        ctx.insert("s", &views::session_view(r, &vehicles));
-        ctx.insert("chart", &charts::power_curve(&r.samples));
-        site.page(&path, "session.html", &ctx)?;
-    }
-    // The 404 page is served at any depth: it links from the site's base, not relatively.
-    let mut ctx = site.context("404.html");
-    ctx.insert("root", &site.opts.base_url);
-    site.page("404.html", "404.html", &ctx)?;
-    Ok(rows.len())
+    site.page("history.html", "history.html", &ctx)
 }
 
 /// A style sheet to inline in a `<style>` element, with the CSP source that allows it.

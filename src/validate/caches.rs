@@ -1,0 +1,93 @@
+//! The monthly caches: each entry in the month of its local start, cached once, ending after
+//! it starts, naming known vehicles.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::Validator;
+use super::locate::locate_value;
+use crate::error::Problem;
+use crate::store::layout::Month;
+use crate::store::records::MonthlyCache;
+use crate::store::values::SessionId;
+
+impl Validator<'_> {
+    /// Reads every monthly cache; returns each session's start time by id (first seen wins).
+    pub(super) fn caches(&mut self) -> BTreeMap<SessionId, DateTime<Utc>> {
+        let (found, walk_problems) = self.store.discover_caches();
+        walk_problems.into_iter().for_each(|p| self.problem(p));
+        let mut seen: BTreeMap<SessionId, (PathBuf, DateTime<Utc>)> = BTreeMap::new();
+        for cache in found {
+            let Some((entries, text)) = self.decode_file::<MonthlyCache>(&cache.path) else {
+                continue;
+            };
+            self.report.cache_months += 1;
+            self.report.cache_entries += entries.len();
+            let shown = self.shown(&cache.path);
+            for (i, e) in entries.iter().enumerate() {
+                let start = e.session_start_time.to_utc();
+                let month = Month::of(self.clock.local_date(start));
+                let pos = locate_value(&text, "session_id", e.session_id.as_str());
+                if month != cache.month {
+                    self.problem(Problem::field(
+                        &shown,
+                        format!("/{i}/session_start_time"),
+                        locate_value(
+                            &text,
+                            "session_start_time",
+                            &e.session_start_time.to_string(),
+                        ),
+                        format!(
+                            "session {} starts in {month} (local time, {}) but is cached in {}",
+                            e.session_id,
+                            self.clock.tz(),
+                            cache.month
+                        ),
+                    ));
+                }
+                if let Some(end) = &e.session_end_time {
+                    if *end < e.session_start_time {
+                        self.problem(Problem::field(
+                            &shown,
+                            format!("/{i}/session_end_time"),
+                            locate_value(&text, "session_end_time", &end.to_string()),
+                            "session ends before it starts",
+                        ));
+                    }
+                }
+                match seen.get(&e.session_id) {
+                    Some((other, _)) => {
+                        let where_ = if *other == shown {
+                            "earlier in this file".to_owned()
+                        } else {
+                            format!("in {}", other.display())
+                        };
+                        self.problem(Problem::field(
+                            &shown,
+                            format!("/{i}/session_id"),
+                            pos,
+                            format!("session {} is cached twice: also {where_}", e.session_id),
+                        ));
+                    }
+                    None => {
+                        seen.insert(e.session_id.clone(), (shown.clone(), start));
+                    }
+                }
+                for (pointer, id) in [
+                    (format!("/{i}/vehicle_id"), e.vehicle_id.as_deref()),
+                    (
+                        format!("/{i}/vehicle/vehicle_id"),
+                        e.vehicle.vehicle_id.as_deref(),
+                    ),
+                ] {
+                    self.vehicle_ref(&cache.path, &text, &pointer, id);
+                }
+            }
+        }
+        seen.into_iter()
+            .map(|(id, (_, start))| (id, start))
+            .collect()
+    }
+}
