@@ -29,7 +29,7 @@ use std::io::Write;
 
 use clap::Parser;
 
-/// Parses `args`, runs the command and returns the process exit code (see INTERFACE.md).
+/// Parses `args`, runs the command and returns the process exit code (see docs/cli.md).
 pub fn run<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,

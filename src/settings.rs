@@ -130,7 +130,7 @@ impl Settings {
         }
     }
 
-    /// The API client's configuration, from the environment (see INTERFACE.md).
+    /// The API client's configuration, from the environment (see docs/cli.md).
     pub fn client_config(&self) -> Result<ClientConfig> {
         let username = env("CP_USERNAME").ok_or(ApiError::MissingCredential {
             variable: "CP_USERNAME",
