@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 
 use super::derived;
 use super::profiles::{self, Curve, EQUINOX, GUEST, Profile, XC40};
@@ -77,14 +77,11 @@ struct Outcome {
 }
 
 impl Household<'_> {
+    /// The instant of local `h:m:s` on `day` (by the clock's gap/overlap policy); `None` only
+    /// for an impossible time of day.
     fn at(&self, day: NaiveDate, h: u32, m: u32, s: u32) -> Option<DateTime<Utc>> {
         let t = NaiveTime::from_hms_opt(h, m, s)?;
-        self.params
-            .clock
-            .tz()
-            .from_local_datetime(&day.and_time(t))
-            .earliest()
-            .map(|d| d.with_timezone(&Utc))
+        Some(self.params.clock.local_to_utc(day.and_time(t)))
     }
 
     fn free_at(&self, t: DateTime<Utc>) -> bool {
@@ -458,4 +455,58 @@ fn display(clock: &crate::clock::Clock, at: DateTime<Utc>) -> LocalDisplayTime {
 
 fn secs(s: f64) -> Duration {
     Duration::milliseconds((s * 1000.0).round() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::demo::{DEFAULT_SEED, DEFAULT_UNTIL};
+
+    fn household(params: &Params) -> Household<'_> {
+        Household {
+            params,
+            rng: Rng::new(params.seed),
+            config: profiles::vehicle_config(),
+            sessions: Vec::new(),
+            caches: BTreeMap::new(),
+            runs: Vec::new(),
+            busy_until: None,
+            next_session_id: 1,
+            next_run_id: 1,
+        }
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Chile skips 00:00-01:00 on 2026-09-06: the schedule's 00:00:01 start that day is
+    /// 01:00:01 -03:00 (it used to be no time at all, so that night had no session).
+    #[test]
+    fn a_local_time_in_a_gap_is_read_by_the_clock_policy() {
+        let params = |tz| Params {
+            seed: DEFAULT_SEED,
+            months: 1,
+            until: DEFAULT_UNTIL,
+            clock: Clock::fixed(tz, utc("2026-10-01T00:00:00Z")),
+        };
+        let santiago = params(chrono_tz::America::Santiago);
+        let h = household(&santiago);
+        assert_eq!(
+            h.at(day("2026-09-06"), 0, 0, 1),
+            Some(utc("2026-09-06T04:00:01Z"))
+        );
+        let la = params(chrono_tz::America::Los_Angeles);
+        let h = household(&la);
+        assert_eq!(
+            h.at(day("2026-03-08"), 0, 0, 1),
+            Some(utc("2026-03-08T08:00:01Z"))
+        );
+        assert_eq!(h.at(day("2026-03-08"), 24, 0, 0), None);
+    }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime};
 
 use super::rng::Rng;
 use crate::store::records::{Vehicle, VehicleConfig};
@@ -172,10 +172,9 @@ pub fn vehicle_config() -> VehicleConfig {
     );
     VehicleConfig {
         vehicles,
-        last_updated: Utc
-            .with_ymd_and_hms(2026, 1, 10, 0, 0, 0)
-            .single()
-            .map(Timestamp::utc_zulu),
+        // 2026-01-10T00:00:00Z: a UTC instant, not a local time
+        last_updated: NaiveDate::from_ymd_opt(2026, 1, 10)
+            .map(|d| Timestamp::utc_zulu(d.and_time(NaiveTime::MIN).and_utc())),
         extra: Default::default(),
     }
 }

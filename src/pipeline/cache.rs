@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::StageContext;
@@ -240,7 +240,7 @@ fn window(selection: Selection, clock: &Clock) -> (Option<DateTime<Utc>>, Option
     let this = Month::of(clock.local_date(clock.now()));
     let month = match selection {
         Selection::Session(_) | Selection::All => return (None, None),
-        Selection::Since(date) => return (Some(local_midnight(date, clock)), None),
+        Selection::Since(date) => return (Some(clock.local_day_start(date)), None),
         Selection::Month(m) => m,
         Selection::Current => this,
         Selection::Previous => this
@@ -248,18 +248,8 @@ fn window(selection: Selection, clock: &Clock) -> (Option<DateTime<Utc>>, Option
             .and_then(|d| d.pred_opt())
             .map_or(this, Month::of),
     };
-    let since = month.first_day().map(|d| local_midnight(d, clock));
+    let since = month.first_day().map(|d| clock.local_day_start(d));
     (since, Some(month))
-}
-
-/// Local midnight of `date` in UTC (the earlier one if a DST change makes it ambiguous).
-fn local_midnight(date: NaiveDate, clock: &Clock) -> DateTime<Utc> {
-    let naive = date.and_time(chrono::NaiveTime::MIN);
-    clock
-        .tz()
-        .from_local_datetime(&naive)
-        .earliest()
-        .map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
 }
 
 fn load_labels(store: &Store) -> Result<Labels> {
@@ -482,5 +472,38 @@ fn to_entry(
         vehicle_id: Some(vehicle_id),
         vehicle_confidence: Some(Confidence(confidence.clamp(0.0, 1.0))),
         extra: old.map(|o| o.extra.clone()).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn since_starts_at_local_midnight() {
+        let clock = Clock::fixed(chrono_tz::America::Los_Angeles, utc("2026-03-20T12:00:00Z"));
+        let (since, month) = window(Selection::Since(day("2026-01-10")), &clock);
+        assert_eq!(since, Some(utc("2026-01-10T08:00:00Z")));
+        assert_eq!(month, None);
+        let (since, month) = window(Selection::Current, &clock);
+        assert_eq!(since, Some(utc("2026-03-01T08:00:00Z")));
+        assert_eq!(month, Month::parse("2026-03"));
+    }
+
+    /// Chile skips 00:00-01:00 on 2026-09-06: the day, and `--since`, start at 01:00 -03:00
+    /// (it used to read the skipped midnight as UTC: 20:00 the evening before).
+    #[test]
+    fn since_a_skipped_midnight_starts_when_the_clocks_resume() {
+        let clock = Clock::fixed(chrono_tz::America::Santiago, utc("2026-09-20T12:00:00Z"));
+        let (since, _) = window(Selection::Since(day("2026-09-06")), &clock);
+        assert_eq!(since, Some(utc("2026-09-06T04:00:00Z")));
     }
 }

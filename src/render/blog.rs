@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
 use super::Site;
 use super::front_matter::{self, FrontMatter};
+use crate::clock::local_day_start;
 use crate::error::{Error, Problem, Result};
 
 /// Posts per index page.
@@ -160,11 +161,9 @@ fn load(dir: &Path, tz: chrono_tz::Tz) -> Result<Vec<Post>> {
         }
         let date = match fm.date {
             Some(d) => d,
-            None => tz
-                .from_local_datetime(&file_date.and_hms_opt(0, 0, 0).unwrap_or_default())
-                .earliest()
-                .map(|d| d.fixed_offset())
-                .ok_or_else(|| bad("the file name's date does not exist".to_owned()))?,
+            None => local_day_start(tz, file_date)
+                .with_timezone(&tz)
+                .fixed_offset(),
         };
         let content = if is_html {
             body.to_owned()
@@ -343,5 +342,19 @@ mod tests {
             ))
         );
         assert_eq!(parse_name("notes.md"), None);
+    }
+
+    #[test]
+    fn a_post_dated_at_a_skipped_midnight_builds() {
+        // Chile skips 00:00-01:00 on 2026-09-06: the post is dated 01:00, the day's first
+        // instant (this used to fail the build: "the file name's date does not exist").
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("_posts")).unwrap();
+        std::fs::write(dir.path().join("_posts/2026-09-06-spring.md"), "Hello.\n").unwrap();
+        let posts = load(dir.path(), chrono_tz::America::Santiago).unwrap();
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts[0].date, "2026-09-06T01:00:00-03:00");
+        assert_eq!(posts[0].date_text, "6 September 2026");
+        assert_eq!(posts[0].url, "blog/2026/09/06/spring.html");
     }
 }

@@ -1,8 +1,10 @@
 //! Jekyll front matter: split the leading `---` block off a post and parse its YAML.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use serde::Deserialize;
+
+use crate::clock::local_to_utc;
 
 /// The front matter keys cph50 uses.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -104,7 +106,13 @@ pub fn parse(yaml: &str, tz: Tz) -> Result<FrontMatter, String> {
 }
 
 /// Jekyll's date forms: `2026-01-10 14:30:00 -0800`, `2026-01-10T14:30:00-08:00`,
-/// `2026-01-10 14:30`, `2026-01-10` (the last ones in the site's zone).
+/// `2026-01-10 14:30`, `2026-01-10` (the last ones in the site's zone `tz`, by
+/// [`local_to_utc`]'s policy: a time a DST change repeats is the earlier one, a time it skips
+/// moves forward by the gap).
+///
+/// # Errors
+///
+/// A message quoting `raw` when it is none of these forms.
 pub fn parse_date(raw: &str, tz: Tz) -> Result<DateTime<FixedOffset>, String> {
     let raw = raw.trim();
     for f in [
@@ -132,10 +140,7 @@ pub fn parse_date(raw: &str, tz: Tz) -> Result<DateTime<FixedOffset>, String> {
                 "front matter: date {raw:?} is not a date; write e.g. \"2026-01-10 14:30:00 -0800\""
             )
         })?;
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .map(|d| d.fixed_offset())
-        .ok_or_else(|| format!("front matter: date {raw:?} does not exist in {tz} (DST gap)"))
+    Ok(local_to_utc(tz, naive).with_timezone(&tz).fixed_offset())
 }
 
 #[cfg(test)]
@@ -187,6 +192,27 @@ mod tests {
             parse("date: yesterday", LA)
                 .unwrap_err()
                 .contains("not a date")
+        );
+    }
+
+    #[test]
+    fn a_local_date_a_dst_change_skips_or_repeats_still_parses() {
+        let date = |yaml: &str, tz: Tz| parse(yaml, tz).unwrap().date.unwrap().to_rfc3339();
+        // skipped: 02:30 on the spring-forward day is 03:30 PDT (it used to be an error)
+        assert_eq!(
+            date("date: 2026-03-08 02:30", LA),
+            "2026-03-08T03:30:00-07:00"
+        );
+        // repeated: the first 01:30, in PDT
+        assert_eq!(
+            date("date: 2026-11-01 01:30", LA),
+            "2026-11-01T01:30:00-07:00"
+        );
+        // a day whose midnight is skipped starts at 01:00
+        let santiago = chrono_tz::America::Santiago;
+        assert_eq!(
+            date("date: 2026-09-06", santiago),
+            "2026-09-06T01:00:00-03:00"
         );
     }
 }

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::clock::local_day_start;
 use crate::store::records::{CacheEntry, LabelSource, SessionFile, UNKNOWN_VEHICLE, VehicleConfig};
 
 /// One power reading of a session, for its chart.
@@ -221,7 +222,7 @@ pub fn split_by_day(
     let mut from = start;
     let mut before = 0.0;
     loop {
-        let next_midnight = local_midnight(tz, day.succ_opt().unwrap_or(day));
+        let next_midnight = local_day_start(tz, day.succ_opt().unwrap_or(day));
         if next_midnight >= end || next_midnight <= from {
             days.push((day, total - before));
             break;
@@ -237,18 +238,6 @@ pub fn split_by_day(
         days.push((start.with_timezone(&tz).date_naive(), total));
     }
     days
-}
-
-/// The instant local `date` begins (the first valid wall-clock time on or after 00:00).
-fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
-    let mut t = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    for _ in 0..4 {
-        if let Some(dt) = tz.from_local_datetime(&t).earliest() {
-            return dt.with_timezone(&Utc);
-        }
-        t += Duration::minutes(30); // a DST gap at midnight: the day starts when clocks resume
-    }
-    Utc.from_utc_datetime(&t)
 }
 
 fn energy_curve(
@@ -345,6 +334,17 @@ mod tests {
         let end = utc("2026-03-09T09:00:00+00:00");
         let days = split_by_day(LA, start, end, 3.0, &[], Some(1.0));
         assert_eq!(days, vec![(d("2026-03-08"), 1.0), (d("2026-03-09"), 2.0)]);
+    }
+
+    #[test]
+    fn a_day_whose_midnight_is_skipped_starts_at_one() {
+        // Chile skips 00:00-01:00 on 2026-09-06: 23:00 -04:00 on 09-05 to 03:00 -03:00 on
+        // 09-06 is three hours, one before the day starts at 01:00 -03:00 (04:00 UTC).
+        let tz = chrono_tz::America::Santiago;
+        let start = utc("2026-09-06T03:00:00+00:00");
+        let end = utc("2026-09-06T06:00:00+00:00");
+        let days = split_by_day(tz, start, end, 3.0, &[], Some(1.0));
+        assert_eq!(days, vec![(d("2026-09-05"), 1.0), (d("2026-09-06"), 2.0)]);
     }
 
     #[test]

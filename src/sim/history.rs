@@ -5,9 +5,9 @@
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 
 use super::mix;
-use super::schedule::local_to_utc;
 use super::session::Car;
 use super::world::World;
+use crate::clock::local_to_utc;
 use crate::demo::rng::Rng;
 
 /// Plays `days` local days of history, ending with the day before `start`'s local date.
@@ -17,7 +17,7 @@ pub(crate) fn replay(w: &mut World, days: u32, start: DateTime<Utc>) {
     let mut rng = Rng::new(mix(w.seed, 0x4157));
     let at = |d: NaiveDate, h: u32, m: i64, rng: &mut Rng| {
         let time = NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
-        local_to_utc(tz, d, time) + Duration::seconds(m * 60 + rng.int(0, 59))
+        local_to_utc(tz, d.and_time(time)) + Duration::seconds(m * 60 + rng.int(0, 59))
     };
     for back in (1..=u64::from(days)).rev() {
         let Some(day) = today.checked_sub_days(Days::new(back)) else {

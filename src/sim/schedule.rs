@@ -1,8 +1,10 @@
 //! The charger's own charging schedule: a local-time window for weekdays and one for weekends.
 //! A plugged-in car charges inside the window; the window's end stops a running session.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
+
+use crate::clock::local_to_utc;
 
 /// One daily window in local wall-clock time; `end <= start` means it ends the next day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +89,8 @@ impl Schedule {
             date.succ_opt()?
         };
         Some((
-            local_to_utc(tz, date, w.start),
-            local_to_utc(tz, end_date, w.end),
+            local_to_utc(tz, date.and_time(w.start)),
+            local_to_utc(tz, end_date.and_time(w.end)),
         ))
     }
 
@@ -129,19 +131,6 @@ impl Schedule {
         out.sort();
         out
     }
-}
-
-/// The UTC instant of local `date` `time` in `tz`. In the spring-forward gap the wall clock
-/// skips an hour, so the time is taken one hour later; in the autumn overlap, the first one.
-pub(crate) fn local_to_utc(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    let naive = date.and_time(time);
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(naive + Duration::hours(1)))
-                .earliest()
-        })
-        .map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]
@@ -195,6 +184,26 @@ mod tests {
     fn the_spring_forward_gap_moves_a_time_an_hour_later() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
         let t = NaiveTime::from_hms_opt(2, 30, 0).unwrap();
-        assert_eq!(local_to_utc(LA, d, t), utc("2026-03-08T10:30:00Z")); // 03:30 PDT
+        assert_eq!(local_to_utc(LA, d.and_time(t)), utc("2026-03-08T10:30:00Z")); // 03:30 PDT
+    }
+
+    #[test]
+    fn a_window_opening_in_a_gap_opens_when_the_clocks_resume_after_it() {
+        // Lord Howe Island's clocks skip 02:00-02:30 on 2026-10-04: a 02:15 start is read in
+        // the old +10:30, i.e. at 02:45 +11:00 (it used to be an hour later, 03:15).
+        let tz = chrono_tz::Australia::Lord_Howe;
+        let s = Schedule {
+            weekdays: Window::parse("02:15", "06:00").unwrap(),
+            weekends: Window::parse("02:15", "06:00").unwrap(),
+        };
+        let edges = s.edges(tz, utc("2026-10-03T12:00:00Z"), utc("2026-10-03T20:00:00Z"));
+        assert_eq!(
+            edges,
+            vec![
+                (utc("2026-10-03T15:45:00Z"), Edge::Open),  // 02:45 +11:00
+                (utc("2026-10-03T19:00:00Z"), Edge::Close), // 06:00 +11:00
+            ]
+        );
+        assert!(!s.contains(tz, utc("2026-10-03T15:44:59Z")));
     }
 }
