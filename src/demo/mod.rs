@@ -11,6 +11,7 @@ mod derived;
 mod household;
 pub mod profiles;
 pub mod rng;
+mod session;
 
 use std::collections::BTreeMap;
 
