@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::api::models::SessionAnswer;
-use crate::classify::features::{self, Source};
+use crate::classify::features::{self, Feature, Source};
 use crate::classify::model::{self, Example, Loaded, TrainReport};
 use crate::classify::{self, Answer, Classifier, TRAINING_MIN_CONFIDENCE};
 use crate::clock::Clock;
@@ -106,17 +106,19 @@ fn vehicle_stats(examples: &[Example]) -> BTreeMap<String, VehicleStats> {
     by.into_iter()
         .map(|(id, ex)| {
             let n = ex.len() as f64;
-            let mean_of = |i: usize| ex.iter().map(|e| e.features.values[i]).sum::<f64>() / n;
-            let features = features::NAMES
+            let mean_of = |f: Feature| ex.iter().map(|e| e.features.get(f)).sum::<f64>() / n;
+            let features = Feature::ALL
                 .iter()
-                .enumerate()
-                .map(|(i, name)| ((*name).to_owned(), round(mean_of(i), 4)))
+                .map(|f| (f.name().to_owned(), round(mean_of(*f), 4)))
                 .collect();
+            // the mean of the sessions' mean steady power, and a spread of single readings
+            // around it: that mean times the sessions' mean coefficient of variation
+            let (mean_kw, cv) = (mean_of(Feature::MeanKw), mean_of(Feature::Cv));
             let stats = VehicleStats {
                 n: ex.len() as u32,
-                mean_power_kw: NonNeg(round(mean_of(0), 4)),
-                std_power_kw: NonNeg(round(mean_of(0) * mean_of(6), 4)),
-                cv: NonNeg(round(mean_of(6), 4)),
+                mean_power_kw: NonNeg(round(mean_kw, 4)),
+                std_power_kw: NonNeg(round(mean_kw * cv, 4)),
+                cv: NonNeg(round(cv, 4)),
                 features: Some(features),
                 extra: Default::default(),
             };

@@ -160,7 +160,7 @@ fn from_statistics(
     valid: &dyn Fn(&str) -> bool,
     min: f64,
 ) -> Answer {
-    let level = f.values[1];
+    let level = f.median_kw;
     // a session's median moves far less than single readings: a tenth of the reading spread
     let scored: Vec<(String, f64)> = stats
         .iter()

@@ -14,7 +14,7 @@ use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::naive_bayes::gaussian::{GaussianNB, GaussianNBParameters};
 use smartcore::neighbors::knn_classifier::{KNNClassifier, KNNClassifierParameters};
 
-use super::features::{Features, LEVEL_FEATURES, NAMES, ROBUST_FEATURES, Source};
+use super::features::{Feature, Features, LEVEL_FEATURES, ROBUST_FEATURES, Source, positions};
 use crate::store::records::{CLASSIFIER_MODEL_VERSION, ClassStats, ClassifierModel, FeatureModel};
 
 /// The model kinds compared, in order of preference on a tie (simplest first).
@@ -106,14 +106,13 @@ pub fn train(examples: &[Example]) -> Result<(ClassifierModel, TrainReport), Tra
     let folds = counts.iter().copied().min().unwrap_or(2).clamp(2, 5);
     let fold_of = stratified_folds(&y, folds);
 
-    let all: Vec<usize> = (0..NAMES.len()).collect();
     let dense_rows: Vec<Vec<f64>> = examples
         .iter()
-        .map(|e| pick(&e.features.values, &all))
+        .map(|e| e.features.select(&Feature::ALL))
         .collect();
     let level_rows: Vec<Vec<f64>> = examples
         .iter()
-        .map(|e| pick(&e.features.values, &LEVEL_FEATURES))
+        .map(|e| e.features.select(&LEVEL_FEATURES))
         .collect();
 
     let mut kinds = Vec::new();
@@ -144,7 +143,7 @@ pub fn train(examples: &[Example]) -> Result<(ClassifierModel, TrainReport), Tra
         kind: kind.to_owned(),
         classes: classes.clone(),
         samples: feature_model(
-            &all,
+            &Feature::ALL,
             &ROBUST_FEATURES,
             &dense_rows,
             &y,
@@ -154,7 +153,7 @@ pub fn train(examples: &[Example]) -> Result<(ClassifierModel, TrainReport), Tra
         ),
         update_data: feature_model(
             &LEVEL_FEATURES,
-            &[0],
+            &LEVEL_FEATURES,
             &level_rows,
             &y,
             classes.len(),
@@ -217,17 +216,18 @@ fn cross_validate(
 
 /// Scaler, class statistics, calibrated temperature and the standardized training set.
 fn feature_model(
-    indices: &[usize],
-    gauss: &[usize],
+    columns: &[Feature],
+    gauss: &[Feature],
     rows: &[Vec<f64>],
     y: &[u32],
     n_classes: usize,
     fold_of: &[usize],
     folds: usize,
 ) -> FeatureModel {
+    let gauss = positions(gauss, columns);
     let (mean, std) = scaler(rows);
     let z: Vec<Vec<f64>> = rows.iter().map(|r| standardize(r, &mean, &std)).collect();
-    let zg: Vec<Vec<f64>> = z.iter().map(|r| pick(r, gauss)).collect();
+    let zg: Vec<Vec<f64>> = z.iter().map(|r| pick(r, &gauss)).collect();
     let class_stats = class_stats(&zg, y, n_classes);
     // out-of-fold log-likelihoods, to calibrate the softmax temperature
     let mut oof = Vec::new();
@@ -254,10 +254,10 @@ fn feature_model(
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map_or(1.0, |(t, _)| t);
     FeatureModel {
-        features: indices.iter().map(|&i| NAMES[i].to_owned()).collect(),
+        features: columns.iter().map(|f| f.name().to_owned()).collect(),
         mean: mean.iter().map(|v| round(*v, PLACES)).collect(),
         std: std.iter().map(|v| round(*v, PLACES)).collect(),
-        gauss: gauss.to_vec(),
+        gauss,
         class_stats,
         temperature,
         x: z.iter()
@@ -493,19 +493,11 @@ impl Loaded {
     /// The model's decision for a curve: predicted class, calibrated probabilities per class
     /// and the RMS distance to each class.
     pub fn score(&self, features: &Features) -> Option<Score> {
-        let (fm, fitted, indices): (&FeatureModel, &Fitted, Vec<usize>) = match features.source {
-            Source::Samples => (
-                &self.file.samples,
-                &self.samples,
-                (0..NAMES.len()).collect(),
-            ),
-            Source::UpdateData => (
-                &self.file.update_data,
-                &self.update_data,
-                LEVEL_FEATURES.to_vec(),
-            ),
+        let (fm, fitted, columns): (&FeatureModel, &Fitted, &[Feature]) = match features.source {
+            Source::Samples => (&self.file.samples, &self.samples, &Feature::ALL),
+            Source::UpdateData => (&self.file.update_data, &self.update_data, &LEVEL_FEATURES),
         };
-        let z = standardize(&pick(&features.values, &indices), &fm.mean, &fm.std);
+        let z = standardize(&features.select(columns), &fm.mean, &fm.std);
         let predicted = fitted.predict(&z)? as usize;
         let zg = pick(&z, &fm.gauss);
         let ll = log_likelihoods(&fm.class_stats, &zg);

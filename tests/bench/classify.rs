@@ -316,7 +316,7 @@ fn main() {
                 let a = c.identify(&f, None, &cfg, DEFAULT_MIN_CONFIDENCE);
                 println!(
                     "stranger: median {:.2} -> {} {:?} {:?} {}",
-                    f.values[1], a.vehicle_id, a.best_guess, a.distance, a.reason
+                    f.median_kw, a.vehicle_id, a.best_guess, a.distance, a.reason
                 );
             }
         }
