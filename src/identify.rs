@@ -4,38 +4,30 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
-
 use crate::api::models::SessionAnswer;
-use crate::classify::features::{self, Feature, Source};
-use crate::classify::model::{self, Example, Loaded, TrainReport};
-use crate::classify::{self, Answer, Classifier, TRAINING_MIN_CONFIDENCE};
+use crate::classify::features::Feature;
+use crate::classify::model::{self, Example, TrainReport};
+use crate::classify::{
+    Answer, Classifier, Curve, Identifier, TRAINING_MIN_CONFIDENCE, vehicle_config,
+};
 use crate::clock::Clock;
 use crate::error::{Error, Problem, Result};
 use crate::store::Store;
 use crate::store::layout;
 use crate::store::records::{
-    ClassifierModel, ClassifierSummary, LabelSource, SessionFile, UNKNOWN_VEHICLE, VehicleConfig,
-    VehicleMap, VehicleStats,
+    ClassifierSummary, LabelSource, SessionFile, UNKNOWN_VEHICLE, VehicleConfig, VehicleMap,
+    VehicleStats,
 };
 use crate::store::values::{Confidence, NonNeg, SessionId, Timestamp};
-
-/// The household's vehicles; required by every classifier command.
-pub fn vehicle_config(store: &Store) -> Result<VehicleConfig> {
-    store.load_file(layout::VEHICLE_CONFIG)?.ok_or_else(|| {
-        Error::Data(Problem::file(
-            store
-                .layout()
-                .display(&store.layout().file(layout::VEHICLE_CONFIG)),
-            "missing: the classifier needs the household's vehicles",
-        ))
-    })
-}
 
 /// The labelled training set: manual labels first, then the legacy map, then classifier labels
 /// at or above [`TRAINING_MIN_CONFIDENCE`]. Returns the examples and the sessions left out, with
 /// the reason.
-pub fn training_set(store: &Store, config: &VehicleConfig) -> Result<(Vec<Example>, Vec<String>)> {
+pub fn training_set(
+    store: &Store,
+    clock: &Clock,
+    config: &VehicleConfig,
+) -> Result<(Vec<Example>, Vec<String>)> {
     let legacy: VehicleMap = store
         .load_file(layout::SESSION_VEHICLE_MAP)?
         .unwrap_or_default();
@@ -63,7 +55,7 @@ pub fn training_set(store: &Store, config: &VehicleConfig) -> Result<(Vec<Exampl
         else {
             continue;
         };
-        match classify::session_features(&s) {
+        match Curve::from_session(&s, clock).features() {
             Ok(features) => examples.push(Example {
                 vehicle_id: label,
                 features,
@@ -77,7 +69,7 @@ pub fn training_set(store: &Store, config: &VehicleConfig) -> Result<(Vec<Exampl
 /// `cph50 train`: trains, writes the model file and `classifier_summary.json`.
 pub fn train(store: &Store, clock: &Clock) -> Result<(TrainReport, usize)> {
     let config = vehicle_config(store)?;
-    let (examples, skipped) = training_set(store, &config)?;
+    let (examples, skipped) = training_set(store, clock, &config)?;
     let (model, report) =
         model::train(&examples).map_err(|e| Error::Usage(format!("train: {e}")))?;
     store.save_file(layout::CLASSIFIER_MODEL, &model)?;
@@ -127,36 +119,6 @@ fn vehicle_stats(examples: &[Example]) -> BTreeMap<String, VehicleStats> {
         .collect()
 }
 
-/// The trained model if there is a usable one, else the per-vehicle statistics, else nothing.
-/// A broken model file is reported and skipped: classification never fails a pipeline run.
-pub fn load_classifier(store: &Store) -> Classifier {
-    match store.load_file::<ClassifierModel>(layout::CLASSIFIER_MODEL) {
-        Ok(Some(file)) => match Loaded::new(file) {
-            Ok(m) => return Classifier::Model(Box::new(m)),
-            Err(e) => tracing::warn!("classifier model unusable, using statistics: {e}"),
-        },
-        Ok(None) => {}
-        Err(e) => tracing::warn!("classifier model unreadable, using statistics: {e}"),
-    }
-    let summary = store
-        .load_file::<ClassifierSummary>(layout::CLASSIFIER_SUMMARY)
-        .ok()
-        .flatten();
-    Classifier::from_summary(summary.as_ref())
-}
-
-/// An answer for a curve that cannot even be described (idle, car full, broken samples).
-fn undescribable(e: &features::FeatureError) -> Answer {
-    Answer {
-        vehicle_id: UNKNOWN_VEHICLE.into(),
-        confidence: 0.0,
-        method: "none".into(),
-        reason: format!("curve not usable: {e}"),
-        best_guess: None,
-        distance: None,
-    }
-}
-
 /// `cph50 classify <SESSION_ID>`: classifies a stored session and writes the label into its
 /// file, unless a person labelled it. Returns the answer and whether the file changed.
 pub fn classify_session(
@@ -172,11 +134,8 @@ pub fn classify_session(
             layout::SESSIONS
         ))
     })?;
-    let date = clock.local_date(session.collection_start.to_utc());
-    let answer = match classify::session_features(&session) {
-        Ok(f) => load_classifier(store).identify(&f, Some(date), &config, min_confidence),
-        Err(e) => undescribable(&e),
-    };
+    let curve = Curve::from_session(&session, clock);
+    let answer = Identifier::new(Classifier::load(store), config).identify(&curve, min_confidence);
     if session.labeled_by == Some(LabelSource::Manual) {
         return Ok((answer, false));
     }
@@ -197,11 +156,8 @@ pub fn classify_file(
 ) -> Result<Answer> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
     let config = vehicle_config(store)?;
-    let (points, source, date): (Vec<(f64, f64)>, Source, Option<NaiveDate>) = if let Ok(s) =
-        crate::decode::decode::<SessionFile>(&bytes)
-    {
-        let date = clock.local_date(s.collection_start.to_utc());
-        (classify::session_points(&s), Source::Samples, Some(date))
+    let curve = if let Ok(s) = crate::decode::decode::<SessionFile>(&bytes) {
+        Curve::from_session(&s, clock)
     } else {
         let answer: SessionAnswer = crate::store::json::decode(path, &bytes).map_err(|p| {
                 Error::Data(Problem {
@@ -212,26 +168,9 @@ pub fn classify_file(
                     ..p
                 })
             })?;
-        let details = answer.charging_status;
-        let t0 = details
-            .start_time
-            .or(details.update_data.first().map(|p| p.timestamp));
-        let points = details
-            .update_data
-            .iter()
-            .map(|p| {
-                let t = t0.map_or(0.0, |s| {
-                    (p.timestamp - s).num_milliseconds() as f64 / 1000.0
-                });
-                (t.max(0.0), p.power_kw)
-            })
-            .collect();
-        (points, Source::UpdateData, t0.map(|t| clock.local_date(t)))
+        crate::pipeline::update_data_curve(&answer.charging_status, clock)
     };
-    Ok(match features::extract(&points, source) {
-        Ok(f) => load_classifier(store).identify(&f, date, &config, min_confidence),
-        Err(e) => undescribable(&e),
-    })
+    Ok(Identifier::new(Classifier::load(store), config).identify(&curve, min_confidence))
 }
 
 /// `cph50 label <SESSION_ID> <VEHICLE_ID>`: a manual label in the session file and every cache

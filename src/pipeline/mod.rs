@@ -6,7 +6,11 @@ pub mod charge_control;
 pub mod collect;
 pub mod monitor;
 
+use chrono::{DateTime, Utc};
+
 use crate::api::Client;
+use crate::api::models::SessionDetails;
+use crate::classify::Curve;
 use crate::clock::Clock;
 use crate::store::Store;
 
@@ -18,4 +22,15 @@ pub struct StageContext<'a> {
     pub store: &'a Store,
     /// Now, and the local zone.
     pub clock: &'a Clock,
+}
+
+/// The classifier's curve of a session's details: its `update_data` as `(time, kW)` points,
+/// counted from the session's start (see [`Curve::from_update_data`]).
+pub fn update_data_curve(details: &SessionDetails, clock: &Clock) -> Curve {
+    let points: Vec<(DateTime<Utc>, f64)> = details
+        .update_data
+        .iter()
+        .map(|p| (p.timestamp, p.power_kw))
+        .collect();
+    Curve::from_update_data(details.start_time, &points, clock)
 }
