@@ -341,7 +341,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 /// `cph50 train`.
 fn train(settings: &Settings, out: &Output, args: &TrainArgs) -> Result<()> {
     let store = Store::new(&settings.data);
-    let (report, skipped) = crate::identify::train(&store, &settings.clock()?)?;
+    let (report, skipped) = crate::classify::training::train(&store, &settings.clock()?)?;
     if args.json {
         let mut json = serde_json::to_value(&report)
             .map_err(|e| Error::Usage(format!("cannot encode JSON output: {e}")))?;
@@ -406,11 +406,11 @@ fn classify(settings: &Settings, out: &Output, args: &ClassifyArgs) -> Result<()
         (Some(raw), _) => {
             let id = crate::store::values::SessionId::parse(raw).map_err(Error::SessionId)?;
             let (a, w) =
-                crate::identify::classify_session(&store, &clock, &id, args.min_confidence)?;
+                crate::pipeline::label::classify_session(&store, &clock, &id, args.min_confidence)?;
             (a, Some(w), format!("session {id}"))
         }
         (None, Some(path)) => (
-            crate::identify::classify_file(&store, &clock, path, args.min_confidence)?,
+            crate::pipeline::label::classify_file(&store, &clock, path, args.min_confidence)?,
             None,
             path.display().to_string(),
         ),
@@ -436,7 +436,8 @@ fn classify(settings: &Settings, out: &Output, args: &ClassifyArgs) -> Result<()
 fn label(settings: &Settings, out: &Output, args: &LabelArgs) -> Result<()> {
     let id = crate::store::values::SessionId::parse(&args.session_id).map_err(Error::SessionId)?;
     let store = Store::new(&settings.data);
-    let changed = crate::identify::label(&store, &settings.clock()?, &id, &args.vehicle_id)?;
+    let changed =
+        crate::pipeline::label::by_hand(&store, &settings.clock()?, &id, &args.vehicle_id)?;
     out.result(&format!(
         "labelled session {id} as {} by hand ({changed} file(s) changed)",
         args.vehicle_id

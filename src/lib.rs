@@ -11,7 +11,6 @@ pub mod clock;
 pub mod decode;
 pub mod demo;
 pub mod error;
-pub mod identify;
 pub mod output;
 pub mod pipeline;
 pub mod render;

@@ -10,6 +10,7 @@ pub mod curve;
 pub mod features;
 pub mod identifier;
 pub mod model;
+pub mod training;
 
 use serde::Serialize;
 

@@ -1,9 +1,13 @@
 //! The scheduled jobs: one module per stage. Stages take the API client, the store and the
 //! clock; they never call each other (they meet through store records), and `app.rs` runs them.
+//! [`label`] is the on-request labelling of one session (`cph50 label`, `cph50 classify`),
+//! which needs no client. The classifier itself is [`crate::classify`]; this layer turns API
+//! answers into its curves ([`update_data_curve`]).
 
 pub mod cache;
 pub mod charge_control;
 pub mod collect;
+pub mod label;
 pub mod monitor;
 
 use chrono::{DateTime, Utc};
