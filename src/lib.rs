@@ -13,7 +13,6 @@ pub mod decode;
 pub mod demo;
 pub mod error;
 pub mod fsio;
-pub mod identify;
 pub mod output;
 pub mod pipeline;
 pub mod render;

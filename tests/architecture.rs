@@ -90,6 +90,37 @@ const RULES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "classify",
+        &[
+            "crate::api",
+            "crate::app",
+            "crate::cli",
+            "crate::output",
+            "crate::settings",
+            "crate::pipeline",
+            "crate::render",
+            "crate::sim",
+            "crate::demo",
+            "crate::validate",
+            "crate::status",
+        ],
+    ),
+    // pipeline stages are run by the command layer, never the other way round
+    (
+        "pipeline",
+        &[
+            "crate::app",
+            "crate::cli",
+            "crate::output",
+            "crate::settings",
+            "crate::status",
+            "crate::validate",
+            "crate::render",
+            "crate::sim",
+            "crate::demo",
+        ],
+    ),
+    (
         "error.rs",
         &["crate::app", "crate::store", "crate::sim", "crate::demo"],
     ),

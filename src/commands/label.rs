@@ -15,7 +15,8 @@ use crate::store::Store;
 pub fn run(settings: &Settings, out: &Output, args: &LabelArgs) -> Result<()> {
     let store = Store::new(&settings.data);
     let id = &args.session_id;
-    let changed = crate::identify::label(&store, &settings.clock()?, id, &args.vehicle_id)?;
+    let changed =
+        crate::pipeline::label::by_hand(&store, &settings.clock()?, id, &args.vehicle_id)?;
     out.result(&format!(
         "labelled session {id} as {} by hand ({changed} file(s) changed)",
         args.vehicle_id

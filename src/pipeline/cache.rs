@@ -10,13 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::StageContext;
+use super::{StageContext, update_data_curve};
 use crate::api::models::SessionDetails;
-use crate::classify::features::{self, Source};
-use crate::classify::{Classifier, DEFAULT_MIN_CONFIDENCE};
+use crate::classify::{Classifier, DEFAULT_MIN_CONFIDENCE, Identifier};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::identify::load_classifier;
 use crate::store::layout::{self, Month};
 use crate::store::records::{
     CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle, LabelSource,
@@ -99,8 +97,8 @@ impl Report {
 struct Labels {
     sessions: BTreeMap<SessionId, SessionFile>,
     legacy: VehicleMap,
-    config: VehicleConfig,
-    classifier: Classifier,
+    /// The household's vehicles (none without `vehicle_config.json`) and the classifier.
+    identifier: Identifier,
 }
 
 /// Runs `cph50 cache`. `progress(done, total)` is called while session details are fetched.
@@ -275,8 +273,7 @@ fn load_labels(store: &Store) -> Result<Labels> {
     Ok(Labels {
         sessions,
         legacy,
-        config,
-        classifier: load_classifier(store),
+        identifier: Identifier::new(Classifier::load(store), config),
     })
 }
 
@@ -322,30 +319,13 @@ fn label(
     if s.update_data.is_empty() {
         return (UNKNOWN_VEHICLE.into(), 0.0, false);
     }
-    let t0 = s.start_time.or(s.update_data.first().map(|p| p.timestamp));
-    let points: Vec<(f64, f64)> = s
-        .update_data
-        .iter()
-        .map(|p| {
-            let t = t0.map_or(0.0, |t0| {
-                (p.timestamp - t0).num_milliseconds() as f64 / 1000.0
-            });
-            (t.max(0.0), p.power_kw)
-        })
-        .collect();
-    match features::extract(&points, Source::UpdateData) {
-        Ok(f) => {
-            let date = t0.map(|t| clock.local_date(t));
-            let a = labels
-                .classifier
-                .identify(&f, date, &labels.config, DEFAULT_MIN_CONFIDENCE);
-            (a.vehicle_id, a.confidence, true)
-        }
-        Err(e) => {
-            tracing::debug!("session {id}: curve not usable for the classifier: {e}");
-            (UNKNOWN_VEHICLE.into(), 0.0, true)
-        }
+    let a = labels
+        .identifier
+        .identify(&update_data_curve(s, clock), DEFAULT_MIN_CONFIDENCE);
+    if a.method == "none" {
+        tracing::debug!("session {id}: not classified: {}", a.reason);
     }
+    (a.vehicle_id, a.confidence, true)
 }
 
 /// Keys of personal data that may sit in `location`'s unknown fields.
@@ -385,7 +365,7 @@ fn to_entry(
         })
         .map(|p| NonNeg(p.max(0.0)))
         .or(old.and_then(|o| o.session.peak_power_kw));
-    let car = labels.config.vehicles.get(&vehicle_id);
+    let car = labels.identifier.config().vehicles.get(&vehicle_id);
     let keep = |f: fn(&CacheEntry) -> Option<String>| old.and_then(f);
     let mut location_extra = old.map(|o| o.location.extra.clone()).unwrap_or_default();
     if keep_personal {

@@ -7,10 +7,9 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::StageContext;
-use crate::classify::{self, Answer};
+use crate::classify::{Answer, Curve, DEFAULT_MIN_CONFIDENCE, Identifier};
 use crate::error::Result;
-use crate::identify;
-use crate::store::records::{LabelSource, Sample, SessionFile, UNKNOWN_VEHICLE};
+use crate::store::records::{LabelSource, Sample, SessionFile};
 use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp};
 
 /// How to sample.
@@ -136,30 +135,11 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
 
 /// The classifier's answer for a freshly sampled curve; `unknown` when it cannot tell.
 fn classify_file(ctx: &StageContext<'_>, file: &SessionFile) -> Answer {
-    let config = identify::vehicle_config(ctx.store).ok();
-    let features = classify::session_features(file);
-    match (config, features) {
-        (Some(config), Ok(f)) => {
-            let date = ctx.clock.local_date(file.collection_start.to_utc());
-            identify::load_classifier(ctx.store).identify(
-                &f,
-                Some(date),
-                &config,
-                classify::DEFAULT_MIN_CONFIDENCE,
-            )
-        }
-        (_, Err(e)) => unknown(format!("curve not usable: {e}")),
-        (None, _) => unknown("no vehicle_config.json".into()),
-    }
-}
-
-fn unknown(reason: String) -> Answer {
-    Answer {
-        vehicle_id: UNKNOWN_VEHICLE.into(),
-        confidence: 0.0,
-        method: "none".into(),
-        reason,
-        best_guess: None,
-        distance: None,
+    match Identifier::load(ctx.store) {
+        Ok(identifier) => identifier.identify(
+            &Curve::from_session(file, ctx.clock),
+            DEFAULT_MIN_CONFIDENCE,
+        ),
+        Err(_) => Answer::none("no vehicle_config.json"),
     }
 }

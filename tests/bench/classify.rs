@@ -11,9 +11,10 @@
 use std::path::Path;
 use std::time::Instant;
 
-use cph50::classify::features::{self, Features, Source};
+use cph50::classify::Curve as PowerCurve;
+use cph50::classify::features::{self, Source};
 use cph50::classify::model::{self, Example, Loaded};
-use cph50::classify::{Classifier, DEFAULT_MIN_CONFIDENCE};
+use cph50::classify::{Classifier, DEFAULT_MIN_CONFIDENCE, Identifier};
 use cph50::demo::profiles::{Curve, Profile};
 use cph50::demo::rng::Rng;
 use cph50::store::records::VehicleConfig;
@@ -129,8 +130,7 @@ fn config() -> VehicleConfig {
 
 /// Share of curves answered `expect` (or their own label when `expect` is None).
 fn score(
-    c: &Classifier,
-    cfg: &VehicleConfig,
+    c: &Identifier,
     curves: &[(String, Vec<(f64, f64)>)],
     source: Source,
     take: usize,
@@ -140,17 +140,17 @@ fn score(
         .iter()
         .filter(|(label, pts)| {
             let pts: Vec<(f64, f64)> = pts.iter().copied().take(take).collect();
-            let answer = match features::extract(&pts, source) {
-                Ok(f) => c.identify(&f, None, cfg, DEFAULT_MIN_CONFIDENCE).vehicle_id,
-                Err(_) => "unknown".to_owned(),
-            };
+            // an undescribable curve is `unknown` too
+            let answer = c
+                .identify(&PowerCurve::new(pts, source, None), DEFAULT_MIN_CONFIDENCE)
+                .vehicle_id;
             answer == expect.unwrap_or(label)
         })
         .count();
     right as f64 / curves.len() as f64
 }
 
-fn fixture_points(name: &str) -> Features {
+fn fixture_curve(name: &str) -> PowerCurve {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/chargepoint")
         .join(name);
@@ -166,7 +166,8 @@ fn fixture_points(name: &str) -> Features {
             )
         })
         .collect();
-    features::extract(&pts, Source::UpdateData).unwrap()
+    features::extract(&pts, Source::UpdateData).unwrap();
+    PowerCurve::new(pts, Source::UpdateData, None)
 }
 
 fn main() {
@@ -199,8 +200,7 @@ fn main() {
     let started = Instant::now();
     let loaded = Loaded::new(file).expect("loads");
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let c = Classifier::Model(Box::new(loaded));
-    let cfg = config();
+    let c = Identifier::new(Classifier::Model(Box::new(loaded)), config());
 
     println!(
         "vehicle classifier, {} synthetic cars + 1 left out of training (seed 2026), release build\n",
@@ -221,45 +221,30 @@ fn main() {
     let row = |name: &str, v: f64, goal: &str| println!("{name:<52} {:>7.1}%  {goal}", v * 100.0);
     row(
         "held-out accuracy, 30 samples",
-        score(&c, &cfg, &test_set.samples, Source::Samples, 30, None),
+        score(&c, &test_set.samples, Source::Samples, 30, None),
         "(goal >= 98 %)",
     );
     row(
         "left-out car (8.10 kW) answered unknown",
-        score(
-            &c,
-            &cfg,
-            &strangers.samples,
-            Source::Samples,
-            30,
-            Some("unknown"),
-        ),
+        score(&c, &strangers.samples, Source::Samples, 30, Some("unknown")),
         "(goal >= 95 %)",
     );
     for n in [6, 12, 18, 30] {
         row(
             &format!("held-out accuracy, first {n} samples"),
-            score(&c, &cfg, &test_set.samples, Source::Samples, n, None),
+            score(&c, &test_set.samples, Source::Samples, n, None),
             "",
         );
     }
     row(
         "held-out accuracy, update_data alone",
-        score(
-            &c,
-            &cfg,
-            &test_set.update,
-            Source::UpdateData,
-            usize::MAX,
-            None,
-        ),
+        score(&c, &test_set.update, Source::UpdateData, usize::MAX, None),
         "(goal >= 98 %)",
     );
     row(
         "left-out car, update_data, answered unknown",
         score(
             &c,
-            &cfg,
             &strangers.update,
             Source::UpdateData,
             usize::MAX,
@@ -268,7 +253,7 @@ fn main() {
         "",
     );
 
-    let fx = |name: &str| c.identify(&fixture_points(name), None, &cfg, DEFAULT_MIN_CONFIDENCE);
+    let fx = |name: &str| c.identify(&fixture_curve(name), DEFAULT_MIN_CONFIDENCE);
     let eq = fx("charging_status_session_done_equinox_ev.json");
     let vo = fx("charging_status_session_done_volvo_xc40.json");
     println!(
@@ -285,8 +270,11 @@ fn main() {
                 Source::UpdateData
             };
             let r = match features::extract(pts, src) {
-                Ok(f) => {
-                    let a = c.identify(&f, None, &cfg, DEFAULT_MIN_CONFIDENCE);
+                Ok(_) => {
+                    let a = c.identify(
+                        &PowerCurve::new(pts.clone(), src, None),
+                        DEFAULT_MIN_CONFIDENCE,
+                    );
                     if &a.vehicle_id == label {
                         "right".to_owned()
                     } else {
@@ -313,25 +301,26 @@ fn main() {
     if std::env::var_os("CPH50_BENCH_DEBUG").is_some() {
         for (_, pts) in strangers.samples.iter().take(10) {
             if let Ok(f) = features::extract(pts, Source::Samples) {
-                let a = c.identify(&f, None, &cfg, DEFAULT_MIN_CONFIDENCE);
+                let a = c.identify(
+                    &PowerCurve::new(pts.clone(), Source::Samples, None),
+                    DEFAULT_MIN_CONFIDENCE,
+                );
                 println!(
                     "stranger: median {:.2} -> {} {:?} {:?} {}",
-                    f.values[1], a.vehicle_id, a.best_guess, a.distance, a.reason
+                    f.median_kw, a.vehicle_id, a.best_guess, a.distance, a.reason
                 );
             }
         }
     }
-    let curves: Vec<&Vec<(f64, f64)>> = test_set.samples.iter().map(|(_, p)| p).collect();
+    let curves: Vec<PowerCurve> = test_set
+        .samples
+        .iter()
+        .map(|(_, p)| PowerCurve::new(p.clone(), Source::Samples, None))
+        .collect();
     let started = Instant::now();
     let mut named = 0;
-    for pts in &curves {
-        if let Ok(f) = features::extract(pts, Source::Samples) {
-            named += usize::from(
-                c.identify(&f, None, &cfg, DEFAULT_MIN_CONFIDENCE)
-                    .vehicle_id
-                    != "unknown",
-            );
-        }
+    for curve in &curves {
+        named += usize::from(c.identify(curve, DEFAULT_MIN_CONFIDENCE).vehicle_id != "unknown");
     }
     let per = started.elapsed().as_secs_f64() * 1e6 / curves.len() as f64;
     println!(

@@ -1,0 +1,138 @@
+//! The training set and `cph50 train`: labelled sessions of the data folder in, the model
+//! file (`classifier_model.json`) and the summary (`classifier_summary.json`) out.
+
+use std::collections::BTreeMap;
+
+use super::features::Feature;
+use super::model::{self, Example, TrainReport};
+use super::{Curve, TRAINING_MIN_CONFIDENCE, vehicle_config};
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::layout;
+use crate::store::records::{
+    ClassifierSummary, LabelSource, UNKNOWN_VEHICLE, VehicleConfig, VehicleMap, VehicleStats,
+};
+use crate::store::values::{NonNeg, Timestamp};
+
+/// The labelled training set, in session-id order: each session's label is its manual label,
+/// else the legacy `session_vehicle_map.json`, else its classifier label at or above
+/// [`TRAINING_MIN_CONFIDENCE`]; sessions labelled `unknown` or with a car `config` does not know
+/// are not examples. Returns the examples (the features of each session's samples) and the
+/// sessions left out, with the reason (an unreadable file, a curve that cannot be described).
+///
+/// # Errors
+///
+/// The store's error when `session_vehicle_map.json` exists but does not decode.
+pub fn training_set(
+    store: &Store,
+    clock: &Clock,
+    config: &VehicleConfig,
+) -> Result<(Vec<Example>, Vec<String>)> {
+    let legacy: VehicleMap = store
+        .load_file(layout::SESSION_VEHICLE_MAP)?
+        .unwrap_or_default();
+    let (mut sessions, problems) = store.load_sessions();
+    for p in &problems {
+        tracing::warn!("left out of training: {p}");
+    }
+    sessions.sort_by(|a, b| a.1.session_id.cmp(&b.1.session_id));
+    let mut examples = Vec::new();
+    let mut skipped: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    for (_, s) in sessions {
+        let label = match (&s.labeled_by, &s.vehicle_id) {
+            (Some(LabelSource::Manual), Some(id)) => Some(id.clone()),
+            _ => legacy
+                .get(s.session_id.as_str())
+                .map(|e| e.vehicle_id().to_owned())
+                .or_else(|| {
+                    let confident = s
+                        .vehicle_confidence
+                        .is_some_and(|c| c.0 >= TRAINING_MIN_CONFIDENCE);
+                    s.vehicle_id.clone().filter(|_| confident)
+                }),
+        };
+        let Some(label) = label.filter(|l| l != UNKNOWN_VEHICLE && config.vehicles.contains_key(l))
+        else {
+            continue;
+        };
+        match Curve::from_session(&s, clock).features() {
+            Ok(features) => examples.push(Example {
+                vehicle_id: label,
+                features,
+            }),
+            Err(e) => skipped.push(format!("session {}: {e}", s.session_id)),
+        }
+    }
+    Ok((examples, skipped))
+}
+
+/// `cph50 train`: trains on [`training_set`] (see [`model::train`]), writes the model file
+/// and updates `classifier_summary.json` (training time, kind, k-fold accuracy, confusion and
+/// per-vehicle statistics; other keys kept). Returns the report and how many sessions were left
+/// out.
+///
+/// # Errors
+///
+/// [`Error::Data`] without a readable `vehicle_config.json`, [`Error::Usage`] (`train: ...`)
+/// when there is too little to learn or smartcore refuses the data, and the store's errors.
+pub fn train(store: &Store, clock: &Clock) -> Result<(TrainReport, usize)> {
+    let config = vehicle_config(store)?;
+    let (examples, skipped) = training_set(store, clock, &config)?;
+    let (model, report) =
+        model::train(&examples).map_err(|e| Error::Usage(format!("train: {e}")))?;
+    store.save_file(layout::CLASSIFIER_MODEL, &model)?;
+    let mut summary: ClassifierSummary = store
+        .load_file(layout::CLASSIFIER_SUMMARY)?
+        .unwrap_or_default();
+    summary.trained_at = Some(Timestamp::utc(clock.now()));
+    summary.model_kind = Some(report.kind.clone());
+    summary.n_sessions = report.n as u32;
+    summary.accuracy = Some(NonNeg(report.accuracy));
+    summary.folds = Some(report.folds as u32);
+    summary.kinds = Some(report.kinds.iter().cloned().collect());
+    summary.classes = Some(report.classes.clone());
+    summary.confusion = Some(report.confusion.clone());
+    summary.update_data_accuracy = Some(report.update_data_accuracy);
+    summary.vehicles = vehicle_stats(&examples);
+    store.save_file(layout::CLASSIFIER_SUMMARY, &summary)?;
+    Ok((report, skipped.len()))
+}
+
+/// Per-vehicle statistics of the training set for `classifier_summary.json`: the mean of each
+/// feature over the car's sessions, and the steady power statistics the fallback classifier
+/// uses before any model exists (rounded to 4 places).
+fn vehicle_stats(examples: &[Example]) -> BTreeMap<String, VehicleStats> {
+    let mut by: BTreeMap<String, Vec<&Example>> = BTreeMap::new();
+    for e in examples {
+        by.entry(e.vehicle_id.clone()).or_default().push(e);
+    }
+    by.into_iter()
+        .map(|(id, ex)| {
+            let n = ex.len() as f64;
+            let mean_of = |f: Feature| ex.iter().map(|e| e.features.get(f)).sum::<f64>() / n;
+            let features = Feature::ALL
+                .iter()
+                .map(|f| (f.name().to_owned(), round(mean_of(*f), 4)))
+                .collect();
+            // the mean of the sessions' mean steady power, and a spread of single readings
+            // around it: that mean times the sessions' mean coefficient of variation
+            let (mean_kw, cv) = (mean_of(Feature::MeanKw), mean_of(Feature::Cv));
+            let stats = VehicleStats {
+                n: ex.len() as u32,
+                mean_power_kw: NonNeg(round(mean_kw, 4)),
+                std_power_kw: NonNeg(round(mean_kw * cv, 4)),
+                cv: NonNeg(round(cv, 4)),
+                features: Some(features),
+                extra: Default::default(),
+            };
+            (id, stats)
+        })
+        .collect()
+}
+
+/// `x` rounded to `places` decimal places.
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
