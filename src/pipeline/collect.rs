@@ -61,42 +61,9 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
         if n > 1 {
             tokio::time::sleep(plan.interval).await;
         }
-        // a failed reading is tried once more, then recorded as missing
-        let reading = match ctx.client.session_details(number).await {
-            Ok(d) => Ok(d),
-            Err(first) => {
-                tracing::warn!("sample {n} of session {id}: {first}; trying once more");
-                ctx.client.session_details(number).await
-            }
-        };
-        let at = ctx.clock.now();
-        let (naive, zone) = ctx.clock.local(at);
-        let (power, energy, minutes, status) = match reading {
-            Ok(d) => {
-                valid += 1;
-                (
-                    d.power_kw.map(|p| NonNeg(p.max(0.0))),
-                    d.energy_kwh.map(|e| NonNeg(e.max(0.0))),
-                    d.session_time.map(|ms| NonNeg((ms / 60_000.0).max(0.0))),
-                    d.current_charging,
-                )
-            }
-            Err(e) => {
-                tracing::warn!("sample {n} of session {id} failed: {e}");
-                (None, None, None, None)
-            }
-        };
-        samples.push(Sample {
-            sample_number: n,
-            timestamp: Timestamp::utc(at),
-            timestamp_pt: LocalDisplayTime { naive, zone },
-            session_id: id.clone(),
-            power_kw: power,
-            energy_kwh: energy,
-            duration_minutes: minutes,
-            status,
-            extra: Default::default(),
-        });
+        let (sample, ok) = read_sample(ctx, id, number, n).await;
+        valid += u32::from(ok);
+        samples.push(sample);
     }
     let collection_end = ctx.clock.now();
     let mut file = SessionFile {
@@ -131,6 +98,51 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
         confidence: Some(answer.confidence),
         written,
     })
+}
+
+/// One reading of the session's details as a sample; a failed reading is tried once more,
+/// then recorded as missing (every figure null). Returns the sample and whether the reading
+/// succeeded.
+async fn read_sample(
+    ctx: &mut StageContext<'_>,
+    id: &SessionId,
+    number: u64,
+    n: u32,
+) -> (Sample, bool) {
+    let reading = match ctx.client.session_details(number).await {
+        Ok(d) => Ok(d),
+        Err(first) => {
+            tracing::warn!("sample {n} of session {id}: {first}; trying once more");
+            ctx.client.session_details(number).await
+        }
+    };
+    let at = ctx.clock.now();
+    let (naive, zone) = ctx.clock.local(at);
+    let ok = reading.is_ok();
+    let (power, energy, minutes, status) = match reading {
+        Ok(d) => (
+            d.power_kw.map(|p| NonNeg(p.max(0.0))),
+            d.energy_kwh.map(|e| NonNeg(e.max(0.0))),
+            d.session_time.map(|ms| NonNeg((ms / 60_000.0).max(0.0))),
+            d.current_charging,
+        ),
+        Err(e) => {
+            tracing::warn!("sample {n} of session {id} failed: {e}");
+            (None, None, None, None)
+        }
+    };
+    let sample = Sample {
+        sample_number: n,
+        timestamp: Timestamp::utc(at),
+        timestamp_pt: LocalDisplayTime { naive, zone },
+        session_id: id.clone(),
+        power_kw: power,
+        energy_kwh: energy,
+        duration_minutes: minutes,
+        status,
+        extra: Default::default(),
+    };
+    (sample, ok)
 }
 
 /// The classifier's answer for a freshly sampled curve; `unknown` when it cannot tell.

@@ -1,0 +1,157 @@
+//! One monthly-cache entry from ChargePoint's session details, the label, and what the old
+//! entry had that this answer lacks. Personal data (street, ZIP, coordinates, VIN) is left out
+//! unless the config keeps it.
+
+use crate::api::models::SessionDetails;
+use crate::store::records::{
+    CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle,
+};
+use crate::store::values::{Confidence, NonNeg, SessionId, Timestamp};
+
+use super::labels::Labels;
+
+/// Keys of personal data that may sit in `location`'s unknown fields.
+const PERSONAL_LOCATION_KEYS: [&str; 4] = ["lat", "lon", "latitude", "longitude"];
+
+/// One cache entry: ChargePoint's details, the label, and what the old entry had that this
+/// answer lacks (peak power without `update_data`, unknown keys, a known utility company).
+pub(super) fn to_entry(
+    id: &SessionId,
+    s: &SessionDetails,
+    old: Option<&CacheEntry>,
+    vehicle_id: String,
+    confidence: f64,
+    labels: &Labels,
+    keep_personal: bool,
+) -> CacheEntry {
+    let start = s.start_time.unwrap_or_default();
+    let car = labels.identifier.config().vehicles.get(&vehicle_id);
+    let keep = |f: fn(&CacheEntry) -> Option<String>| old.and_then(f);
+    CacheEntry {
+        session_id: id.clone(),
+        session_start_time: Timestamp::utc(start),
+        session_end_time: s.end_time.map(Timestamp::utc),
+        vehicle: CacheVehicle {
+            vehicle_id: Some(vehicle_id.clone()),
+            vehicle_name: car.and_then(|v| v.nickname.clone()),
+            model: car.and_then(|v| v.model.clone()),
+            vin: if keep_personal {
+                keep(|o| o.vehicle.vin.clone())
+            } else {
+                None
+            },
+            make: car.and_then(|v| v.make.clone()),
+            extra: old.map(|o| o.vehicle.extra.clone()).unwrap_or_default(),
+        },
+        location: location(s, old, keep_personal),
+        charger: CacheCharger {
+            charger_id: s
+                .device_id
+                .map(|d| d.to_string())
+                .or_else(|| keep(|o| o.charger.charger_id.clone())),
+            connector_type: Some("J1772".into()),
+            charger_model: Some("CPH50".into()),
+            level: s
+                .port_level
+                .and_then(|l| u8::try_from(l).ok())
+                .or(old.and_then(|o| o.charger.level)),
+            extra: old.map(|o| o.charger.extra.clone()).unwrap_or_default(),
+        },
+        session: session(id, s, old, labels),
+        utility: CacheUtility {
+            utility_name: s
+                .utility
+                .as_ref()
+                .and_then(|u| u.name.clone())
+                .or_else(|| keep(|o| o.utility.utility_name.clone())),
+            utility_company: keep(|o| o.utility.utility_company.clone()),
+            extra: old.map(|o| o.utility.extra.clone()).unwrap_or_default(),
+        },
+        vehicle_id: Some(vehicle_id),
+        vehicle_confidence: Some(Confidence(confidence.clamp(0.0, 1.0))),
+        extra: old.map(|o| o.extra.clone()).unwrap_or_default(),
+    }
+}
+
+/// Where: "Home", with city and state; street, ZIP and coordinates only with `keep_personal`.
+fn location(s: &SessionDetails, old: Option<&CacheEntry>, keep_personal: bool) -> CacheLocation {
+    let keep = |f: fn(&CacheEntry) -> Option<String>| old.and_then(f);
+    let mut extra = old.map(|o| o.location.extra.clone()).unwrap_or_default();
+    if keep_personal {
+        for (k, v) in [("lat", s.lat), ("lon", s.lon)] {
+            if let Some(v) = v {
+                extra.insert(k.into(), v.into());
+            }
+        }
+    } else {
+        for k in PERSONAL_LOCATION_KEYS {
+            extra.remove(k);
+        }
+    }
+    CacheLocation {
+        location_id: Some("home".into()),
+        name: Some("Home".into()),
+        address: if keep_personal {
+            s.address1
+                .clone()
+                .or_else(|| keep(|o| o.location.address.clone()))
+        } else {
+            Some("Home".into())
+        },
+        city: s.city.clone().or_else(|| keep(|o| o.location.city.clone())),
+        state: s
+            .state_name
+            .clone()
+            .or_else(|| keep(|o| o.location.state.clone())),
+        zip_code: if keep_personal {
+            s.zipcode
+                .clone()
+                .or_else(|| keep(|o| o.location.zip_code.clone()))
+        } else {
+            None
+        },
+        extra,
+    }
+}
+
+/// The figures: energy (kWh), duration (s, ChargePoint's plugged-in time, else end - start),
+/// cost, peak power (kW: the highest `update_data` point, else the power now, else the session
+/// file's highest sample, else the old entry's) and status.
+fn session(
+    id: &SessionId,
+    s: &SessionDetails,
+    old: Option<&CacheEntry>,
+    labels: &Labels,
+) -> CacheSession {
+    let start = s.start_time.unwrap_or_default();
+    let in_use = s.end_time.is_none() || s.current_charging.as_deref() == Some("in_use");
+    let duration = match (s.session_time, s.end_time) {
+        (Some(ms), _) if ms >= 0.0 => (ms / 1000.0).round() as u64,
+        (_, Some(end)) => (end - start).num_seconds().max(0) as u64,
+        _ => 0,
+    };
+    let peak = s
+        .update_data
+        .iter()
+        .map(|p| p.power_kw)
+        .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))))
+        .or(s.power_kw.filter(|p| *p > 0.0))
+        .or_else(|| {
+            labels.sessions.get(id).and_then(|f| {
+                f.samples
+                    .iter()
+                    .filter_map(|x| x.power_kw.map(|p| p.0))
+                    .reduce(f64::max)
+            })
+        })
+        .map(|p| NonNeg(p.max(0.0)))
+        .or(old.and_then(|o| o.session.peak_power_kw));
+    CacheSession {
+        energy_kwh: NonNeg(s.energy_kwh.unwrap_or(0.0).max(0.0)),
+        duration_seconds: duration,
+        cost: s.total_amount.or(old.and_then(|o| o.session.cost)),
+        peak_power_kw: peak,
+        status: Some(if in_use { "in_use" } else { "completed" }.into()),
+        extra: old.map(|o| o.session.extra.clone()).unwrap_or_default(),
+    }
+}

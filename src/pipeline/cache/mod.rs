@@ -1,0 +1,262 @@
+//! `cph50 cache`: ChargePoint's session details merged into the monthly caches
+//! (`session_cache/YYYY-MM.json`, by the session's LOCAL start month), with the vehicle label.
+//!
+//! Everything is fetched first and written last: a failed request leaves every file as it was.
+//! Session details (with `update_data`) are asked only for sessions that still need a label, so
+//! the daily run stays at a few requests and a second identical run writes nothing.
+
+mod entry;
+mod labels;
+mod merge;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::StageContext;
+use crate::api::models::SessionDetails;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::store::layout::Month;
+use crate::store::records::CacheEntry;
+use crate::store::values::SessionId;
+use labels::Labels;
+use merge::MonthFiles;
+
+/// Which sessions to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// One session by id.
+    Session(u64),
+    /// One local month.
+    Month(Month),
+    /// This local month.
+    Current,
+    /// Last local month.
+    Previous,
+    /// Sessions started on or after this local date.
+    Since(NaiveDate),
+    /// The whole activity list.
+    All,
+}
+
+/// How to run.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Which sessions.
+    pub selection: Selection,
+    /// Write street, ZIP and coordinates (private repositories only).
+    pub keep_personal_data: bool,
+}
+
+/// What a run did; the `--json` output.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Home sessions fetched and merged.
+    pub sessions: usize,
+    /// Of those, not cached before.
+    pub new: usize,
+    /// Of those, cached before and changed.
+    pub updated: usize,
+    /// Of those, cached before and unchanged.
+    pub unchanged: usize,
+    /// Local months the sessions fall in.
+    pub months: usize,
+    /// Cache files written (a file whose bytes would not change is not written).
+    pub files_written: usize,
+    /// Public-station sessions left out.
+    pub skipped_public: usize,
+    /// Sessions labelled by the classifier in this run.
+    pub classified: usize,
+    /// Session-details requests made for `update_data`.
+    pub details_fetched: usize,
+    /// ChargePoint requests, retries included.
+    pub requests: u32,
+    /// Password logins.
+    pub logins: u32,
+}
+
+impl Report {
+    /// The summary line.
+    pub fn line(&self) -> String {
+        let mut line = format!(
+            "cached {} sessions ({} new, {} updated) in {} months; {} requests",
+            self.sessions, self.new, self.updated, self.months, self.requests
+        );
+        if self.skipped_public > 0 {
+            line.push_str(&format!(
+                "; {} public-station sessions left out",
+                self.skipped_public
+            ));
+        }
+        line
+    }
+}
+
+/// Runs `cph50 cache`. `progress(done, total)` is called while session details are fetched.
+///
+/// # Errors
+/// A data error naming the cache or label file that cannot be read (before any request), the
+/// API error of the first request that failed (nothing is written then), or the store's error
+/// naming the cache file that cannot be written.
+pub async fn run(
+    ctx: &mut StageContext<'_>,
+    opts: &Options,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Report> {
+    // Read everything first: a broken cache file stops the run before any request.
+    let (caches, problems) = ctx.store.load_caches();
+    if let Some(p) = problems.into_iter().next() {
+        return Err(Error::Data(p));
+    }
+    let labels = labels::load_labels(ctx.store)?;
+    let mut files = MonthFiles::new(caches);
+    let mut report = Report::default();
+    let mut sessions = list(ctx, opts.selection, &mut report).await?;
+    fetch_details(ctx, &mut sessions, &labels, &files, &mut report, progress).await?;
+    let mut months = BTreeSet::new();
+    for (id, s) in &sessions {
+        let month = Month::of(ctx.clock.local_date(s.start_time.unwrap_or_default()));
+        months.insert(month);
+        let old = files.cached(id);
+        let (vehicle_id, confidence, classified) = labels::label(&labels, id, s, old, ctx.clock);
+        report.classified += usize::from(classified);
+        let entry = entry::to_entry(
+            id,
+            s,
+            old,
+            vehicle_id,
+            confidence,
+            &labels,
+            opts.keep_personal_data,
+        );
+        match old {
+            None => report.new += 1,
+            Some(o) if *o == entry => report.unchanged += 1,
+            Some(_) => report.updated += 1,
+        }
+        files.put(id, month, entry);
+    }
+    report.sessions = sessions.len();
+    report.months = months.len();
+    report.files_written = files.write(ctx.store)?;
+    let stats = ctx.client.stats();
+    report.requests = stats.requests;
+    report.logins = stats.logins;
+    Ok(report)
+}
+
+/// The home sessions the selection names, with their local month checked; public-station
+/// sessions are counted and left out.
+async fn list(
+    ctx: &mut StageContext<'_>,
+    selection: Selection,
+    report: &mut Report,
+) -> Result<Vec<(SessionId, SessionDetails)>> {
+    let (since, only) = window(selection, ctx.clock);
+    let listed = match selection {
+        Selection::Session(id) => vec![ctx.client.session_details(id).await?],
+        _ => ctx.client.activity(since).await?,
+    };
+    let mut sessions = Vec::new();
+    for s in listed {
+        let (Some(id), Some(start)) = (s.session_id, s.start_time) else {
+            tracing::warn!("activity list: a session without id or start time left out");
+            continue;
+        };
+        if s.is_home_charger == Some(false) {
+            report.skipped_public += 1;
+            continue;
+        }
+        if only.is_some_and(|m| Month::of(ctx.clock.local_date(start)) != m) {
+            continue;
+        }
+        sessions.push((SessionId::from_number(id), s));
+    }
+    Ok(sessions)
+}
+
+/// Replaces the listed answer of each session only the classifier can label by its details
+/// (with `update_data`).
+async fn fetch_details(
+    ctx: &mut StageContext<'_>,
+    sessions: &mut [(SessionId, SessionDetails)],
+    labels: &Labels,
+    files: &MonthFiles,
+    report: &mut Report,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<()> {
+    let need: Vec<usize> = (0..sessions.len())
+        .filter(|&i| {
+            let (id, s) = &sessions[i];
+            s.update_data.is_empty()
+                && labels::known_label(labels, id).is_none()
+                && files
+                    .cached(id)
+                    .is_none_or(|e: &CacheEntry| e.vehicle_id.is_none())
+        })
+        .collect();
+    let total = need.len() as u64;
+    for (done, i) in need.into_iter().enumerate() {
+        progress(done as u64, total);
+        let id = sessions[i].1.session_id.unwrap_or_default();
+        let details = ctx.client.session_details(id).await?;
+        if details.session_id.is_none_or(|d| d == id) {
+            sessions[i].1 = details;
+            report.details_fetched += 1;
+        }
+    }
+    progress(total, total);
+    Ok(())
+}
+
+/// The `since` for the activity list and the one local month to keep, if any.
+fn window(selection: Selection, clock: &Clock) -> (Option<DateTime<Utc>>, Option<Month>) {
+    let this = Month::of(clock.local_date(clock.now()));
+    let month = match selection {
+        Selection::Session(_) | Selection::All => return (None, None),
+        Selection::Since(date) => return (Some(clock.local_day_start(date)), None),
+        Selection::Month(m) => m,
+        Selection::Current => this,
+        Selection::Previous => this
+            .first_day()
+            .and_then(|d| d.pred_opt())
+            .map_or(this, Month::of),
+    };
+    let since = month.first_day().map(|d| clock.local_day_start(d));
+    (since, Some(month))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn since_starts_at_local_midnight() {
+        let clock = Clock::fixed(chrono_tz::America::Los_Angeles, utc("2026-03-20T12:00:00Z"));
+        let (since, month) = window(Selection::Since(day("2026-01-10")), &clock);
+        assert_eq!(since, Some(utc("2026-01-10T08:00:00Z")));
+        assert_eq!(month, None);
+        let (since, month) = window(Selection::Current, &clock);
+        assert_eq!(since, Some(utc("2026-03-01T08:00:00Z")));
+        assert_eq!(month, Month::parse("2026-03"));
+    }
+
+    /// Chile skips 00:00-01:00 on 2026-09-06: the day, and `--since`, start at 01:00 -03:00
+    /// (it used to read the skipped midnight as UTC: 20:00 the evening before).
+    #[test]
+    fn since_a_skipped_midnight_starts_when_the_clocks_resume() {
+        let clock = Clock::fixed(chrono_tz::America::Santiago, utc("2026-09-20T12:00:00Z"));
+        let (since, _) = window(Selection::Since(day("2026-09-06")), &clock);
+        assert_eq!(since, Some(utc("2026-09-06T04:00:00Z")));
+    }
+}
