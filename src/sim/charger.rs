@@ -8,11 +8,11 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::fault::Endpoint;
 use super::http::{Auth, Reply, Sim, body_object, id_field, serve};
 use super::schedule::{Schedule, Window};
 use super::world::World;
 use super::{CHARGER_ID, USER_ID, bodies};
+use crate::api::Ep;
 
 /// Checks the path's user and charger ids.
 fn ours(user: Option<&str>, charger: Option<&str>) -> Result<(), Reply> {
@@ -32,7 +32,7 @@ fn ours(user: Option<&str>, charger: Option<&str>) -> Result<(), Reply> {
 /// Serves a charger call after checking the path's ids.
 pub(crate) async fn charger_call<F>(
     sim: &Sim,
-    ep: Endpoint,
+    ep: Ep,
     headers: &HeaderMap,
     ids: (Option<&str>, Option<&str>),
     f: F,
@@ -53,13 +53,9 @@ pub(crate) async fn chargers(
     Path(user): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Chargers,
-        &headers,
-        (Some(&user), None),
-        |_, _| Reply::ok(bodies::chargers()),
-    )
+    charger_call(&sim, Ep::Chargers, &headers, (Some(&user), None), |_, _| {
+        Reply::ok(bodies::chargers())
+    })
     .await
 }
 
@@ -70,7 +66,7 @@ pub(crate) async fn status(
 ) -> Response {
     charger_call(
         &sim,
-        Endpoint::Status,
+        Ep::Status,
         &headers,
         (Some(&u), Some(&c)),
         |w, now| Reply::ok(bodies::status(w, now)),
@@ -86,7 +82,7 @@ pub(crate) async fn technical_info(
     let start = sim.start;
     charger_call(
         &sim,
-        Endpoint::TechnicalInfo,
+        Ep::TechnicalInfo,
         &headers,
         (Some(&u), Some(&c)),
         |w, now| Reply::ok(bodies::technical_info(w, now, start)),
@@ -99,13 +95,9 @@ pub(crate) async fn config(
     Path((u, c)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Config,
-        &headers,
-        (Some(&u), Some(&c)),
-        |_, _| Reply::ok(bodies::config()),
-    )
+    charger_call(&sim, Ep::Config, &headers, (Some(&u), Some(&c)), |_, _| {
+        Reply::ok(bodies::config())
+    })
     .await
 }
 
@@ -114,13 +106,9 @@ pub(crate) async fn restart(
     Path((u, c)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Restart,
-        &headers,
-        (Some(&u), Some(&c)),
-        |_, _| Reply::ok(json!({})),
-    )
+    charger_call(&sim, Ep::Restart, &headers, (Some(&u), Some(&c)), |_, _| {
+        Reply::ok(json!({}))
+    })
     .await
 }
 
@@ -129,13 +117,9 @@ pub(crate) async fn schedule_get(
     Path(c): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Schedule,
-        &headers,
-        (None, Some(&c)),
-        |w, _| Reply::ok(bodies::schedule(w.schedule)),
-    )
+    charger_call(&sim, Ep::Schedule, &headers, (None, Some(&c)), |w, _| {
+        Reply::ok(bodies::schedule(w.schedule))
+    })
     .await
 }
 
@@ -145,23 +129,17 @@ pub(crate) async fn schedule_put(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Schedule,
-        &headers,
-        (None, Some(&c)),
-        |w, now| {
-            let what = "PUT api/v1/schedule/charger/{chargerId}/schedule";
-            let parsed = body_object(&body, what).and_then(|b| parse_schedule(&b, what));
-            match parsed {
-                Ok(s) => {
-                    w.set_schedule(s, now);
-                    Reply::ok(bodies::schedule(w.schedule))
-                }
-                Err(r) => r,
+    charger_call(&sim, Ep::Schedule, &headers, (None, Some(&c)), |w, now| {
+        let what = "PUT api/v1/schedule/charger/{chargerId}/schedule";
+        let parsed = body_object(&body, what).and_then(|b| parse_schedule(&b, what));
+        match parsed {
+            Ok(s) => {
+                w.set_schedule(s, now);
+                Reply::ok(bodies::schedule(w.schedule))
             }
-        },
-    )
+            Err(r) => r,
+        }
+    })
     .await
 }
 
@@ -195,24 +173,17 @@ pub(crate) async fn amperage(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Amperage,
-        &headers,
-        (None, Some(&c)),
-        |w, now| {
-            let what = "PUT .../charge-amperage-limit";
-            let amps =
-                body_object(&body, what).and_then(|b| id_field(&b, "chargeAmperageLimit", what));
-            match amps {
-                Ok(a) if (20..=40).contains(&a) => {
-                    w.set_amperage(a as u32, now);
-                    Reply::ok(bodies::amperage_put(a as u32))
-                }
-                Ok(a) => Reply::bad_request(format!("chargeAmperageLimit {a} is outside 20..=40")),
-                Err(r) => r,
+    charger_call(&sim, Ep::Amperage, &headers, (None, Some(&c)), |w, now| {
+        let what = "PUT .../charge-amperage-limit";
+        let amps = body_object(&body, what).and_then(|b| id_field(&b, "chargeAmperageLimit", what));
+        match amps {
+            Ok(a) if (20..=40).contains(&a) => {
+                w.set_amperage(a as u32, now);
+                Reply::ok(bodies::amperage_put(a as u32))
             }
-        },
-    )
+            Ok(a) => Reply::bad_request(format!("chargeAmperageLimit {a} is outside 20..=40")),
+            Err(r) => r,
+        }
+    })
     .await
 }

@@ -11,9 +11,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::bodies;
-use super::fault::{Endpoint, FaultKind};
+use super::fault::FaultKind;
 use super::tokens::TOKEN_S;
 use super::world::World;
+use crate::api::Ep;
 
 /// State shared by all handlers.
 pub(crate) struct Shared {
@@ -147,7 +148,7 @@ pub(crate) fn presented_tokens(headers: &HeaderMap) -> Vec<String> {
 /// with the world at the current sim time, and sets a fresh cookie on authenticated answers.
 pub(crate) async fn serve<F>(
     sim: &Shared,
-    endpoint: Endpoint,
+    ep: Ep,
     headers: &HeaderMap,
     auth: Auth,
     handle: F,
@@ -158,8 +159,8 @@ where
     let fault = {
         let mut w = sim.lock();
         w.tick();
-        w.count(endpoint.name());
-        w.faults.take(endpoint)
+        w.count(ep.name());
+        w.faults.take(ep)
     };
     match fault {
         Some(FaultKind::Delay(ms)) => {

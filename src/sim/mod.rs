@@ -34,7 +34,7 @@ use tokio::task::JoinHandle;
 
 use crate::error::Error;
 
-pub use fault::{Endpoint, FaultKind, FaultSpec};
+pub use fault::{FaultKind, FaultSpec, FaultTarget};
 
 /// The home charger's id (`deviceId`; a string in the chargers list).
 pub const CHARGER_ID: u64 = 100_000_001;

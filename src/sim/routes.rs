@@ -13,12 +13,12 @@ use super::charger::{
     amperage, chargers, config, restart, schedule_get, schedule_put, status, technical_info,
 };
 use super::command::{AckAnswer, Action};
-use super::fault::Endpoint;
 use super::http::{
     Auth, Reply, Sim, body_object, id_field, json_response, presented_tokens, serve,
 };
 use super::world::World;
 use super::{CHARGER_ID, Scenario, activity, bodies, control};
+use crate::api::Ep;
 
 const HCM: &str = "/hcpo_hcm_endpoint/api/v1";
 
@@ -78,14 +78,14 @@ async fn unknown(method: Method, uri: Uri) -> Response {
 
 async fn discovery(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     let answer = sim.discovery.clone();
-    serve(&sim, Endpoint::Discovery, &headers, Auth::Open, |_, _| {
+    serve(&sim, Ep::Discovery, &headers, Auth::Open, |_, _| {
         Reply::ok(answer)
     })
     .await
 }
 
 async fn login(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    serve(&sim, Endpoint::Login, &headers, Auth::Open, |w, now| {
+    serve(&sim, Ep::Login, &headers, Auth::Open, |w, now| {
         let what = "POST v1/user/login";
         let body = match body_object(&body, what) {
             Ok(b) => b,
@@ -122,7 +122,7 @@ async fn login(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respo
 
 async fn logout(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     let tokens = presented_tokens(&headers);
-    serve(&sim, Endpoint::Logout, &headers, Auth::Open, |w, _| {
+    serve(&sim, Ep::Logout, &headers, Auth::Open, |w, _| {
         tokens.iter().for_each(|t| w.tokens.revoke(t));
         let mut reply = Reply::ok(json!({}));
         reply.clear_cookie = true;
@@ -132,20 +132,16 @@ async fn logout(State(sim): State<Sim>, headers: HeaderMap) -> Response {
 }
 
 async fn profile(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    serve(&sim, Endpoint::Profile, &headers, Auth::Required, |_, _| {
+    serve(&sim, Ep::Profile, &headers, Auth::Required, |_, _| {
         Reply::ok(bodies::profile())
     })
     .await
 }
 
 async fn vehicles(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    serve(
-        &sim,
-        Endpoint::Vehicles,
-        &headers,
-        Auth::Required,
-        |_, _| Reply::ok(bodies::vehicles()),
-    )
+    serve(&sim, Ep::Vehicles, &headers, Auth::Required, |_, _| {
+        Reply::ok(bodies::vehicles())
+    })
     .await
 }
 
@@ -162,7 +158,7 @@ fn device(body: &Value, what: &str) -> Result<(), Reply> {
 }
 
 async fn start(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    serve(&sim, Endpoint::Start, &headers, Auth::Required, |w, now| {
+    serve(&sim, Ep::Start, &headers, Auth::Required, |w, now| {
         let what = "POST v1/driver/station/startsession";
         let checked = body_object(&body, what).and_then(|b| device(&b, what));
         match checked {
@@ -174,7 +170,7 @@ async fn start(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respo
 }
 
 async fn stop(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    serve(&sim, Endpoint::Stop, &headers, Auth::Required, |w, now| {
+    serve(&sim, Ep::Stop, &headers, Auth::Required, |w, now| {
         let what = "POST v1/driver/station/stopSession";
         let session = body_object(&body, what)
             .and_then(|b| device(&b, what).and_then(|()| id_field(&b, "sessionId", what)));
@@ -187,7 +183,7 @@ async fn stop(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respon
 }
 
 async fn ack(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    serve(&sim, Endpoint::Ack, &headers, Auth::Required, |w, now| {
+    serve(&sim, Ep::Ack, &headers, Auth::Required, |w, now| {
         let what = "POST v1/driver/station/session/ack";
         let parsed = body_object(&body, what).and_then(|b| {
             let id = id_field(&b, "ackId", what)?;
@@ -240,30 +236,22 @@ async fn mapcache(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Re
             .get("page_offset")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        return serve(
-            &sim,
-            Endpoint::Activity,
-            &headers,
-            Auth::Required,
-            |w, now| {
-                let Some(size) = size else {
-                    return Reply::bad_request(
-                        "charging_activity_monthly.page_size must be 1 to 500",
-                    );
-                };
-                match activity::page(w, now, size as usize, offset.as_deref()) {
-                    Ok(page) => Reply::ok(page),
-                    Err(e) => Reply::bad_request(e),
-                }
-            },
-        )
+        return serve(&sim, Ep::Activity, &headers, Auth::Required, |w, now| {
+            let Some(size) = size else {
+                return Reply::bad_request("charging_activity_monthly.page_size must be 1 to 500");
+            };
+            match activity::page(w, now, size as usize, offset.as_deref()) {
+                Ok(page) => Reply::ok(page),
+                Err(e) => Reply::bad_request(e),
+            }
+        })
         .await;
     }
     if let Some(q) = parsed.get("charging_status") {
         let id = id_field(q, "session_id", "charging_status");
         return serve(
             &sim,
-            Endpoint::Session,
+            Ep::Session,
             &headers,
             Auth::Required,
             |w, now| match id {
@@ -274,13 +262,9 @@ async fn mapcache(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Re
         .await;
     }
     if parsed.get("user_status").is_some() {
-        return serve(
-            &sim,
-            Endpoint::UserStatus,
-            &headers,
-            Auth::Required,
-            |w, _| Reply::ok(bodies::user_status(w)),
-        )
+        return serve(&sim, Ep::UserStatus, &headers, Auth::Required, |w, _| {
+            Reply::ok(bodies::user_status(w))
+        })
         .await;
     }
     let r = Reply::bad_request(format!(
@@ -292,7 +276,7 @@ async fn mapcache(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Re
 async fn session(State(sim): State<Sim>, Path(id): Path<String>, headers: HeaderMap) -> Response {
     serve(
         &sim,
-        Endpoint::Session,
+        Ep::Session,
         &headers,
         Auth::Required,
         |w, now| match id.parse::<u64>() {
