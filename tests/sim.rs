@@ -7,6 +7,7 @@ mod binary;
 mod charging;
 mod faults;
 mod shapes;
+mod wire;
 
 use std::collections::BTreeMap;
 use std::path::Path;

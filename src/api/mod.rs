@@ -223,8 +223,8 @@ impl Client {
         let url = format!("{sso}v1/user/login");
         let username = self.cfg.credentials.username.clone();
         let body = LoginRequest {
-            username: &username,
-            password: password.expose(),
+            username: username.as_str().into(),
+            password: password.expose().into(),
         };
         let (status, headers, bytes, endpoint) = self
             .send_raw(Ep::Login, Method::POST, &url, Some(&body), false)
@@ -497,12 +497,8 @@ pub(crate) fn expect_json<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiError> 
 
 /// A 403: DataDome's captcha (JSON with a captcha `url`, or its HTML page) or a plain refusal.
 fn forbidden(endpoint: String, body: &[u8]) -> ApiError {
-    #[derive(serde::Deserialize)]
-    struct Captcha {
-        url: String,
-    }
     let text = String::from_utf8_lossy(body);
-    if let Ok(c) = serde_json::from_slice::<Captcha>(body) {
+    if let Ok(c) = serde_json::from_slice::<models::BotChallenge>(body) {
         if c.url.contains("captcha") {
             return ApiError::BotProtection {
                 endpoint,

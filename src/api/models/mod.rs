@@ -1,7 +1,13 @@
 //! Request and response bodies of the ChargePoint driver API, as the real (sanitized) answers in
-//! `tests/fixtures/chargepoint/` show them. Unknown fields are ignored; fields some answers lack
-//! are `Option`. Numbers the API sometimes sends as strings are accepted either way, and epoch
-//! milliseconds become UTC timestamps at this edge.
+//! `tests/fixtures/chargepoint/` show them: the one description of the wire shape. The client
+//! decodes them; `cph50 sim` serializes them, so serializing gives the real shape back
+//! (camelCase or snake_case as each answer has it, epoch milliseconds, ids as strings where the
+//! API sends strings).
+//!
+//! Decoding is lenient: unknown fields are ignored; fields some answers lack are `Option`;
+//! numbers the API sometimes sends as strings are accepted either way; epoch milliseconds
+//! become UTC timestamps at this edge. Fields the client does not read (marked "not read") are
+//! decoded with [`tolerant`], so an unexpected value there never fails an answer.
 //!
 //! One module per area; every type is re-exported here, so `crate::api::models::X` names it.
 
@@ -9,15 +15,25 @@ mod account;
 mod activity;
 mod charger;
 mod command;
+mod schedule;
 mod session;
+mod user_status;
 mod wire;
 
 pub use account::*;
 pub use activity::*;
 pub use charger::*;
 pub use command::*;
+pub use schedule::*;
 pub use session::*;
+pub use user_status::*;
 pub use wire::*;
+
+use serde::{Deserialize, Serialize};
+
+/// An empty JSON object, `{}`: the answer of a login, a logout, a restart, a confirmed stop.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Empty {}
 
 #[cfg(test)]
 mod tests {
