@@ -6,13 +6,14 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde::Deserialize;
 
-use super::http::{Auth, Reply, Sim, body_object, id_field, serve};
+use super::http::{Auth, Reply, Sim, decode_body, serve};
 use super::schedule::{Schedule, Window};
 use super::world::World;
 use super::{CHARGER_ID, USER_ID, bodies};
 use crate::api::Ep;
+use crate::api::models::{AmperageRequest, Empty, Window as WindowBody, tolerant};
 
 /// Checks the path's user and charger ids.
 fn ours(user: Option<&str>, charger: Option<&str>) -> Result<(), Reply> {
@@ -54,7 +55,7 @@ pub(crate) async fn chargers(
     headers: HeaderMap,
 ) -> Response {
     charger_call(&sim, Ep::Chargers, &headers, (Some(&user), None), |_, _| {
-        Reply::ok(bodies::chargers())
+        Reply::ok(&bodies::chargers())
     })
     .await
 }
@@ -69,7 +70,7 @@ pub(crate) async fn status(
         Ep::Status,
         &headers,
         (Some(&u), Some(&c)),
-        |w, now| Reply::ok(bodies::status(w, now)),
+        |w, now| Reply::ok(&bodies::status(w, now)),
     )
     .await
 }
@@ -85,7 +86,7 @@ pub(crate) async fn technical_info(
         Ep::TechnicalInfo,
         &headers,
         (Some(&u), Some(&c)),
-        |w, now| Reply::ok(bodies::technical_info(w, now, start)),
+        |w, now| Reply::ok(&bodies::technical_info(w, now, start)),
     )
     .await
 }
@@ -96,7 +97,7 @@ pub(crate) async fn config(
     headers: HeaderMap,
 ) -> Response {
     charger_call(&sim, Ep::Config, &headers, (Some(&u), Some(&c)), |_, _| {
-        Reply::ok(bodies::config())
+        Reply::ok(&bodies::config())
     })
     .await
 }
@@ -107,7 +108,7 @@ pub(crate) async fn restart(
     headers: HeaderMap,
 ) -> Response {
     charger_call(&sim, Ep::Restart, &headers, (Some(&u), Some(&c)), |_, _| {
-        Reply::ok(json!({}))
+        Reply::ok(&Empty {})
     })
     .await
 }
@@ -118,7 +119,7 @@ pub(crate) async fn schedule_get(
     headers: HeaderMap,
 ) -> Response {
     charger_call(&sim, Ep::Schedule, &headers, (None, Some(&c)), |w, _| {
-        Reply::ok(bodies::schedule(w.schedule))
+        Reply::ok(&bodies::schedule(w.schedule))
     })
     .await
 }
@@ -131,11 +132,11 @@ pub(crate) async fn schedule_put(
 ) -> Response {
     charger_call(&sim, Ep::Schedule, &headers, (None, Some(&c)), |w, now| {
         let what = "PUT api/v1/schedule/charger/{chargerId}/schedule";
-        let parsed = body_object(&body, what).and_then(|b| parse_schedule(&b, what));
+        let parsed = parse_schedule(&body, what);
         match parsed {
             Ok(s) => {
                 w.set_schedule(s, now);
-                Reply::ok(bodies::schedule(w.schedule))
+                Reply::ok(&bodies::schedule(w.schedule))
             }
             Err(r) => r,
         }
@@ -143,27 +144,46 @@ pub(crate) async fn schedule_put(
     .await
 }
 
-/// `{"schedule": {"weekdays": {"startTime", "endTime"}, "weekends": {...}}}` enables,
-/// `{}` disables.
-fn parse_schedule(body: &Value, what: &str) -> Result<Option<Schedule>, Reply> {
-    let s = match body.get("schedule") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(s) if s.as_object().is_some_and(|o| o.is_empty()) => return Ok(None),
-        Some(s) => s,
+/// The `PUT .../schedule` body as the sim reads it: the windows of
+/// [`ScheduleRequest`](crate::api::models::ScheduleRequest), each checked on its own so the
+/// answer names the first bad one. No `schedule` (or `null`, or `{}`) disables.
+#[derive(Deserialize)]
+struct SchedulePut {
+    #[serde(default)]
+    schedule: Option<WeekPut>,
+}
+
+/// `{"weekdays": {"startTime", "endTime"}, "weekends": {...}}`; a window that is not one reads
+/// as missing.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeekPut {
+    #[serde(default, deserialize_with = "tolerant")]
+    weekdays: Option<WindowBody>,
+    #[serde(default, deserialize_with = "tolerant")]
+    weekends: Option<WindowBody>,
+}
+
+/// The schedule a `PUT` body sets: `None` disables.
+fn parse_schedule(body: &[u8], what: &str) -> Result<Option<Schedule>, Reply> {
+    let week = match decode_body::<SchedulePut>(body, what)?.schedule {
+        None
+        | Some(WeekPut {
+            weekdays: None,
+            weekends: None,
+        }) => return Ok(None),
+        Some(week) => week,
     };
-    let window = |part: &str| -> Result<Window, Reply> {
-        let time = |k: &str| s.get(part).and_then(|p| p.get(k)).and_then(Value::as_str);
-        let (Some(start), Some(end)) = (time("startTime"), time("endTime")) else {
-            return Err(Reply::bad_request(format!(
-                "body of {what}: `schedule.{part}` needs `startTime` and `endTime` (\"HH:MM\")"
-            )));
-        };
-        Window::parse(start, end)
-            .map_err(|e| Reply::bad_request(format!("body of {what}: `schedule.{part}`: {e}")))
+    let window = |part: &str, w: Option<WindowBody>| match w {
+        Some(w) => Window::parse(&w.start_time, &w.end_time)
+            .map_err(|e| Reply::bad_request(format!("body of {what}: `schedule.{part}`: {e}"))),
+        None => Err(Reply::bad_request(format!(
+            "body of {what}: `schedule.{part}` needs `startTime` and `endTime` (\"HH:MM\")"
+        ))),
     };
     Ok(Some(Schedule {
-        weekdays: window("weekdays")?,
-        weekends: window("weekends")?,
+        weekdays: window("weekdays", week.weekdays)?,
+        weekends: window("weekends", week.weekends)?,
     }))
 }
 
@@ -175,11 +195,11 @@ pub(crate) async fn amperage(
 ) -> Response {
     charger_call(&sim, Ep::Amperage, &headers, (None, Some(&c)), |w, now| {
         let what = "PUT .../charge-amperage-limit";
-        let amps = body_object(&body, what).and_then(|b| id_field(&b, "chargeAmperageLimit", what));
+        let amps = decode_body::<AmperageRequest>(&body, what).map(|b| b.charge_amperage_limit);
         match amps {
             Ok(a) if (20..=40).contains(&a) => {
-                w.set_amperage(a as u32, now);
-                Reply::ok(bodies::amperage_put(a as u32))
+                w.set_amperage(a, now);
+                Reply::ok(&bodies::amperage_put(a))
             }
             Ok(a) => Reply::bad_request(format!("chargeAmperageLimit {a} is outside 20..=40")),
             Err(r) => r,

@@ -103,10 +103,10 @@ impl Window {
 }
 
 /// `PUT .../schedule` body: `Some` sets the windows, `None` (`{}`) disables the schedule.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct ScheduleRequest {
     /// The windows to set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<WeekSchedule>,
 }
 
