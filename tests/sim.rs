@@ -5,6 +5,7 @@ mod activity;
 mod auth;
 mod binary;
 mod charging;
+mod client;
 mod faults;
 mod shapes;
 mod wire;
