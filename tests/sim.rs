@@ -5,8 +5,10 @@ mod activity;
 mod auth;
 mod binary;
 mod charging;
+mod client;
 mod faults;
 mod shapes;
+mod wire;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -4,13 +4,12 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Utc};
 use reqwest::Method;
-use serde_json::json;
 
 use super::models::{
-    AccountsError, AckIdAnswer, AckRequest, ActivityAnswer, ActivityRequest, AmperageAnswer,
-    AmperageRequest, ChargerConfig, ChargerStatus, HomeChargers, Schedule, ScheduleRequest,
-    SessionAnswer, SessionDetails, SessionRequest, StartRequest, StopRequest, TechnicalInfo,
-    UserStatus, UserStatusAnswer, UserStatusRequest, WeekSchedule,
+    AccountsError, AckIdAnswer, AckRequest, ActivityAnswer, AmperageAnswer, AmperageRequest,
+    ChargerConfig, ChargerStatus, HomeChargers, MapcacheRequest, Schedule, ScheduleRequest,
+    SessionAnswer, SessionDetails, StartRequest, StopRequest, TechnicalInfo, UserStatus,
+    UserStatusAnswer, WeekSchedule,
 };
 use super::{ApiError, Client, Ep, expect_json};
 
@@ -103,14 +102,17 @@ impl Client {
             .await
     }
 
-    /// Sets the schedule windows, or disables the schedule with `None`.
+    /// Sets the schedule windows, or disables the schedule with `None`. Only the times are sent
+    /// (the weekday numbers of an answer's windows are left out).
     pub async fn set_schedule(
         &mut self,
         windows: Option<WeekSchedule>,
     ) -> Result<Schedule, ApiError> {
         let station = self.station_id().await?;
         let path = format!("api/v1/schedule/charger/{station}/schedule");
-        let body = ScheduleRequest { schedule: windows };
+        let body = ScheduleRequest {
+            schedule: windows.map(WeekSchedule::times_only),
+        };
         self.call(Ep::Schedule, Method::PUT, HCM, &path, Some(&body))
             .await
     }
@@ -128,9 +130,7 @@ impl Client {
 
     /// The user's charging status; `charging` is `None` when nothing is charging.
     pub async fn user_status(&mut self) -> Result<UserStatus, ApiError> {
-        let body = UserStatusRequest {
-            user_status: json!({"mfhs": {}}),
-        };
+        let body = MapcacheRequest::user_status();
         let answer: UserStatusAnswer = self
             .call(Ep::UserStatus, Method::POST, MAPCACHE, "v2", Some(&body))
             .await?;
@@ -140,9 +140,7 @@ impl Client {
     /// One session's details with its `update_data`.
     pub async fn session_details(&mut self, session_id: u64) -> Result<SessionDetails, ApiError> {
         let path = format!("/driver-bff/v1/sessions/{session_id}");
-        let body = SessionRequest {
-            charging_status: json!({"session_id": session_id, "mfhs": []}),
-        };
+        let body = MapcacheRequest::session(session_id);
         let raw = self
             .request(Ep::Session, Method::POST, GATEWAY, &path, Some(&body))
             .await?;
@@ -171,13 +169,7 @@ impl Client {
         let mut ids = BTreeSet::new();
         let mut out = Vec::new();
         loop {
-            let mut request = json!({"page_size": 25, "show_address_for_home_sessions": true});
-            if let Some(c) = &cursor {
-                request["page_offset"] = json!(c);
-            }
-            let body = ActivityRequest {
-                charging_activity_monthly: request,
-            };
+            let body = MapcacheRequest::activity(cursor.clone());
             let page: ActivityAnswer = self
                 .call(Ep::Activity, Method::POST, MAPCACHE, "v2", Some(&body))
                 .await?;
@@ -268,7 +260,10 @@ impl Client {
 
     /// Polls the ack: 200 confirmed, 422 pending (wait and ask again), other 4xx refused.
     async fn wait_ack(&mut self, ack_id: u64, action: &str) -> Result<(), ApiError> {
-        let body = AckRequest { ack_id, action };
+        let body = AckRequest {
+            ack_id,
+            action: action.into(),
+        };
         let attempts = self.cfg.ack.attempts.max(1);
         let mut endpoint = String::new();
         for attempt in 1..=attempts {

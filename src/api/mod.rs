@@ -5,6 +5,7 @@
 //! a 401 triggers one new login and one retry; 5xx, 429 and timeouts are retried by
 //! [`retry::RetryPolicy`]; bot-protection answers are named and never retried.
 
+mod ep;
 pub mod error;
 pub mod models;
 pub mod retry;
@@ -19,6 +20,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER, SET_COOKIE};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use ep::Ep;
 pub use error::ApiError;
 use models::{Discovery, DiscoveryRequest, LoginRequest, Profile};
 use retry::{Attempt, RetryPolicy};
@@ -87,64 +89,6 @@ pub struct Stats {
     pub requests: u32,
     /// Password logins made.
     pub logins: u32,
-}
-
-/// The calls, named for messages and logs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ep {
-    /// Region discovery.
-    Discovery,
-    /// Password login.
-    Login,
-    /// Account profile.
-    Profile,
-    /// Home charger list.
-    Chargers,
-    /// Charger status.
-    Status,
-    /// Charger technical info.
-    TechnicalInfo,
-    /// Charger configuration.
-    Config,
-    /// Charger schedule (get/set).
-    Schedule,
-    /// Amperage limit.
-    Amperage,
-    /// The user's charging status.
-    UserStatus,
-    /// Monthly charging activity.
-    Activity,
-    /// One session's details.
-    Session,
-    /// Start charging.
-    Start,
-    /// Stop charging.
-    Stop,
-    /// Start/stop confirmation.
-    Ack,
-}
-
-impl Ep {
-    /// Short name used in messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Discovery => "discovery",
-            Self::Login => "login",
-            Self::Profile => "account profile",
-            Self::Chargers => "home chargers",
-            Self::Status => "charger status",
-            Self::TechnicalInfo => "charger technical info",
-            Self::Config => "charger configuration",
-            Self::Schedule => "charger schedule",
-            Self::Amperage => "amperage limit",
-            Self::UserStatus => "user status",
-            Self::Activity => "charging activity",
-            Self::Session => "session details",
-            Self::Start => "start session",
-            Self::Stop => "stop session",
-            Self::Ack => "session ack",
-        }
-    }
 }
 
 /// An HTTP answer the caller decides about (2xx, or a 4xx other than 401/403).
@@ -279,8 +223,8 @@ impl Client {
         let url = format!("{sso}v1/user/login");
         let username = self.cfg.credentials.username.clone();
         let body = LoginRequest {
-            username: &username,
-            password: password.expose(),
+            username: username.as_str().into(),
+            password: password.expose().into(),
         };
         let (status, headers, bytes, endpoint) = self
             .send_raw(Ep::Login, Method::POST, &url, Some(&body), false)
@@ -553,12 +497,8 @@ pub(crate) fn expect_json<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiError> 
 
 /// A 403: DataDome's captcha (JSON with a captcha `url`, or its HTML page) or a plain refusal.
 fn forbidden(endpoint: String, body: &[u8]) -> ApiError {
-    #[derive(serde::Deserialize)]
-    struct Captcha {
-        url: String,
-    }
     let text = String::from_utf8_lossy(body);
-    if let Ok(c) = serde_json::from_slice::<Captcha>(body) {
+    if let Ok(c) = serde_json::from_slice::<models::BotChallenge>(body) {
         if c.url.contains("captcha") {
             return ApiError::BotProtection {
                 endpoint,

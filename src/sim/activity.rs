@@ -1,12 +1,17 @@
 //! `charging_activity_monthly`: the finished sessions, newest first, in pages grouped by local
 //! month, with month totals and an opaque `page_offset` cursor that ends with `last_page`.
 
-use chrono::{DateTime, Datelike, Utc};
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
-use super::CHARGER_ID;
-use super::session::{Session, round, utility};
+use chrono::{DateTime, Datelike, Utc};
+
+use super::session::{Session, primary_vehicle_info, round};
 use super::world::World;
+use super::{CHARGER_ID, PRIMARY_VEHICLE_ID, bodies};
+use crate::api::models::{
+    ActivityAnswer, ActivityMonth, ActivityPage, CostTotal, HomeTotal, SessionDetails,
+    VehicleSummary,
+};
 
 /// The cursor of the last page.
 pub(crate) const LAST_PAGE: &str = "last_page";
@@ -17,7 +22,7 @@ pub(crate) fn page(
     now: DateTime<Utc>,
     page_size: usize,
     offset: Option<&str>,
-) -> Result<Value, String> {
+) -> Result<ActivityAnswer, String> {
     let mut done: Vec<&Session> = w
         .sessions
         .values()
@@ -38,7 +43,7 @@ pub(crate) fn page(
         }
         None => LAST_PAGE.to_owned(),
     };
-    let mut months: Vec<((i32, u32), Vec<Value>)> = Vec::new();
+    let mut months: Vec<((i32, u32), Vec<SessionDetails>)> = Vec::new();
     for s in items {
         let key = month_of(w, s);
         let item = s.list_item(w.tz);
@@ -47,23 +52,32 @@ pub(crate) fn page(
             _ => months.push((key, vec![item])),
         }
     }
-    let month_info: Vec<Value> = months
+    let month_info = months
         .into_iter()
         .map(|(key, sessions)| month_entry(w, &done, key, sessions))
         .collect();
-    Ok(json!({
-        "charging_activity_monthly": {
-            "home_charger_id": CHARGER_ID,
-            "primary_vehicle": {"year": 2021, "model": "XC40 Recharge", "make": "Volvo"},
-            "month_info": month_info,
-            "utility": utility(),
-            "page_offset": page_offset,
-        }
-    }))
+    Ok(ActivityAnswer {
+        charging_activity_monthly: ActivityPage {
+            home_charger_id: Some(CHARGER_ID),
+            primary_vehicle: Some(VehicleSummary {
+                year: 2021,
+                model: "XC40 Recharge".into(),
+                make: "Volvo".into(),
+            }),
+            month_info,
+            utility: Some(bodies::utility()),
+            page_offset: Some(page_offset),
+        },
+    })
 }
 
 /// One `month_info` entry: this page's sessions of the month and the whole month's totals.
-fn month_entry(w: &World, done: &[&Session], key: (i32, u32), sessions: Vec<Value>) -> Value {
+fn month_entry(
+    w: &World,
+    done: &[&Session],
+    key: (i32, u32),
+    sessions: Vec<SessionDetails>,
+) -> ActivityMonth {
     let (mut energy, mut cost, mut miles) = (0.0, 0.0, 0.0);
     for s in done.iter().filter(|s| month_of(w, s) == key) {
         let e = round(s.energy(s.end.unwrap_or(s.start)), 6);
@@ -72,15 +86,26 @@ fn month_entry(w: &World, done: &[&Session], key: (i32, u32), sessions: Vec<Valu
         miles += Session::miles(e);
     }
     let (year, month) = key;
-    json!({
-        "sessions": sessions,
-        "energy_kwh": {"home": energy.round() as i64},
-        "cost": {"currency_iso_code": "USD", "home": cost.round() as i64},
-        "month": month,
-        "year": year,
-        "miles_added": {"home": miles.round() as i64},
-        "vehicle_info": {"700000001": super::session::primary_vehicle_info()},
-    })
+    let total = |x: f64| {
+        Some(HomeTotal {
+            home: x.round() as i64,
+        })
+    };
+    ActivityMonth {
+        sessions,
+        energy_kwh: total(energy),
+        cost: Some(CostTotal {
+            currency_iso_code: "USD".into(),
+            home: cost.round() as i64,
+        }),
+        month,
+        year,
+        miles_added: total(miles),
+        vehicle_info: Some(BTreeMap::from([(
+            PRIMARY_VEHICLE_ID.to_string(),
+            primary_vehicle_info(),
+        )])),
+    }
 }
 
 fn month_of(w: &World, s: &Session) -> (i32, u32) {

@@ -6,13 +6,14 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde::Deserialize;
 
-use super::fault::Endpoint;
-use super::http::{Auth, Reply, Sim, body_object, id_field, serve};
+use super::http::{Auth, Reply, Sim, decode_body, serve};
 use super::schedule::{Schedule, Window};
 use super::world::World;
 use super::{CHARGER_ID, USER_ID, bodies};
+use crate::api::Ep;
+use crate::api::models::{AmperageRequest, Empty, Window as WindowBody, tolerant};
 
 /// Checks the path's user and charger ids.
 fn ours(user: Option<&str>, charger: Option<&str>) -> Result<(), Reply> {
@@ -32,7 +33,7 @@ fn ours(user: Option<&str>, charger: Option<&str>) -> Result<(), Reply> {
 /// Serves a charger call after checking the path's ids.
 pub(crate) async fn charger_call<F>(
     sim: &Sim,
-    ep: Endpoint,
+    ep: Ep,
     headers: &HeaderMap,
     ids: (Option<&str>, Option<&str>),
     f: F,
@@ -53,13 +54,9 @@ pub(crate) async fn chargers(
     Path(user): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Chargers,
-        &headers,
-        (Some(&user), None),
-        |_, _| Reply::ok(bodies::chargers()),
-    )
+    charger_call(&sim, Ep::Chargers, &headers, (Some(&user), None), |_, _| {
+        Reply::ok(&bodies::chargers())
+    })
     .await
 }
 
@@ -70,10 +67,10 @@ pub(crate) async fn status(
 ) -> Response {
     charger_call(
         &sim,
-        Endpoint::Status,
+        Ep::Status,
         &headers,
         (Some(&u), Some(&c)),
-        |w, now| Reply::ok(bodies::status(w, now)),
+        |w, now| Reply::ok(&bodies::status(w, now)),
     )
     .await
 }
@@ -86,10 +83,10 @@ pub(crate) async fn technical_info(
     let start = sim.start;
     charger_call(
         &sim,
-        Endpoint::TechnicalInfo,
+        Ep::TechnicalInfo,
         &headers,
         (Some(&u), Some(&c)),
-        |w, now| Reply::ok(bodies::technical_info(w, now, start)),
+        |w, now| Reply::ok(&bodies::technical_info(w, now, start)),
     )
     .await
 }
@@ -99,13 +96,9 @@ pub(crate) async fn config(
     Path((u, c)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Config,
-        &headers,
-        (Some(&u), Some(&c)),
-        |_, _| Reply::ok(bodies::config()),
-    )
+    charger_call(&sim, Ep::Config, &headers, (Some(&u), Some(&c)), |_, _| {
+        Reply::ok(&bodies::config())
+    })
     .await
 }
 
@@ -114,13 +107,9 @@ pub(crate) async fn restart(
     Path((u, c)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Restart,
-        &headers,
-        (Some(&u), Some(&c)),
-        |_, _| Reply::ok(json!({})),
-    )
+    charger_call(&sim, Ep::Restart, &headers, (Some(&u), Some(&c)), |_, _| {
+        Reply::ok(&Empty {})
+    })
     .await
 }
 
@@ -129,13 +118,9 @@ pub(crate) async fn schedule_get(
     Path(c): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Schedule,
-        &headers,
-        (None, Some(&c)),
-        |w, _| Reply::ok(bodies::schedule(w.schedule)),
-    )
+    charger_call(&sim, Ep::Schedule, &headers, (None, Some(&c)), |w, _| {
+        Reply::ok(&bodies::schedule(w.schedule))
+    })
     .await
 }
 
@@ -145,47 +130,60 @@ pub(crate) async fn schedule_put(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Schedule,
-        &headers,
-        (None, Some(&c)),
-        |w, now| {
-            let what = "PUT api/v1/schedule/charger/{chargerId}/schedule";
-            let parsed = body_object(&body, what).and_then(|b| parse_schedule(&b, what));
-            match parsed {
-                Ok(s) => {
-                    w.set_schedule(s, now);
-                    Reply::ok(bodies::schedule(w.schedule))
-                }
-                Err(r) => r,
+    charger_call(&sim, Ep::Schedule, &headers, (None, Some(&c)), |w, now| {
+        let what = "PUT api/v1/schedule/charger/{chargerId}/schedule";
+        let parsed = parse_schedule(&body, what);
+        match parsed {
+            Ok(s) => {
+                w.set_schedule(s, now);
+                Reply::ok(&bodies::schedule(w.schedule))
             }
-        },
-    )
+            Err(r) => r,
+        }
+    })
     .await
 }
 
-/// `{"schedule": {"weekdays": {"startTime", "endTime"}, "weekends": {...}}}` enables,
-/// `{}` disables.
-fn parse_schedule(body: &Value, what: &str) -> Result<Option<Schedule>, Reply> {
-    let s = match body.get("schedule") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(s) if s.as_object().is_some_and(|o| o.is_empty()) => return Ok(None),
-        Some(s) => s,
+/// The `PUT .../schedule` body as the sim reads it: the windows of
+/// [`ScheduleRequest`](crate::api::models::ScheduleRequest), each checked on its own so the
+/// answer names the first bad one. No `schedule` (or `null`, or `{}`) disables.
+#[derive(Deserialize)]
+struct SchedulePut {
+    #[serde(default)]
+    schedule: Option<WeekPut>,
+}
+
+/// `{"weekdays": {"startTime", "endTime"}, "weekends": {...}}`; a window that is not one reads
+/// as missing.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeekPut {
+    #[serde(default, deserialize_with = "tolerant")]
+    weekdays: Option<WindowBody>,
+    #[serde(default, deserialize_with = "tolerant")]
+    weekends: Option<WindowBody>,
+}
+
+/// The schedule a `PUT` body sets: `None` disables.
+fn parse_schedule(body: &[u8], what: &str) -> Result<Option<Schedule>, Reply> {
+    let week = match decode_body::<SchedulePut>(body, what)?.schedule {
+        None
+        | Some(WeekPut {
+            weekdays: None,
+            weekends: None,
+        }) => return Ok(None),
+        Some(week) => week,
     };
-    let window = |part: &str| -> Result<Window, Reply> {
-        let time = |k: &str| s.get(part).and_then(|p| p.get(k)).and_then(Value::as_str);
-        let (Some(start), Some(end)) = (time("startTime"), time("endTime")) else {
-            return Err(Reply::bad_request(format!(
-                "body of {what}: `schedule.{part}` needs `startTime` and `endTime` (\"HH:MM\")"
-            )));
-        };
-        Window::parse(start, end)
-            .map_err(|e| Reply::bad_request(format!("body of {what}: `schedule.{part}`: {e}")))
+    let window = |part: &str, w: Option<WindowBody>| match w {
+        Some(w) => Window::parse(&w.start_time, &w.end_time)
+            .map_err(|e| Reply::bad_request(format!("body of {what}: `schedule.{part}`: {e}"))),
+        None => Err(Reply::bad_request(format!(
+            "body of {what}: `schedule.{part}` needs `startTime` and `endTime` (\"HH:MM\")"
+        ))),
     };
     Ok(Some(Schedule {
-        weekdays: window("weekdays")?,
-        weekends: window("weekends")?,
+        weekdays: window("weekdays", week.weekdays)?,
+        weekends: window("weekends", week.weekends)?,
     }))
 }
 
@@ -195,24 +193,17 @@ pub(crate) async fn amperage(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    charger_call(
-        &sim,
-        Endpoint::Amperage,
-        &headers,
-        (None, Some(&c)),
-        |w, now| {
-            let what = "PUT .../charge-amperage-limit";
-            let amps =
-                body_object(&body, what).and_then(|b| id_field(&b, "chargeAmperageLimit", what));
-            match amps {
-                Ok(a) if (20..=40).contains(&a) => {
-                    w.set_amperage(a as u32, now);
-                    Reply::ok(bodies::amperage_put(a as u32))
-                }
-                Ok(a) => Reply::bad_request(format!("chargeAmperageLimit {a} is outside 20..=40")),
-                Err(r) => r,
+    charger_call(&sim, Ep::Amperage, &headers, (None, Some(&c)), |w, now| {
+        let what = "PUT .../charge-amperage-limit";
+        let amps = decode_body::<AmperageRequest>(&body, what).map(|b| b.charge_amperage_limit);
+        match amps {
+            Ok(a) if (20..=40).contains(&a) => {
+                w.set_amperage(a, now);
+                Reply::ok(&bodies::amperage_put(a))
             }
-        },
-    )
+            Ok(a) => Reply::bad_request(format!("chargeAmperageLimit {a} is outside 20..=40")),
+            Err(r) => r,
+        }
+    })
     .await
 }

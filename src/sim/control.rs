@@ -8,11 +8,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Value, json};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Serialize};
 
 use super::fault::FaultSpec;
-use super::http::{Reply, Sim, body_object, json_response};
+use super::http::{Reply, Sim, decode_body};
 use super::mix;
 use super::session::Car;
 use super::world::World;
@@ -31,36 +34,146 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/fault", post(fault))
 }
 
-/// Runs `f` on the world at the current sim time and answers with its error or the state.
-fn control<F>(sim: &Sim, body: &Bytes, what: &str, f: F) -> Response
+/// A field of a control body: a value of the expected type, or anything else (absent and
+/// `null` are `None` around it), so each endpoint can say what it expected.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Field<T> {
+    /// The expected type.
+    Fits(T),
+    /// Something else.
+    Other(IgnoredAny),
+}
+
+impl<T> Field<T> {
+    /// The value, if it has the expected type.
+    fn fits(field: Option<Self>) -> Option<T> {
+        match field {
+            Some(Self::Fits(v)) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// `POST /_sim/advance` body.
+#[derive(Deserialize)]
+struct AdvanceBody {
+    #[serde(default)]
+    seconds: Option<Field<f64>>,
+}
+
+/// `POST /_sim/plug` body.
+#[derive(Deserialize)]
+struct PlugBody {
+    #[serde(default)]
+    vehicle: Option<Field<String>>,
+    #[serde(default)]
+    soc_kwh_needed: Option<Field<f64>>,
+}
+
+/// `POST /_sim/connect` body.
+#[derive(Deserialize)]
+struct ConnectBody {
+    #[serde(default)]
+    connected: Option<Field<bool>>,
+}
+
+/// `POST /_sim/fault` body.
+#[derive(Deserialize)]
+struct FaultBody {
+    #[serde(default)]
+    spec: Option<Field<String>>,
+}
+
+/// A body of the control endpoints that reads no field (`GET /_sim/state`, `POST /_sim/unplug`).
+#[derive(Deserialize)]
+struct NoFields {}
+
+/// A refused control call: `{"error": message}` (409).
+#[derive(Serialize)]
+struct Conflict {
+    error: String,
+}
+
+/// `GET /_sim/state` and the answer of every successful control call.
+#[derive(Serialize)]
+struct SimState {
+    /// Sim time, RFC 3339 with milliseconds.
+    now: String,
+    /// Sim time, epoch ms.
+    now_ms: i64,
+    speed: f64,
+    seed: u64,
+    scenario: &'static str,
+    connected: bool,
+    plugged: Option<PluggedState>,
+    current_session_id: Option<u64>,
+    charging: bool,
+    /// kWh.
+    session_energy_kwh: Option<f64>,
+    schedule_enabled: bool,
+    during_scheduled_time: bool,
+    /// Amperes.
+    amperage_limit: u32,
+    sessions: usize,
+    history_sessions: usize,
+    pending_acks: usize,
+    /// The armed faults as `endpoint=kindxleft`.
+    faults: Vec<String>,
+    /// Requests per endpoint name ([`crate::api::Ep::name`]).
+    requests: BTreeMap<&'static str, u64>,
+    requests_total: u64,
+    logins: u64,
+    failed_logins: u64,
+}
+
+/// The car at the charger in [`SimState`].
+#[derive(Serialize)]
+struct PluggedState {
+    vehicle: &'static str,
+    /// kWh.
+    soc_kwh_needed: f64,
+}
+
+/// Runs `f` with the body read as `B` on the world at the current sim time and answers with
+/// its error or the state.
+fn control<B, F>(sim: &Sim, body: &Bytes, what: &str, f: F) -> Response
 where
-    F: FnOnce(&mut World, &Value, DateTime<Utc>) -> Result<(), Reply>,
+    B: DeserializeOwned,
+    F: FnOnce(&mut World, B, DateTime<Utc>) -> Result<(), Reply>,
 {
     let mut w = sim.lock();
     let now = w.tick();
-    let result = body_object(body, what).and_then(|b| f(&mut w, &b, now));
+    let result = decode_body::<B>(body, what).and_then(|b| f(&mut w, b, now));
     match result {
         Ok(()) => {
             let now = w.tick();
-            json_response(StatusCode::OK, &snapshot(&w, now))
+            Reply::ok(&snapshot(&w, now)).response()
         }
-        Err(r) => json_response(r.status, &r.body),
+        Err(r) => r.response(),
     }
 }
 
 fn conflict(message: String) -> Reply {
-    Reply::with(StatusCode::CONFLICT, json!({"error": message}))
+    Reply::with(StatusCode::CONFLICT, &Conflict { error: message })
 }
 
 async fn state(State(sim): State<Sim>) -> Response {
-    control(&sim, &Bytes::new(), "GET /_sim/state", |_, _, _| Ok(()))
+    control(
+        &sim,
+        &Bytes::new(),
+        "GET /_sim/state",
+        |_, _: NoFields, _| Ok(()),
+    )
 }
 
 /// `{"seconds": n}`: moves sim time forward, playing schedule edges and confirmations.
 async fn advance(State(sim): State<Sim>, body: Bytes) -> Response {
-    control(&sim, &body, "POST /_sim/advance", |w, b, _| {
-        let seconds = b.get("seconds").and_then(Value::as_f64);
-        match seconds {
+    control(
+        &sim,
+        &body,
+        "POST /_sim/advance",
+        |w, b: AdvanceBody, _| match Field::fits(b.seconds) {
             Some(s) if (0.0..=MAX_ADVANCE_S).contains(&s) => {
                 w.clock.advance(s);
                 Ok(())
@@ -68,27 +181,27 @@ async fn advance(State(sim): State<Sim>, body: Bytes) -> Response {
             _ => Err(Reply::bad_request(
                 "body of POST /_sim/advance: `seconds` must be a number from 0 to 31622400 (366 days)",
             )),
-        }
-    })
+        },
+    )
 }
 
 /// `{"vehicle": "serenity_equinox_2024" | "volvo_xc40_2021" | "guest", "soc_kwh_needed": x?}`.
 async fn plug(State(sim): State<Sim>, body: Bytes) -> Response {
-    control(&sim, &body, "POST /_sim/plug", |w, b, now| {
-        let key = b.get("vehicle").and_then(Value::as_str).unwrap_or_default();
-        let Some(car) = Car::parse(key) else {
+    control(&sim, &body, "POST /_sim/plug", |w, b: PlugBody, now| {
+        let key = Field::fits(b.vehicle).unwrap_or_default();
+        let Some(car) = Car::parse(&key) else {
             let names: Vec<&str> = Car::ALL.iter().map(|c| c.key()).collect();
             return Err(Reply::bad_request(format!(
                 "body of POST /_sim/plug: unknown vehicle {key:?}; expected one of {}",
                 names.join(", ")
             )));
         };
-        let need = match b.get("soc_kwh_needed") {
-            None | Some(Value::Null) => {
+        let need = match b.soc_kwh_needed {
+            None => {
                 let pick = mix(w.seed ^ 0x9106, now.timestamp().unsigned_abs()) % 3000;
                 (20.0 + pick as f64 / 100.0).min(car.profile().battery_kwh * 0.9)
             }
-            Some(v) => match v.as_f64() {
+            Some(v) => match Field::fits(Some(v)) {
                 Some(x) if x.is_finite() && x >= 0.0 => x,
                 _ => {
                     return Err(Reply::bad_request(
@@ -102,7 +215,7 @@ async fn plug(State(sim): State<Sim>, body: Bytes) -> Response {
 }
 
 async fn unplug(State(sim): State<Sim>, body: Bytes) -> Response {
-    control(&sim, &body, "POST /_sim/unplug", |w, _, now| {
+    control(&sim, &body, "POST /_sim/unplug", |w, _: NoFields, now| {
         w.unplug(now)
             .map(|_| ())
             .ok_or_else(|| conflict("no car is plugged in".into()))
@@ -111,8 +224,11 @@ async fn unplug(State(sim): State<Sim>, body: Bytes) -> Response {
 
 /// `{"connected": bool}`.
 async fn connect(State(sim): State<Sim>, body: Bytes) -> Response {
-    control(&sim, &body, "POST /_sim/connect", |w, b, now| {
-        match b.get("connected").and_then(Value::as_bool) {
+    control(
+        &sim,
+        &body,
+        "POST /_sim/connect",
+        |w, b: ConnectBody, now| match Field::fits(b.connected) {
             Some(c) => {
                 w.set_connected(c, now);
                 Ok(())
@@ -120,14 +236,14 @@ async fn connect(State(sim): State<Sim>, body: Bytes) -> Response {
             None => Err(Reply::bad_request(
                 "body of POST /_sim/connect: `connected` must be true or false",
             )),
-        }
-    })
+        },
+    )
 }
 
 /// `{"spec": "status=503x2"}`.
 async fn fault(State(sim): State<Sim>, body: Bytes) -> Response {
-    control(&sim, &body, "POST /_sim/fault", |w, b, _| {
-        let spec = b.get("spec").and_then(Value::as_str).ok_or_else(|| {
+    control(&sim, &body, "POST /_sim/fault", |w, b: FaultBody, _| {
+        let spec = Field::fits(b.spec).ok_or_else(|| {
             Reply::bad_request(
                 "body of POST /_sim/fault: `spec` must be a string like \"status=503x2\"",
             )
@@ -139,32 +255,32 @@ async fn fault(State(sim): State<Sim>, body: Bytes) -> Response {
 }
 
 /// `GET /_sim/state`.
-fn snapshot(w: &World, now: DateTime<Utc>) -> Value {
+fn snapshot(w: &World, now: DateTime<Utc>) -> SimState {
     let current = w.current.and_then(|id| w.sessions.get(&id));
-    json!({
-        "now": now.to_rfc3339_opts(SecondsFormat::Millis, true),
-        "now_ms": now.timestamp_millis(),
-        "speed": w.clock.speed(),
-        "seed": w.seed,
-        "scenario": w.scenario.name(),
-        "connected": w.connected,
-        "plugged": w.plugged.map(|p| json!({
-            "vehicle": p.car.key(),
-            "soc_kwh_needed": p.need_kwh,
-        })),
-        "current_session_id": w.current,
-        "charging": w.charging(now),
-        "session_energy_kwh": current.map(|s| s.energy(now)),
-        "schedule_enabled": w.schedule.is_some(),
-        "during_scheduled_time": w.during_schedule(now),
-        "amperage_limit": w.amperage,
-        "sessions": w.sessions.len(),
-        "history_sessions": w.history_sessions,
-        "pending_acks": w.pending_acks(),
-        "faults": w.faults.describe(),
-        "requests": w.requests,
-        "requests_total": w.requests.values().sum::<u64>(),
-        "logins": w.logins,
-        "failed_logins": w.failed_logins,
-    })
+    SimState {
+        now: now.to_rfc3339_opts(SecondsFormat::Millis, true),
+        now_ms: now.timestamp_millis(),
+        speed: w.clock.speed(),
+        seed: w.seed,
+        scenario: w.scenario.name(),
+        connected: w.connected,
+        plugged: w.plugged.map(|p| PluggedState {
+            vehicle: p.car.key(),
+            soc_kwh_needed: p.need_kwh,
+        }),
+        current_session_id: w.current,
+        charging: w.charging(now),
+        session_energy_kwh: current.map(|s| s.energy(now)),
+        schedule_enabled: w.schedule.is_some(),
+        during_scheduled_time: w.during_schedule(now),
+        amperage_limit: w.amperage,
+        sessions: w.sessions.len(),
+        history_sessions: w.history_sessions,
+        pending_acks: w.pending_acks(),
+        faults: w.faults.describe(),
+        requests: w.requests.clone(),
+        requests_total: w.requests.values().sum::<u64>(),
+        logins: w.logins,
+        failed_logins: w.failed_logins,
+    }
 }

@@ -6,96 +6,34 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// The simulator's endpoints, by the names used in fault specs and request counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Endpoint {
-    /// `POST /discovery/v3/globalconfig`.
-    Discovery,
-    /// `POST sso_endpoint v1/user/login`.
-    Login,
-    /// `POST sso_endpoint v1/user/logout`.
-    Logout,
-    /// `GET accounts_endpoint v1/driver/profile/user`.
-    Profile,
-    /// `GET accounts_endpoint v1/driver/vehicle`.
-    Vehicles,
-    /// `GET hcpo_hcm_endpoint .../users/{userId}/chargers`.
-    Chargers,
-    /// `GET .../chargers/{chargerId}/status`.
-    Status,
-    /// `GET .../chargers/{chargerId}/technical-info`.
-    TechnicalInfo,
-    /// `GET .../chargers/{chargerId}/configurations`.
-    Config,
-    /// `GET`/`PUT .../schedule/charger/{chargerId}/schedule`.
-    Schedule,
-    /// `PUT .../chargers/{chargerId}/charge-amperage-limit`.
-    Amperage,
-    /// `POST .../chargers/{chargerId}/restart`.
-    Restart,
-    /// `POST mapcache_endpoint v2` with `user_status`.
-    UserStatus,
-    /// `POST mapcache_endpoint v2` with `charging_activity_monthly`.
-    Activity,
-    /// Session details: driver-bff, or `mapcache_endpoint v2` with `charging_status`.
-    Session,
-    /// `POST accounts_endpoint v1/driver/station/startsession`.
-    Start,
-    /// `POST accounts_endpoint v1/driver/station/stopSession`.
-    Stop,
-    /// `POST accounts_endpoint v1/driver/station/session/ack`.
-    Ack,
-    /// Every endpoint (faults only).
+use crate::api::Ep;
+
+/// What a fault applies to: one endpoint, or every one (`any`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultTarget {
+    /// The calls of one endpoint (named by [`Ep::name`]).
+    One(Ep),
+    /// Every call.
     Any,
 }
 
-impl Endpoint {
-    /// Every name, in the order the help text lists them.
-    pub const ALL: [Endpoint; 19] = [
-        Self::Discovery,
-        Self::Login,
-        Self::Logout,
-        Self::Profile,
-        Self::Vehicles,
-        Self::Chargers,
-        Self::Status,
-        Self::TechnicalInfo,
-        Self::Config,
-        Self::Schedule,
-        Self::Amperage,
-        Self::Restart,
-        Self::UserStatus,
-        Self::Activity,
-        Self::Session,
-        Self::Start,
-        Self::Stop,
-        Self::Ack,
-        Self::Any,
-    ];
-
-    /// The name in fault specs and in `GET /_sim/state` request counts.
+impl FaultTarget {
+    /// The name in fault specs: [`Ep::name`], or `any`.
     pub fn name(self) -> &'static str {
         match self {
-            Self::Discovery => "discovery",
-            Self::Login => "login",
-            Self::Logout => "logout",
-            Self::Profile => "profile",
-            Self::Vehicles => "vehicles",
-            Self::Chargers => "chargers",
-            Self::Status => "status",
-            Self::TechnicalInfo => "technical_info",
-            Self::Config => "config",
-            Self::Schedule => "schedule",
-            Self::Amperage => "amperage",
-            Self::Restart => "restart",
-            Self::UserStatus => "user_status",
-            Self::Activity => "activity",
-            Self::Session => "session",
-            Self::Start => "start",
-            Self::Stop => "stop",
-            Self::Ack => "ack",
+            Self::One(ep) => ep.name(),
             Self::Any => "any",
         }
+    }
+
+    /// Every target, in the order the help text lists them (`any` last).
+    fn all() -> impl Iterator<Item = FaultTarget> {
+        Ep::ALL.into_iter().map(Self::One).chain([Self::Any])
+    }
+
+    /// Whether a call to `ep` is hit.
+    fn hits(self, ep: Ep) -> bool {
+        self == Self::Any || self == Self::One(ep)
     }
 }
 
@@ -135,8 +73,8 @@ impl fmt::Display for FaultKind {
 /// One fault: which endpoint, what answer, how many times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FaultSpec {
-    /// The endpoint it applies to (`Any` = every endpoint).
-    pub endpoint: Endpoint,
+    /// The endpoint it applies to.
+    pub target: FaultTarget,
     /// The answer.
     pub kind: FaultKind,
     /// How many matching requests get it; 0 = every one, forever.
@@ -145,7 +83,7 @@ pub struct FaultSpec {
 
 impl fmt::Display for FaultSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}x{}", self.endpoint.name(), self.kind, self.count)
+        write!(f, "{}={}x{}", self.target.name(), self.kind, self.count)
     }
 }
 
@@ -157,15 +95,14 @@ impl FromStr for FaultSpec {
     /// Parses `<endpoint>=<kind>[x<count>]`, e.g. `status=503x2`, `login=captcha_html`.
     fn from_str(spec: &str) -> Result<Self, String> {
         let fail = |what: String| format!("fault {spec:?}: {what}");
-        let (endpoint, rest) = spec.split_once('=').ok_or_else(|| {
+        let (target, rest) = spec.split_once('=').ok_or_else(|| {
             fail("expected <endpoint>=<kind>[x<count>], e.g. status=503x2".into())
         })?;
-        let endpoint = endpoint.trim();
-        let endpoint = Endpoint::ALL
-            .into_iter()
-            .find(|e| e.name() == endpoint)
+        let endpoint = target.trim();
+        let target = FaultTarget::all()
+            .find(|t| t.name() == endpoint)
             .ok_or_else(|| {
-                let names: Vec<&str> = Endpoint::ALL.iter().map(|e| e.name()).collect();
+                let names: Vec<&str> = FaultTarget::all().map(FaultTarget::name).collect();
                 fail(format!(
                     "unknown endpoint {endpoint:?}; expected one of {}",
                     names.join(", ")
@@ -186,7 +123,7 @@ impl FromStr for FaultSpec {
         let kind = parse_kind(kind)
             .ok_or_else(|| fail(format!("unknown kind {kind:?}; expected one of {KINDS}")))?;
         Ok(Self {
-            endpoint,
+            target,
             kind,
             count,
         })
@@ -228,12 +165,9 @@ impl Faults {
         self.armed.push((spec, left));
     }
 
-    /// The fault the next request to `endpoint` gets, if any, used up by this call.
-    pub(crate) fn take(&mut self, endpoint: Endpoint) -> Option<FaultKind> {
-        let i = self
-            .armed
-            .iter()
-            .position(|(s, _)| s.endpoint == endpoint || s.endpoint == Endpoint::Any)?;
+    /// The fault the next request to `ep` gets, if any, used up by this call.
+    pub(crate) fn take(&mut self, ep: Ep) -> Option<FaultKind> {
+        let i = self.armed.iter().position(|(s, _)| s.target.hits(ep))?;
         let kind = self.armed[i].0.kind;
         if let Some(left) = &mut self.armed[i].1 {
             *left = left.saturating_sub(1);
@@ -269,7 +203,7 @@ mod tests {
         assert_eq!(
             s,
             FaultSpec {
-                endpoint: Endpoint::Status,
+                target: FaultTarget::One(Ep::Status),
                 kind: FaultKind::Status(503),
                 count: 2
             }
@@ -278,10 +212,24 @@ mod tests {
         assert_eq!((s.kind, s.count), (FaultKind::Delay(3000), 0));
         let s: FaultSpec = "technical_info=captcha_html".parse().unwrap();
         assert_eq!(
-            (s.endpoint, s.kind, s.count),
-            (Endpoint::TechnicalInfo, FaultKind::CaptchaHtml, 1)
+            (s.target, s.kind, s.count),
+            (
+                FaultTarget::One(Ep::TechnicalInfo),
+                FaultKind::CaptchaHtml,
+                1
+            )
         );
         assert_eq!(s.to_string(), "technical_info=captcha_htmlx1");
+    }
+
+    #[test]
+    fn target_names_are_the_ones_the_help_text_lists() {
+        let names: Vec<&str> = FaultTarget::all().map(FaultTarget::name).collect();
+        assert_eq!(
+            names.join(" "),
+            "discovery login logout profile vehicles chargers status technical_info config \
+             schedule amperage restart user_status activity session start stop ack any"
+        );
     }
 
     #[test]
@@ -309,11 +257,11 @@ mod tests {
         let mut f = Faults::default();
         f.add("status=503x2".parse().unwrap());
         f.add("any=emptyx0".parse().unwrap());
-        assert_eq!(f.take(Endpoint::Status), Some(FaultKind::Status(503)));
+        assert_eq!(f.take(Ep::Status), Some(FaultKind::Status(503)));
         assert_eq!(f.describe(), vec!["status=503x1", "any=emptyx0"]);
-        assert_eq!(f.take(Endpoint::Status), Some(FaultKind::Status(503)));
-        assert_eq!(f.take(Endpoint::Status), Some(FaultKind::Empty));
-        assert_eq!(f.take(Endpoint::Login), Some(FaultKind::Empty));
+        assert_eq!(f.take(Ep::Status), Some(FaultKind::Status(503)));
+        assert_eq!(f.take(Ep::Status), Some(FaultKind::Empty));
+        assert_eq!(f.take(Ep::Login), Some(FaultKind::Empty));
         assert_eq!(f.describe(), vec!["any=emptyx0"]);
     }
 }

@@ -3,24 +3,30 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::body::Bytes;
 use axum::http::header::{CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::bodies;
-use super::fault::{Endpoint, FaultKind};
+use super::fault::FaultKind;
 use super::tokens::TOKEN_S;
 use super::world::World;
+use crate::api::Ep;
+use crate::api::models::Discovery;
+
+/// The answer when an answer cannot be written as JSON (never expected: every body is a model
+/// of `crate::api::models` or of the control endpoints).
+const UNWRITABLE: &str = r#"{"errorId":500,"errorCategory":"SERVER_ERROR","errorMessage":"cph50 sim could not write its answer as JSON"}"#;
 
 /// State shared by all handlers.
 pub(crate) struct Shared {
     /// The simulated household.
     pub(crate) world: Mutex<World>,
     /// The discovery answer, endpoints already pointing here.
-    pub(crate) discovery: Value,
+    pub(crate) discovery: Discovery,
     /// The sim clock's start.
     pub(crate) start: DateTime<Utc>,
 }
@@ -48,7 +54,8 @@ pub(crate) enum Auth {
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub(crate) status: StatusCode,
-    pub(crate) body: Value,
+    /// The JSON text of the body.
+    pub(crate) body: String,
     /// A token to hand out in `Set-Cookie` (login).
     pub(crate) token: Option<String>,
     /// Clear the cookie (logout).
@@ -57,12 +64,16 @@ pub(crate) struct Reply {
 
 impl Reply {
     /// 200 with `body`.
-    pub(crate) fn ok(body: Value) -> Self {
+    pub(crate) fn ok<T: Serialize>(body: &T) -> Self {
         Self::with(StatusCode::OK, body)
     }
 
-    /// `status` with `body`.
-    pub(crate) fn with(status: StatusCode, body: Value) -> Self {
+    /// `status` with `body` as JSON (a 500 if it cannot be written).
+    pub(crate) fn with<T: Serialize>(status: StatusCode, body: &T) -> Self {
+        let (status, body) = match serde_json::to_string(body) {
+            Ok(text) => (status, text),
+            Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, UNWRITABLE.to_owned()),
+        };
         Self {
             status,
             body,
@@ -71,11 +82,16 @@ impl Reply {
         }
     }
 
+    /// The answer as an HTTP response, without cookies.
+    pub(crate) fn response(&self) -> Response {
+        json_response(self.status, self.body.clone())
+    }
+
     /// 400 naming what was wrong with the request.
     pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::with(
             StatusCode::BAD_REQUEST,
-            bodies::error(400, "VALIDATION", &message.into()),
+            &bodies::error(400, "VALIDATION", &message.into()),
         )
     }
 
@@ -83,44 +99,68 @@ impl Reply {
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::with(
             StatusCode::NOT_FOUND,
-            bodies::error(404, "NOT_FOUND", &message.into()),
+            &bodies::error(404, "NOT_FOUND", &message.into()),
         )
     }
 }
 
-/// A JSON response.
-pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
+/// A JSON response with `body`, the JSON text.
+pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
     let mut headers = HeaderMap::new();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    (status, headers, body.to_string()).into_response()
+    (status, headers, body).into_response()
 }
 
-/// The JSON object of a request body; an empty body counts as `{}`.
-pub(crate) fn body_object(body: &Bytes, what: &str) -> Result<Value, Reply> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v) if v.is_object() => Ok(v),
-        Ok(_) => Err(Reply::bad_request(format!(
-            "body of {what}: expected a JSON object"
-        ))),
-        Err(e) => Err(Reply::bad_request(format!("body of {what}: not JSON: {e}"))),
+/// A request body that does not fit the model a route reads.
+#[derive(Debug)]
+pub(crate) enum BadBody {
+    /// Not JSON, or not a JSON object.
+    Shape(String),
+    /// A JSON object whose part at `pointer` (a JSON pointer; empty = the object) does not fit.
+    Field {
+        /// Where.
+        pointer: String,
+        /// Why.
+        message: String,
+    },
+}
+
+impl BadBody {
+    /// The 400 answer for the body of `what`.
+    pub(crate) fn reply(&self, what: &str) -> Reply {
+        Reply::bad_request(match self {
+            Self::Shape(why) => format!("body of {what}: {why}"),
+            Self::Field { pointer, message } if pointer.is_empty() => {
+                format!("body of {what}: {message}")
+            }
+            Self::Field { pointer, message } => format!("body of {what}: `{pointer}`: {message}"),
+        })
     }
 }
 
-/// An integer field of a body: a JSON number or a string of digits.
-pub(crate) fn id_field(body: &Value, key: &str, what: &str) -> Result<u64, Reply> {
-    match body.get(key) {
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.parse().ok(),
-        _ => None,
+/// Reads a request body as `T` (a model of `crate::api::models` or of a control endpoint); an
+/// empty body counts as `{}`.
+pub(crate) fn read_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, BadBody> {
+    let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    if let Err(e) = serde_json::from_slice::<IgnoredAny>(text) {
+        return Err(BadBody::Shape(format!("not JSON: {e}")));
     }
-    .ok_or_else(|| {
-        Reply::bad_request(format!(
-            "body of {what}: field `{key}` must be a whole number"
-        ))
+    if text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(BadBody::Shape("expected a JSON object".into()));
+    }
+    crate::decode::decode(text).map_err(|e| BadBody::Field {
+        pointer: e.pointer,
+        message: e.message,
     })
+}
+
+/// [`read_body`], refused with a 400 naming `what`.
+pub(crate) fn decode_body<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Reply> {
+    read_body(body).map_err(|e| e.reply(what))
 }
 
 /// Every token the request presents: `coulomb_sess` cookies and `cp-session-token`.
@@ -147,7 +187,7 @@ pub(crate) fn presented_tokens(headers: &HeaderMap) -> Vec<String> {
 /// with the world at the current sim time, and sets a fresh cookie on authenticated answers.
 pub(crate) async fn serve<F>(
     sim: &Shared,
-    endpoint: Endpoint,
+    ep: Ep,
     headers: &HeaderMap,
     auth: Auth,
     handle: F,
@@ -158,8 +198,8 @@ where
     let fault = {
         let mut w = sim.lock();
         w.tick();
-        w.count(endpoint.name());
-        w.faults.take(endpoint)
+        w.count(ep.name());
+        w.faults.take(ep)
     };
     match fault {
         Some(FaultKind::Delay(ms)) => {
@@ -168,10 +208,10 @@ where
         Some(FaultKind::Status(code)) => return status_fault(code),
         Some(FaultKind::Expire) => {
             sim.lock().tokens.expire_all();
-            return json_response(StatusCode::UNAUTHORIZED, &bodies::invalid_session());
+            return Reply::with(StatusCode::UNAUTHORIZED, &bodies::invalid_session()).response();
         }
         Some(FaultKind::CaptchaJson) => {
-            return json_response(StatusCode::FORBIDDEN, &bodies::datadome());
+            return Reply::with(StatusCode::FORBIDDEN, &bodies::datadome()).response();
         }
         Some(FaultKind::CaptchaHtml) => {
             let mut h = HeaderMap::new();
@@ -189,7 +229,8 @@ where
         if auth == Auth::Required {
             let tokens = presented_tokens(headers);
             if !tokens.iter().any(|t| w.tokens.valid(t, now)) {
-                return json_response(StatusCode::UNAUTHORIZED, &bodies::invalid_session());
+                return Reply::with(StatusCode::UNAUTHORIZED, &bodies::invalid_session())
+                    .response();
             }
             let mut reply = handle(&mut w, now);
             reply.token = Some(w.tokens.issue(now));
@@ -200,17 +241,8 @@ where
     };
     let mut response = match fault {
         Some(FaultKind::Empty) => (StatusCode::OK, String::new()).into_response(),
-        Some(FaultKind::Truncated) => {
-            let text = reply.body.to_string();
-            let mut cut = text.len() / 2;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            let mut h = HeaderMap::new();
-            h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            (StatusCode::OK, h, text[..cut].to_owned()).into_response()
-        }
-        _ => json_response(reply.status, &reply.body),
+        Some(FaultKind::Truncated) => json_response(StatusCode::OK, first_half(&reply.body)),
+        _ => reply.response(),
     };
     let cookie = match (&reply.token, reply.clear_cookie) {
         (Some(t), _) => Some(format!(
@@ -225,6 +257,15 @@ where
     response
 }
 
+/// The first half of `text` (cut at a character boundary): a truncated answer.
+fn first_half(text: &str) -> String {
+    let mut cut = text.len() / 2;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text[..cut].to_owned()
+}
+
 /// A 5xx or 429 answer (429 with `Retry-After: 1`).
 fn status_fault(code: u16) -> Response {
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -237,7 +278,7 @@ fn status_fault(code: u16) -> Response {
         },
         &format!("Simulated {status} (cph50 sim fault)"),
     );
-    let mut response = json_response(status, &body);
+    let mut response = Reply::with(status, &body).response();
     if code == 429 {
         response
             .headers_mut()

@@ -18,6 +18,7 @@ mod control;
 mod fault;
 mod history;
 mod http;
+mod mapcache;
 mod routes;
 mod schedule;
 mod session;
@@ -34,7 +35,7 @@ use tokio::task::JoinHandle;
 
 use crate::error::Error;
 
-pub use fault::{Endpoint, FaultKind, FaultSpec};
+pub use fault::{FaultKind, FaultSpec, FaultTarget};
 
 /// The home charger's id (`deviceId`; a string in the chargers list).
 pub const CHARGER_ID: u64 = 100_000_001;
@@ -185,8 +186,11 @@ pub async fn start(cfg: SimConfig, port: u16) -> Result<SimHandle, Error> {
         .local_addr()
         .map_err(|e| Error::io("read the address of", &address, e))?;
     let base_url = format!("http://{local}");
-    let discovery = bodies::discovery(&base_url)
-        .map_err(|e| Error::Usage(format!("the built-in discovery answer is not JSON: {e}")))?;
+    let discovery = bodies::discovery(&base_url).map_err(|e| {
+        Error::Usage(format!(
+            "the built-in discovery answer does not fit the client's model: {e}"
+        ))
+    })?;
     let shared = Arc::new(http::Shared {
         world: Mutex::new(world::World::new(&cfg)),
         discovery,
@@ -240,23 +244,20 @@ mod tests {
 
     #[test]
     fn discovery_points_every_https_endpoint_here() {
-        let v = bodies::discovery("http://127.0.0.1:9").unwrap();
-        let eps = v["endPoints"].as_object().unwrap();
+        let d = bodies::discovery("http://127.0.0.1:9").unwrap();
+        let value = |key: &str| d.end_points[key].value.as_str();
+        assert_eq!(value("sso_endpoint"), "http://127.0.0.1:9/sso_endpoint/");
         assert_eq!(
-            eps["sso_endpoint"]["value"],
-            "http://127.0.0.1:9/sso_endpoint/"
-        );
-        assert_eq!(
-            eps["internal_api_gateway_endpoint"]["value"],
+            value("internal_api_gateway_endpoint"),
             "http://127.0.0.1:9/gw"
         );
+        assert!(value("websocket_endpoint").starts_with("wss://"));
+        let text = serde_json::to_string(&d).unwrap();
+        assert!(!text.contains("\"https://internal-api"));
         assert!(
-            eps["websocket_endpoint"]["value"]
-                .as_str()
-                .unwrap()
-                .starts_with("wss://")
+            text.contains("\"homeChargerConfig\""),
+            "the rest is passed through"
         );
-        assert!(!v.to_string().contains("\"https://internal-api"));
-        assert_eq!(v["region"], "NA-US");
+        assert_eq!(d.region, "NA-US");
     }
 }

@@ -1,24 +1,24 @@
 //! The fake ChargePoint endpoints. Each path is `<discovery endpoint key> + <real path>`, so a
-//! client that joins discovery values with paths lands here unchanged.
+//! client that joins discovery values with paths lands here unchanged. Request bodies are read
+//! as the client's own request models; answers are its answer models.
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{get, post, put};
-use serde_json::{Value, json};
 
 use super::charger::{
     amperage, chargers, config, restart, schedule_get, schedule_put, status, technical_info,
 };
 use super::command::{AckAnswer, Action};
-use super::fault::Endpoint;
-use super::http::{
-    Auth, Reply, Sim, body_object, id_field, json_response, presented_tokens, serve,
+use super::http::{Auth, Reply, Sim, decode_body, presented_tokens, serve};
+use super::{CHARGER_ID, Scenario, bodies, control, mapcache};
+use crate::api::Ep;
+use crate::api::models::{
+    AckAnswer as AckBody, AckIdAnswer, AckRequest, Empty, LoginRequest, StartRequest, StopRequest,
 };
-use super::world::World;
-use super::{CHARGER_ID, Scenario, activity, bodies, control};
 
 const HCM: &str = "/hcpo_hcm_endpoint/api/v1";
 
@@ -60,9 +60,12 @@ pub(crate) fn router(sim: Sim) -> Router {
             &format!("{HCM}/configuration/chargers/{{charger}}/charge-amperage-limit"),
             put(amperage),
         )
-        .route("/mapcache_endpoint/v2", post(mapcache))
-        .route("/gw/driver-bff/v1/sessions/{id}", post(session))
-        .route("/driver_bff_endpoint/v1/sessions/{id}", post(session))
+        .route("/mapcache_endpoint/v2", post(mapcache::mapcache))
+        .route("/gw/driver-bff/v1/sessions/{id}", post(mapcache::session))
+        .route(
+            "/driver_bff_endpoint/v1/sessions/{id}",
+            post(mapcache::session),
+        )
         .merge(control::routes())
         .fallback(unknown)
         .with_state(sim)
@@ -70,50 +73,39 @@ pub(crate) fn router(sim: Sim) -> Router {
 
 async fn unknown(method: Method, uri: Uri) -> Response {
     let message = format!("cph50 sim has no route for {method} {}", uri.path());
-    json_response(
-        StatusCode::NOT_FOUND,
-        &bodies::error(404, "NOT_FOUND", &message),
-    )
+    Reply::not_found(message).response()
 }
 
 async fn discovery(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    let answer = sim.discovery.clone();
-    serve(&sim, Endpoint::Discovery, &headers, Auth::Open, |_, _| {
-        Reply::ok(answer)
+    serve(&sim, Ep::Discovery, &headers, Auth::Open, |_, _| {
+        Reply::ok(&sim.discovery)
     })
     .await
 }
 
 async fn login(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    serve(&sim, Endpoint::Login, &headers, Auth::Open, |w, now| {
+    serve(&sim, Ep::Login, &headers, Auth::Open, |w, now| {
         let what = "POST v1/user/login";
-        let body = match body_object(&body, what) {
+        let body: LoginRequest = match decode_body(&body, what) {
             Ok(b) => b,
             Err(r) => return r,
         };
         if w.scenario == Scenario::Captcha {
             w.failed_logins += 1;
-            return Reply::with(StatusCode::FORBIDDEN, bodies::datadome());
+            return Reply::with(StatusCode::FORBIDDEN, &bodies::datadome());
         }
-        let field = |k: &str| {
-            body.get(k)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let (user, password) = (field("username"), field("password"));
-        if user.is_empty() {
+        if body.username.is_empty() {
             return Reply::bad_request(format!("body of {what}: field `username` is missing"));
         }
-        if password != w.password {
+        if body.password != w.password {
             w.failed_logins += 1;
             return Reply::with(
                 StatusCode::UNAUTHORIZED,
-                bodies::error(9, "AUTHENTICATION", "Invalid username or password"),
+                &bodies::error(9, "AUTHENTICATION", "Invalid username or password"),
             );
         }
         w.logins += 1;
-        let mut reply = Reply::ok(json!({}));
+        let mut reply = Reply::ok(&Empty {});
         reply.token = Some(w.tokens.issue(now));
         reply
     })
@@ -122,9 +114,9 @@ async fn login(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respo
 
 async fn logout(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     let tokens = presented_tokens(&headers);
-    serve(&sim, Endpoint::Logout, &headers, Auth::Open, |w, _| {
+    serve(&sim, Ep::Logout, &headers, Auth::Open, |w, _| {
         tokens.iter().for_each(|t| w.tokens.revoke(t));
-        let mut reply = Reply::ok(json!({}));
+        let mut reply = Reply::ok(&Empty {});
         reply.clear_cookie = true;
         reply
     })
@@ -132,26 +124,21 @@ async fn logout(State(sim): State<Sim>, headers: HeaderMap) -> Response {
 }
 
 async fn profile(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    serve(&sim, Endpoint::Profile, &headers, Auth::Required, |_, _| {
-        Reply::ok(bodies::profile())
+    serve(&sim, Ep::Profile, &headers, Auth::Required, |_, _| {
+        Reply::ok(&bodies::profile())
     })
     .await
 }
 
 async fn vehicles(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    serve(
-        &sim,
-        Endpoint::Vehicles,
-        &headers,
-        Auth::Required,
-        |_, _| Reply::ok(bodies::vehicles()),
-    )
+    serve(&sim, Ep::Vehicles, &headers, Auth::Required, |_, _| {
+        Reply::ok(&bodies::vehicles())
+    })
     .await
 }
 
-/// `deviceId` of a command body, which must be the home charger.
-fn device(body: &Value, what: &str) -> Result<(), Reply> {
-    let id = id_field(body, "deviceId", what)?;
+/// A command's `deviceId`, which must be the home charger.
+fn device(id: u64) -> Result<(), Reply> {
     if id == CHARGER_ID {
         Ok(())
     } else {
@@ -162,11 +149,13 @@ fn device(body: &Value, what: &str) -> Result<(), Reply> {
 }
 
 async fn start(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    serve(&sim, Endpoint::Start, &headers, Auth::Required, |w, now| {
+    serve(&sim, Ep::Start, &headers, Auth::Required, |w, now| {
         let what = "POST v1/driver/station/startsession";
-        let checked = body_object(&body, what).and_then(|b| device(&b, what));
+        let checked = decode_body::<StartRequest>(&body, what).and_then(|b| device(b.device_id));
         match checked {
-            Ok(()) => Reply::ok(json!({"ackId": w.command(Action::Start, None, now)})),
+            Ok(()) => Reply::ok(&AckIdAnswer {
+                ack_id: w.command(Action::Start, None, now),
+            }),
             Err(r) => r,
         }
     })
@@ -174,12 +163,14 @@ async fn start(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respo
 }
 
 async fn stop(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    serve(&sim, Endpoint::Stop, &headers, Auth::Required, |w, now| {
+    serve(&sim, Ep::Stop, &headers, Auth::Required, |w, now| {
         let what = "POST v1/driver/station/stopSession";
-        let session = body_object(&body, what)
-            .and_then(|b| device(&b, what).and_then(|()| id_field(&b, "sessionId", what)));
+        let session = decode_body::<StopRequest>(&body, what)
+            .and_then(|b| device(b.device_id).map(|()| b.session_id));
         match session {
-            Ok(id) => Reply::ok(json!({"ackId": w.command(Action::Stop, Some(id), now)})),
+            Ok(id) => Reply::ok(&AckIdAnswer {
+                ack_id: w.command(Action::Stop, Some(id), now),
+            }),
             Err(r) => r,
         }
     })
@@ -187,17 +178,14 @@ async fn stop(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respon
 }
 
 async fn ack(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    serve(&sim, Endpoint::Ack, &headers, Auth::Required, |w, now| {
+    serve(&sim, Ep::Ack, &headers, Auth::Required, |w, now| {
         let what = "POST v1/driver/station/session/ack";
-        let parsed = body_object(&body, what).and_then(|b| {
-            let id = id_field(&b, "ackId", what)?;
-            match b.get("action").and_then(Value::as_str) {
-                Some("start_session") => Ok((id, Action::Start)),
-                Some("stop_session") => Ok((id, Action::Stop)),
-                _ => Err(Reply::bad_request(format!(
-                    "body of {what}: field `action` must be \"start_session\" or \"stop_session\""
-                ))),
-            }
+        let parsed = decode_body::<AckRequest>(&body, what).and_then(|b| match b.action.as_ref() {
+            "start_session" => Ok((b.ack_id, Action::Start)),
+            "stop_session" => Ok((b.ack_id, Action::Stop)),
+            _ => Err(Reply::bad_request(format!(
+                "body of {what}: field `action` must be \"start_session\" or \"stop_session\""
+            ))),
         });
         let (id, action) = match parsed {
             Ok(p) => p,
@@ -205,13 +193,12 @@ async fn ack(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respons
         };
         match w.poll_ack(id, action, now) {
             AckAnswer::Pending => {
-                Reply::with(StatusCode::UNPROCESSABLE_ENTITY, bodies::ack_pending())
+                Reply::with(StatusCode::UNPROCESSABLE_ENTITY, &bodies::ack_pending())
             }
-            AckAnswer::Confirmed(Some(shown)) => Reply::ok(json!({"sessionId": shown})),
-            AckAnswer::Confirmed(None) => Reply::ok(json!({})),
+            AckAnswer::Confirmed(shown) => Reply::ok(&AckBody { session_id: shown }),
             AckAnswer::Refused(reason) => Reply::with(
                 StatusCode::CONFLICT,
-                bodies::error(2, "STATION_REFUSED", reason),
+                &bodies::error(2, "STATION_REFUSED", reason),
             ),
             AckAnswer::Unknown => Reply::not_found(format!("ackId {id} is unknown")),
             AckAnswer::WrongAction(a) => Reply::bad_request(format!(
@@ -222,93 +209,4 @@ async fn ack(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respons
         }
     })
     .await
-}
-
-/// `POST mapcache v2`: the body's one key says what is asked.
-async fn mapcache(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
-    let what = "POST mapcache v2";
-    let parsed = match body_object(&body, what) {
-        Ok(b) => b,
-        Err(r) => return json_response(r.status, &r.body),
-    };
-    if let Some(q) = parsed.get("charging_activity_monthly") {
-        let size = q
-            .get("page_size")
-            .map_or(Some(25), Value::as_u64)
-            .filter(|n| (1..=500).contains(n));
-        let offset = q
-            .get("page_offset")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        return serve(
-            &sim,
-            Endpoint::Activity,
-            &headers,
-            Auth::Required,
-            |w, now| {
-                let Some(size) = size else {
-                    return Reply::bad_request(
-                        "charging_activity_monthly.page_size must be 1 to 500",
-                    );
-                };
-                match activity::page(w, now, size as usize, offset.as_deref()) {
-                    Ok(page) => Reply::ok(page),
-                    Err(e) => Reply::bad_request(e),
-                }
-            },
-        )
-        .await;
-    }
-    if let Some(q) = parsed.get("charging_status") {
-        let id = id_field(q, "session_id", "charging_status");
-        return serve(
-            &sim,
-            Endpoint::Session,
-            &headers,
-            Auth::Required,
-            |w, now| match id {
-                Ok(id) => session_answer(w, id, now),
-                Err(r) => r,
-            },
-        )
-        .await;
-    }
-    if parsed.get("user_status").is_some() {
-        return serve(
-            &sim,
-            Endpoint::UserStatus,
-            &headers,
-            Auth::Required,
-            |w, _| Reply::ok(bodies::user_status(w)),
-        )
-        .await;
-    }
-    let r = Reply::bad_request(format!(
-        "body of {what}: expected one of the keys user_status, charging_activity_monthly, charging_status"
-    ));
-    json_response(r.status, &r.body)
-}
-
-async fn session(State(sim): State<Sim>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    serve(
-        &sim,
-        Endpoint::Session,
-        &headers,
-        Auth::Required,
-        |w, now| match id.parse::<u64>() {
-            Ok(id) => session_answer(w, id, now),
-            Err(_) => Reply::ok(
-                json!({"charging_status": {"error": format!("invalid session id {id:?}")}}),
-            ),
-        },
-    )
-    .await
-}
-
-/// `{"charging_status": {...}}`; an unknown id is a 200 whose `charging_status` holds `error`.
-fn session_answer(w: &World, id: u64, now: chrono::DateTime<chrono::Utc>) -> Reply {
-    match w.sessions.get(&id) {
-        Some(s) => Reply::ok(json!({"charging_status": s.charging_status(now, w.tz)})),
-        None => Reply::ok(json!({"charging_status": {"error": format!("session {id} not found")}})),
-    }
 }

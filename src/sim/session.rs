@@ -5,11 +5,11 @@
 //! session id, so a session answers the same way however often and in whatever order it is
 //! asked for, and `update_data` only grows as sim time passes.
 
-use chrono::{DateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde_json::{Map, Value, json};
 
-use super::{CHARGER_ID, PRIMARY_VEHICLE_ID, mix};
+use super::{CHARGER_ID, PRIMARY_VEHICLE_ID, bodies, mix};
+use crate::api::models::{PrimaryVehicleInfo, SessionDetails, UpdatePoint};
 use crate::demo::profiles::{Curve, EQUINOX, GUEST, Profile, XC40};
 use crate::demo::rng::Rng;
 
@@ -82,7 +82,8 @@ struct Point {
     t: i64,
     energy_kwh: f64,
     power_kw: f64,
-    update_date: Option<i64>,
+    /// When the server wrote it (one of a finished session's last three points).
+    update_date: Option<DateTime<Utc>>,
 }
 
 impl Session {
@@ -188,7 +189,8 @@ impl Session {
                     update_date,
                     ..self.point(last)
                 };
-                let written = end.timestamp_millis() + 20_000 + (self.noise_seed % 20_000) as i64;
+                let written =
+                    end + Duration::milliseconds(20_000 + (self.noise_seed % 20_000) as i64);
                 points.push(final_point(None));
                 points.push(final_point(Some(written)));
                 points.push(final_point(None));
@@ -198,43 +200,40 @@ impl Session {
     }
 
     /// The `charging_status` object of the session-details answer at `now`.
-    pub(crate) fn charging_status(&self, now: DateTime<Utc>, tz: Tz) -> Value {
+    pub(crate) fn charging_status(&self, now: DateTime<Utc>, tz: Tz) -> SessionDetails {
         let points = self.points(now);
         let (energy, power, last_t) = points
             .last()
             .map_or((0.0, 0.0, 0), |p| (p.energy_kwh, p.power_kw, p.t));
-        let mut m = self.common(energy, power, last_t, tz);
-        m.insert("vehicle_info".into(), primary_vehicle_info());
-        m.insert("has_utility_info".into(), json!(true));
-        m.insert("address1".into(), json!("Home Charger"));
-        let update_data: Vec<Value> = points
+        let update_data = points
             .iter()
-            .map(|p| {
-                let mut v = json!({
-                    "energy_kwh": p.energy_kwh,
-                    "power_kw": p.power_kw,
-                    "timestamp": self.start.timestamp_millis() + p.t * 1000,
-                });
-                if let (Some(d), Some(o)) = (p.update_date, v.as_object_mut()) {
-                    o.insert("update_date".into(), json!(d));
-                }
-                v
+            .map(|p| UpdatePoint {
+                energy_kwh: p.energy_kwh,
+                power_kw: p.power_kw,
+                update_date: p.update_date,
+                timestamp: self.start + Duration::seconds(p.t),
             })
             .collect();
-        m.insert("update_data".into(), Value::Array(update_data));
-        Value::Object(m)
+        SessionDetails {
+            vehicle_info: Some(primary_vehicle_info()),
+            has_utility_info: Some(true),
+            address1: Some("Home Charger".into()),
+            update_data,
+            ..self.common(energy, power, last_t, tz)
+        }
     }
 
     /// The item of the monthly activity list (finished sessions).
-    pub(crate) fn list_item(&self, tz: Tz) -> Value {
+    pub(crate) fn list_item(&self, tz: Tz) -> SessionDetails {
         let last = self.elapsed_s(self.end.unwrap_or(self.start));
         let energy = round(self.curve.energy(last as f64), 6);
-        let mut m = self.common(energy, 0.0, last, tz);
-        m.insert("vehicle_id".into(), json!(PRIMARY_VEHICLE_ID));
-        m.insert("session_id_string".into(), json!(self.id.to_string()));
-        m.insert("is_mfhs_enabled".into(), json!(false));
-        m.insert("address1".into(), json!("123 Example St"));
-        Value::Object(m)
+        SessionDetails {
+            vehicle_id: Some(PRIMARY_VEHICLE_ID),
+            session_id_string: Some(self.id.to_string()),
+            is_mfhs_enabled: Some(false),
+            address1: Some("123 Example St".into()),
+            ..self.common(energy, 0.0, last, tz)
+        }
     }
 
     /// `total_amount` for `energy_kwh`, USD.
@@ -248,8 +247,7 @@ impl Session {
     }
 
     /// The fields shared by the details answer and the list item.
-    fn common(&self, energy: f64, power: f64, last_t: i64, tz: Tz) -> Map<String, Value> {
-        let start_ms = self.start.timestamp_millis();
+    fn common(&self, energy: f64, power: f64, last_t: i64, tz: Tz) -> SessionDetails {
         let c = &self.curve;
         // energy flows from about 0.1 kW on the ramp until the car is full or the session ends
         let on = c.ramp_s * 0.1 / c.steady_kw;
@@ -258,57 +256,68 @@ impl Session {
             .offset_from_utc_datetime(&self.start.naive_utc())
             .fix()
             .local_minus_utc();
-        let in_use = self.end.is_none();
-        let mut m = match json!({
-            "country": "United States", "city": "Springfield", "purpose": "PERSONAL",
-            "power_kw_display": format!("{power:.2}"), "is_purpose_finalized": true,
-            "update_period": 8000, "utility": utility(), "lon": -118.0, "power_kw": power,
-            "session_time": last_t * 1000, "has_charging_receipt": false,
-            "payment_completed": true, "energy_kwh": energy, "total_amount_to_user": 0.0,
-            "device_name": "CP HOME / 000000000001", "api_flag": self.api_flag,
-            "outlet_number": 1, "state_name": "California", "organization_currency": "USD",
-            "pricing_spec_id": 0, "currency_iso_code": "USD",
-            "current_charging": if in_use { "in_use" } else { "done" }, "lat": 34.0,
-            "port_level": 2, "charging_time": charging_s as i64 * 1000, "device_id": CHARGER_ID,
-            "company_id": 12967, "is_home_charger": true,
-            "energy_kwh_display": format!("{energy:.4}"), "session_id": self.id,
-            "zipcode": "90000", "last_update_data_timestamp": start_ms + last_t * 1000,
-            "start_time": start_ms, "payment_type": "none",
-            "total_amount": Self::amount(energy), "company_name": "CP Home",
-            "start_offset": offset, "miles_added": Self::miles(energy),
-            "stop_charge_supported": true,
-        }) {
-            Value::Object(m) => m,
-            _ => Map::new(),
+        let text = |s: &str| Some(s.to_owned());
+        let billed = |end: DateTime<Utc>| {
+            end + Duration::milliseconds(1000 + (self.noise_seed % 5000) as i64 / 1000 * 1000)
         };
-        if let Some(end) = self.end {
-            m.insert("end_time".into(), json!(end.timestamp_millis()));
-            let billed =
-                end.timestamp_millis() + 1000 + (self.noise_seed % 5000) as i64 / 1000 * 1000;
-            m.insert("billing_time".into(), json!(billed));
+        SessionDetails {
+            country: text("United States"),
+            city: text("Springfield"),
+            purpose: text("PERSONAL"),
+            power_kw_display: Some(format!("{power:.2}")),
+            is_purpose_finalized: Some(true),
+            update_period: Some(8000),
+            utility: Some(bodies::utility()),
+            lon: Some(-118.0),
+            power_kw: Some(power),
+            session_time: Some((last_t * 1000) as f64),
+            has_charging_receipt: Some(false),
+            payment_completed: Some(true),
+            energy_kwh: Some(energy),
+            total_amount_to_user: Some(0.0),
+            device_name: text("CP HOME / 000000000001"),
+            api_flag: Some(self.api_flag),
+            outlet_number: Some(1),
+            state_name: text("California"),
+            organization_currency: text("USD"),
+            pricing_spec_id: Some(0),
+            currency_iso_code: text("USD"),
+            current_charging: text(if self.end.is_none() { "in_use" } else { "done" }),
+            lat: Some(34.0),
+            port_level: Some(2),
+            charging_time: Some((charging_s as i64 * 1000) as f64),
+            device_id: Some(CHARGER_ID),
+            company_id: Some(12967),
+            is_home_charger: Some(true),
+            end_time: self.end,
+            energy_kwh_display: Some(format!("{energy:.4}")),
+            session_id: Some(self.id),
+            zipcode: text("90000"),
+            last_update_data_timestamp: Some(self.start + Duration::seconds(last_t)),
+            start_time: Some(self.start),
+            payment_type: text("none"),
+            total_amount: Some(Self::amount(energy)),
+            billing_time: self.end.map(billed),
+            company_name: text("CP Home"),
+            start_offset: Some(offset),
+            miles_added: Some(Self::miles(energy)),
+            stop_charge_supported: Some(true),
+            ..SessionDetails::default()
         }
-        m
     }
 }
 
 /// `vehicle_info` of every session answer: always the account's primary vehicle.
-pub(crate) fn primary_vehicle_info() -> Value {
-    json!({
-        "year": 2021, "ev_range": 200, "is_primary_vehicle": true, "model": "XC40 Recharge",
-        "battery_capacity": 78.0, "vehicle_id": PRIMARY_VEHICLE_ID, "make": "Volvo",
-    })
-}
-
-/// The household's utility and plan, in the snake_case of the session answers.
-pub(crate) fn utility() -> Value {
-    json!({
-        "plans": [{
-            "code": "EV-TOU-5-NEM3",
-            "name": "Domestic - Cost-Based, Time of Use, Electric Vehicles (NEM 3.0)",
-            "id": 3436794, "is_ev_plan": true,
-        }],
-        "name": "Clean Energy Alliance", "id": 101204,
-    })
+pub(crate) fn primary_vehicle_info() -> PrimaryVehicleInfo {
+    PrimaryVehicleInfo {
+        year: 2021,
+        ev_range: 200,
+        is_primary_vehicle: true,
+        model: "XC40 Recharge".into(),
+        battery_capacity: 78.0,
+        vehicle_id: PRIMARY_VEHICLE_ID,
+        make: "Volvo".into(),
+    }
 }
 
 fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
