@@ -7,7 +7,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use cph50::api::retry::RetryPolicy;
-use cph50::api::token::{Secret, TokenFile};
+use cph50::api::session::Secret;
+use cph50::token_file::TokenFile;
 use cph50::api::{AckPolicy, Client, ClientConfig, Credentials};
 use cph50::sim::{self, Scenario, SimHandle};
 
@@ -21,10 +22,10 @@ fn client(handle: &SimHandle, dir: &Path) -> Client {
             password: Some(Secret::new(sim::DEFAULT_PASSWORD)),
             session_token: None,
         },
-        token: TokenFile {
+        sessions: std::sync::Arc::new(TokenFile {
             path: dir.join("token.json"),
             key: None,
-        },
+        }),
         station_id: None,
         timeout: Duration::from_secs(10),
         retry: RetryPolicy {
