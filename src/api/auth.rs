@@ -1,0 +1,180 @@
+//! Getting and keeping a ChargePoint session: the stored one when it fits, else discovery,
+//! a password login (or the pasted cookie) and the account profile; one new login after a 401.
+
+use reqwest::Method;
+use reqwest::header::{HeaderMap, SET_COOKIE};
+
+use super::models::{Discovery, DiscoveryRequest, LoginRequest, Profile};
+use super::session::{SavedSession, Secret, account_id};
+use super::transport::{expect_json, forbidden};
+use super::{ApiError, Client, Ep, error};
+
+/// The cookie that carries a ChargePoint session.
+pub(super) const SESSION_COOKIE: &str = "coulomb_sess";
+
+impl Client {
+    /// Makes sure a session exists: the stored one if it belongs to this account and
+    /// discovery URL, else discovery, login (or the pasted cookie) and the profile.
+    pub(super) async fn ensure_session(&mut self) -> Result<(), ApiError> {
+        if self.session.is_some() {
+            return Ok(());
+        }
+        let account = account_id(&self.cfg.credentials.username);
+        if let Some(saved) = self.cfg.sessions.load()? {
+            if saved.discovery_url == self.cfg.discovery_url && saved.account == account {
+                tracing::debug!("reusing the stored ChargePoint session");
+                self.session = Some(saved);
+                return Ok(());
+            }
+            tracing::info!("stored session belongs to another account or server; logging in");
+        }
+        let discovery: Discovery = {
+            let username = self.cfg.credentials.username.clone();
+            let body = DiscoveryRequest {
+                username: &username,
+            };
+            let url = self.cfg.discovery_url.clone();
+            let raw = self
+                .send(Ep::Discovery, Method::POST, &url, Some(&body), false)
+                .await?;
+            expect_json(raw)?
+        };
+        let cookie = match &self.cfg.credentials.session_token {
+            Some(token) => token.clone(),
+            None => {
+                self.login(&discovery_endpoint(&discovery, "sso_endpoint")?)
+                    .await?
+            }
+        };
+        self.session = Some(SavedSession {
+            version: 1,
+            discovery_url: self.cfg.discovery_url.clone(),
+            account,
+            cookie,
+            region: discovery.region.clone(),
+            endpoints: discovery
+                .end_points
+                .into_iter()
+                .map(|(k, v)| (k, v.value))
+                .collect(),
+            user_id: None,
+            station_id: None,
+        });
+        let raw = self
+            .request_in_session(
+                Ep::Profile,
+                Method::GET,
+                "accounts_endpoint",
+                "v1/driver/profile/user",
+                None::<&()>,
+            )
+            .await?;
+        let profile: Profile = expect_json(raw)?;
+        if let Some(s) = self.session.as_mut() {
+            s.user_id = Some(profile.user.user_id);
+        }
+        self.save_session()
+    }
+
+    /// Password login; returns the session cookie.
+    async fn login(&mut self, sso: &str) -> Result<Secret, ApiError> {
+        let Some(password) = self.cfg.credentials.password.clone() else {
+            return Err(ApiError::MissingCredential {
+                variable: "CP_PASSWORD",
+                why: "a login is needed (no stored session); set CP_PASSWORD, or CP_SESSION_TOKEN to the coulomb_sess cookie of a browser login",
+            });
+        };
+        let url = format!("{sso}v1/user/login");
+        let username = self.cfg.credentials.username.clone();
+        let body = LoginRequest {
+            username: username.as_str().into(),
+            password: password.expose().into(),
+        };
+        let (status, headers, bytes, endpoint) = self
+            .send_raw(Ep::Login, Method::POST, &url, Some(&body), false)
+            .await?;
+        self.stats.logins += 1;
+        tracing::info!(
+            "logged in to ChargePoint (login {} of this run)",
+            self.stats.logins
+        );
+        if status == 403 {
+            return Err(forbidden(endpoint, &bytes));
+        }
+        if !(200..300).contains(&status) {
+            return Err(ApiError::LoginRejected {
+                endpoint,
+                status,
+                detail: error::excerpt(&bytes, 160),
+            });
+        }
+        session_cookie(&headers).ok_or(ApiError::LoginRejected {
+            endpoint,
+            status,
+            detail: "the answer set no coulomb_sess cookie".into(),
+        })
+    }
+
+    /// After a 401: log in again (once) with the password, keeping discovery and ids.
+    pub(super) async fn relogin(&mut self, endpoint: &str) -> Result<(), ApiError> {
+        if self.cfg.credentials.password.is_none() {
+            let hint = if self.cfg.credentials.session_token.is_some() {
+                "CP_SESSION_TOKEN was not accepted: paste a fresh coulomb_sess cookie, or set CP_PASSWORD"
+            } else {
+                "set CP_PASSWORD so cph50 can log in again"
+            };
+            return Err(ApiError::SessionExpired {
+                endpoint: endpoint.to_owned(),
+                hint: hint.into(),
+            });
+        }
+        let sso = self.endpoint_base("sso_endpoint")?;
+        let cookie = self.login(&sso).await?;
+        if let Some(s) = self.session.as_mut() {
+            s.cookie = cookie;
+        }
+        self.save_session()
+    }
+
+    pub(super) fn save_session(&self) -> Result<(), ApiError> {
+        match &self.session {
+            Some(s) => self.cfg.sessions.save(s),
+            None => Ok(()),
+        }
+    }
+
+    pub(super) fn endpoint_base(&self, key: &str) -> Result<String, ApiError> {
+        self.session
+            .as_ref()
+            .and_then(|s| s.endpoints.get(key))
+            .cloned()
+            .ok_or_else(|| ApiError::Malformed {
+                endpoint: Ep::Discovery.label().into(),
+                pointer: format!("/endPoints/{key}/value"),
+                message: "missing from the discovery answer".into(),
+            })
+    }
+}
+
+/// The `coulomb_sess` value of a `Set-Cookie` header, if any.
+pub(super) fn session_cookie(headers: &HeaderMap) -> Option<Secret> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .map(|(_, value)| Secret::new(value))
+}
+
+fn discovery_endpoint(d: &Discovery, key: &str) -> Result<String, ApiError> {
+    d.end_points
+        .get(key)
+        .map(|e| e.value.clone())
+        .ok_or_else(|| ApiError::Malformed {
+            endpoint: Ep::Discovery.label().into(),
+            pointer: format!("/endPoints/{key}/value"),
+            message: "missing from the discovery answer".into(),
+        })
+}

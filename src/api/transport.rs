@@ -1,0 +1,271 @@
+//! Sending: one request with the retry policy, the session headers, the cookie refresh, and
+//! the mapping of HTTP answers to [`ApiError`]s that name the endpoint.
+
+use std::time::Instant;
+
+use reqwest::Method;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::auth::{SESSION_COOKIE, session_cookie};
+use super::retry::{self, Attempt, RetryPolicy};
+use super::{ApiError, Client, Ep, Raw, error};
+
+impl Client {
+    /// An authenticated call that decodes a 2xx answer into `T`.
+    pub(crate) async fn call<T: DeserializeOwned, B: Serialize>(
+        &mut self,
+        ep: Ep,
+        method: Method,
+        key: &str,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let raw = self.request(ep, method, key, path, body).await?;
+        expect_json(raw)
+    }
+
+    /// An authenticated call: session ensured, one new login and retry on 401, cookie refresh.
+    pub(crate) async fn request<B: Serialize>(
+        &mut self,
+        ep: Ep,
+        method: Method,
+        key: &str,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Raw, ApiError> {
+        self.ensure_session().await?;
+        self.request_in_session(ep, method, key, path, body).await
+    }
+
+    /// [`Self::request`] once a session exists.
+    pub(super) async fn request_in_session<B: Serialize>(
+        &mut self,
+        ep: Ep,
+        method: Method,
+        key: &str,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Raw, ApiError> {
+        let url = format!("{}{path}", self.endpoint_base(key)?);
+        let mut relogged = false;
+        loop {
+            match self.send(ep, method.clone(), &url, body, true).await {
+                Err(ApiError::SessionExpired { endpoint, .. }) if !relogged => {
+                    tracing::info!("{endpoint}: session expired; logging in again");
+                    self.relogin(&endpoint).await?;
+                    relogged = true;
+                }
+                Err(ApiError::SessionExpired { endpoint, .. }) => {
+                    return Err(ApiError::SessionExpired {
+                        endpoint,
+                        hint: "a fresh login was rejected too".into(),
+                    });
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Sends with retries; 401 becomes `SessionExpired`, bot protection `BotProtection`, other
+    /// failures after the retries `Http`/`Timeout`/`Network`. Refreshes the stored cookie.
+    pub(super) async fn send<B: Serialize>(
+        &mut self,
+        ep: Ep,
+        method: Method,
+        url: &str,
+        body: Option<&B>,
+        auth: bool,
+    ) -> Result<Raw, ApiError> {
+        let (status, headers, bytes, endpoint) = self.send_raw(ep, method, url, body, auth).await?;
+        if auth {
+            if let (Some(cookie), Some(s)) = (session_cookie(&headers), self.session.as_mut()) {
+                if s.cookie != cookie {
+                    s.cookie = cookie;
+                    self.save_session()?;
+                }
+            }
+        }
+        match status {
+            401 => Err(ApiError::SessionExpired {
+                endpoint,
+                hint: String::new(),
+            }),
+            403 => Err(forbidden(endpoint, &bytes)),
+            s if s >= 500 || s == 429 => Err(ApiError::Http {
+                endpoint,
+                status,
+                excerpt: error::excerpt(&bytes, 200),
+            }),
+            _ => Ok(Raw {
+                status,
+                body: bytes,
+                endpoint,
+            }),
+        }
+    }
+
+    /// The request, with the session's cookie and headers when `auth`.
+    fn build<B: Serialize>(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<&B>,
+        auth: bool,
+    ) -> reqwest::RequestBuilder {
+        let mut req = self.http.request(method.clone(), url);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        if let (true, Some(s)) = (auth, &self.session) {
+            req = req
+                .header("cookie", format!("{SESSION_COOKIE}={}", s.cookie.expose()))
+                .header("cp-session-type", "CP_SESSION_TOKEN")
+                .header("cp-session-token", s.cookie.expose())
+                .header("cp-region", &s.region);
+        }
+        req
+    }
+
+    /// One request with the retry policy; returns the last answer whatever its status.
+    pub(super) async fn send_raw<B: Serialize>(
+        &mut self,
+        ep: Ep,
+        method: Method,
+        url: &str,
+        body: Option<&B>,
+        auth: bool,
+    ) -> Result<(u16, HeaderMap, Vec<u8>, String), ApiError> {
+        let endpoint = format!("{} ({method} {url})", ep.label());
+        let mut attempt = 1;
+        loop {
+            let req = self.build(&method, url, body, auth);
+            self.stats.requests += 1;
+            let started = Instant::now();
+            let result = match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let headers = resp.headers().clone();
+                    resp.bytes().await.map(|b| (status, headers, b.to_vec()))
+                }
+                Err(e) => Err(e),
+            };
+            let outcome = outcome_of(&result);
+            if let Attempt::Status(status, _) = outcome {
+                tracing::debug!(
+                    "{endpoint} -> {status} in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+            let retry = RetryPolicy::retryable(outcome)
+                .then(|| self.cfg.retry.next_delay(attempt, outcome, retry::jitter()))
+                .flatten();
+            match (retry, result) {
+                (Some(delay), _) => {
+                    tracing::warn!(
+                        "{endpoint}: {outcome} on attempt {attempt} of {}; retrying in {} ms",
+                        self.cfg.retry.max_attempts,
+                        delay.as_millis()
+                    );
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                (None, Ok((status, headers, bytes))) => {
+                    return Ok((status, headers, bytes, endpoint));
+                }
+                (None, Err(e)) if e.is_timeout() => {
+                    return Err(ApiError::Timeout {
+                        endpoint,
+                        seconds: self.cfg.timeout.as_secs().max(1),
+                        attempts: attempt,
+                    });
+                }
+                (None, Err(e)) => {
+                    return Err(ApiError::Network {
+                        endpoint,
+                        message: error_chain(&e),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// What one attempt came to, for the retry policy: the status and `Retry-After`, a timeout,
+/// or a failed connection.
+fn outcome_of(result: &Result<(u16, HeaderMap, Vec<u8>), reqwest::Error>) -> Attempt {
+    match result {
+        Ok((status, headers, _)) => {
+            let after = headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(retry::parse_retry_after);
+            Attempt::Status(*status, after)
+        }
+        Err(e) if e.is_timeout() => Attempt::Timeout,
+        Err(_) => Attempt::Network,
+    }
+}
+
+/// Decodes a 2xx answer; any other status is an `Http` error with a body excerpt.
+pub(crate) fn expect_json<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiError> {
+    if !(200..300).contains(&raw.status) {
+        return Err(ApiError::Http {
+            endpoint: raw.endpoint,
+            status: raw.status,
+            excerpt: error::excerpt(&raw.body, 200),
+        });
+    }
+    if raw.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::Malformed {
+            endpoint: raw.endpoint,
+            pointer: "(whole document)".into(),
+            message: "empty body; expected JSON".into(),
+        });
+    }
+    crate::decode::decode(&raw.body).map_err(|e| ApiError::Malformed {
+        endpoint: raw.endpoint,
+        pointer: if e.pointer.is_empty() {
+            "(whole document)".into()
+        } else {
+            e.pointer
+        },
+        message: e.message,
+    })
+}
+
+/// A 403: DataDome's captcha (JSON with a captcha `url`, or its HTML page) or a plain refusal.
+pub(super) fn forbidden(endpoint: String, body: &[u8]) -> ApiError {
+    let text = String::from_utf8_lossy(body);
+    if let Ok(c) = serde_json::from_slice::<super::models::BotChallenge>(body) {
+        if c.url.contains("captcha") {
+            return ApiError::BotProtection {
+                endpoint,
+                captcha_url: Some(c.url.split('?').next().unwrap_or_default().to_owned()),
+            };
+        }
+    }
+    if text.contains("var dd=") || text.contains("captcha-delivery") || text.contains("datadome") {
+        return ApiError::BotProtection {
+            endpoint,
+            captcha_url: None,
+        };
+    }
+    ApiError::Http {
+        endpoint,
+        status: 403,
+        excerpt: error::excerpt(body, 200),
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
