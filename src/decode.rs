@@ -15,6 +15,10 @@ pub struct DecodeError {
 }
 
 /// Decodes `bytes` into `T`, refusing trailing garbage.
+///
+/// # Errors
+/// [`DecodeError`] with the JSON pointer, line and column when `bytes` are not JSON, a field
+/// does not fit `T`, or something other than whitespace follows the document.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de)

@@ -48,6 +48,11 @@ struct ConfigFile {
 
 impl Settings {
     /// Resolves the settings; flags win over the config file.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the config file when the one `--config` names cannot be read
+    /// (a missing default `cph50.toml` is no error) or when it is not valid TOML or has an
+    /// unknown key; [`SettingsError::TimeZone`] when `--tz` or `tz` is not an IANA zone.
     pub fn resolve(args: &GlobalArgs) -> Result<Self> {
         let (config, base) = load_config(args.config.as_deref())?;
         let tz_name = args.tz.clone().or(config.tz);
@@ -114,6 +119,9 @@ fn default_token_file() -> PathBuf {
 impl Settings {
     /// The clock of this run: the system's, or the instant in `CPH50_NOW` (RFC 3339), which
     /// tests and simulations use to run a job "at" another time.
+    ///
+    /// # Errors
+    /// [`SettingsError::Env`] naming `CPH50_NOW` when it is set but not RFC 3339.
     pub fn clock(&self) -> Result<Clock> {
         match env("CPH50_NOW") {
             None => Ok(Clock::system(self.tz)),
@@ -130,7 +138,14 @@ impl Settings {
         }
     }
 
-    /// The API client's configuration, from the environment (see docs/cli.md).
+    /// The API client's configuration, from the environment (see docs/cli.md); requests time
+    /// out after 30 s, retried by [`RetryPolicy::default`].
+    ///
+    /// # Errors
+    /// [`ApiError::MissingCredential`] when `CP_USERNAME` is unset or empty;
+    /// [`SettingsError::Env`] when `CP_STATION_ID` is not digits;
+    /// [`SettingsError::TokenFileInRepository`] when `CP_TOKEN_FILE` (or its default) lies
+    /// inside the data folder or `site/`.
     pub fn client_config(&self) -> Result<ClientConfig> {
         let username = env("CP_USERNAME").ok_or(ApiError::MissingCredential {
             variable: "CP_USERNAME",

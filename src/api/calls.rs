@@ -41,6 +41,11 @@ impl Client {
     }
 
     /// The home charger acted on: `CP_STATION_ID`, the stored one, or the account's first.
+    ///
+    /// # Errors
+    /// The errors of every call (see [`Client`]); [`ApiError::Malformed`] (`/user/userId`) when
+    /// the account profile gave no user id; [`ApiError::NoCharger`] when the account's home
+    /// chargers list is empty.
     pub async fn station_id(&mut self) -> Result<u64, ApiError> {
         self.ensure_session().await?;
         if let Some(id) = self.cfg.station_id {
@@ -74,6 +79,10 @@ impl Client {
     }
 
     /// Charger status: plugged in, connected, charging, inside its schedule window.
+    ///
+    /// # Errors
+    /// Those of [`Self::station_id`], then the errors of every call (see [`Client`]) for
+    /// `GET .../status`.
     pub async fn charger_status(&mut self) -> Result<ChargerStatus, ApiError> {
         let path = self.charger_path("/status").await?;
         self.call(Ep::Status, Method::GET, HCM, &path, None::<&()>)
@@ -81,6 +90,10 @@ impl Client {
     }
 
     /// Technical info (firmware, last connection).
+    ///
+    /// # Errors
+    /// Those of [`Self::station_id`], then the errors of every call (see [`Client`]) for
+    /// `GET .../technical-info`.
     pub async fn technical_info(&mut self) -> Result<TechnicalInfo, ApiError> {
         let path = self.charger_path("/technical-info").await?;
         self.call(Ep::TechnicalInfo, Method::GET, HCM, &path, None::<&()>)
@@ -88,13 +101,21 @@ impl Client {
     }
 
     /// Configuration (nickname, utility).
+    ///
+    /// # Errors
+    /// Those of [`Self::station_id`], then the errors of every call (see [`Client`]) for
+    /// `GET .../configurations`.
     pub async fn charger_config(&mut self) -> Result<ChargerConfig, ApiError> {
         let path = self.charger_path("/configurations").await?;
         self.call(Ep::Config, Method::GET, HCM, &path, None::<&()>)
             .await
     }
 
-    /// The charger's own schedule.
+    /// The charger's own schedule (windows in the charger's local `HH:MM`).
+    ///
+    /// # Errors
+    /// Those of [`Self::station_id`], then the errors of every call (see [`Client`]) for
+    /// `GET .../schedule`.
     pub async fn schedule(&mut self) -> Result<Schedule, ApiError> {
         let station = self.station_id().await?;
         let path = format!("api/v1/schedule/charger/{station}/schedule");
@@ -104,6 +125,10 @@ impl Client {
 
     /// Sets the schedule windows, or disables the schedule with `None`. Only the times are sent
     /// (the weekday numbers of an answer's windows are left out).
+    ///
+    /// # Errors
+    /// Those of [`Self::station_id`], then the errors of every call (see [`Client`]) for
+    /// `PUT .../schedule`; a refused body is an [`ApiError::Http`] with its 4xx status.
     pub async fn set_schedule(
         &mut self,
         windows: Option<WeekSchedule>,
@@ -117,7 +142,13 @@ impl Client {
             .await
     }
 
-    /// Sets the charge amperage limit.
+    /// Sets the charge amperage limit to `amps`, whole amperes; the answer's `desired_value` is
+    /// the limit being applied (A).
+    ///
+    /// # Errors
+    /// Those of [`Self::station_id`], then the errors of every call (see [`Client`]) for
+    /// `PUT .../charge-amperage-limit`; a limit the API refuses is an [`ApiError::Http`] with
+    /// its 4xx status (`cph50 sim` answers 400 outside 20..=40 A).
     pub async fn set_amperage_limit(&mut self, amps: u32) -> Result<AmperageAnswer, ApiError> {
         let station = self.station_id().await?;
         let path = format!("api/v1/configuration/chargers/{station}/charge-amperage-limit");
@@ -129,6 +160,9 @@ impl Client {
     }
 
     /// The user's charging status; `charging` is `None` when nothing is charging.
+    ///
+    /// # Errors
+    /// The errors of every call (see [`Client`]) for `POST {mapcache}v2` (`user_status`).
     pub async fn user_status(&mut self) -> Result<UserStatus, ApiError> {
         let body = MapcacheRequest::user_status();
         let answer: UserStatusAnswer = self
@@ -137,7 +171,13 @@ impl Client {
         Ok(answer.user_status)
     }
 
-    /// One session's details with its `update_data`.
+    /// One session's details with its `update_data` (power samples, kW and kWh).
+    ///
+    /// # Errors
+    /// The errors of every call (see [`Client`]) for the session-details endpoint;
+    /// [`ApiError::Reported`] with the text when a 200 answer carries
+    /// `charging_status.error` or `error_message` (ChargePoint's text is e.g.
+    /// `java.lang.NullPointerException`; `cph50 sim` answers an unknown id so).
     pub async fn session_details(&mut self, session_id: u64) -> Result<SessionDetails, ApiError> {
         let path = format!("/driver-bff/v1/sessions/{session_id}");
         let body = MapcacheRequest::session(session_id);
@@ -160,6 +200,10 @@ impl Client {
     /// Every session of the monthly activity list, newest first, following the page cursor
     /// until the last page, an empty page or a repeated cursor; with `since`, stops at the
     /// first month that ends before it and leaves out older sessions. De-duplicated by id.
+    ///
+    /// # Errors
+    /// The errors of every call (see [`Client`]) for any page of `POST {mapcache}v2`
+    /// (`charging_activity_monthly`); the pages already read are dropped.
     pub async fn activity(
         &mut self,
         since: Option<DateTime<Utc>>,
@@ -205,7 +249,16 @@ impl Client {
     }
 
     /// Starts charging, waits for the charger's confirmation, then reads the new session's id
-    /// back from the user status (the id the ack returns is not the session id).
+    /// back from the user status (the id the ack returns is not the session id). The ack is
+    /// polled `ack.attempts` times, `ack.interval` apart (default 20 × 3 s); the read-back
+    /// at most 5 times.
+    ///
+    /// # Errors
+    /// Those of [`Self::station_id`] and of every call (see [`Client`]) for the start, the ack
+    /// polls and the user status; [`ApiError::Refused`] with the charger's
+    /// `errorMessage`/`errorCategory` (or `HTTP <status>: <excerpt>`) when the ack answers a
+    /// status other than 2xx or 422; [`ApiError::AckTimeout`] when it is still 422 (pending)
+    /// after the last poll.
     pub async fn start(&mut self) -> Result<Started, ApiError> {
         let station = self.station_id().await?;
         let body = StartRequest { device_id: station };
@@ -238,7 +291,11 @@ impl Client {
         })
     }
 
-    /// Stops a session and waits for the confirmation.
+    /// Stops a session and waits for the confirmation (polled as for [`Self::start`]).
+    ///
+    /// # Errors
+    /// As [`Self::start`], without the user status: [`Self::station_id`]'s, every call's (see
+    /// [`Client`]), [`ApiError::Refused`] and [`ApiError::AckTimeout`].
     pub async fn stop(&mut self, session_id: u64) -> Result<(), ApiError> {
         let station = self.station_id().await?;
         let body = StopRequest {

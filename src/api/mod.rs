@@ -99,6 +99,25 @@ pub struct Raw {
 }
 
 /// The ChargePoint client. One per run; not shared between threads.
+///
+/// # Errors of every call
+/// Each endpoint method makes sure a session exists, then sends its request, so besides its
+/// own errors any of them can return:
+/// - [`ApiError::Token`] naming `CP_TOKEN_FILE` when the stored session cannot be read or kept;
+/// - [`ApiError::MissingCredential`] (`CP_PASSWORD`) when a login is needed and neither
+///   `CP_PASSWORD` nor `CP_SESSION_TOKEN` is set;
+/// - [`ApiError::LoginRejected`] when the login answers a non-2xx status other than 403, or sets
+///   no `coulomb_sess` cookie;
+/// - [`ApiError::BotProtection`] when a 403 is DataDome's captcha;
+/// - [`ApiError::SessionExpired`] when a 401 persists after one new login, or no password
+///   allows one;
+/// - [`ApiError::Http`] with the status and a body excerpt for any other 403, a 5xx or 429
+///   still failing after the retries, or another non-2xx answer where JSON was expected;
+/// - [`ApiError::Timeout`] or [`ApiError::Network`] when no answer came after the retries;
+/// - [`ApiError::Malformed`] with a JSON pointer when the discovery answer lacks an endpoint
+///   (`/endPoints/<key>/value`) or an answer does not decode (empty body, wrong field).
+///
+/// Those of a request name it as `label (METHOD url)`.
 pub struct Client {
     http: reqwest::Client,
     cfg: ClientConfig,
@@ -116,7 +135,12 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client; nothing is sent until the first call.
+    /// A client; nothing is sent until the first call. `cfg.timeout` bounds each request; the
+    /// connection itself gets at most 10 s of it.
+    ///
+    /// # Errors
+    /// [`ApiError::Network`] (endpoint `client setup`) when the HTTP client cannot be built
+    /// (e.g. the TLS backend fails to start).
     pub fn new(cfg: ClientConfig) -> Result<Self, ApiError> {
         let http = reqwest::Client::builder()
             .timeout(cfg.timeout)

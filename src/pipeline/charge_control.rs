@@ -51,7 +51,15 @@ pub struct ChargeOutcome {
     pub offline: bool,
 }
 
-/// The daily start.
+/// The daily start. API failures do not fail it: each becomes the `reason` of a `failure` or
+/// `other` record (the charger offline sets [`ChargeOutcome::offline`]).
+///
+/// # Errors
+/// [`Error::Data`] naming `runs.json` when it does not decode; [`Error::Io`] naming it when it
+/// cannot be written. Either way the run's record is lost.
+///
+/// [`Error::Data`]: crate::error::Error::Data
+/// [`Error::Io`]: crate::error::Error::Io
 pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<ChargeOutcome> {
     let started = Instant::now();
     let run_at = ctx.clock.now();

@@ -38,7 +38,18 @@ pub struct Collected {
     pub written: bool,
 }
 
-/// Samples session `id` and writes its file (unless it exists).
+/// Samples session `id` and writes its file (unless it exists): `plan.samples` readings of
+/// the session details, `plan.interval` apart, the first one right away.
+///
+/// # Errors
+/// [`Error::Data`] naming a `sessions/.../<id>.json` that does not decode; [`Error::Api`]
+/// when the first session-details call fails (a later reading that fails twice becomes a
+/// sample with every figure null instead); [`Error::Io`] naming the session file or its folder
+/// when it cannot be written.
+///
+/// [`Error::Data`]: crate::error::Error::Data
+/// [`Error::Api`]: crate::error::Error::Api
+/// [`Error::Io`]: crate::error::Error::Io
 pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> Result<Collected> {
     if let Some((_, existing)) = ctx.store.find_session(id)? {
         tracing::info!("session {id} was already collected; not sampling it again");

@@ -50,6 +50,16 @@ pub struct Poll {
 }
 
 /// One poll; `started_at` of a new session is what `collect` needs.
+///
+/// # Errors
+/// [`Error::Api`] when the charger status, the user status or the charging session's details
+/// cannot be read (nothing is written then); [`Error::Data`] naming `last_session.json` or
+/// `.last_session_id.json` when it does not decode; [`Error::Io`] naming the file that cannot
+/// be written.
+///
+/// [`Error::Api`]: crate::error::Error::Api
+/// [`Error::Data`]: crate::error::Error::Data
+/// [`Error::Io`]: crate::error::Error::Io
 pub async fn poll(ctx: &mut StageContext<'_>) -> Result<Poll> {
     let status = ctx.client.charger_status().await?;
     let charging = ctx.client.user_status().await?.charging;
@@ -129,7 +139,15 @@ pub async fn poll(ctx: &mut StageContext<'_>) -> Result<Poll> {
     Ok(out)
 }
 
-/// After `collect` labelled session `id`: puts the label into the dashboard snapshot.
+/// After `collect` labelled session `id`: puts the label into the dashboard snapshot. Returns
+/// whether `last_session.json` changed.
+///
+/// # Errors
+/// [`Error::Data`] naming `last_session.json` when it does not decode; [`Error::Io`] naming
+/// it when it cannot be written.
+///
+/// [`Error::Data`]: crate::error::Error::Data
+/// [`Error::Io`]: crate::error::Error::Io
 pub fn refresh_label(ctx: &StageContext<'_>, id: &SessionId) -> Result<bool> {
     let Some(mut snap) = ctx.store.load_file::<LastSession>(layout::LAST_SESSION)? else {
         return Ok(false);

@@ -52,6 +52,12 @@ pub struct TagLink {
 
 /// Renders every published post, the index pages, tag pages, `feed.xml` and `sitemap.xml`.
 /// Returns the number of posts.
+///
+/// # Errors
+/// [`Error::Data`] naming the post file when its name is not `YYYY-MM-DD-slug.md` (or
+/// `.markdown`, `.html`) or its front matter does not parse (no closing `---`, bad YAML, a
+/// bad `date`), or naming the template that fails to render; [`Error::Io`] when `_posts/`
+/// cannot be walked or a post cannot be read.
 pub fn render(site: &mut Site, dir: &Path) -> Result<usize> {
     let mut posts = load(dir, site.opts.tz)?;
     posts.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));

@@ -61,6 +61,9 @@ impl Words {
 
 /// Splits `text` into (front matter YAML, body). Text without a leading `---` line has no
 /// front matter; an opening `---` without a closing one is an error that says so.
+///
+/// # Errors
+/// A message saying the closing `---` line is missing.
 pub fn split(text: &str) -> Result<(Option<&str>, &str), String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some(rest) = text
@@ -80,6 +83,10 @@ pub fn split(text: &str) -> Result<(Option<&str>, &str), String> {
 }
 
 /// Parses the YAML of a front matter block; `tz` dates a `date` written without offset.
+///
+/// # Errors
+/// `front matter: <reason>` when the YAML does not parse or a key has the wrong type (e.g. a
+/// map for `tags`); [`parse_date`]'s message for a bad `date`.
 pub fn parse(yaml: &str, tz: Tz) -> Result<FrontMatter, String> {
     if yaml.trim().is_empty() {
         return Ok(FrontMatter {

@@ -86,13 +86,21 @@ impl Site<'_> {
     }
 
     /// Renders template `name` into `path`.
+    ///
+    /// # Errors
+    /// [`Error::Data`] naming the template file, with Tera's cause chain, when `name` is not
+    /// loaded or fails to render (a missing variable, a filter's error).
     pub fn page(&mut self, path: &str, name: &str, ctx: &Context) -> Result<()> {
         let html = tera_env::render(self.tera, &self.opts.templates, name, ctx)?;
         self.put(path, html);
         Ok(())
     }
 
-    /// Puts a value as compact JSON.
+    /// Puts a value as compact JSON, with a trailing newline.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] naming `path` when serde_json cannot encode the value (a map whose keys
+    /// are not strings).
     pub fn json<T: Serialize>(&mut self, path: &str, value: &T) -> Result<()> {
         let mut bytes = serde_json::to_vec(value)
             .map_err(|e| Error::Usage(format!("cannot encode {path}: {e}")))?;
@@ -103,6 +111,14 @@ impl Site<'_> {
 }
 
 /// Builds the whole site into `opts.out`.
+///
+/// # Errors
+/// [`Error::Data`] naming the folder or file when the templates folder is missing, a template
+/// does not parse or render, a data file does not decode (`vehicle_config.json`,
+/// `last_session.json`, `runs.json`, or the first problem under `sessions/` and
+/// `session_cache/`), or a blog post has a bad name or front matter; [`Error::Io`] naming the
+/// folder or file when the data folder is missing, a post, template or asset cannot be read,
+/// or the new site cannot be written beside `opts.out` and swapped in.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let tera = tera_env::load(&opts.templates)?;
     let mut site = Site {

@@ -9,6 +9,11 @@ use tera::{Context, Tera};
 use crate::error::{Error, Problem, Result};
 
 /// Loads every template under `dir` (not `assets/`), by path relative to it.
+///
+/// # Errors
+/// [`Error::Data`] naming `dir` when it is not a folder or cannot be walked, or naming the
+/// template that does not parse, with Tera's cause chain; [`Error::Io`] naming a template
+/// that cannot be read.
 pub fn load(dir: &Path) -> Result<Tera> {
     if !dir.is_dir() {
         return Err(Error::Data(Problem::file(
@@ -41,6 +46,10 @@ pub fn load(dir: &Path) -> Result<Tera> {
 }
 
 /// Renders `name`, naming the template file on failure.
+///
+/// # Errors
+/// [`Error::Data`] naming `dir/name`, with Tera's cause chain, when the template is unknown or
+/// fails to render.
 pub fn render(tera: &Tera, dir: &Path, name: &str, ctx: &Context) -> Result<String> {
     tera.render(name, ctx)
         .map_err(|e| Error::Data(Problem::file(dir.join(name), chain(&e))))

@@ -165,6 +165,11 @@ impl SimHandle {
 
 /// Binds `127.0.0.1:port` (0 = any free port), builds the household of `cfg` and serves it
 /// on a spawned task of the current tokio runtime.
+///
+/// # Errors
+/// [`Error::Usage`] when `cfg.speed` is not within 0..=[`MAX_SPEED`] or `cfg.history_days` is
+/// over [`MAX_HISTORY_DAYS`] (or, a bug, the built-in discovery answer does not fit the
+/// client's model); [`Error::Io`] naming `127.0.0.1:<port>` when it cannot be bound.
 pub async fn start(cfg: SimConfig, port: u16) -> Result<SimHandle, Error> {
     if !(0.0..=MAX_SPEED).contains(&cfg.speed) {
         return Err(Error::Usage(format!(

@@ -10,6 +10,10 @@ use crate::error::{Error, Problem, Result};
 
 /// Decodes `bytes` (the content of `path`) into `T`, or describes the first problem with its
 /// JSON pointer, line and column. `path` is only used in the message.
+///
+/// # Errors
+/// A [`Problem`] naming `path` when the bytes start with a UTF-8 BOM, are empty or blank, are
+/// not JSON, have trailing data, or a field does not fit `T` (pointer, line and column then).
 pub fn decode<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T, Problem> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(Problem::field(
@@ -36,6 +40,10 @@ pub fn decode<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T, Probl
 }
 
 /// The stable text of a value: 2-space pretty JSON, fields in model order, trailing newline.
+///
+/// # Errors
+/// [`Error::Data`] naming `path` when serde_json cannot encode the value (a map whose keys are
+/// not strings).
 pub fn encode<T: Serialize>(path: &Path, value: &T) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value)
         .map_err(|e| Error::Data(Problem::file(path, format!("cannot encode as JSON: {e}"))))?;

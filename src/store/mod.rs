@@ -59,6 +59,10 @@ impl Store {
     }
 
     /// Reads a file, or `None` when it does not exist.
+    ///
+    /// # Errors
+    /// A [`Problem`] naming the file (`data/runs.json`) when it exists but cannot be read:
+    /// permission denied, a folder, a broken symbolic link.
     pub fn read_bytes(&self, path: &Path) -> Result<Option<Vec<u8>>, Problem> {
         match fs::read(path) {
             Ok(bytes) => Ok(Some(bytes)),
@@ -72,6 +76,10 @@ impl Store {
     }
 
     /// Reads and decodes a file; `None` when it does not exist.
+    ///
+    /// # Errors
+    /// As [`Self::read_bytes`], and [`json::decode`]'s [`Problem`] (field, line and column)
+    /// when it does not decode.
     pub fn load<T: DeserializeOwned>(&self, path: &Path) -> Result<Option<T>, Problem> {
         match self.read_bytes(path)? {
             Some(bytes) => json::decode(self.layout.display(path), &bytes).map(Some),
@@ -80,16 +88,27 @@ impl Store {
     }
 
     /// Reads and decodes a top-level file by name (see [`layout`]); `None` when absent.
+    ///
+    /// # Errors
+    /// [`Error::Data`] with [`Self::load`]'s problem.
     pub fn load_file<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
         self.load(&self.layout.file(name)).map_err(Error::Data)
     }
 
     /// Writes a top-level file by name, atomically and stably. Returns whether it changed.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the file or folder that cannot be written; [`Error::Data`] when
+    /// the value cannot be encoded (see [`json::encode`]).
     pub fn save_file<T: Serialize>(&self, name: &str, value: &T) -> Result<bool> {
         self.save(&self.layout.file(name), value)
     }
 
-    /// Writes a session file into the folder of its local start date.
+    /// Writes a session file into the folder of its local start date,
+    /// `sessions/YYYY/MM/DD/<id>.json`. Returns whether it changed.
+    ///
+    /// # Errors
+    /// As [`Self::save_file`].
     pub fn save_session(&self, local_start: NaiveDate, session: &SessionFile) -> Result<bool> {
         self.save(
             &self.layout.session_file(local_start, &session.session_id),
@@ -98,6 +117,10 @@ impl Store {
     }
 
     /// Writes one month's cache, sorted by start time then id so the output is stable.
+    /// Returns whether it changed.
+    ///
+    /// # Errors
+    /// As [`Self::save_file`].
     pub fn save_cache_month(&self, month: Month, entries: &mut MonthlyCache) -> Result<bool> {
         sort_cache(entries);
         self.save(&self.layout.cache_file(month), entries)
@@ -170,6 +193,10 @@ impl Store {
     }
 
     /// The session file of `id`, wherever it sits under `sessions/`.
+    ///
+    /// # Errors
+    /// [`Error::Data`] when a file named `<id>.json` cannot be read or does not decode (the
+    /// problems of other files are not looked at).
     pub fn find_session(&self, id: &SessionId) -> Result<Option<(PathBuf, SessionFile)>> {
         let (found, _) = self.discover_sessions();
         for f in found.into_iter().filter(|f| f.id.as_ref() == Ok(id)) {
@@ -181,7 +208,11 @@ impl Store {
     }
 
     /// Rewrites a session file found by [`Self::find_session`] or [`Self::load_sessions`] in
-    /// place. Refuses a path outside `sessions/`.
+    /// place. Refuses a path outside `sessions/`. Returns whether it changed.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] naming `path` when it is not under `sessions/`; else as
+    /// [`Self::save_file`].
     pub fn rewrite_session(&self, path: &Path, session: &SessionFile) -> Result<bool> {
         if !path.starts_with(self.layout.sessions_dir()) {
             return Err(Error::Usage(format!(
@@ -207,7 +238,11 @@ impl Store {
         (caches, problems)
     }
 
-    /// Rewrites a monthly cache where it was found (either layout), sorted.
+    /// Rewrites a monthly cache where it was found (either layout), sorted. Returns whether it
+    /// changed.
+    ///
+    /// # Errors
+    /// As [`Self::save_file`].
     pub fn rewrite_cache(&self, found: &FoundCache, entries: &mut MonthlyCache) -> Result<bool> {
         sort_cache(entries);
         self.save(&found.path, entries)

@@ -20,6 +20,10 @@ pub struct SessionId(String);
 
 impl SessionId {
     /// Checks `raw` and returns the id, or a sentence saying what is wrong with it.
+    ///
+    /// # Errors
+    /// A sentence quoting `raw` when it is empty, longer than [`MAX_SESSION_ID_LEN`] or not all
+    /// ASCII digits.
     pub fn parse(raw: &str) -> Result<Self, String> {
         if raw.is_empty() {
             return Err("session id is empty".into());
@@ -112,6 +116,10 @@ impl Timestamp {
     }
 
     /// Parses RFC 3339; the message says what was expected.
+    ///
+    /// # Errors
+    /// A message quoting `raw` when it is not RFC 3339, with a hint when only the UTC offset
+    /// is missing.
     pub fn parse(raw: &str) -> Result<Self, String> {
         match DateTime::parse_from_rfc3339(raw) {
             Ok(at) => Ok(Self {
@@ -160,6 +168,10 @@ pub struct LocalDisplayTime {
 
 impl LocalDisplayTime {
     /// Parses the display form; the message says what was expected.
+    ///
+    /// # Errors
+    /// A message quoting `raw` when it has no zone, its date and time are not
+    /// `YYYY-MM-DD HH:MM:SS`, or the zone is not a 2 to 6 character abbreviation or offset.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let expected = "expected \"YYYY-MM-DD HH:MM:SS ZONE\", e.g. \"2026-01-06 22:00:21 PST\"";
         let (stamp, zone) = raw
