@@ -6,7 +6,8 @@ use serde::de::DeserializeOwned;
 /// Why a JSON document did not match its model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
-    /// JSON pointer of the failing field (`/samples/3/power_kw`; empty for the whole document).
+    /// JSON pointer (RFC 6901) of the failing field (`/samples/3/power_kw`; empty for the
+    /// whole document).
     pub pointer: String,
     /// 1-based line and column, when known.
     pub position: Option<(usize, usize)>,

@@ -159,7 +159,8 @@ impl From<crate::fsio::IoError> for Error {
 }
 
 impl Error {
-    /// The process exit code (see docs/cli.md): 1 the job failed, 2 bad usage.
+    /// The process exit code (see docs/cli.md): 1 the job failed, 2 bad usage, 3 the charger
+    /// is offline.
     pub fn exit_code(&self) -> i32 {
         match self {
             Self::Usage(_) | Self::Config { .. } | Self::Settings(_) => 2,

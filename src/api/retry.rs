@@ -61,7 +61,8 @@ impl RetryPolicy {
 
     /// How long to wait before the next try after attempt number `attempt` (1-based) ended in
     /// `outcome`, or `None` to give up. `jitter` in `[0, 1)` spreads the wait over the upper
-    /// half of the backoff ("equal jitter"), so clients that failed together do not retry
+    /// half of the backoff ("equal jitter", as named in Marc Brooker's "Exponential Backoff And
+    /// Jitter", AWS Architecture Blog, 2015), so clients that failed together do not retry
     /// together.
     pub fn next_delay(&self, attempt: u32, outcome: Attempt, jitter: f64) -> Option<Duration> {
         if attempt >= self.max_attempts || !Self::retryable(outcome) {
@@ -79,7 +80,8 @@ impl RetryPolicy {
     }
 }
 
-/// Parses `Retry-After` in its seconds form (the HTTP-date form is ignored: backoff applies).
+/// Parses `Retry-After` in its delay-seconds form (RFC 9110 §10.2.3; the HTTP-date form is
+/// ignored: backoff applies).
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }

@@ -25,9 +25,9 @@ pub struct Profile {
     pub steady_sd_kw: f64,
     /// Reading-to-reading noise, kW.
     pub noise_sd_kw: f64,
-    /// Chance that one reading dips, and how deep (kW, range).
+    /// Dips: `(chance per reading 0..1, shallowest kW, deepest kW)`.
     pub dip: (f64, f64, f64),
-    /// Seconds from plug-in to steady power (range).
+    /// Seconds from plug-in to steady power, `(least, most)`.
     pub ramp_s: (f64, f64),
     /// Usable battery, kWh.
     pub battery_kwh: f64,

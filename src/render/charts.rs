@@ -31,7 +31,8 @@ pub struct Bar {
     pub values: Vec<f64>,
 }
 
-/// A stacked bar chart; `series` gives (name, colour) per value column.
+/// A stacked bar chart as an inline `<svg>` (viewBox 800 × 260); `series` gives (name,
+/// colour) per value column, `unit` follows each bar's total in its tooltip.
 pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit: &str) -> String {
     let (w, h, left, bottom, top) = (800.0, 260.0, 48.0, 24.0, 10.0);
     let max = bars
@@ -100,7 +101,8 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
     s
 }
 
-/// The power curve of a session's samples.
+/// The power curve of a session's samples as an inline `<svg>`: kW up, seconds since the
+/// first reading across; readings without power are left out.
 pub fn power_curve(points: &[Point]) -> String {
     let (w, h, left, bottom, top) = (800.0, 260.0, 48.0, 28.0, 10.0);
     let readings: Vec<(i64, f64)> = points

@@ -43,7 +43,7 @@ pub struct ExportSession {
     pub energy_kwh: f64,
     /// Estimated miles added; `null` for unknown cars.
     pub miles: Option<f64>,
-    /// Amount charged.
+    /// ChargePoint's amount for the session, in the account's currency.
     pub cost: Option<f64>,
     /// Highest power, kW.
     pub peak_power_kw: Option<f64>,

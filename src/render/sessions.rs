@@ -207,6 +207,8 @@ fn row(tz: Tz, vehicles: &VehicleConfig, b: Base, file: Option<&SessionFile>) ->
 /// then the last sampled power (or the peak power when there are no samples) held until the
 /// total is reached — a car charges at a steady rate until full, then idles plugged in. Only
 /// when the readings say nothing about power does it fall back to an even spread.
+///
+/// Returns `(local date, kWh)` in date order.
 pub fn split_by_day(
     tz: Tz,
     start: DateTime<Utc>,

@@ -100,7 +100,7 @@ pub struct NowView {
     pub power_kw: Option<f64>,
     /// Energy this session, kWh.
     pub energy_kwh: Option<f64>,
-    /// Duration text.
+    /// Duration text, `5 h 59 min` (see [`duration_text`]).
     pub duration: Option<String>,
     /// Miles added (energy x efficiency).
     pub miles: Option<f64>,
@@ -158,7 +158,7 @@ fn empty_config() -> VehicleConfig {
 /// The schedule's health: the latest daily start and days without any run.
 #[derive(Debug, Clone, Serialize)]
 pub struct HealthView {
-    /// "2026-10-31 06:22:34 (Pacific)", or empty.
+    /// "2026-10-31 06:22:34 (local)": the run's `date` and `time_pt`, or empty.
     pub last_run: String,
     /// `success`, `failure` or `other`.
     pub last_result: String,
@@ -214,7 +214,7 @@ pub struct TotalsRow {
     pub miles: f64,
     /// Sessions.
     pub sessions: f64,
-    /// Cost.
+    /// ChargePoint's amounts, in the account's currency.
     pub cost: f64,
 }
 
@@ -283,7 +283,7 @@ pub struct SessionView {
     pub miles: Option<f64>,
     /// Duration text.
     pub duration: String,
-    /// Cost.
+    /// ChargePoint's amount, in the account's currency.
     pub cost: Option<f64>,
     /// Peak kW.
     pub peak_kw: Option<f64>,

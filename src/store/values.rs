@@ -47,7 +47,7 @@ impl SessionId {
         &self.0
     }
 
-    /// The id as a number, for ordering and arithmetic in generators.
+    /// The id of a number (the API's numeric ids; generators). Any `u64` is a valid id.
     pub fn from_number(n: u64) -> Self {
         Self(n.to_string())
     }

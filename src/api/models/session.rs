@@ -186,7 +186,7 @@ pub struct SessionDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub vehicle_info: Option<PrimaryVehicleInfo>,
-    /// Charging level.
+    /// Charging level (2 for a home charger, as in every fixture).
     #[serde(
         default,
         deserialize_with = "lenient_opt_u64",
@@ -290,7 +290,7 @@ pub struct SessionDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub payment_type: Option<String>,
-    /// ChargePoint's amount (an estimated energy cost at home).
+    /// ChargePoint's amount (an estimated energy cost at home), in `currency_iso_code`.
     #[serde(
         default,
         deserialize_with = "lenient_opt_f64",

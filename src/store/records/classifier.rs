@@ -27,7 +27,7 @@ pub struct ClassifierSummary {
     /// Folds of the stratified k-fold evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folds: Option<u32>,
-    /// Out-of-fold accuracy of every model kind compared.
+    /// Out-of-fold accuracy of every model kind compared, 0..1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kinds: Option<BTreeMap<String, f64>>,
     /// Vehicle ids, the rows (true) and columns (predicted) of `confusion`.
@@ -36,7 +36,7 @@ pub struct ClassifierSummary {
     /// Out-of-fold confusion matrix of the kept model, `confusion[true][predicted]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confusion: Option<Vec<Vec<u32>>>,
-    /// Out-of-fold accuracy of the level-only model for sparse `update_data` curves.
+    /// Out-of-fold accuracy of the level-only model for sparse `update_data` curves, 0..1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_data_accuracy: Option<f64>,
     /// Keys this version does not know, kept on rewrite.

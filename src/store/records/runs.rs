@@ -44,7 +44,8 @@ pub struct Run {
     pub date: Date,
     /// UTC time of the run.
     pub time_utc: ClockTime,
-    /// Local (Pacific) time of the run.
+    /// Local time of the run, in the configured zone (`--tz`; `_pt` is the data dictionary's
+    /// name, from its Pacific default). Paired with `date`, which is the UTC date.
     pub time_pt: ClockTime,
     /// Outcome.
     pub result: RunResult,
