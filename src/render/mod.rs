@@ -366,18 +366,10 @@ fn copy_assets(site: &mut Site, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `files` into a temporary folder beside `out`, then swaps it in: the old site is moved
-/// aside and removed only once the new one is in place.
+/// Writes `files` into a temporary folder beside `out`, then swaps it in (see
+/// [`crate::fsio::replace_dir`]): a failed build leaves the previous site.
 fn write_atomically(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| Error::io("create folder", &parent, e))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".cph50-site-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
+    let staging = crate::fsio::staging_dir(out, "site")?;
     for (rel, bytes) in files {
         let path = staging.path().join(rel);
         if let Some(dir) = path.parent() {
@@ -385,18 +377,6 @@ fn write_atomically(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<()>
         }
         fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))?;
     }
-    let aside = if out.exists() {
-        let holder = tempfile::Builder::new()
-            .prefix(".cph50-old-site-")
-            .tempdir_in(&parent)
-            .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
-        fs::rename(out, holder.path().join("site")).map_err(|e| Error::io("move aside", out, e))?;
-        Some(holder)
-    } else {
-        None
-    };
-    let staged = staging.keep();
-    fs::rename(&staged, out).map_err(|e| Error::io("move into place", out, e))?;
-    drop(aside);
+    crate::fsio::replace_dir(staging, out)?;
     Ok(())
 }
