@@ -543,3 +543,21 @@ fn no_truncation_or_byte_flip_of_a_session_file_panics() {
         }
     }
 }
+
+#[test]
+fn problems_name_the_file_as_the_user_named_the_data_folder() {
+    let demo = Demo::new(1);
+    fs::write(demo.data().join("runs.json"), "{").unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let absolute = demo.data().join("runs.json");
+    crate::common::cph50(elsewhere.path())
+        .arg("--data")
+        .arg(demo.data())
+        .arg("validate")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "  {}:1:2: ",
+            absolute.display()
+        )));
+}

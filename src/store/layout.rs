@@ -164,14 +164,11 @@ impl Layout {
         }
     }
 
-    /// `path` relative to the data folder's parent, for messages (`data/runs.json`).
+    /// `path` for messages, as the user named the data folder (`data/runs.json` with
+    /// `--data data`, `/srv/x/data/runs.json` with an absolute `--data`), so the file it names
+    /// is the one a person would open from where they ran the command.
     pub fn display<'a>(&self, path: &'a Path) -> &'a Path {
-        match self.root.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => {
-                path.strip_prefix(parent).unwrap_or(path)
-            }
-            _ => path,
-        }
+        path
     }
 }
 
