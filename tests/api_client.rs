@@ -15,30 +15,30 @@ use cph50::api::session::Secret;
 use cph50::api::{AckPolicy, ApiError, Client, ClientConfig, Credentials};
 use cph50::token_file::TokenFile;
 
-const PASSWORD: &str = "hunter2-very-secret";
-const COOKIE: &str = "COOKIE-one-4f9a";
-const USER: &str = "/hcpo_hcm_endpoint/api/v1/configuration/users/200000001/chargers";
+pub(crate) const PASSWORD: &str = "hunter2-very-secret";
+pub(crate) const COOKIE: &str = "COOKIE-one-4f9a";
+pub(crate) const USER: &str = "/hcpo_hcm_endpoint/api/v1/configuration/users/200000001/chargers";
 
-fn fixture(name: &str) -> Value {
+pub(crate) fn fixture(name: &str) -> Value {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/chargepoint")
         .join(name);
     serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap()
 }
 
-fn ok(name: &str) -> ResponseTemplate {
+pub(crate) fn ok(name: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(fixture(name))
 }
 
 /// A mock ChargePoint: discovery pointing every endpoint at the mock, a login that sets a
 /// cookie, the profile, the charger list, and the catch-all.
-struct Mocked {
-    server: MockServer,
-    dir: tempfile::TempDir,
+pub(crate) struct Mocked {
+    pub(crate) server: MockServer,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Mocked {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let server = MockServer::start().await;
         let mut discovery = fixture("discovery_global_config.json");
         for (key, ep) in discovery["endPoints"].as_object_mut().unwrap() {
@@ -97,14 +97,14 @@ impl Mocked {
         }
     }
 
-    fn token_file(&self, key: Option<&str>) -> TokenFile {
+    pub(crate) fn token_file(&self, key: Option<&str>) -> TokenFile {
         TokenFile {
             path: self.dir.path().join("token.json"),
             key: key.map(Secret::new),
         }
     }
 
-    fn config(&self) -> ClientConfig {
+    pub(crate) fn config(&self) -> ClientConfig {
         ClientConfig {
             discovery_url: format!("{}/discovery", self.server.uri()),
             credentials: Credentials {
@@ -126,11 +126,11 @@ impl Mocked {
         }
     }
 
-    fn client(&self) -> Client {
+    pub(crate) fn client(&self) -> Client {
         Client::new(self.config()).unwrap()
     }
 
-    async fn on(&self, verb: &str, p: &str, response: ResponseTemplate) {
+    pub(crate) async fn on(&self, verb: &str, p: &str, response: ResponseTemplate) {
         Mock::given(method(verb))
             .and(path(p))
             .respond_with(response)
@@ -140,10 +140,10 @@ impl Mocked {
 }
 
 /// Answers the listed responses in turn, then repeats the last one.
-struct Sequence(Mutex<Vec<ResponseTemplate>>);
+pub(crate) struct Sequence(Mutex<Vec<ResponseTemplate>>);
 
 impl Sequence {
-    fn new(mut r: Vec<ResponseTemplate>) -> Self {
+    pub(crate) fn new(mut r: Vec<ResponseTemplate>) -> Self {
         r.reverse();
         Self(Mutex::new(r))
     }
@@ -603,7 +603,7 @@ async fn an_expired_session_logs_in_once_more_and_retries_once() {
     let e = c.charger_status().await.unwrap_err();
     assert!(
         e.to_string()
-            .contains("session expired (HTTP 401); a fresh login was rejected too"),
+            .contains("session expired (HTTP 401); still refused right after a fresh login"),
         "{e}"
     );
     assert_eq!(c.stats().logins, 2, "exactly one extra login");

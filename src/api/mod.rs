@@ -1,9 +1,11 @@
 //! The ChargePoint driver API client (unofficial API, async, reqwest + tokio).
 //!
 //! Every URL comes from the discovery answer, so `CP_DISCOVERY_URL` moves the whole client
-//! (to `cph50 sim` or a mock server). The session cookie is stored in `CP_TOKEN_FILE` and reused;
-//! a 401 triggers one new login and one retry; 5xx, 429 and timeouts are retried by
-//! [`retry::RetryPolicy`]; bot-protection answers are named and never retried.
+//! (to `cph50 sim` or a mock server). The session cookie is stored in `CP_TOKEN_FILE` and reused,
+//! unless `CP_SESSION_TOKEN` holds a newly pasted cookie; a 401 triggers one try of the pasted
+//! cookie, then one new login, and one retry each; 5xx, 429 and timeouts of calls that change
+//! nothing are retried by [`retry::RetryPolicy`] (commands are sent once); bot-protection answers
+//! are named and never retried; start/stop confirmations are read by the table of [`ack`].
 
 mod ep;
 pub mod error;
@@ -109,8 +111,8 @@ pub struct Raw {
 /// - [`ApiError::LoginRejected`] when the login answers a non-2xx status other than 403, or sets
 ///   no `coulomb_sess` cookie;
 /// - [`ApiError::BotProtection`] when a 403 is DataDome's captcha;
-/// - [`ApiError::SessionExpired`] when a 401 persists after one new login, or no password
-///   allows one;
+/// - [`ApiError::SessionExpired`] when a 401 persists after the pasted cookie was tried (once)
+///   and one new login, or no password allows one;
 /// - [`ApiError::Http`] with the status and a body excerpt for any other 403, a 5xx or 429
 ///   still failing after the retries, or another non-2xx answer where JSON was expected;
 /// - [`ApiError::Timeout`] or [`ApiError::Network`] when no answer came after the retries;
@@ -123,6 +125,8 @@ pub struct Client {
     cfg: ClientConfig,
     session: Option<SavedSession>,
     stats: Stats,
+    /// `CP_SESSION_TOKEN` was sent in this run (it is tried at most once after a 401).
+    pasted_tried: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -156,6 +160,7 @@ impl Client {
             cfg,
             session: None,
             stats: Stats::default(),
+            pasted_tried: false,
         })
     }
 

@@ -26,7 +26,8 @@ impl Client {
         expect_json(raw)
     }
 
-    /// An authenticated call: session ensured, one new login and retry on 401, cookie refresh.
+    /// An authenticated call: session ensured; on 401 one try of the pasted cookie (once per
+    /// run) and one new login, each followed by one retry; cookie refresh.
     pub(crate) async fn request<B: Serialize>(
         &mut self,
         ep: Ep,
@@ -52,16 +53,19 @@ impl Client {
         let mut relogged = false;
         loop {
             match self.send(ep, method.clone(), &url, body, true).await {
-                Err(ApiError::SessionExpired { endpoint, .. }) if !relogged => {
-                    tracing::info!("{endpoint}: session expired; logging in again");
-                    self.relogin(&endpoint).await?;
-                    relogged = true;
-                }
                 Err(ApiError::SessionExpired { endpoint, .. }) => {
-                    return Err(ApiError::SessionExpired {
-                        endpoint,
-                        hint: "a fresh login was rejected too".into(),
-                    });
+                    if self.switch_to_pasted()? {
+                        tracing::info!("{endpoint}: session expired; trying CP_SESSION_TOKEN");
+                    } else if relogged {
+                        return Err(ApiError::SessionExpired {
+                            endpoint,
+                            hint: "still refused right after a fresh login".into(),
+                        });
+                    } else {
+                        tracing::info!("{endpoint}: session expired; logging in again");
+                        self.relogin(&endpoint).await?;
+                        relogged = true;
+                    }
                 }
                 other => return other,
             }
