@@ -7,6 +7,7 @@
 //! nothing are retried by [`retry::RetryPolicy`] (commands are sent once); bot-protection answers
 //! are named and never retried; start/stop confirmations are read by the table of [`ack`].
 
+pub mod ack;
 mod ep;
 pub mod error;
 pub mod models;
