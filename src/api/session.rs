@@ -156,7 +156,7 @@ mod tests {
         assert!(!s.is_new_paste(&fresh) && s.is_new_paste(&Secret::new("OTHER")));
         assert_eq!(s.cookie, fresh);
         // the refreshed cookie of a later answer does not make the paste new again
-        s.cookie = Secret::new("REFRESHED");
+        s.cookie = Secret::new("ROTATED");
         assert!(!s.is_new_paste(&fresh));
         let text = serde_json::to_string(&s).unwrap();
         assert!(!text.contains("FRESH") && text.contains(&pasted_token_id(&fresh)), "{text}");
