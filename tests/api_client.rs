@@ -553,7 +553,10 @@ async fn broken_truncated_and_empty_bodies_name_the_field() {
             r#"{"isPluggedIn": true, "isConn"#,
             "malformed answer: field (whole document): EOF while parsing",
         ),
-        ("", "malformed answer: field (whole document): empty body; expected JSON"),
+        (
+            "",
+            "malformed answer: field (whole document): empty body; expected JSON",
+        ),
         (
             "<html>maintenance</html>",
             "expected JSON, got text/plain (200): \"<html>maintenance</html>\"",

@@ -186,10 +186,14 @@ mod tests {
             category: category.map(Into::into),
             message: message.map(Into::into),
         };
-        let msg = "Failed to start charging. May be in use by another user or return plug and try again.";
+        let msg =
+            "Failed to start charging. May be in use by another user or return plug and try again.";
         assert_eq!(reason(422, &e(Some("CHARGE"), Some(msg)), b""), msg);
         assert_eq!(reason(422, &e(Some("CHARGE"), Some(" ")), b""), "CHARGE");
-        assert_eq!(reason(422, &e(None, None), b"<html>busy</html>"), "HTTP 422: <html>busy</html>");
+        assert_eq!(
+            reason(422, &e(None, None), b"<html>busy</html>"),
+            "HTTP 422: <html>busy</html>"
+        );
         assert_eq!(reason(422, &e(None, Some("a\nb")), b""), "a\\nb");
     }
 }

@@ -5,13 +5,13 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Datelike, Utc};
 use reqwest::Method;
 
+use super::ack::{self, AckOutcome};
 use super::models::{
     AccountsError, AckIdAnswer, AckRequest, ActivityAnswer, AmperageAnswer, AmperageRequest,
     ChargerConfig, ChargerStatus, HomeChargers, MapcacheRequest, Schedule, ScheduleRequest,
     SessionAnswer, SessionDetails, StartRequest, StopRequest, TechnicalInfo, UserStatus,
     UserStatusAnswer, WeekSchedule,
 };
-use super::ack::{self, AckOutcome};
 use super::{ApiError, Client, Ep, expect_json};
 
 const HCM: &str = "hcpo_hcm_endpoint";

@@ -149,7 +149,9 @@ mod tests {
             .collect();
         assert_eq!(
             commands.iter().map(|(e, _)| e.name()).collect::<Vec<_>>(),
-            ["logout", "logout", "restart", "restart", "start", "start", "stop", "stop"]
+            [
+                "logout", "logout", "restart", "restart", "start", "start", "stop", "stop"
+            ]
         );
         assert!(!Ep::Schedule.idempotent(&Method::PUT) && Ep::Schedule.idempotent(&Method::GET));
         assert!(Ep::Ack.idempotent(&Method::POST) && Ep::Login.idempotent(&Method::POST));

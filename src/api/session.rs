@@ -159,7 +159,13 @@ mod tests {
         s.cookie = Secret::new("ROTATED");
         assert!(!s.is_new_paste(&fresh));
         let text = serde_json::to_string(&s).unwrap();
-        assert!(!text.contains("FRESH") && text.contains(&pasted_token_id(&fresh)), "{text}");
-        assert_ne!(pasted_token_id(&fresh), hex::encode(Sha256::digest(b"FRESH")));
+        assert!(
+            !text.contains("FRESH") && text.contains(&pasted_token_id(&fresh)),
+            "{text}"
+        );
+        assert_ne!(
+            pasted_token_id(&fresh),
+            hex::encode(Sha256::digest(b"FRESH"))
+        );
     }
 }
