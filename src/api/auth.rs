@@ -23,25 +23,9 @@ impl Client {
             return Ok(());
         }
         let account = account_id(&self.cfg.credentials.username);
-        if let Some(mut saved) = self.cfg.sessions.load()? {
+        if let Some(saved) = self.cfg.sessions.load()? {
             if saved.discovery_url == self.cfg.discovery_url && saved.account == account {
-                let pasted = self.cfg.credentials.session_token.clone();
-                match pasted.filter(|t| saved.is_new_paste(t)) {
-                    Some(token) => {
-                        tracing::info!(
-                            "CP_SESSION_TOKEN is not the cookie the stored session came from; using it"
-                        );
-                        saved.use_pasted(&token);
-                        self.pasted_tried = true;
-                        self.session = Some(saved);
-                        self.save_session()?;
-                    }
-                    None => {
-                        tracing::debug!("reusing the stored ChargePoint session");
-                        self.session = Some(saved);
-                    }
-                }
-                return Ok(());
+                return self.adopt_stored(saved);
             }
             tracing::info!("stored session belongs to another account or server; logging in");
         }
@@ -95,6 +79,22 @@ impl Client {
         if let Some(s) = self.session.as_mut() {
             s.user_id = Some(profile.user.user_id);
         }
+        self.save_session()
+    }
+
+    /// Takes the stored session, switched to `CP_SESSION_TOKEN` when that is not the cookie
+    /// the session came from (the user pasted a new one since).
+    fn adopt_stored(&mut self, mut saved: SavedSession) -> Result<(), ApiError> {
+        let pasted = self.cfg.credentials.session_token.clone();
+        let Some(token) = pasted.filter(|t| saved.is_new_paste(t)) else {
+            tracing::debug!("reusing the stored ChargePoint session");
+            self.session = Some(saved);
+            return Ok(());
+        };
+        tracing::info!("CP_SESSION_TOKEN is not the cookie the stored session came from; using it");
+        saved.use_pasted(&token);
+        self.pasted_tried = true;
+        self.session = Some(saved);
         self.save_session()
     }
 
