@@ -745,19 +745,26 @@ async fn trace_logs_errors_and_debug_output_never_show_password_or_cookie() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     // Other tests run in parallel threads with no subscriber; a callsite they reached first may
-    // have cached "nobody listens". Ask every callsite again now that this thread listens.
-    tracing::callsite::rebuild_interest_cache();
-
-    let m = Mocked::new().await;
-    let expired = ResponseTemplate::new(401).set_body_json(fixture("invalid_session_401.json"));
-    m.on("GET", &format!("{USER}/100000001/status"), expired)
-        .await;
-    m.on("POST", "/mapcache_endpoint/v2", ResponseTemplate::new(503))
-        .await;
-    let cfg = m.config();
-    let mut c = Client::new(cfg.clone()).unwrap();
-    let e1 = c.charger_status().await.unwrap_err();
-    let e2 = c.user_status().await.unwrap_err();
+    // have cached "nobody listens", and one registering while the cache is rebuilt can keep it.
+    // So the calls run twice: the first pass registers every callsite they reach, then every
+    // callsite is asked again, and only the second pass is looked at.
+    let mut last = None;
+    for _ in 0..2 {
+        tracing::callsite::rebuild_interest_cache();
+        logs.0.lock().unwrap().clear();
+        let m = Mocked::new().await;
+        let expired = ResponseTemplate::new(401).set_body_json(fixture("invalid_session_401.json"));
+        m.on("GET", &format!("{USER}/100000001/status"), expired)
+            .await;
+        m.on("POST", "/mapcache_endpoint/v2", ResponseTemplate::new(503))
+            .await;
+        let cfg = m.config();
+        let mut c = Client::new(cfg.clone()).unwrap();
+        let e1 = c.charger_status().await.unwrap_err();
+        let e2 = c.user_status().await.unwrap_err();
+        last = Some((cfg, c, e1, e2));
+    }
+    let (cfg, c, e1, e2) = last.unwrap();
     let text = format!(
         "{}\n{e1}\n{e1:?}\n{e2}\n{e2:?}\n{cfg:?}\n{c:?}",
         String::from_utf8_lossy(&logs.0.lock().unwrap())
