@@ -139,11 +139,12 @@ impl Settings {
     }
 
     /// The API client's configuration, from the environment (see docs/cli.md); requests time
-    /// out after 30 s, retried by [`RetryPolicy::default`].
+    /// out after `CPH50_HTTP_TIMEOUT` (default 30 s), retried by [`RetryPolicy::default`].
     ///
     /// # Errors
     /// [`ApiError::MissingCredential`] when `CP_USERNAME` is unset or empty;
-    /// [`SettingsError::Env`] when `CP_STATION_ID` is not digits;
+    /// [`SettingsError::Env`] when `CP_STATION_ID` is not digits or `CPH50_HTTP_TIMEOUT` is not
+    /// a duration above zero;
     /// [`SettingsError::TokenFileInRepository`] when `CP_TOKEN_FILE` (or its default) lies
     /// inside the data folder or `site/`.
     pub fn client_config(&self) -> Result<ClientConfig> {
@@ -184,9 +185,28 @@ impl Settings {
                 key: env("CP_TOKEN_KEY").map(Secret::new),
             }),
             station_id,
-            timeout: Duration::from_secs(30),
+            timeout: http_timeout()?,
             retry: RetryPolicy::default(),
             ack: AckPolicy::default(),
         })
+    }
+}
+
+/// `CPH50_HTTP_TIMEOUT` (humantime, e.g. `2s`, `500ms`): the per-request timeout; 30 s unset.
+fn http_timeout() -> Result<Duration> {
+    let Some(raw) = env("CPH50_HTTP_TIMEOUT") else {
+        return Ok(Duration::from_secs(30));
+    };
+    match humantime::parse_duration(raw.trim()) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        parsed => Err(SettingsError::Env {
+            variable: "CPH50_HTTP_TIMEOUT",
+            value: raw.clone(),
+            expected: match parsed {
+                Err(e) => format!("a duration such as 2s or 500ms: {e}"),
+                Ok(_) => "a duration above zero, such as 2s or 500ms".into(),
+            },
+        }
+        .into()),
     }
 }

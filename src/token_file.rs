@@ -167,6 +167,7 @@ mod tests {
             endpoints: BTreeMap::new(),
             user_id: Some(200000001),
             station_id: Some(100000001),
+            pasted_token: None,
         }
     }
 

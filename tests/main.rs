@@ -5,6 +5,7 @@
 
 mod api_cli;
 mod api_client;
+mod api_real;
 mod architecture;
 mod browser;
 mod cache;
@@ -12,6 +13,7 @@ mod cli;
 mod common;
 mod demo_data;
 mod dictionary;
+mod e2e_api_faults;
 mod e2e_pipeline;
 mod e2e_status;
 mod identify;

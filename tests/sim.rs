@@ -303,7 +303,8 @@ impl Api {
             .await
     }
 
-    /// Polls ack `id` until it is no longer pending (at most 10 polls, 2 s apart).
+    /// Polls ack `id` until it is no longer pending (422 `STATION_NOT_YET_CONFIRMED`; at most 10
+    /// polls, 2 s apart).
     pub async fn confirm(&mut self, id: u64, action: &str) -> (u16, Value) {
         for _ in 0..10 {
             let r = self
@@ -314,8 +315,9 @@ impl Api {
                     Some(json!({"ackId": id, "action": action})),
                 )
                 .await;
-            if r.status != 422 {
-                return (r.status, r.json());
+            let body = r.json();
+            if r.status != 422 || body["errorCategory"] != "STATION_NOT_YET_CONFIRMED" {
+                return (r.status, body);
             }
             self.advance(2.0).await;
         }

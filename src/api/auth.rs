@@ -1,11 +1,13 @@
 //! Getting and keeping a ChargePoint session: the stored one when it fits, else discovery,
-//! a password login (or the pasted cookie) and the account profile; one new login after a 401.
+//! a password login (or the pasted cookie) and the account profile. A newly pasted
+//! `CP_SESSION_TOKEN` wins over the stored cookie; after a 401 the pasted cookie is tried once,
+//! then one new login.
 
 use reqwest::Method;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 
 use super::models::{Discovery, DiscoveryRequest, LoginRequest, Profile};
-use super::session::{SavedSession, Secret, account_id};
+use super::session::{SavedSession, Secret, account_id, pasted_token_id};
 use super::transport::{expect_json, forbidden};
 use super::{ApiError, Client, Ep, error};
 
@@ -14,7 +16,8 @@ pub(super) const SESSION_COOKIE: &str = "coulomb_sess";
 
 impl Client {
     /// Makes sure a session exists: the stored one if it belongs to this account and
-    /// discovery URL, else discovery, login (or the pasted cookie) and the profile.
+    /// discovery URL (switched to `CP_SESSION_TOKEN` when that is a newly pasted cookie), else
+    /// discovery, login (or the pasted cookie) and the profile.
     pub(super) async fn ensure_session(&mut self) -> Result<(), ApiError> {
         if self.session.is_some() {
             return Ok(());
@@ -22,9 +25,7 @@ impl Client {
         let account = account_id(&self.cfg.credentials.username);
         if let Some(saved) = self.cfg.sessions.load()? {
             if saved.discovery_url == self.cfg.discovery_url && saved.account == account {
-                tracing::debug!("reusing the stored ChargePoint session");
-                self.session = Some(saved);
-                return Ok(());
+                return self.adopt_stored(saved);
             }
             tracing::info!("stored session belongs to another account or server; logging in");
         }
@@ -39,8 +40,12 @@ impl Client {
                 .await?;
             expect_json(raw)?
         };
-        let cookie = match &self.cfg.credentials.session_token {
-            Some(token) => token.clone(),
+        let pasted = self.cfg.credentials.session_token.clone();
+        let cookie = match &pasted {
+            Some(token) => {
+                self.pasted_tried = true;
+                token.clone()
+            }
             None => {
                 self.login(&discovery_endpoint(&discovery, "sso_endpoint")?)
                     .await?
@@ -59,6 +64,7 @@ impl Client {
                 .collect(),
             user_id: None,
             station_id: None,
+            pasted_token: pasted.as_ref().map(pasted_token_id),
         });
         let raw = self
             .request_in_session(
@@ -74,6 +80,44 @@ impl Client {
             s.user_id = Some(profile.user.user_id);
         }
         self.save_session()
+    }
+
+    /// Takes the stored session, switched to `CP_SESSION_TOKEN` when that is not the cookie
+    /// the session came from (the user pasted a new one since).
+    fn adopt_stored(&mut self, mut saved: SavedSession) -> Result<(), ApiError> {
+        let pasted = self.cfg.credentials.session_token.clone();
+        let Some(token) = pasted.filter(|t| saved.is_new_paste(t)) else {
+            tracing::debug!("reusing the stored ChargePoint session");
+            self.session = Some(saved);
+            return Ok(());
+        };
+        tracing::info!("CP_SESSION_TOKEN is not the cookie the stored session came from; using it");
+        saved.use_pasted(&token);
+        self.pasted_tried = true;
+        self.session = Some(saved);
+        self.save_session()
+    }
+
+    /// After a 401: switches to `CP_SESSION_TOKEN` when it is set, was not sent yet in this run
+    /// and is not the cookie that just failed (the stored cookie may be a refreshed one that
+    /// died while the pasted one lives). Returns whether there is a new cookie to try.
+    pub(super) fn switch_to_pasted(&mut self) -> Result<bool, ApiError> {
+        if self.pasted_tried {
+            return Ok(false);
+        }
+        let (Some(token), Some(session)) = (
+            self.cfg.credentials.session_token.clone(),
+            self.session.as_mut(),
+        ) else {
+            return Ok(false);
+        };
+        self.pasted_tried = true;
+        if session.cookie == token {
+            return Ok(false);
+        }
+        session.use_pasted(&token);
+        self.save_session()?;
+        Ok(true)
     }
 
     /// Password login; returns the session cookie.

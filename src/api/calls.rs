@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Datelike, Utc};
 use reqwest::Method;
 
+use super::ack::{self, AckOutcome};
 use super::models::{
     AccountsError, AckIdAnswer, AckRequest, ActivityAnswer, AmperageAnswer, AmperageRequest,
     ChargerConfig, ChargerStatus, HomeChargers, MapcacheRequest, Schedule, ScheduleRequest,
@@ -255,10 +256,12 @@ impl Client {
     ///
     /// # Errors
     /// Those of [`Self::station_id`] and of every call (see [`Client`]) for the start, the ack
-    /// polls and the user status; [`ApiError::Refused`] with the charger's
-    /// `errorMessage`/`errorCategory` (or `HTTP <status>: <excerpt>`) when the ack answers a
-    /// status other than 2xx or 422; [`ApiError::AckTimeout`] when it is still 422 (pending)
-    /// after the last poll.
+    /// polls and the user status; [`ApiError::Refused`] with ChargePoint's
+    /// `errorMessage`/`errorCategory` (or `HTTP <status>: <excerpt>`) as soon as an ack answer
+    /// is a refusal in [`ack::ACK_TABLE`] (e.g. 422 `CHARGE`, errorId 89); no poll follows;
+    /// [`ApiError::AckTimeout`] when it is still pending (422 `STATION_NOT_YET_CONFIRMED`)
+    /// after the last poll. The start is sent once whatever happens (see
+    /// [`crate::api::Ep::idempotent`]): trying again is the caller's decision.
     pub async fn start(&mut self) -> Result<Started, ApiError> {
         let station = self.station_id().await?;
         let body = StartRequest { device_id: station };
@@ -295,7 +298,7 @@ impl Client {
     ///
     /// # Errors
     /// As [`Self::start`], without the user status: [`Self::station_id`]'s, every call's (see
-    /// [`Client`]), [`ApiError::Refused`] and [`ApiError::AckTimeout`].
+    /// [`Client`]), [`ApiError::Refused`] and [`ApiError::AckTimeout`]. Sent once, like a start.
     pub async fn stop(&mut self, session_id: u64) -> Result<(), ApiError> {
         let station = self.station_id().await?;
         let body = StopRequest {
@@ -315,7 +318,9 @@ impl Client {
         self.wait_ack(ack.ack_id, "stop_session").await
     }
 
-    /// Polls the ack: 200 confirmed, 422 pending (wait and ask again), other 4xx refused.
+    /// Polls the ack until [`ack::outcome`] says anything but pending: confirmed, refused (at
+    /// once, with ChargePoint's reason), or the session died; pending after the last poll is
+    /// [`ApiError::AckTimeout`].
     async fn wait_ack(&mut self, ack_id: u64, action: &str) -> Result<(), ApiError> {
         let body = AckRequest {
             ack_id,
@@ -334,27 +339,40 @@ impl Client {
                 )
                 .await?;
             endpoint = raw.endpoint.clone();
-            match raw.status {
-                200..=299 => return Ok(()),
-                422 => {
+            let error: AccountsError = serde_json::from_slice(&raw.body).unwrap_or_default();
+            let reason = || ack::reason(raw.status, &error, &raw.body);
+            match ack::outcome(raw.status, error.category.as_deref()) {
+                AckOutcome::Confirmed => return Ok(()),
+                AckOutcome::Pending => {
                     tracing::debug!("{action} pending (poll {attempt} of {attempts})");
                     if attempt < attempts {
                         tokio::time::sleep(self.cfg.ack.interval).await;
                     }
                 }
-                _ => {
-                    let reason: AccountsError =
-                        serde_json::from_slice(&raw.body).unwrap_or_default();
+                AckOutcome::Refused => {
+                    tracing::warn!(
+                        "{action} refused on poll {attempt}: HTTP {}, errorId {:?}, errorCategory {:?}",
+                        raw.status,
+                        error.id,
+                        error.category
+                    );
                     return Err(ApiError::Refused {
                         endpoint,
                         action: action.into(),
-                        message: reason.message.or(reason.category).unwrap_or_else(|| {
-                            format!(
-                                "HTTP {}: {}",
-                                raw.status,
-                                super::error::excerpt(&raw.body, 160)
-                            )
-                        }),
+                        message: reason(),
+                    });
+                }
+                AckOutcome::SessionExpired => {
+                    return Err(ApiError::SessionExpired {
+                        endpoint,
+                        hint: reason(),
+                    });
+                }
+                AckOutcome::Unavailable => {
+                    return Err(ApiError::Http {
+                        endpoint,
+                        status: raw.status,
+                        excerpt: super::error::excerpt(&raw.body, 200),
                     });
                 }
             }

@@ -89,6 +89,17 @@ impl Ep {
         }
     }
 
+    /// Whether sending this call twice is harmless, so the transport may retry it: every read
+    /// (discovery, login and the POSTed queries included) is; start, stop, restart, logout and
+    /// every `PUT` (amperage limit, schedule) are not: they change the charger, and after a
+    /// failed answer only the caller can tell whether trying again is right.
+    pub fn idempotent(self, method: &reqwest::Method) -> bool {
+        match self {
+            Self::Start | Self::Stop | Self::Restart | Self::Logout => false,
+            _ => *method != reqwest::Method::PUT,
+        }
+    }
+
     /// The one-word name of `cph50 sim` fault specs and `GET /_sim/state` request counts
     /// (`technical_info`, `user_status`, ...).
     pub fn name(self) -> &'static str {
@@ -129,6 +140,21 @@ mod tests {
                 .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
         );
         assert_eq!(Ep::TechnicalInfo.label(), "charger technical info");
+        use reqwest::Method;
+        let commands: Vec<(Ep, Method)> = Ep::ALL
+            .iter()
+            .flat_map(|e| [(*e, Method::GET), (*e, Method::POST), (*e, Method::PUT)])
+            .filter(|(e, m)| !e.idempotent(m))
+            .filter(|(_, m)| *m != Method::PUT)
+            .collect();
+        assert_eq!(
+            commands.iter().map(|(e, _)| e.name()).collect::<Vec<_>>(),
+            [
+                "logout", "logout", "restart", "restart", "start", "start", "stop", "stop"
+            ]
+        );
+        assert!(!Ep::Schedule.idempotent(&Method::PUT) && Ep::Schedule.idempotent(&Method::GET));
+        assert!(Ep::Ack.idempotent(&Method::POST) && Ep::Login.idempotent(&Method::POST));
         assert_eq!(Ep::TechnicalInfo.name(), "technical_info");
     }
 }

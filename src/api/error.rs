@@ -47,12 +47,15 @@ pub enum ApiError {
         excerpt: String,
     },
     /// No answer in time (after the retries).
-    #[error("{endpoint}: no answer within {seconds} s (timeout, {attempts} attempt(s))")]
+    #[error(
+        "{endpoint}: no answer within {} (timeout, {attempts} attempt(s))",
+        humantime::format_duration(*timeout)
+    )]
     Timeout {
         /// The call.
         endpoint: String,
         /// The per-request timeout.
-        seconds: u64,
+        timeout: std::time::Duration,
         /// Attempts made.
         attempts: u32,
     },
@@ -73,6 +76,18 @@ pub enum ApiError {
         pointer: String,
         /// What was expected.
         message: String,
+    },
+    /// A 2xx answer that is not JSON at all: an HTML maintenance or login page, plain text.
+    #[error("{endpoint}: expected JSON, got {content_type} ({status}): \"{excerpt}\"")]
+    NotJson {
+        /// The call.
+        endpoint: String,
+        /// HTTP status.
+        status: u16,
+        /// The `Content-Type` header (`no content type` when absent).
+        content_type: String,
+        /// The start of the body, control characters escaped.
+        excerpt: String,
     },
     /// A 200 answer that reports an error inside (`charging_status.error`).
     #[error("{endpoint}: the API reported an error: {message}")]

@@ -1,10 +1,13 @@
 //! The ChargePoint driver API client (unofficial API, async, reqwest + tokio).
 //!
 //! Every URL comes from the discovery answer, so `CP_DISCOVERY_URL` moves the whole client
-//! (to `cph50 sim` or a mock server). The session cookie is stored in `CP_TOKEN_FILE` and reused;
-//! a 401 triggers one new login and one retry; 5xx, 429 and timeouts are retried by
-//! [`retry::RetryPolicy`]; bot-protection answers are named and never retried.
+//! (to `cph50 sim` or a mock server). The session cookie is stored in `CP_TOKEN_FILE` and reused,
+//! unless `CP_SESSION_TOKEN` holds a newly pasted cookie; a 401 triggers one try of the pasted
+//! cookie, then one new login, and one retry each; 5xx, 429 and timeouts of calls that change
+//! nothing are retried by [`retry::RetryPolicy`] (commands are sent once); bot-protection answers
+//! are named and never retried; start/stop confirmations are read by the table of [`ack`].
 
+pub mod ack;
 mod ep;
 pub mod error;
 pub mod models;
@@ -70,7 +73,7 @@ pub struct ClientConfig {
     pub sessions: std::sync::Arc<dyn SessionStore>,
     /// `CP_STATION_ID`; the account's first home charger when `None`.
     pub station_id: Option<u64>,
-    /// Per-request timeout.
+    /// Per-request timeout (`CPH50_HTTP_TIMEOUT`, default 30 s).
     pub timeout: Duration,
     /// Retries of failed requests.
     pub retry: RetryPolicy,
@@ -96,6 +99,8 @@ pub struct Raw {
     pub body: Vec<u8>,
     /// `label (METHOD url)`, for messages.
     pub endpoint: String,
+    /// The `Content-Type` header, if sent.
+    pub content_type: Option<String>,
 }
 
 /// The ChargePoint client. One per run; not shared between threads.
@@ -108,14 +113,18 @@ pub struct Raw {
 ///   `CP_PASSWORD` nor `CP_SESSION_TOKEN` is set;
 /// - [`ApiError::LoginRejected`] when the login answers a non-2xx status other than 403, or sets
 ///   no `coulomb_sess` cookie;
-/// - [`ApiError::BotProtection`] when a 403 is DataDome's captcha;
-/// - [`ApiError::SessionExpired`] when a 401 persists after one new login, or no password
-///   allows one;
+/// - [`ApiError::BotProtection`] when a 403 (or a 429 or 5xx) is DataDome's captcha; never
+///   retried;
+/// - [`ApiError::SessionExpired`] when a 401 persists after the pasted cookie was tried (once)
+///   and one new login, or no password allows one;
 /// - [`ApiError::Http`] with the status and a body excerpt for any other 403, a 5xx or 429
 ///   still failing after the retries, or another non-2xx answer where JSON was expected;
-/// - [`ApiError::Timeout`] or [`ApiError::Network`] when no answer came after the retries;
+/// - [`ApiError::Timeout`] or [`ApiError::Network`] when no answer came after the retries
+///   (`timeout` per try; a start, stop or `PUT` is tried once unless it never left);
 /// - [`ApiError::Malformed`] with a JSON pointer when the discovery answer lacks an endpoint
-///   (`/endPoints/<key>/value`) or an answer does not decode (empty body, wrong field).
+///   (`/endPoints/<key>/value`) or an answer does not decode (empty body, wrong field);
+/// - [`ApiError::NotJson`] with the content type and a short excerpt when a 2xx answer is not
+///   JSON at all (an HTML maintenance or login page).
 ///
 /// Those of a request name it as `label (METHOD url)`.
 pub struct Client {
@@ -123,6 +132,8 @@ pub struct Client {
     cfg: ClientConfig,
     session: Option<SavedSession>,
     stats: Stats,
+    /// `CP_SESSION_TOKEN` was sent in this run (it is tried at most once after a 401).
+    pasted_tried: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -156,6 +167,7 @@ impl Client {
             cfg,
             session: None,
             stats: Stats::default(),
+            pasted_tried: false,
         })
     }
 

@@ -54,6 +54,26 @@ pub struct SavedSession {
     pub user_id: Option<u64>,
     /// The home charger acted on.
     pub station_id: Option<u64>,
+    /// [`pasted_token_id`] of the `CP_SESSION_TOKEN` this session was made from (or last
+    /// switched to), so a newly pasted cookie is told from the one already used; the token
+    /// itself is never kept apart from the cookie. `None` after a password login, and in files
+    /// of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pasted_token: Option<String>,
+}
+
+impl SavedSession {
+    /// Whether `token` (`CP_SESSION_TOKEN`) is another cookie than the one this session came
+    /// from: then the user pasted it since, and it wins over the stored cookie.
+    pub fn is_new_paste(&self, token: &Secret) -> bool {
+        self.pasted_token.as_deref() != Some(pasted_token_id(token).as_str())
+    }
+
+    /// Switches to a pasted cookie, remembering which one it was (by its hash).
+    pub fn use_pasted(&mut self, token: &Secret) {
+        self.cookie = token.clone();
+        self.pasted_token = Some(pasted_token_id(token));
+    }
 }
 
 /// Where the client keeps its session between runs.
@@ -91,6 +111,15 @@ pub fn account_id(username: &str) -> String {
     hex::encode(Sha256::digest(username.as_bytes()))
 }
 
+/// SHA-256 of a pasted session cookie (with a cph50 prefix), hex: it tells whether
+/// `CP_SESSION_TOKEN` changed between runs, and cannot be sent as a cookie.
+pub fn pasted_token_id(token: &Secret) -> String {
+    let mut h = Sha256::new();
+    h.update(b"cph50 pasted session token v1\0");
+    h.update(token.expose().as_bytes());
+    hex::encode(h.finalize())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,8 +135,37 @@ mod tests {
             endpoints: BTreeMap::new(),
             user_id: Some(200000001),
             station_id: Some(100000001),
+            pasted_token: None,
         };
         assert!(!format!("{s:?}").contains("COOKIE-VALUE-123"));
         assert!(format!("{s:?}").contains("***"));
+    }
+
+    #[test]
+    fn a_pasted_token_is_new_until_the_session_switches_to_it() {
+        let mut s: SavedSession = serde_json::from_value(serde_json::json!({
+            "version": 1, "discovery_url": "http://127.0.0.1:1/discovery",
+            "account": account_id("driver"), "cookie": "OLD", "region": "NA-US",
+            "endpoints": {}, "user_id": 1, "station_id": 2
+        }))
+        .unwrap();
+        assert_eq!(s.pasted_token, None, "a file of an older version reads");
+        let fresh = Secret::new("FRESH");
+        assert!(s.is_new_paste(&fresh));
+        s.use_pasted(&fresh);
+        assert!(!s.is_new_paste(&fresh) && s.is_new_paste(&Secret::new("OTHER")));
+        assert_eq!(s.cookie, fresh);
+        // the refreshed cookie of a later answer does not make the paste new again
+        s.cookie = Secret::new("ROTATED");
+        assert!(!s.is_new_paste(&fresh));
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(
+            !text.contains("FRESH") && text.contains(&pasted_token_id(&fresh)),
+            "{text}"
+        );
+        assert_ne!(
+            pasted_token_id(&fresh),
+            hex::encode(Sha256::digest(b"FRESH"))
+        );
     }
 }

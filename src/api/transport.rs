@@ -4,12 +4,12 @@
 use std::time::Instant;
 
 use reqwest::Method;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::auth::{SESSION_COOKIE, session_cookie};
-use super::retry::{self, Attempt, RetryPolicy};
+use super::retry::{self, Attempt};
 use super::{ApiError, Client, Ep, Raw, error};
 
 impl Client {
@@ -26,7 +26,8 @@ impl Client {
         expect_json(raw)
     }
 
-    /// An authenticated call: session ensured, one new login and retry on 401, cookie refresh.
+    /// An authenticated call: session ensured; on 401 one try of the pasted cookie (once per
+    /// run) and one new login, each followed by one retry; cookie refresh.
     pub(crate) async fn request<B: Serialize>(
         &mut self,
         ep: Ep,
@@ -52,16 +53,19 @@ impl Client {
         let mut relogged = false;
         loop {
             match self.send(ep, method.clone(), &url, body, true).await {
-                Err(ApiError::SessionExpired { endpoint, .. }) if !relogged => {
-                    tracing::info!("{endpoint}: session expired; logging in again");
-                    self.relogin(&endpoint).await?;
-                    relogged = true;
-                }
                 Err(ApiError::SessionExpired { endpoint, .. }) => {
-                    return Err(ApiError::SessionExpired {
-                        endpoint,
-                        hint: "a fresh login was rejected too".into(),
-                    });
+                    if self.switch_to_pasted()? {
+                        tracing::info!("{endpoint}: session expired; trying CP_SESSION_TOKEN");
+                    } else if relogged {
+                        return Err(ApiError::SessionExpired {
+                            endpoint,
+                            hint: "still refused right after a fresh login".into(),
+                        });
+                    } else {
+                        tracing::info!("{endpoint}: session expired; logging in again");
+                        self.relogin(&endpoint).await?;
+                        relogged = true;
+                    }
                 }
                 other => return other,
             }
@@ -79,6 +83,10 @@ impl Client {
         auth: bool,
     ) -> Result<Raw, ApiError> {
         let (status, headers, bytes, endpoint) = self.send_raw(ep, method, url, body, auth).await?;
+        let content_type = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         if auth {
             if let (Some(cookie), Some(s)) = (session_cookie(&headers), self.session.as_mut()) {
                 if s.cookie != cookie {
@@ -93,6 +101,9 @@ impl Client {
                 hint: String::new(),
             }),
             403 => Err(forbidden(endpoint, &bytes)),
+            s if (s >= 500 || s == 429) && is_bot_challenge(&bytes) => {
+                Err(forbidden_by_bot(endpoint, &bytes))
+            }
             s if s >= 500 || s == 429 => Err(ApiError::Http {
                 endpoint,
                 status,
@@ -102,6 +113,7 @@ impl Client {
                 status,
                 body: bytes,
                 endpoint,
+                content_type,
             }),
         }
     }
@@ -128,7 +140,9 @@ impl Client {
         req
     }
 
-    /// One request with the retry policy; returns the last answer whatever its status.
+    /// One request with the retry policy (a command that is not [`Ep::idempotent`] is sent again
+    /// only when it never left; a bot-protection answer never is); returns the last answer
+    /// whatever its status.
     pub(super) async fn send_raw<B: Serialize>(
         &mut self,
         ep: Ep,
@@ -138,6 +152,7 @@ impl Client {
         auth: bool,
     ) -> Result<(u16, HeaderMap, Vec<u8>, String), ApiError> {
         let endpoint = format!("{} ({method} {url})", ep.label());
+        let idempotent = ep.idempotent(&method);
         let mut attempt = 1;
         loop {
             let req = self.build(&method, url, body, auth);
@@ -158,9 +173,15 @@ impl Client {
                     started.elapsed().as_millis()
                 );
             }
-            let retry = RetryPolicy::retryable(outcome)
-                .then(|| self.cfg.retry.next_delay(attempt, outcome, retry::jitter()))
-                .flatten();
+            let bot = matches!(&result, Ok((_, _, bytes)) if is_bot_challenge(bytes));
+            let retry = if bot {
+                None
+            } else {
+                let jitter = retry::jitter();
+                self.cfg
+                    .retry
+                    .next_delay(attempt, outcome, idempotent, jitter)
+            };
             match (retry, result) {
                 (Some(delay), _) => {
                     tracing::warn!(
@@ -177,7 +198,7 @@ impl Client {
                 (None, Err(e)) if e.is_timeout() => {
                     return Err(ApiError::Timeout {
                         endpoint,
-                        seconds: self.cfg.timeout.as_secs().max(1),
+                        timeout: self.cfg.timeout,
                         attempts: attempt,
                     });
                 }
@@ -204,11 +225,14 @@ fn outcome_of(result: &Result<(u16, HeaderMap, Vec<u8>), reqwest::Error>) -> Att
             Attempt::Status(*status, after)
         }
         Err(e) if e.is_timeout() => Attempt::Timeout,
+        Err(e) if e.is_connect() => Attempt::Connect,
         Err(_) => Attempt::Network,
     }
 }
 
-/// Decodes a 2xx answer; any other status is an `Http` error with a body excerpt.
+/// Decodes a 2xx answer; any other status is an `Http` error with a body excerpt. A body that
+/// is not JSON at all (an HTML page, plain text) is [`ApiError::NotJson`] naming its content
+/// type; JSON that does not fit is [`ApiError::Malformed`] naming the field.
 pub(crate) fn expect_json<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiError> {
     if !(200..300).contains(&raw.status) {
         return Err(ApiError::Http {
@@ -224,33 +248,59 @@ pub(crate) fn expect_json<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiError> 
             message: "empty body; expected JSON".into(),
         });
     }
-    crate::decode::decode(&raw.body).map_err(|e| ApiError::Malformed {
-        endpoint: raw.endpoint,
-        pointer: if e.pointer.is_empty() {
-            "(whole document)".into()
-        } else {
-            e.pointer
-        },
-        message: e.message,
+    crate::decode::decode(&raw.body).map_err(|e| {
+        let first = raw.body.iter().find(|b| !b.is_ascii_whitespace());
+        let html = raw
+            .content_type
+            .as_deref()
+            .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+        if html || !matches!(first, Some(b'{' | b'[')) {
+            return ApiError::NotJson {
+                endpoint: raw.endpoint.clone(),
+                status: raw.status,
+                content_type: raw
+                    .content_type
+                    .as_deref()
+                    .map_or_else(|| "no content type".to_owned(), crate::text::printable),
+                excerpt: error::excerpt(&raw.body, 60),
+            };
+        }
+        ApiError::Malformed {
+            endpoint: raw.endpoint.clone(),
+            pointer: if e.pointer.is_empty() {
+                "(whole document)".into()
+            } else {
+                e.pointer
+            },
+            message: e.message,
+        }
     })
+}
+
+/// Whether a body is DataDome's challenge: its JSON with a captcha `url`, or its HTML page.
+fn is_bot_challenge(body: &[u8]) -> bool {
+    if let Ok(c) = serde_json::from_slice::<super::models::BotChallenge>(body) {
+        return c.url.contains("captcha");
+    }
+    let text = String::from_utf8_lossy(body);
+    text.contains("var dd=") || text.contains("captcha-delivery") || text.contains("datadome")
+}
+
+/// [`ApiError::BotProtection`] for a DataDome answer, with its captcha page when it names one.
+fn forbidden_by_bot(endpoint: String, body: &[u8]) -> ApiError {
+    let captcha_url = serde_json::from_slice::<super::models::BotChallenge>(body)
+        .ok()
+        .map(|c| c.url.split('?').next().unwrap_or_default().to_owned());
+    ApiError::BotProtection {
+        endpoint,
+        captcha_url,
+    }
 }
 
 /// A 403: DataDome's captcha (JSON with a captcha `url`, or its HTML page) or a plain refusal.
 pub(super) fn forbidden(endpoint: String, body: &[u8]) -> ApiError {
-    let text = String::from_utf8_lossy(body);
-    if let Ok(c) = serde_json::from_slice::<super::models::BotChallenge>(body) {
-        if c.url.contains("captcha") {
-            return ApiError::BotProtection {
-                endpoint,
-                captcha_url: Some(c.url.split('?').next().unwrap_or_default().to_owned()),
-            };
-        }
-    }
-    if text.contains("var dd=") || text.contains("captcha-delivery") || text.contains("datadome") {
-        return ApiError::BotProtection {
-            endpoint,
-            captcha_url: None,
-        };
+    if is_bot_challenge(body) {
+        return forbidden_by_bot(endpoint, body);
     }
     ApiError::Http {
         endpoint,

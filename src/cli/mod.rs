@@ -183,7 +183,8 @@ pub enum Command {
     /// Control endpoints (JSON, under <base>/_sim/): POST advance {"seconds": n};
     /// POST plug {"vehicle": "serenity_equinox_2024"|"volvo_xc40_2021"|"guest",
     /// "soc_kwh_needed": x}; POST unplug; POST connect {"connected": false};
-    /// POST fault {"spec": "status=503x2"}; GET state (clock, car, session, request counts).
+    /// POST fault {"spec": "status=503x2"}; POST cookie (a browser login's coulomb_sess);
+    /// GET state (clock, car, session, request counts).
     #[command(after_help = SIM_AFTER_HELP)]
     Sim(SimArgs),
     /// Render the static site (dashboard, history, session pages, blog, exports) from the data
@@ -204,8 +205,21 @@ const SIM_AFTER_HELP: &str = "\
 Fault SPEC: <endpoint>=<kind>[x<count>]; count defaults to 1, x0 = every request, forever.
   endpoints: discovery login logout profile vehicles chargers status technical_info config
              schedule amperage restart user_status activity session start stop ack any
-  kinds:     500 502 503 429 (Retry-After: 1), delay<ms>, expire (401, all tokens die),
-             captcha_json / captcha_html (403 Datadome), truncated (half the JSON), empty
+  kinds:     500 502 503     that status, JSON error body
+             429             with Retry-After: 1
+             delay<ms>       the normal answer, that many real ms late (e.g. delay5000)
+             expire          401; every token dies, a new login works
+             unauthorized    401; tokens live on (with x0: 401 even after a fresh login)
+             captcha_json    403 Datadome JSON {\"url\": captcha}
+             captcha_html    403 Datadome text/html page
+             html            200 text/html maintenance page where JSON was expected
+             truncated       200, half the JSON
+             empty           200, empty body
+             refuse          start, stop, ack only: ChargePoint's refusal, 422 errorId 89
+                             CHARGE (on ack: that poll; on start/stop: when the station answers)
+
+Browser login: POST <base>/_sim/cookie answers {\"coulomb_sess\": value, \"max_age_s\": 7200}, a
+live cookie to paste into CP_SESSION_TOKEN (no password login is counted).
 
 Examples:
   cph50 sim                                   default scenario, real time, any free port

@@ -323,6 +323,10 @@ pub(crate) const DATADOME_HTML: &str = "<html><head><title>chargepoint.com</titl
 <script data-cfasync=\"false\">var dd={'rt':'c','cid':'EXAMPLE','hsh':'EXAMPLE','t':'fe','s':0,'e':'EXAMPLE','host':'geo.captcha-delivery.com','cookie':'EXAMPLE'}</script>\
 <script data-cfasync=\"false\" src=\"https://ct.captcha-delivery.com/c.js\"></script></body></html>\n";
 
+/// A maintenance page served with 200 where JSON was expected (the `html` fault).
+pub(crate) const MAINTENANCE_HTML: &str = "<html><head><title>ChargePoint | Scheduled Maintenance</title></head>\n\
+<body><h1>We'll be back soon</h1><p>ChargePoint is performing scheduled maintenance.</p></body></html>\n";
+
 /// 401: the token is missing, unknown or expired.
 pub(crate) fn invalid_session() -> AccountsError {
     error(
@@ -339,6 +343,12 @@ pub(crate) fn ack_pending() -> AccountsError {
         "STATION_NOT_YET_CONFIRMED",
         "Waiting for the station to confirm the command.",
     )
+}
+
+/// 422: the station refused the command, in the shape of the refusal the real API answers
+/// (errorId 89, category `CHARGE`, mbillow/ha-chargepoint#52), with `message`.
+pub(crate) fn ack_refused(message: &str) -> AccountsError {
+    error(89, "CHARGE", message)
 }
 
 /// An error body in the API's `errorId`/`errorCategory`/`errorMessage` shape.

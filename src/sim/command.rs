@@ -1,5 +1,6 @@
 //! Remote start and stop: the commands waiting for the station, its confirmations and
-//! refusals, and the ack polls that report them.
+//! refusals, and the ack polls that report them. A refusal is answered the way the real API
+//! answers one (422, errorId 89, `CHARGE`, see `bodies::ack_refused`), with the sim's reason.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -11,8 +12,13 @@ const CONFIRM_S: i64 = 5;
 
 /// Refusal: no car at the charger.
 pub(crate) const NO_CAR: &str = "No vehicle plugged in";
-/// Refusal: the station's occasional "try again".
-pub(crate) const RETURN_PLUG: &str = "Return the plug to the holster and try again.";
+/// Refusal: the station's occasional "try again" (the real API's words), and a forced one (the
+/// `refuse` fault) of a start.
+pub(crate) const START_REFUSED: &str =
+    "Failed to start charging. May be in use by another user or return plug and try again.";
+/// Refusal: a stop forced to fail (the `refuse` fault).
+pub(crate) const STOP_REFUSED: &str =
+    "Failed to stop charging. Try again, or stop the session at the charger.";
 /// Refusal: a start while a session runs.
 pub(crate) const ALREADY: &str = "A charging session is already in progress";
 /// Refusal: a stop for a session that is not running.
@@ -52,8 +58,9 @@ pub(crate) struct Ack {
     created: DateTime<Utc>,
     polls: u32,
     state: AckState,
-    /// Start: the seeded "try again" refusal. Stop: the session to stop.
+    /// The refusal the station will answer (seeded "try again", or forced by a fault).
     refuse: Option<&'static str>,
+    /// Stop: the session to stop.
     session: Option<u64>,
 }
 
@@ -64,7 +71,7 @@ pub(crate) enum AckAnswer {
     Pending,
     /// 200 `{"sessionId": n}` (n is not the real session id) for a start, `{}` for a stop.
     Confirmed(Option<u64>),
-    /// 409 with the station's reason.
+    /// 422 (errorId 89, `CHARGE`) with the station's reason.
     Refused(&'static str),
     /// No such ack id.
     Unknown,
@@ -73,19 +80,21 @@ pub(crate) enum AckAnswer {
 }
 
 impl World {
-    /// A remote start; returns the ack id.
+    /// A remote start or stop; returns the ack id. A request hit by a `refuse` fault is
+    /// accepted and refused when the station answers.
     pub(crate) fn command(
         &mut self,
         action: Action,
         session: Option<u64>,
         at: DateTime<Utc>,
     ) -> u64 {
+        let forced = self.faults.take_refusing();
         let refuse = match action {
             Action::Start => {
                 self.starts += 1;
-                (mix(self.seed ^ 0xA11CE, self.starts) % 8 == 0).then_some(RETURN_PLUG)
+                (forced || mix(self.seed ^ 0xA11CE, self.starts) % 8 == 0).then_some(START_REFUSED)
             }
-            Action::Stop => None,
+            Action::Stop => forced.then_some(STOP_REFUSED),
         };
         let id = self.next_ack;
         self.next_ack += 1;
@@ -130,7 +139,11 @@ impl World {
                 }
             }
             Action::Stop => {
-                if self.current.is_some() && ack.session.is_none_or(|s| Some(s) == self.current) {
+                if let Some(reason) = ack.refuse {
+                    AckState::Refused(reason)
+                } else if self.current.is_some()
+                    && ack.session.is_none_or(|s| Some(s) == self.current)
+                {
                     self.end_session(at);
                     AckState::Done
                 } else {
@@ -143,7 +156,8 @@ impl World {
         }
     }
 
-    /// One ack poll: the station confirms on the third poll or after [`CONFIRM_S`] seconds.
+    /// One ack poll: the station confirms on the third poll or after [`CONFIRM_S`] seconds. A
+    /// poll hit by a `refuse` fault refuses a command still waiting, at once.
     pub(crate) fn poll_ack(&mut self, id: u64, action: Action, at: DateTime<Utc>) -> AckAnswer {
         let Some(ack) = self.acks.get_mut(&id) else {
             return AckAnswer::Unknown;
@@ -152,6 +166,12 @@ impl World {
             return AckAnswer::WrongAction(ack.action);
         }
         ack.polls += 1;
+        if self.faults.take_refusing() && matches!(ack.state, AckState::Pending | AckState::Lost) {
+            ack.state = AckState::Refused(match action {
+                Action::Start => START_REFUSED,
+                Action::Stop => STOP_REFUSED,
+            });
+        }
         if ack.polls >= 3 && ack.state == AckState::Pending {
             self.resolve(id, at);
         }

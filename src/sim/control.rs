@@ -1,6 +1,7 @@
 //! The simulator's own control endpoints under `/_sim/` (JSON in, JSON out, no token, no
 //! faults, not counted): move the clock, plug cars in and out, take the charger offline, arm
-//! faults, and read the state, including the request counts a benchmark needs.
+//! faults, hand out a browser login's cookie, and read the state, including the request counts
+//! a benchmark needs.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -18,6 +19,7 @@ use super::fault::FaultSpec;
 use super::http::{Reply, Sim, decode_body};
 use super::mix;
 use super::session::Car;
+use super::tokens::TOKEN_S;
 use super::world::World;
 
 /// The longest single advance, seconds (366 days).
@@ -32,6 +34,7 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/unplug", post(unplug))
         .route("/_sim/connect", post(connect))
         .route("/_sim/fault", post(fault))
+        .route("/_sim/cookie", post(cookie))
 }
 
 /// A field of a control body: a value of the expected type, or anything else (absent and
@@ -88,6 +91,15 @@ struct FaultBody {
 /// A body of the control endpoints that reads no field (`GET /_sim/state`, `POST /_sim/unplug`).
 #[derive(Deserialize)]
 struct NoFields {}
+
+/// `POST /_sim/cookie` answer: what a browser login leaves in the `coulomb_sess` cookie.
+#[derive(Serialize)]
+struct BrowserCookie {
+    /// The value to paste into `CP_SESSION_TOKEN`.
+    coulomb_sess: String,
+    /// Its lifetime, sim seconds.
+    max_age_s: i64,
+}
 
 /// A refused control call: `{"error": message}` (409).
 #[derive(Serialize)]
@@ -252,6 +264,21 @@ async fn fault(State(sim): State<Sim>, body: Bytes) -> Response {
         w.faults.add(spec);
         Ok(())
     })
+}
+
+/// `{}`: a fresh session cookie, as if the user logged in at chargepoint.com in a browser (no
+/// password login is counted); valid for two sim hours like every token.
+async fn cookie(State(sim): State<Sim>, body: Bytes) -> Response {
+    let mut w = sim.lock();
+    let now = w.tick();
+    if let Err(r) = decode_body::<NoFields>(&body, "POST /_sim/cookie") {
+        return r.response();
+    }
+    Reply::ok(&BrowserCookie {
+        coulomb_sess: w.tokens.issue(now),
+        max_age_s: TOKEN_S,
+    })
+    .response()
 }
 
 /// `GET /_sim/state`.

@@ -1,7 +1,8 @@
 //! Injected faults: `--fault <endpoint>=<kind>[x<count>]` and `POST /_sim/fault`.
 //!
 //! A fault is consumed by the next matching request: `status=503x2` makes the next two status
-//! calls answer 503, `any=delay3000x0` delays every call by 3 s forever.
+//! calls answer 503, `any=delay3000x0` delays every call by 3 s forever. Between them the kinds
+//! play every answer of the real API a client has to survive (see [`FaultKind`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -44,8 +45,17 @@ pub enum FaultKind {
     Status(u16),
     /// The normal answer, after this many real milliseconds.
     Delay(u64),
-    /// 401 invalid session; every token issued so far stops working.
+    /// 401 invalid session; every token issued so far stops working (a new login works).
     Expire,
+    /// 401 invalid session, tokens left alive: with `x0` the call is refused even right after
+    /// a fresh login.
+    Unauthorized,
+    /// 200 with a `text/html` page (a maintenance page where JSON was expected).
+    Html,
+    /// The station refuses the command: on `ack`, the poll answers ChargePoint's refusal (422,
+    /// errorId 89, `CHARGE`) at once; on `start`/`stop`, the command is accepted and its ack
+    /// refused when the station answers.
+    Refuse,
     /// 403 with the Datadome JSON body (`{"url": ...}`).
     CaptchaJson,
     /// 403 `text/html` Datadome page (`var dd={...}`, `captcha-delivery.com`).
@@ -56,12 +66,35 @@ pub enum FaultKind {
     Empty,
 }
 
+impl FaultKind {
+    /// The name of every kind, as fault specs write it (`delay<ms>` stands for `delay3000` etc.),
+    /// in the order `cph50 sim --help` lists them.
+    pub const NAMES: [&'static str; 13] = [
+        "500",
+        "502",
+        "503",
+        "429",
+        "delay<ms>",
+        "expire",
+        "unauthorized",
+        "captcha_json",
+        "captcha_html",
+        "html",
+        "truncated",
+        "empty",
+        "refuse",
+    ];
+}
+
 impl fmt::Display for FaultKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Status(code) => write!(f, "{code}"),
             Self::Delay(ms) => write!(f, "delay{ms}"),
             Self::Expire => f.write_str("expire"),
+            Self::Unauthorized => f.write_str("unauthorized"),
+            Self::Html => f.write_str("html"),
+            Self::Refuse => f.write_str("refuse"),
             Self::CaptchaJson => f.write_str("captcha_json"),
             Self::CaptchaHtml => f.write_str("captcha_html"),
             Self::Truncated => f.write_str("truncated"),
@@ -87,7 +120,7 @@ impl fmt::Display for FaultSpec {
     }
 }
 
-const KINDS: &str = "500, 502, 503, 429, delay<ms> (e.g. delay3000), expire, captcha_json, captcha_html, truncated, empty";
+const KINDS: &str = "500, 502, 503, 429, delay<ms> (e.g. delay3000), expire, unauthorized, captcha_json, captcha_html, html, truncated, empty, refuse (start, stop, ack)";
 
 impl FromStr for FaultSpec {
     type Err = String;
@@ -122,6 +155,13 @@ impl FromStr for FaultSpec {
         };
         let kind = parse_kind(kind)
             .ok_or_else(|| fail(format!("unknown kind {kind:?}; expected one of {KINDS}")))?;
+        let commands = [Ep::Start, Ep::Stop, Ep::Ack].map(FaultTarget::One);
+        if kind == FaultKind::Refuse && !commands.contains(&target) {
+            return Err(fail(format!(
+                "kind \"refuse\" applies to start, stop and ack, not {}",
+                target.name()
+            )));
+        }
         Ok(Self {
             target,
             kind,
@@ -137,6 +177,9 @@ fn parse_kind(kind: &str) -> Option<FaultKind> {
         "503" => FaultKind::Status(503),
         "429" => FaultKind::Status(429),
         "expire" => FaultKind::Expire,
+        "unauthorized" => FaultKind::Unauthorized,
+        "html" => FaultKind::Html,
+        "refuse" => FaultKind::Refuse,
         "captcha_json" => FaultKind::CaptchaJson,
         "captcha_html" => FaultKind::CaptchaHtml,
         "truncated" => FaultKind::Truncated,
@@ -156,6 +199,8 @@ fn parse_kind(kind: &str) -> Option<FaultKind> {
 pub(crate) struct Faults {
     /// Each spec with the number of answers left (`None` = forever).
     armed: Vec<(FaultSpec, Option<u32>)>,
+    /// A `refuse` fault hit the request being handled: its command is refused.
+    refusing: bool,
 }
 
 impl Faults {
@@ -176,6 +221,16 @@ impl Faults {
             }
         }
         Some(kind)
+    }
+
+    /// Marks the request about to be handled as hit by a `refuse` fault (`on`), or clears it.
+    pub(crate) fn set_refusing(&mut self, on: bool) {
+        self.refusing = on;
+    }
+
+    /// Whether the command being handled must be refused; asking clears it.
+    pub(crate) fn take_refusing(&mut self) -> bool {
+        std::mem::take(&mut self.refusing)
     }
 
     /// The armed faults as `endpoint=kindxleft` (`x0` = forever).
@@ -210,6 +265,19 @@ mod tests {
         );
         let s: FaultSpec = "any=delay3000x0".parse().unwrap();
         assert_eq!((s.kind, s.count), (FaultKind::Delay(3000), 0));
+        for (spec, kind) in [
+            ("status=unauthorizedx0", FaultKind::Unauthorized),
+            ("session=html", FaultKind::Html),
+            ("ack=refuse", FaultKind::Refuse),
+            ("start=refusex2", FaultKind::Refuse),
+        ] {
+            let s: FaultSpec = spec.parse().unwrap();
+            assert_eq!(s.kind, kind, "{spec}");
+            assert!(
+                s.to_string()
+                    .starts_with(&spec.replace("x0", "").replace("x2", ""))
+            );
+        }
         let s: FaultSpec = "technical_info=captcha_html".parse().unwrap();
         assert_eq!(
             (s.target, s.kind, s.count),
@@ -220,6 +288,19 @@ mod tests {
             )
         );
         assert_eq!(s.to_string(), "technical_info=captcha_htmlx1");
+    }
+
+    #[test]
+    fn every_kind_name_parses_and_prints_back() {
+        for name in FaultKind::NAMES {
+            let spec = name.replace("<ms>", "250");
+            let kind = parse_kind(&spec).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(kind.to_string(), spec);
+            assert!(
+                KINDS.contains(name),
+                "{name} missing from the parse error's list"
+            );
+        }
     }
 
     #[test]
@@ -250,6 +331,12 @@ mod tests {
         assert!(e.contains("\"delayx\""), "{e}");
         let e = "status=503x99999999999".parse::<FaultSpec>().unwrap_err();
         assert!(e.contains("too large"), "{e}");
+        let e = "status=refuse".parse::<FaultSpec>().unwrap_err();
+        assert!(
+            e.contains("applies to start, stop and ack, not status"),
+            "{e}"
+        );
+        assert!("any=refuse".parse::<FaultSpec>().is_err());
     }
 
     #[test]

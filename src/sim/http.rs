@@ -210,18 +210,19 @@ where
             sim.lock().tokens.expire_all();
             return Reply::with(StatusCode::UNAUTHORIZED, &bodies::invalid_session()).response();
         }
+        Some(FaultKind::Unauthorized) => {
+            return Reply::with(StatusCode::UNAUTHORIZED, &bodies::invalid_session()).response();
+        }
+        Some(FaultKind::Html) => {
+            return html_response(StatusCode::OK, bodies::MAINTENANCE_HTML);
+        }
         Some(FaultKind::CaptchaJson) => {
             return Reply::with(StatusCode::FORBIDDEN, &bodies::datadome()).response();
         }
         Some(FaultKind::CaptchaHtml) => {
-            let mut h = HeaderMap::new();
-            h.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            return (StatusCode::FORBIDDEN, h, bodies::DATADOME_HTML).into_response();
+            return html_response(StatusCode::FORBIDDEN, bodies::DATADOME_HTML);
         }
-        Some(FaultKind::Truncated | FaultKind::Empty) | None => {}
+        Some(FaultKind::Truncated | FaultKind::Empty | FaultKind::Refuse) | None => {}
     }
     let reply = {
         let mut w = sim.lock();
@@ -232,7 +233,9 @@ where
                 return Reply::with(StatusCode::UNAUTHORIZED, &bodies::invalid_session())
                     .response();
             }
+            w.faults.set_refusing(fault == Some(FaultKind::Refuse));
             let mut reply = handle(&mut w, now);
+            w.faults.set_refusing(false);
             reply.token = Some(w.tokens.issue(now));
             reply
         } else {
@@ -255,6 +258,16 @@ where
         response.headers_mut().append(SET_COOKIE, v);
     }
     response
+}
+
+/// A `text/html` page with `status`.
+fn html_response(status: StatusCode, page: &'static str) -> Response {
+    let mut h = HeaderMap::new();
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    (status, h, page).into_response()
 }
 
 /// The first half of `text` (cut at a character boundary): a truncated answer.

@@ -197,8 +197,8 @@ async fn ack(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Respons
             }
             AckAnswer::Confirmed(shown) => Reply::ok(&AckBody { session_id: shown }),
             AckAnswer::Refused(reason) => Reply::with(
-                StatusCode::CONFLICT,
-                &bodies::error(2, "STATION_REFUSED", reason),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &bodies::ack_refused(reason),
             ),
             AckAnswer::Unknown => Reply::not_found(format!("ackId {id} is unknown")),
             AckAnswer::WrongAction(a) => Reply::bad_request(format!(

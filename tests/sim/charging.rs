@@ -7,7 +7,17 @@ use serde_json::{Value, json};
 use super::{Api, MORNING, assert_shape, config, utc};
 
 const ACC: &str = "accounts_endpoint";
-const RETURN_PLUG: &str = "Return the plug to the holster and try again.";
+/// The real API's refusal of a start (mbillow/ha-chargepoint#52), the sim's "try again".
+const TRY_AGAIN: &str =
+    "Failed to start charging. May be in use by another user or return plug and try again.";
+
+/// Whether an ack answer is the real API's refusal (422, errorId 89, `CHARGE`) with `message`.
+fn refused(status: u16, body: &Value, message: &str) -> bool {
+    status == 422
+        && body["errorId"] == 89
+        && body["errorCategory"] == "CHARGE"
+        && body["errorMessage"] == message
+}
 
 /// An idle sim at 10:00 PST with the Equinox plugged in (waiting: outside the window).
 async fn plugged(need_kwh: f64) -> Api {
@@ -31,7 +41,7 @@ async fn plugged(need_kwh: f64) -> Api {
 async fn start_charging(api: &mut Api) -> (u64, u64) {
     for _ in 0..8 {
         let (status, body) = api.start_and_confirm().await;
-        if status == 409 && body["errorMessage"] == RETURN_PLUG {
+        if refused(status, &body, TRY_AGAIN) {
             continue;
         }
         assert_eq!(status, 200, "{body}");
@@ -76,9 +86,9 @@ async fn a_start_is_pending_then_confirmed_and_user_status_names_the_real_sessio
             Some(poll),
         )
         .await;
-    if r.status == 409 {
+    if r.json()["errorCategory"] == "CHARGE" {
         // the seeded "try again" refusal: the next start goes through the helper
-        assert_eq!(r.json()["errorMessage"], RETURN_PLUG);
+        assert!(refused(r.status, &r.json(), TRY_AGAIN), "{}", r.text);
         start_charging(&mut api).await;
     } else {
         assert_eq!(r.status, 200, "{}", r.text);
@@ -117,10 +127,15 @@ async fn the_station_confirms_on_the_third_poll_even_with_a_frozen_clock() {
                 Some(poll.clone()),
             )
             .await;
-        codes.push(r.status);
+        let body = r.json();
+        codes.push((r.status, body["errorCategory"].as_str().map(str::to_owned)));
     }
-    assert_eq!(&codes[..2], &[422, 422]);
-    assert!(codes[2] == 200 || codes[2] == 409, "{codes:?}");
+    let pending = (422, Some("STATION_NOT_YET_CONFIRMED".to_owned()));
+    assert_eq!(&codes[..2], &[pending.clone(), pending]);
+    assert!(
+        codes[2] == (200, None) || codes[2] == (422, Some("CHARGE".into())),
+        "{codes:?}"
+    );
     assert_eq!(codes[3], codes[2], "a confirmed ack keeps its answer");
 }
 
@@ -130,8 +145,12 @@ async fn a_start_without_a_car_is_refused() {
     let mut reasons = Vec::new();
     for _ in 0..3 {
         let (status, body) = api.start_and_confirm().await;
-        assert_eq!(status, 409, "{body}");
-        assert_eq!(body["errorId"], 2);
+        assert_eq!(
+            (status, &body["errorCategory"]),
+            (422, &json!("CHARGE")),
+            "{body}"
+        );
+        assert_eq!(body["errorId"], 89);
         reasons.push(body["errorMessage"].as_str().unwrap().to_owned());
     }
     assert!(
@@ -149,7 +168,7 @@ async fn about_one_start_in_eight_is_refused_the_same_way_for_a_seed() {
         let mut out = Vec::new();
         for _ in 0..40 {
             let (_, body) = api.start_and_confirm().await;
-            out.push(body["errorMessage"] == RETURN_PLUG);
+            out.push(body["errorMessage"] == TRY_AGAIN);
         }
         out
     }

@@ -113,6 +113,129 @@ async fn captcha_faults_answer_403_as_json_or_as_a_page() {
 }
 
 #[tokio::test]
+async fn unauthorized_answers_401_even_right_after_a_fresh_login() {
+    let mut api = Api::logged_in(config(Scenario::Default, MORNING)).await;
+    arm(&api, "profile=unauthorizedx2").await;
+    let r = profile(&mut api).await;
+    assert_eq!(r.status, 401);
+    assert_shape(&r.json(), "invalid_session_401.json");
+    assert_eq!(api.login(DEFAULT_PASSWORD).await.status, 200);
+    assert_eq!(
+        profile(&mut api).await.status,
+        401,
+        "a fresh token does not help"
+    );
+    assert_eq!(
+        profile(&mut api).await.status,
+        200,
+        "used up; tokens were never killed"
+    );
+}
+
+#[tokio::test]
+async fn html_answers_a_200_page_where_json_was_expected() {
+    let mut api = Api::logged_in(config(Scenario::Default, MORNING)).await;
+    arm(&api, "profile=html").await;
+    let r = profile(&mut api).await;
+    assert_eq!(r.status, 200);
+    let ct = r.headers.get(CONTENT_TYPE).unwrap().to_str().unwrap();
+    assert!(ct.starts_with("text/html"), "{ct}");
+    assert!(r.text.starts_with("<html><head><title>"), "{}", r.text);
+    assert!(serde_json::from_str::<serde_json::Value>(&r.text).is_err());
+}
+
+/// Starts a command on a sim with the Equinox plugged in; its ack id.
+async fn command(api: &mut Api, what: &str, body: serde_json::Value) -> u64 {
+    let r = api
+        .call(Method::POST, "accounts_endpoint", what, Some(body))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json()["ackId"].as_u64().unwrap()
+}
+
+async fn poll(api: &mut Api, id: u64, action: &str) -> (u16, serde_json::Value) {
+    let body = json!({"ackId": id, "action": action});
+    let r = api
+        .call(
+            Method::POST,
+            "accounts_endpoint",
+            "v1/driver/station/session/ack",
+            Some(body),
+        )
+        .await;
+    (r.status, r.json())
+}
+
+const CHARGE_89: &str =
+    "Failed to start charging. May be in use by another user or return plug and try again.";
+
+#[tokio::test]
+async fn refuse_answers_an_ack_with_chargepoints_refusal_at_once() {
+    let mut api = Api::logged_in(config(Scenario::Idle, MORNING)).await;
+    api.control("plug", json!({"vehicle": "volvo_xc40_2021"}))
+        .await;
+    arm(&api, "ack=refuse").await;
+    let start = "v1/driver/station/startsession";
+    let id = command(&mut api, start, json!({"deviceId": 100000001})).await;
+    let (status, body) = poll(&mut api, id, "start_session").await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        body,
+        json!({"errorId": 89, "errorCategory": "CHARGE", "errorMessage": CHARGE_89})
+    );
+    assert_eq!(
+        poll(&mut api, id, "start_session").await.1,
+        body,
+        "a refusal stays"
+    );
+    assert_eq!(api.state().await["charging"], false);
+}
+
+#[tokio::test]
+async fn refuse_on_start_or_stop_is_refused_when_the_station_answers() {
+    let mut api = Api::logged_in(config(Scenario::Default, MORNING)).await;
+    let session = api.state().await["current_session_id"].as_u64().unwrap();
+    arm(&api, "stop=refuse").await;
+    let stop = "v1/driver/station/stopSession";
+    let body = json!({"deviceId": 100000001, "portNumber": 1, "sessionId": session});
+    let id = command(&mut api, stop, body.clone()).await;
+    let (status, answer) = api.confirm(id, "stop_session").await;
+    assert_eq!(
+        (status, &answer["errorCategory"]),
+        (422, &json!("CHARGE")),
+        "{answer}"
+    );
+    assert_eq!(
+        api.state().await["current_session_id"],
+        session,
+        "still charging"
+    );
+    // unarmed, the next stop goes through; then a refused start
+    let id = command(&mut api, stop, body).await;
+    assert_eq!(api.confirm(id, "stop_session").await.0, 200);
+    arm(&api, "start=refuse").await;
+    let (status, answer) = api.start_and_confirm().await;
+    assert_eq!((status, &answer["errorMessage"]), (422, &json!(CHARGE_89)));
+}
+
+#[tokio::test]
+async fn a_browser_cookie_is_a_live_token_without_a_login() {
+    let mut api = Api::start(config(Scenario::Idle, MORNING)).await;
+    let answer = api.control("cookie", json!({})).await;
+    let token = answer["coulomb_sess"].as_str().unwrap().to_owned();
+    assert_eq!(answer["max_age_s"], 7200);
+    api.token = Some(token.clone());
+    assert_eq!(profile(&mut api).await.status, 200);
+    assert_eq!(api.state().await["logins"], 0);
+    api.advance(7201.0).await;
+    let url = api.url("accounts_endpoint", PROFILE);
+    assert_eq!(
+        api.raw(Method::GET, &url, None, Some(&token)).await.status,
+        401
+    );
+}
+
+#[tokio::test]
 async fn truncated_and_empty_answers_are_200s_that_do_not_parse() {
     let mut api = Api::logged_in(config(Scenario::Default, MORNING)).await;
     let whole = profile(&mut api).await.text;
@@ -212,6 +335,28 @@ async fn control_endpoints_and_unknown_routes_explain_bad_requests() {
             .unwrap()
             .contains("GET /nowhere/v9")
     );
+}
+
+#[test]
+fn every_fault_kind_is_documented_in_the_help_and_the_readme() {
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_cph50"))
+        .args(["sim", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for name in cph50::sim::FaultKind::NAMES {
+        assert!(
+            help.contains(&format!(" {name} ")),
+            "{name} not in sim --help:\n{help}"
+        );
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "{name} not in the README"
+        );
+    }
+    assert!(help.contains("/_sim/cookie") && readme.contains("/_sim/cookie"));
 }
 
 #[tokio::test]

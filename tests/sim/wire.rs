@@ -210,7 +210,7 @@ async fn confirm(api: &mut Api, id: u64, action: &str, polls: u32) -> Resp {
                 Some(body.clone()),
             )
             .await;
-        if r.status != 422 {
+        if r.status != 422 || r.json()["errorCategory"] != "STATION_NOT_YET_CONFIRMED" {
             return r;
         }
         served::<AccountsError>("pending ack", &r, 422);
@@ -325,8 +325,13 @@ async fn idle_and_offline_answers_decode_into_the_clients_model_and_back() {
         assert!(activity_pages(&mut api).await > 7);
         let ack = command(&mut api, None).await;
         let r = confirm(&mut api, ack, "start_session", 5).await;
-        // idle: the station refuses (no car); offline: it never answers
-        let status = if scenario == Scenario::Idle { 409 } else { 422 };
-        served::<AccountsError>("start refused or pending", &r, status);
+        // idle: the station refuses (no car); offline: it never answers (both are 422s)
+        let answer = served::<AccountsError>("start refused or pending", &r, 422);
+        let category = if scenario == Scenario::Idle {
+            "CHARGE"
+        } else {
+            "STATION_NOT_YET_CONFIRMED"
+        };
+        assert_eq!(answer.category.as_deref(), Some(category));
     }
 }
