@@ -557,7 +557,7 @@ fn problems_name_the_file_as_the_user_named_the_data_folder() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!(
-            "  {}:1:2: ",
+            "  {}:1:1: (whole document)",
             absolute.display()
         )));
 }
