@@ -4,15 +4,11 @@
 //! then one new login.
 
 use reqwest::Method;
-use reqwest::header::{HeaderMap, SET_COOKIE};
 
 use super::models::{Discovery, DiscoveryRequest, LoginRequest, Profile};
 use super::session::{SavedSession, Secret, account_id, pasted_token_id};
-use super::transport::{expect_json, forbidden};
+use super::transport::{expect_json, forbidden, session_cookie};
 use super::{ApiError, Client, Ep, error};
-
-/// The cookie that carries a ChargePoint session.
-pub(super) const SESSION_COOKIE: &str = "coulomb_sess";
 
 impl Client {
     /// Makes sure a session exists: the stored one if it belongs to this account and
@@ -198,18 +194,6 @@ impl Client {
                 message: "missing from the discovery answer".into(),
             })
     }
-}
-
-/// The `coulomb_sess` value of a `Set-Cookie` header, if any.
-pub(super) fn session_cookie(headers: &HeaderMap) -> Option<Secret> {
-    headers
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
-        .map(|(_, value)| Secret::new(value))
 }
 
 fn discovery_endpoint(d: &Discovery, key: &str) -> Result<String, ApiError> {

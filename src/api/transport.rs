@@ -4,13 +4,16 @@
 use std::time::Instant;
 
 use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER, SET_COOKIE};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::auth::{SESSION_COOKIE, session_cookie};
 use super::retry::{self, Attempt};
+use super::session::Secret;
 use super::{ApiError, Client, Ep, Raw, error};
+
+/// The cookie that carries a ChargePoint session.
+pub(super) const SESSION_COOKIE: &str = "coulomb_sess";
 
 impl Client {
     /// An authenticated call that decodes a 2xx answer into `T`.
@@ -318,4 +321,16 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+/// The `coulomb_sess` value of a `Set-Cookie` header, if any.
+pub(super) fn session_cookie(headers: &HeaderMap) -> Option<Secret> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .map(|(_, value)| Secret::new(value))
 }
