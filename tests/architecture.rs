@@ -71,6 +71,7 @@ const RULES: &[(&str, &[&str])] = &[
     ),
     // the leaf modules everyone may use import nothing of the crate
     ("fsio.rs", &["crate::"]),
+    ("fsio", &["crate::"]),
     ("text.rs", &["crate::"]),
     ("clock.rs", &["crate::"]),
     (
