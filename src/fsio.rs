@@ -172,21 +172,27 @@ pub fn replace_dir(staging: tempfile::TempDir, target: &Path) -> Result<(), IoEr
             }
         }
     }
-    let aside = match move_aside(target, &parent) {
+    rename_into_place(&staged, target, &parent)
+}
+
+/// The swap without an exchange: the old folder aside, the new one in its place, the old one
+/// deleted. `staged` is deleted on failure.
+fn rename_into_place(staged: &Path, target: &Path, parent: &Path) -> Result<(), IoError> {
+    let aside = match move_aside(target, parent) {
         Ok(aside) => aside,
         Err(e) => {
-            let _ = fs::remove_dir_all(&staged);
+            let _ = fs::remove_dir_all(staged);
             return Err(e);
         }
     };
-    if let Err(e) = fs::rename(&staged, target) {
+    if let Err(e) = fs::rename(staged, target) {
         if let Some((_, old)) = &aside {
             let _ = fs::rename(old, target);
         }
-        let _ = fs::remove_dir_all(&staged);
+        let _ = fs::remove_dir_all(staged);
         return Err(IoError::new("move into place", target, e));
     }
-    sync_dir(&parent);
+    sync_dir(parent);
     drop(aside); // deletes the previous folder
     Ok(())
 }
@@ -258,6 +264,21 @@ mod tests {
         write_private(&path, b"x").unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    /// The fallback where there is no exchange: the same result, and a kill between its two
+    /// renames is repaired by the next run (see `tidy`).
+    #[test]
+    fn the_two_rename_fallback_swaps_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("data");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("old.txt"), "old").unwrap();
+        let staging = staging_dir(&target, "demo").unwrap().keep();
+        fs::write(staging.join("new.txt"), "new").unwrap();
+        rename_into_place(&staging, &target, dir.path()).unwrap();
+        assert!(target.join("new.txt").exists() && !target.join("old.txt").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

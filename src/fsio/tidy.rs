@@ -105,13 +105,16 @@ pub fn recover(target: &Path) -> bool {
 }
 
 /// Deletes the staging and old folders of `target` beside it, and those of older versions
-/// once [`STALE_AGE`] old. Returns how many it deleted.
+/// once [`STALE_AGE`] old. While `target` is missing, an older version's moved-aside folder
+/// may be the only copy of it, and is kept. Returns how many it deleted.
 pub fn remove_leftover_folders(target: &Path) -> usize {
     let name = folder_name(target);
+    let target_exists = fs::symlink_metadata(target).is_ok();
     let mut removed = 0;
     for (file_name, path) in leftovers(target) {
         let ours = is_staging_of(&file_name, &name);
         let legacy = is_legacy_staging(&file_name)
+            && (target_exists || !file_name.starts_with(&format!("{TEMP_PREFIX}old-")))
             && modified(&path).is_some_and(|t| older_than(t, STALE_AGE));
         if !(ours || legacy) || !path.is_dir() || path.is_symlink() {
             continue;
@@ -249,6 +252,27 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, [".cph50-site-other.Zz99Yy", "site"]);
+    }
+
+    #[test]
+    fn old_versions_leftovers_go_after_an_hour_but_never_the_only_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let old_site = dir.path().join(".cph50-old-Ab12Cd");
+        let staging = dir.path().join(".cph50-site-Ef34Gh");
+        for d in [&old_site, &staging] {
+            fs::create_dir_all(d.join(PREVIOUS)).unwrap();
+        }
+        let hour_ago = SystemTime::now() - Duration::from_secs(3601);
+        for d in [&old_site, &staging] {
+            fs::File::open(d).unwrap().set_modified(hour_ago).unwrap();
+        }
+        // site/ is missing: the old version's moved-aside folder may be all there is
+        assert_eq!(remove_leftover_folders(&target), 1);
+        assert!(old_site.exists() && !staging.exists());
+        fs::create_dir_all(&target).unwrap();
+        assert_eq!(remove_leftover_folders(&target), 1);
+        assert!(!old_site.exists());
     }
 
     #[test]
