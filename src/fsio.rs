@@ -4,12 +4,18 @@
 //!
 //! Two guarantees, whatever instant the process is killed at:
 //! - [`write_atomic`]: a file is either its old content or its new content, never a mix;
-//! - [`replace_dir`]: a folder is either the old folder or the new one, never missing for long
-//!   (see its docs for the one rename-to-rename window and how the next run repairs it).
+//! - [`replace_dir`]: a folder is either the old folder or the new one, never missing (on
+//!   Linux; see its docs for the fallback elsewhere and how the next run repairs it).
+//!
+//! [`lock`] is the writers' lock of a folder; taking it also tidies what killed runs left
+//! behind ([`tidy`]).
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+pub mod lock;
+pub mod tidy;
 
 /// An I/O failure that names what was being done and to which file or folder.
 #[derive(Debug, thiserror::Error)]
@@ -102,8 +108,27 @@ pub fn parent_of(path: &Path) -> PathBuf {
     }
 }
 
+/// The name of `target`'s last component, which names its staging folders and its lock
+/// (`site`, `data`); for `.` or `..` the name of the folder they resolve to.
+pub fn folder_name(target: &Path) -> String {
+    target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .or_else(|| {
+            fs::canonicalize(target)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        })
+        .unwrap_or_else(|| "root".to_owned())
+}
+
+/// Length of the random part of the names of temporary folders (`.cph50-site-site.Ab12Cd`).
+pub const RANDOM_LEN: usize = 6;
+
 /// A new temporary folder beside `target` (same file system, so the final rename is atomic),
-/// named `.cph50-<what>-XXXXXX`. It is deleted when dropped unless handed to [`replace_dir`].
+/// named `.cph50-<what>-<target name>.XXXXXX`, so the next run that holds `target`'s lock
+/// knows it for a leftover of a killed run of its own (see [`tidy`]). It is deleted when
+/// dropped unless handed to [`replace_dir`].
 ///
 /// # Errors
 /// [`IoError`] when the parent folder cannot be created or written.
@@ -111,41 +136,103 @@ pub fn staging_dir(target: &Path, what: &str) -> Result<tempfile::TempDir, IoErr
     let parent = parent_of(target);
     fs::create_dir_all(&parent).map_err(|e| IoError::new("create folder", &parent, e))?;
     tempfile::Builder::new()
-        .prefix(&format!("{TEMP_PREFIX}{what}-"))
+        .prefix(&format!("{TEMP_PREFIX}{what}-{}.", folder_name(target)))
+        .rand_bytes(RANDOM_LEN)
         .tempdir_in(&parent)
         .map_err(|e| IoError::new("create a temporary folder in", &parent, e))
 }
 
-/// Puts the finished `staging` folder in place of `target`: the old folder is moved aside
-/// first and deleted only once the new one is in place.
+/// Puts the finished `staging` folder in place of `target`, so that at every instant `target`
+/// is the old folder or the new one. On Linux both are exchanged in one step
+/// (`renameat2(RENAME_EXCHANGE)`) and the old one, now in the staging folder's place, is then
+/// deleted. Elsewhere, or on a file system without the exchange, the old folder is moved aside
+/// into `.cph50-old-<target name>.XXXXXX/previous` and the new one renamed into place; a kill
+/// between those two renames leaves `target` missing until the next run that takes its lock
+/// puts `previous` back ([`tidy::recover`]).
 ///
 /// # Errors
 /// [`IoError`] naming the folder that could not be moved; the old folder is then put back
 /// where it was when possible.
 pub fn replace_dir(staging: tempfile::TempDir, target: &Path) -> Result<(), IoError> {
     let parent = parent_of(target);
-    let aside = if target.exists() {
-        let holder = tempfile::Builder::new()
-            .prefix(&format!("{TEMP_PREFIX}old-"))
-            .tempdir_in(&parent)
-            .map_err(|e| IoError::new("create a temporary folder beside", target, e))?;
-        let old = holder.path().join("previous");
-        fs::rename(target, &old).map_err(|e| IoError::new("move aside", target, e))?;
-        Some((holder, old))
-    } else {
-        None
-    };
     let staged = staging.keep();
-    if let Err(e) = fs::rename(&staged, target) {
+    if fs::symlink_metadata(target).is_ok() {
+        match exchange(&staged, target) {
+            Ok(true) => {
+                sync_dir(&parent);
+                // the old folder, now where the staging folder was; a kill here leaves it
+                // to the next run's tidy-up
+                let _ = fs::remove_dir_all(&staged);
+                return Ok(());
+            }
+            Ok(false) => {}
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staged);
+                return Err(IoError::new("swap in", target, e));
+            }
+        }
+    }
+    rename_into_place(&staged, target, &parent)
+}
+
+/// The swap without an exchange: the old folder aside, the new one in its place, the old one
+/// deleted. `staged` is deleted on failure.
+fn rename_into_place(staged: &Path, target: &Path, parent: &Path) -> Result<(), IoError> {
+    let aside = match move_aside(target, parent) {
+        Ok(aside) => aside,
+        Err(e) => {
+            let _ = fs::remove_dir_all(staged);
+            return Err(e);
+        }
+    };
+    if let Err(e) = fs::rename(staged, target) {
         if let Some((_, old)) = &aside {
             let _ = fs::rename(old, target);
         }
-        let _ = fs::remove_dir_all(&staged);
+        let _ = fs::remove_dir_all(staged);
         return Err(IoError::new("move into place", target, e));
     }
-    sync_dir(&parent);
+    sync_dir(parent);
     drop(aside); // deletes the previous folder
     Ok(())
+}
+
+/// Moves an existing `target` into `.cph50-old-<name>.XXXXXX/previous`; `None` when there is
+/// no `target`. The holder folder deletes itself when dropped.
+fn move_aside(
+    target: &Path,
+    parent: &Path,
+) -> Result<Option<(tempfile::TempDir, PathBuf)>, IoError> {
+    if fs::symlink_metadata(target).is_err() {
+        return Ok(None);
+    }
+    let holder = tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}old-{}.", folder_name(target)))
+        .rand_bytes(RANDOM_LEN)
+        .tempdir_in(parent)
+        .map_err(|e| IoError::new("create a temporary folder beside", target, e))?;
+    let old = holder.path().join(tidy::PREVIOUS);
+    fs::rename(target, &old).map_err(|e| IoError::new("move aside", target, e))?;
+    Ok(Some((holder, old)))
+}
+
+/// Exchanges two existing folders in one step. `Ok(false)` when the system or file system
+/// cannot (then nothing was moved).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if [Errno::INVAL, Errno::NOSYS, Errno::OPNOTSUPP].contains(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Exchanges two existing folders in one step: not available here, so `Ok(false)`.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 #[cfg(test)]
@@ -177,6 +264,21 @@ mod tests {
         write_private(&path, b"x").unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    /// The fallback where there is no exchange: the same result, and a kill between its two
+    /// renames is repaired by the next run (see `tidy`).
+    #[test]
+    fn the_two_rename_fallback_swaps_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("data");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("old.txt"), "old").unwrap();
+        let staging = staging_dir(&target, "demo").unwrap().keep();
+        fs::write(staging.join("new.txt"), "new").unwrap();
+        rename_into_place(&staging, &target, dir.path()).unwrap();
+        assert!(target.join("new.txt").exists() && !target.join("old.txt").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

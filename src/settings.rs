@@ -116,6 +116,36 @@ fn default_token_file() -> PathBuf {
     base.join("cph50").join("token.json")
 }
 
+/// `path` made absolute with symbolic links and `..` resolved, as the file system will
+/// resolve it: the longest part that exists is canonicalised, and the rest (which cannot
+/// hold a link) is appended with `.` and `..` applied by hand. So `data/../data/x`,
+/// `link-to-data/x` and `x/../site/y` compare equal to the folder they land in.
+fn resolved(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut rest = Vec::new();
+    let mut existing = abs.as_path();
+    let mut base = loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            break real;
+        }
+        let Some(parent) = existing.parent() else {
+            break existing.to_owned(); // the root
+        };
+        // a path without a file name ends in `..`
+        rest.push(existing.file_name().map(ToOwned::to_owned));
+        existing = parent;
+    };
+    for part in rest.iter().rev() {
+        match part {
+            Some(name) => base.push(name),
+            None => {
+                base.pop();
+            }
+        }
+    }
+    base
+}
+
 impl Settings {
     /// The clock of this run: the system's, or the instant in `CPH50_NOW` (RFC 3339), which
     /// tests and simulations use to run a job "at" another time.
@@ -146,7 +176,7 @@ impl Settings {
     /// [`SettingsError::Env`] when `CP_STATION_ID` is not digits or `CPH50_HTTP_TIMEOUT` is not
     /// a duration above zero;
     /// [`SettingsError::TokenFileInRepository`] when `CP_TOKEN_FILE` (or its default) lies
-    /// inside the data folder or `site/`.
+    /// inside the data folder or `site/`, also by way of `..` or a symbolic link.
     pub fn client_config(&self) -> Result<ClientConfig> {
         let username = env("CP_USERNAME").ok_or(ApiError::MissingCredential {
             variable: "CP_USERNAME",
@@ -161,10 +191,8 @@ impl Settings {
             None => None,
         };
         let token_path = env("CP_TOKEN_FILE").map_or_else(default_token_file, PathBuf::from);
-        let inside = |dir: &Path| {
-            let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-            abs(&token_path).starts_with(abs(dir))
-        };
+        let token = resolved(&token_path);
+        let inside = |dir: &Path| token.starts_with(resolved(dir));
         if inside(&self.data) || inside(Path::new("site")) {
             return Err(SettingsError::TokenFileInRepository {
                 path: token_path,

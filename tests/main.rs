@@ -11,13 +11,17 @@ mod browser;
 mod cache;
 mod cli;
 mod common;
+mod concurrent_writers;
 mod demo_data;
 mod dictionary;
 mod e2e_api_faults;
 mod e2e_pipeline;
 mod e2e_status;
 mod identify;
+#[cfg(unix)]
+mod kill;
 mod readme;
+mod reliability;
 mod render;
 mod sim;
 mod validate;

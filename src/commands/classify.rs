@@ -67,7 +67,8 @@ pub fn run(settings: &Settings, out: &Output, args: &ClassifyArgs) -> Result<()>
 /// # Errors
 ///
 /// [`Error::Data`] without a readable `vehicle_config.json`, [`Error::Usage`] when the session
-/// has no file under `sessions/`, and the store's errors reading or writing the file.
+/// has no file under `sessions/`, and the store's errors taking the data folder's lock,
+/// reading or writing the file.
 pub fn classify_session(
     store: &Store,
     clock: &Clock,
@@ -75,6 +76,7 @@ pub fn classify_session(
     min_confidence: f64,
 ) -> Result<(Answer, bool)> {
     let config = vehicle_config(store)?;
+    let _lock = store.lock()?;
     let (path, mut session) = store.find_session(id)?.ok_or_else(|| {
         Error::Usage(format!(
             "session {id} has no file under {}/",

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use crate::cli::DemoDataArgs;
 use crate::demo::{self, DemoData, Params};
 use crate::error::{Error, Result, SettingsError};
+use crate::fsio::lock::FolderLock;
 use crate::output::Output;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -63,8 +64,8 @@ impl DemoSettings {
 /// Runs `cph50 demo-data`.
 ///
 /// # Errors
-/// A settings error (exit 2), or [`Error::Io`] naming the folder that could not be written;
-/// the previous folder is then left as it was.
+/// A settings error (exit 2), or [`Error::Io`] naming the folder that could not be written
+/// (the previous folder is then left as it was) or the lock file another run held too long.
 pub fn run(settings: &Settings, out: &Output, args: &DemoDataArgs) -> Result<()> {
     let s = DemoSettings::new(settings, args)?;
     let (first, last) = s.days;
@@ -79,6 +80,9 @@ pub fn run(settings: &Settings, out: &Output, args: &DemoDataArgs) -> Result<()>
         .ok_or_else(|| Error::Usage("the requested months are outside the calendar".into()))?;
     bar.finish_and_clear();
 
+    // held from the staging folder to the swap: the next run knows a staging folder it finds
+    // under the lock for a killed run's
+    let _lock = FolderLock::acquire(&s.target)?;
     let staging = crate::fsio::staging_dir(&s.target, "demo")?;
     write_demo(&Store::new(staging.path()), &data)?;
     crate::fsio::replace_dir(staging, &s.target)?;

@@ -26,6 +26,7 @@ pub struct TrainAnswer {
 /// A data error naming the file, or a usage error when there is too little to train on.
 pub fn run(settings: &Settings, out: &Output, args: &TrainArgs) -> Result<()> {
     let store = Store::new(&settings.data);
+    let _lock = store.lock()?;
     let (report, skipped) = crate::classify::training::train(&store, &settings.clock()?)?;
     if args.json {
         return super::print_json(out, &TrainAnswer { report, skipped });

@@ -95,6 +95,7 @@ pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<Cha
         )),
         extra: Default::default(),
     };
+    let _lock = ctx.store.lock()?;
     let mut runs: Runs = ctx.store.load_file(layout::RUNS)?.unwrap_or_default();
     runs.runs.push(record.clone());
     ctx.store.save_file(layout::RUNS, &runs)?;

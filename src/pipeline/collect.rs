@@ -45,7 +45,8 @@ pub struct Collected {
 /// [`Error::Data`] naming a `sessions/.../<id>.json` that does not decode; [`Error::Api`]
 /// when the first session-details call fails (a later reading that fails twice becomes a
 /// sample with every figure null instead); [`Error::Io`] naming the session file or its folder
-/// when it cannot be written.
+/// when it cannot be written, or the data folder's lock file when another run holds it too
+/// long.
 ///
 /// [`Error::Data`]: crate::error::Error::Data
 /// [`Error::Api`]: crate::error::Error::Api
@@ -100,7 +101,10 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
     file.labeled_by = Some(LabelSource::Classifier);
     file.labeled_at = Some(Timestamp::utc(ctx.clock.now()));
     let local_start = ctx.clock.local_date(session_start);
-    let written = ctx.store.save_session(local_start, &file)?;
+    let _lock = ctx.store.lock()?;
+    // another run (a `monitor --collect`) may have written it meanwhile: keep the first
+    let written =
+        ctx.store.find_session(id)?.is_none() && ctx.store.save_session(local_start, &file)?;
     Ok(Collected {
         session_id: id.to_string(),
         samples: plan.samples,

@@ -17,7 +17,8 @@ use crate::store::values::{Confidence, SessionId, Timestamp};
 ///
 /// [`Error::Data`] without a readable `vehicle_config.json` or when a cache file does not
 /// decode, [`Error::Usage`] for a vehicle the config does not know (the known ones listed) or a
-/// session in neither `sessions/` nor `session_cache/`, and the store's write errors.
+/// session in neither `sessions/` nor `session_cache/`, the store's lock error (another run
+/// held the data folder's lock too long) and its write errors.
 pub fn by_hand(store: &Store, clock: &Clock, id: &SessionId, vehicle: &str) -> Result<usize> {
     let config = vehicle_config(store)?;
     if !config.knows(vehicle) {
@@ -27,6 +28,7 @@ pub fn by_hand(store: &Store, clock: &Clock, id: &SessionId, vehicle: &str) -> R
             config.known_ids()
         )));
     }
+    let _lock = store.lock()?;
     let now = Timestamp::utc(clock.now());
     let mut changed = 0;
     let mut found = false;

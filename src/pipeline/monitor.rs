@@ -97,6 +97,7 @@ pub async fn poll(ctx: &mut StageContext<'_>) -> Result<Poll> {
                     timestamp: Timestamp::utc(started),
                     extra: Default::default(),
                 };
+                let _lock = ctx.store.lock()?;
                 if ctx.store.save_file(layout::LAST_SESSION_ID, &tracking)? {
                     out.changed.push(layout::LAST_SESSION_ID.into());
                 }
@@ -131,6 +132,7 @@ pub async fn poll(ctx: &mut StageContext<'_>) -> Result<Poll> {
             idle_snapshot(ctx, previous.as_ref(), status.is_plugged_in, now)
         }
     };
+    let _lock = ctx.store.lock()?;
     if previous.as_ref() != Some(&snapshot)
         && ctx.store.save_file(layout::LAST_SESSION, &snapshot)?
     {
@@ -149,6 +151,7 @@ pub async fn poll(ctx: &mut StageContext<'_>) -> Result<Poll> {
 /// [`Error::Data`]: crate::error::Error::Data
 /// [`Error::Io`]: crate::error::Error::Io
 pub fn refresh_label(ctx: &StageContext<'_>, id: &SessionId) -> Result<bool> {
+    let _lock = ctx.store.lock()?;
     let Some(mut snap) = ctx.store.load_file::<LastSession>(layout::LAST_SESSION)? else {
         return Ok(false);
     };

@@ -367,8 +367,11 @@ fn copy_assets(site: &mut Site, dir: &Path) -> Result<()> {
 }
 
 /// Writes `files` into a temporary folder beside `out`, then swaps it in (see
-/// [`crate::fsio::replace_dir`]): a failed build leaves the previous site.
+/// [`crate::fsio::replace_dir`]): a failed build leaves the previous site. Holds `out`'s lock
+/// meanwhile, so that a concurrent build waits, and the next build deletes what a killed one
+/// left beside it.
 fn write_atomically(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<()> {
+    let _lock = crate::fsio::lock::FolderLock::acquire(out)?;
     let staging = crate::fsio::staging_dir(out, "site")?;
     for (rel, bytes) in files {
         let path = staging.path().join(rel);

@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Problem, Result};
+use crate::fsio::lock::FolderLock;
 use layout::{Layout, Month};
 use records::{CacheEntry, MonthlyCache, SessionFile};
 use values::SessionId;
@@ -56,6 +57,18 @@ impl Store {
     /// The folder layout.
     pub fn layout(&self) -> &Layout {
         &self.layout
+    }
+
+    /// Takes the writers' lock of the data folder (`.cph50-<name>.lock` beside it), waiting at
+    /// most `CPH50_LOCK_WAIT` (30 s), and tidies what killed runs left in it. Hold it from
+    /// reading what a run changes to writing it, never across a network request; it is
+    /// released when dropped or when the process ends.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the lock file when another run holds it too long or it cannot be
+    /// created.
+    pub fn lock(&self) -> Result<FolderLock> {
+        Ok(FolderLock::acquire(self.layout.root())?)
     }
 
     /// Reads a file, or `None` when it does not exist.
@@ -138,9 +151,6 @@ impl Store {
         let mut found = Vec::new();
         let problems = self.walk(&self.layout.sessions_dir(), |path| {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with(".cph50-") && name.ends_with(".tmp") {
-                return Ok(()); // an interrupted write of ours: not data
-            }
             let Some(stem) = name.strip_suffix(".json") else {
                 return Err(format!(
                     "not a session file: files under {}/ must be named <session_id>.json",
@@ -249,7 +259,8 @@ impl Store {
     }
 
     /// Walks `dir` (following symlinks, so loops are caught), calls `visit` on every file, and
-    /// returns the problems met on the way.
+    /// returns the problems met on the way. cph50's own temporary files and folders
+    /// (`.cph50-*`: an interrupted write, a staging folder) are not data and are skipped.
     fn walk(&self, dir: &Path, mut visit: impl FnMut(&Path) -> Result<(), String>) -> Vec<Problem> {
         let mut problems = Vec::new();
         if !dir.exists() {
@@ -257,7 +268,9 @@ impl Store {
         }
         let walker = walkdir::WalkDir::new(dir)
             .follow_links(true)
-            .sort_by_file_name();
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !is_temporary(e.file_name()));
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_dir() => {}
@@ -299,6 +312,12 @@ pub fn sort_cache(entries: &mut [CacheEntry]) {
     entries.sort_by(|a, b| {
         (a.session_start_time, &a.session_id).cmp(&(b.session_start_time, &b.session_id))
     });
+}
+
+/// A name of cph50's own temporary files and folders ([`crate::fsio::TEMP_PREFIX`]).
+fn is_temporary(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with(crate::fsio::TEMP_PREFIX))
 }
 
 fn read_error(e: &io::Error) -> String {

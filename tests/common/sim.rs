@@ -51,6 +51,47 @@ impl SimProcess {
     }
 }
 
+impl SimProcess {
+    /// POSTs `body` to the sim's control endpoint `/_sim/<path>` (`fault`, `advance`, ...).
+    pub fn post_control(&self, path: &str, body: serde_json::Value) {
+        let base = self.discovery_url.split("/discovery").next().unwrap();
+        let url = format!("{base}/_sim/{path}");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let status = rt.block_on(async {
+            reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+        assert!(status.is_success(), "{path}: {status}");
+    }
+
+    /// The environment of [`Self::cph50`] for a child the test starts (and may kill) itself.
+    pub fn std_command(&self, dir: &Path) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cph50"));
+        cmd.current_dir(dir)
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env("NO_COLOR", "1")
+            .env("CP_DISCOVERY_URL", &self.discovery_url)
+            .env("CP_USERNAME", "driver@example.com")
+            .env("CP_PASSWORD", PASSWORD)
+            .env("CP_TOKEN_FILE", dir.join("cache/token.json"))
+            .env_remove("CP_SESSION_TOKEN")
+            .env_remove("CP_STATION_ID")
+            .env_remove("CP_TOKEN_KEY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        cmd
+    }
+}
+
 /// The password `cph50 sim` accepts by default.
 pub const PASSWORD: &str = "sim-password";
 
