@@ -176,7 +176,10 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 0)]
     pub port: u16,
     /// Starting state: default (Equinox charging), idle (nothing plugged in), offline (charger
-    /// unreachable, commands never confirmed), captcha (login answers 403 Datadome).
+    /// unreachable, commands never confirmed), captcha (login answers 403 Datadome),
+    /// stale-session (idle, but the user status still lists the last finished session, whose
+    /// details answer {}), id-pending (default, but the user status leaves out the session's
+    /// id for its first 3 answers).
     #[arg(long, default_value = "default", value_name = "NAME")]
     pub scenario: crate::sim::Scenario,
     /// Seed of everything the sim invents.

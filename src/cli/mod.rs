@@ -183,7 +183,16 @@ pub enum Command {
     /// Control endpoints (JSON, under <base>/_sim/): POST advance {"seconds": n};
     /// POST plug {"vehicle": "serenity_equinox_2024"|"volvo_xc40_2021"|"guest",
     /// "soc_kwh_needed": x}; POST unplug; POST connect {"connected": false};
-    /// POST fault {"spec": "status=503x2"}; GET state (clock, car, session, request counts).
+    /// POST fault {"spec": "status=503x2"}; GET state (clock, car, session, quirks, request
+    /// counts).
+    ///
+    /// The real API's oddities, on demand: POST stale {"details": "empty"|"error"|"off"} (while
+    /// no session runs, the user status keeps listing the last finished one, without state,
+    /// and its details answer {} or an in-200 error); POST id-delay {"polls": n, "seconds": s}
+    /// (the user status leaves out a new session's id for its first n answers and s sim
+    /// seconds while the charger already reports CHARGING); POST workplace {"vehicle": ...,
+    /// "hours_ago": 26, "kwh": 9.74} (a finished session at a workplace station, device
+    /// 100000777, without is_home_charger, joins the activity list).
     #[command(after_help = SIM_AFTER_HELP)]
     Sim(SimArgs),
     /// Render the static site (dashboard, history, session pages, blog, exports) from the data
