@@ -81,9 +81,12 @@ pub enum Command {
     ///
     /// Needs CP_USERNAME and CP_PASSWORD (or CP_SESSION_TOKEN) on the first run; later runs
     /// reuse the session stored in CP_TOKEN_FILE and make 2 requests (3 while charging).
-    /// `--json` prints one object: charger_id, connected, plugged_in, charging,
+    /// The charger's own status wins: a finished session ChargePoint still lists is set aside
+    /// with a note, and session details that are empty or an error are noted as unavailable
+    /// (exit 0). `--json` prints one object: charger_id, connected, plugged_in, charging,
     /// charging_status, during_schedule, amperage_limit, session (null, or session_id,
-    /// started_at, power_kw, energy_kwh, duration_minutes) and api (requests, logins).
+    /// started_at, power_kw, energy_kwh, duration_minutes, details_unavailable), note (null,
+    /// or what was set aside) and api (requests, logins).
     Status(StatusArgs),
     /// Health check: exit 0 when the charger is online, 3 (with its last-connected time) when
     /// it is offline, 1 when ChargePoint cannot be asked.
@@ -93,9 +96,15 @@ pub enum Command {
     /// Writes last_session.json (power, energy and duration null when not charging;
     /// detected_at in local time with PST/PDT) and .last_session_id.json when a new session
     /// appears. A poll that finds nothing new writes nothing (so a scheduled job commits
-    /// nothing). With a stored session an idle poll makes 2 requests. `--collect` samples a new
-    /// session at once (see `collect`). `--json` prints {"event": idle|plugged_in|new_session|
-    /// charging|ended|offline, "session_id", "started_at", "power_kw", "energy_kwh", "changed",
+    /// nothing). With a stored session an idle poll makes 2 requests. The charger's own status
+    /// wins over ChargePoint's session listing: a finished session still listed while the
+    /// charger is unplugged (or whose details are empty or an error while it is not charging)
+    /// is set aside, a session of another station (a workplace charger) is not the home
+    /// charger's, and a charger that charges before a session id is listed is "charging" with
+    /// the id pending (power and energy null). `--collect` samples a new session at once, or
+    /// one seen before whose collection failed (see `collect`). `--json` prints {"event":
+    /// idle|plugged_in|new_session|charging|ended|offline, "session_id", "started_at",
+    /// "power_kw", "energy_kwh", "changed", "note" (what was set aside, when anything was),
     /// "collected", "api": {"requests", "logins"}}.
     Monitor(MonitorArgs),
     /// Fetch ChargePoint's session details and merge them into the monthly caches.

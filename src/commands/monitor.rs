@@ -63,6 +63,9 @@ pub fn run(settings: &Settings, out: &Output, args: &MonitorArgs) -> Result<()> 
             "{line} [{} request(s), {} login(s)]",
             answer.api.requests, answer.api.logins
         ));
+        if let Some(note) = &answer.poll.note {
+            out.result(&format!("note: {note}"));
+        }
         if let Some(c) = &answer.collected {
             out.result(&super::collect::collected_line(c));
         }
