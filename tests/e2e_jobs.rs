@@ -197,6 +197,157 @@ fn monitor_waits_for_the_session_id_then_collects_in_the_sim() {
     demo.validate().success();
 }
 
+/// A workplace session (`/_sim/workplace`) in the activity list, without `is_home_charger`:
+/// `cache` leaves it out, `collect` refuses it.
+#[test]
+fn a_workplace_session_is_neither_cached_nor_collected_in_the_sim() {
+    let now = "2026-01-10T18:00:00Z";
+    let demo = Demo::new(2);
+    let sim = start_sim("idle", now, &[]);
+    let s = control(&sim, "workplace", json!({"hours_ago": 30, "kwh": 9.74}));
+    let id = s["workplace_sessions"][0].as_u64().unwrap().to_string();
+    let report = ok_json(&run(&sim, &demo, now, &["cache", "--current", "--json"]));
+    assert_eq!(report["skipped_public"], 1, "{report}");
+    let cached = fs::read_to_string(demo.data().join("session_cache/2026-01.json")).unwrap();
+    assert!(
+        !cached.contains(&id),
+        "the workplace session {id} was cached"
+    );
+    let out = run(
+        &sim,
+        &demo,
+        now,
+        &["collect", &id, "--samples", "1", "--interval", "1ms"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("ran at station 100000777"),
+        "{}",
+        stderr(&out)
+    );
+    demo.validate().success();
+}
+
+/// Every sample after the first details call fails with 503 (`session=delay1`, then
+/// `session=503x0`): no file, exit 1 naming the endpoint, and a later collect tries again.
+#[test]
+fn collect_writes_nothing_when_no_sample_came() {
+    let now = "2026-01-10T18:00:00Z";
+    let demo = Demo::new(2);
+    let sim = start_sim(
+        "default",
+        now,
+        &["--fault", "session=delay1", "--fault", "session=503x0"],
+    );
+    let id = state(&sim)["current_session_id"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    for attempt in 1..=2 {
+        let before = snapshot(&demo.data());
+        let out = run(
+            &sim,
+            &demo,
+            now,
+            &["collect", &id, "--samples", "2", "--interval", "1ms"],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "collect {attempt}: {}",
+            stdout(&out)
+        );
+        let err = stderr(&out);
+        let last = err.lines().last().unwrap();
+        assert!(
+            last.starts_with("error: session details (POST http://") && last.contains("HTTP 503"),
+            "collect {attempt}: {err}"
+        );
+        assert_eq!(err.matches("error:").count(), 1, "{err}");
+        assert_eq!(
+            snapshot(&demo.data()),
+            before,
+            "collect {attempt} wrote a file"
+        );
+    }
+}
+
+/// A persistent 401 on the session details: one new login, then the sampling stops (it used
+/// to log in twice per sample and write a file of missing samples).
+#[test]
+fn collect_stops_at_once_when_the_session_cannot_be_renewed() {
+    let now = "2026-01-10T18:00:00Z";
+    let demo = Demo::new(2);
+    let sim = start_sim(
+        "default",
+        now,
+        &["--fault", "session=delay1", "--fault", "session=expirex0"],
+    );
+    let id = state(&sim)["current_session_id"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    let before = snapshot(&demo.data());
+    let out = run(
+        &sim,
+        &demo,
+        now,
+        &["collect", &id, "--samples", "5", "--interval", "1ms"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("session details (POST"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("session expired (HTTP 401)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&demo.data()), before);
+    let s = state(&sim);
+    assert_eq!(s["logins"], 2, "the first login and one renewal: {s}");
+    assert_eq!(
+        s["requests"]["session"], 3,
+        "the start, one reading, its retry after login: {s}"
+    );
+}
+
+/// `monitor --collect` whose collection fails writes no session file and fails; the next poll
+/// (the same session, no longer new) collects it.
+#[test]
+fn monitor_collect_retries_a_session_whose_collection_failed() {
+    let now = "2026-01-10T18:00:00Z";
+    let demo = Demo::new(2);
+    // the poll's details call passes, the collection's first call fails 3 times
+    let sim = start_sim(
+        "default",
+        now,
+        &["--fault", "session=delay1", "--fault", "session=503x3"],
+    );
+    let out = run(
+        &sim,
+        &demo,
+        now,
+        &["monitor", "--collect", "--interval", "1ms", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        demo.session_files()
+            .iter()
+            .all(|f| !f.starts_with(demo.data().join("sessions/2026/01")))
+    );
+    let poll = ok_json(&run(
+        &sim,
+        &demo,
+        now,
+        &["monitor", "--collect", "--interval", "1ms", "--json"],
+    ));
+    assert_eq!(poll["event"], "charging", "{poll}");
+    assert_eq!(poll["collected"]["valid"], 30, "{poll}");
+}
+
 /// `/_sim/id-delay` by time: a session younger than an hour is not listed by id; until then
 /// `monitor` says charging with the id pending, then a new session.
 #[test]

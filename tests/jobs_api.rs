@@ -243,3 +243,82 @@ fn monitor_ignores_a_session_at_another_station() {
     );
     assert_eq!(mock.requests("/sessions/4761000001", None), 0);
 }
+
+/// The monthly activity list holds a home session and one at a company station whose payload
+/// lacks `is_home_charger` (python-chargepoint#2).
+#[test]
+fn cache_leaves_out_a_workplace_session_without_the_home_flag() {
+    let mock =
+        MockChargePoint::with_scenario("cases/workplace-session-cached-as-home/scenario.json");
+    let dir = data_from("cases/stale-session/data");
+    let out = mock
+        .cph50(dir.path())
+        .env("CPH50_NOW", "2025-11-05T18:00:00Z")
+        .args(["cache", "--all", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = stdout_json(&out);
+    assert_eq!(
+        (report["sessions"].clone(), report["skipped_public"].clone()),
+        (json!(1), json!(1)),
+        "{report}"
+    );
+    let cached: Vec<Value> = serde_json::from_slice(
+        &fs::read(dir.path().join("data/session_cache/2025-10.json")).unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<&str> = cached
+        .iter()
+        .map(|e| e["session_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["4560920631"]);
+
+    // and the workplace session is not sampled as the home charger's either
+    let out = mock
+        .cph50(dir.path())
+        .env("CPH50_NOW", "2025-11-05T18:00:00Z")
+        .args([
+            "collect",
+            "4561000001",
+            "--samples",
+            "1",
+            "--interval",
+            "1ms",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.trim_end().ends_with(
+            "error: session 4561000001 ran at station 100000777 (EXAMPLE CORP / RW06 6), not at the home charger 100000001; not sampled, nothing written"
+        ),
+        "{err}"
+    );
+    assert!(!dir.path().join("data/sessions").exists());
+}
+
+/// An empty details answer (`{}`) for a listed session keeps what the activity list said.
+#[test]
+fn cache_keeps_the_listed_session_when_its_details_are_empty() {
+    let mut scenario = crate::common::mock::read_json(
+        &fixtures().join("cases/workplace-session-cached-as-home/scenario.json"),
+    );
+    scenario["sessions_by_id"] = json!({"4560920631": {"charging_status": {}}});
+    let mock = MockChargePoint::start(&scenario);
+    let dir = data_from("cases/stale-session/data");
+    let out = mock
+        .cph50(dir.path())
+        .env("CPH50_NOW", "2025-11-05T18:00:00Z")
+        .args(["cache", "--all", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cached: Vec<Value> = serde_json::from_slice(
+        &fs::read(dir.path().join("data/session_cache/2025-10.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(cached.len(), 1);
+    assert_eq!(cached[0]["session"]["energy_kwh"], 7.4938, "{}", cached[0]);
+}

@@ -115,7 +115,9 @@ pub enum Command {
     /// few requests. Each session goes to session_cache/YYYY-MM.json of its LOCAL start month
     /// (an existing file is updated where it is), merged by session id: an update replaces only
     /// that entry and keeps keys this version does not know; a run with nothing new changes no
-    /// file. Public-station sessions (is_home_charger false) are left out.
+    /// file. Sessions of other stations (public, workplace) are left out: a session is home
+    /// when its device_id is the home charger's (CP_STATION_ID or the account's first home
+    /// charger), or, without a device_id, when is_home_charger is true.
     ///
     /// The vehicle label comes from the session file (a manual label always wins), else the
     /// legacy session_vehicle_map.json, else the entry already cached, else the classifier on
@@ -135,7 +137,10 @@ pub enum Command {
     /// details; a failed reading is tried once more, then recorded as missing (it does not
     /// count in valid_sample_count). Writes sessions/YYYY/MM/DD/<id>.json under the session's
     /// LOCAL start date, with the classifier's label. A session already collected is left as
-    /// it is (no duplicate samples, a manual label stays).
+    /// it is (no duplicate samples, a manual label stays). Exit 1 and nothing written when the
+    /// session ran at another station than the home charger, when a reading fails on the
+    /// login (bot protection, a refused login, a 401 a new login did not mend: sampling stops
+    /// at once), or when no reading succeeded; a later collect can then try again.
     Collect(CollectArgs),
     /// The daily start: at the start hour (06:00 local by default), start charging after the
     /// charger's own schedule ends, and record the run in runs.json.
