@@ -12,6 +12,7 @@ mod cli;
 mod common;
 mod demo_data;
 mod dictionary;
+mod e2e_charge;
 mod e2e_jobs;
 mod e2e_pipeline;
 mod e2e_status;

@@ -96,12 +96,15 @@ pub struct CollectArgs {
 /// Options of `charge`.
 #[derive(Debug, Args)]
 pub struct ChargeArgs {
-    /// Start at once, whatever the hour.
+    /// Start at once, whatever the time (run_type manual-start).
     #[arg(long)]
     pub now: bool,
-    /// Local start time, HH:MM; scheduled runs act only in its hour.
+    /// Local start time, HH:MM: a scheduled run acts at or after it.
     #[arg(long, default_value = "06:00", value_parser = parse_hhmm, value_name = "HH:MM")]
     pub at: NaiveTime,
+    /// How long after --at a late scheduled run may still start (e.g. 90m, 2h).
+    #[arg(long, default_value = "90m", value_parser = parse_duration)]
+    pub grace: std::time::Duration,
     /// Longest wait for the charger's own schedule window to end.
     #[arg(long, default_value = "15m", value_parser = parse_duration)]
     pub max_wait: std::time::Duration,

@@ -142,16 +142,23 @@ pub enum Command {
     /// login (bot protection, a refused login, a 401 a new login did not mend: sampling stops
     /// at once), or when no reading succeeded; a later collect can then try again.
     Collect(CollectArgs),
-    /// The daily start: at the start hour (06:00 local by default), start charging after the
+    /// The daily start: at the start time (06:00 local by default), start charging after the
     /// charger's own schedule ends, and record the run in runs.json.
     ///
-    /// Scheduled at 13:00 and 14:00 UTC, it acts only in the run whose LOCAL hour is the start
-    /// hour, so it is right on both sides of daylight saving time; the other run does nothing.
+    /// Scheduled at 13:00 and 14:00 UTC. GitHub delivers such crons late or not at all, so a
+    /// scheduled run acts when it is the first at or after the LOCAL start time (--at), within
+    /// --grace after it, that finds no scheduled record of that local day in runs.json; every
+    /// other run prints why it does nothing ("before the start time", "past the grace window",
+    /// "already started today (run <id> at 06:02 PST, <result>)"), writes nothing and exits
+    /// 0. This is right on both sides of daylight saving time and in any --tz.
     /// No vehicle plugged in: result "other", exit 0. Charger offline: "failure", exit 3. While
     /// the charger's own schedule window is active it waits (at most --max-wait), then starts;
     /// an unconfirmed start is checked against the charger status; at most --attempts starts
-    /// with doubling --backoff; a full car is "other", not a failure. `--now` starts at once
-    /// (run_type manual-start). The run id is $GITHUB_RUN_ID when set.
+    /// with doubling --backoff (a login blocked by bot protection or refused ends them at
+    /// once); a full car is "other", not a failure. A failed start is recorded, then the
+    /// command exits 1 with one error line naming the endpoint. The recorded reason never
+    /// holds a URL or a server body. `--now` starts at once (run_type manual-start). The run id
+    /// is $GITHUB_RUN_ID when set.
     Charge(ChargeArgs),
     /// Train the vehicle classifier from labelled sessions.
     ///

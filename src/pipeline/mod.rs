@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod charge_control;
 pub mod collect;
+pub mod daily;
 pub mod label;
 pub mod live;
 pub mod monitor;
