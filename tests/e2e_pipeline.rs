@@ -168,15 +168,18 @@ fn a_new_session_is_detected_collected_and_filed_under_its_local_start_date() {
     demo.validate().success();
 }
 
+/// Both crons of a winter and of a summer day on the same data folder: the first run at or
+/// after 06:00 local acts, the other says why it does not and records nothing.
 #[test]
-fn charge_acts_only_in_the_local_start_hour_on_both_sides_of_dst() {
+fn charge_acts_in_the_first_run_after_the_local_start_time_on_both_sides_of_dst() {
+    let demo = Demo::new(2);
     for (now, acts) in [
-        ("2026-01-10T13:05:00Z", false), // 05:05 PST
+        ("2026-01-10T13:05:00Z", false), // 05:05 PST: before the start time
         ("2026-01-10T14:05:00Z", true),  // 06:05 PST
         ("2026-07-10T13:05:00Z", true),  // 06:05 PDT
-        ("2026-07-10T14:05:00Z", false), // 07:05 PDT
+        ("2026-07-10T14:05:00Z", false), // 07:05 PDT: already started today
     ] {
-        let (demo, sim) = setup("idle", now);
+        let sim = SimProcess::start(&["--scenario", "idle", "--speed", "0", "--start", now]);
         let before = runs(&demo).len();
         let a = run(&sim, &demo, now, &["charge"]).success();
         let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
@@ -192,11 +195,16 @@ fn charge_acts_only_in_the_local_start_hour_on_both_sides_of_dst() {
             assert!(r["time_pt"].as_str().unwrap().starts_with("06:05"), "{r}");
             assert!(r["run_id"].as_str().unwrap().starts_with("local-"));
         } else {
-            assert!(out.starts_with("not the start hour"), "{now}: {out}");
+            let why = if now.starts_with("2026-01") {
+                "before the start time: it is 05:05 PST"
+            } else {
+                "already started today (run local-"
+            };
+            assert!(out.starts_with(why), "{now}: {out}");
             assert_eq!(
                 after.len(),
                 before,
-                "{now}: a run outside the start hour recorded something"
+                "{now}: a run that is not the day's start recorded something"
             );
         }
     }

@@ -15,9 +15,12 @@ mod concurrent_writers;
 mod demo_data;
 mod dictionary;
 mod e2e_api_faults;
+mod e2e_charge;
+mod e2e_jobs;
 mod e2e_pipeline;
 mod e2e_status;
 mod identify;
+mod jobs_api;
 #[cfg(unix)]
 mod kill;
 mod readme;

@@ -96,12 +96,15 @@ pub struct CollectArgs {
 /// Options of `charge`.
 #[derive(Debug, Args)]
 pub struct ChargeArgs {
-    /// Start at once, whatever the hour.
+    /// Start at once, whatever the time (run_type manual-start).
     #[arg(long)]
     pub now: bool,
-    /// Local start time, HH:MM; scheduled runs act only in its hour.
+    /// Local start time, HH:MM: a scheduled run acts at or after it.
     #[arg(long, default_value = "06:00", value_parser = parse_hhmm, value_name = "HH:MM")]
     pub at: NaiveTime,
+    /// How long after --at a late scheduled run may still start (e.g. 90m, 2h).
+    #[arg(long, default_value = "90m", value_parser = parse_duration)]
+    pub grace: std::time::Duration,
     /// Longest wait for the charger's own schedule window to end.
     #[arg(long, default_value = "15m", value_parser = parse_duration)]
     pub max_wait: std::time::Duration,
@@ -176,7 +179,10 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 0)]
     pub port: u16,
     /// Starting state: default (Equinox charging), idle (nothing plugged in), offline (charger
-    /// unreachable, commands never confirmed), captcha (login answers 403 Datadome).
+    /// unreachable, commands never confirmed), captcha (login answers 403 Datadome),
+    /// stale-session (idle, but the user status still lists the last finished session, whose
+    /// details answer {}), id-pending (default, but the user status leaves out the session's
+    /// id for its first 3 answers).
     #[arg(long, default_value = "default", value_name = "NAME")]
     pub scenario: crate::sim::Scenario,
     /// Seed of everything the sim invents.

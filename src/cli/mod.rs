@@ -81,9 +81,12 @@ pub enum Command {
     ///
     /// Needs CP_USERNAME and CP_PASSWORD (or CP_SESSION_TOKEN) on the first run; later runs
     /// reuse the session stored in CP_TOKEN_FILE and make 2 requests (3 while charging).
-    /// `--json` prints one object: charger_id, connected, plugged_in, charging,
+    /// The charger's own status wins: a finished session ChargePoint still lists is set aside
+    /// with a note, and session details that are empty or an error are noted as unavailable
+    /// (exit 0). `--json` prints one object: charger_id, connected, plugged_in, charging,
     /// charging_status, during_schedule, amperage_limit, session (null, or session_id,
-    /// started_at, power_kw, energy_kwh, duration_minutes) and api (requests, logins).
+    /// started_at, power_kw, energy_kwh, duration_minutes, details_unavailable), note (null,
+    /// or what was set aside) and api (requests, logins).
     Status(StatusArgs),
     /// Health check: exit 0 when the charger is online, 3 (with its last-connected time) when
     /// it is offline, 1 when ChargePoint cannot be asked.
@@ -93,9 +96,15 @@ pub enum Command {
     /// Writes last_session.json (power, energy and duration null when not charging;
     /// detected_at in local time with PST/PDT) and .last_session_id.json when a new session
     /// appears. A poll that finds nothing new writes nothing (so a scheduled job commits
-    /// nothing). With a stored session an idle poll makes 2 requests. `--collect` samples a new
-    /// session at once (see `collect`). `--json` prints {"event": idle|plugged_in|new_session|
-    /// charging|ended|offline, "session_id", "started_at", "power_kw", "energy_kwh", "changed",
+    /// nothing). With a stored session an idle poll makes 2 requests. The charger's own status
+    /// wins over ChargePoint's session listing: a finished session still listed while the
+    /// charger is unplugged (or whose details are empty or an error while it is not charging)
+    /// is set aside, a session of another station (a workplace charger) is not the home
+    /// charger's, and a charger that charges before a session id is listed is "charging" with
+    /// the id pending (power and energy null). `--collect` samples a new session at once, or
+    /// one seen before whose collection failed (see `collect`). `--json` prints {"event":
+    /// idle|plugged_in|new_session|charging|ended|offline, "session_id", "started_at",
+    /// "power_kw", "energy_kwh", "changed", "note" (what was set aside, when anything was),
     /// "collected", "api": {"requests", "logins"}}.
     Monitor(MonitorArgs),
     /// Fetch ChargePoint's session details and merge them into the monthly caches.
@@ -106,7 +115,9 @@ pub enum Command {
     /// few requests. Each session goes to session_cache/YYYY-MM.json of its LOCAL start month
     /// (an existing file is updated where it is), merged by session id: an update replaces only
     /// that entry and keeps keys this version does not know; a run with nothing new changes no
-    /// file. Public-station sessions (is_home_charger false) are left out.
+    /// file. Sessions of other stations (public, workplace) are left out: a session is home
+    /// when its device_id is the home charger's (CP_STATION_ID or the account's first home
+    /// charger), or, without a device_id, when is_home_charger is true.
     ///
     /// The vehicle label comes from the session file (a manual label always wins), else the
     /// legacy session_vehicle_map.json, else the entry already cached, else the classifier on
@@ -126,18 +137,28 @@ pub enum Command {
     /// details; a failed reading is tried once more, then recorded as missing (it does not
     /// count in valid_sample_count). Writes sessions/YYYY/MM/DD/<id>.json under the session's
     /// LOCAL start date, with the classifier's label. A session already collected is left as
-    /// it is (no duplicate samples, a manual label stays).
+    /// it is (no duplicate samples, a manual label stays). Exit 1 and nothing written when the
+    /// session ran at another station than the home charger, when a reading fails on the
+    /// login (bot protection, a refused login, a 401 a new login did not mend: sampling stops
+    /// at once), or when no reading succeeded; a later collect can then try again.
     Collect(CollectArgs),
-    /// The daily start: at the start hour (06:00 local by default), start charging after the
+    /// The daily start: at the start time (06:00 local by default), start charging after the
     /// charger's own schedule ends, and record the run in runs.json.
     ///
-    /// Scheduled at 13:00 and 14:00 UTC, it acts only in the run whose LOCAL hour is the start
-    /// hour, so it is right on both sides of daylight saving time; the other run does nothing.
+    /// Scheduled at 13:00 and 14:00 UTC. GitHub delivers such crons late or not at all, so a
+    /// scheduled run acts when it is the first at or after the LOCAL start time (--at), within
+    /// --grace after it, that finds no scheduled record of that local day in runs.json; every
+    /// other run prints why it does nothing ("before the start time", "past the grace window",
+    /// "already started today (run <id> at 06:02 PST, <result>)"), writes nothing and exits
+    /// 0. This is right on both sides of daylight saving time and in any --tz.
     /// No vehicle plugged in: result "other", exit 0. Charger offline: "failure", exit 3. While
     /// the charger's own schedule window is active it waits (at most --max-wait), then starts;
     /// an unconfirmed start is checked against the charger status; at most --attempts starts
-    /// with doubling --backoff; a full car is "other", not a failure. `--now` starts at once
-    /// (run_type manual-start). The run id is $GITHUB_RUN_ID when set.
+    /// with doubling --backoff (a login blocked by bot protection or refused ends them at
+    /// once); a full car is "other", not a failure. A failed start is recorded, then the
+    /// command exits 1 with one error line naming the endpoint. The recorded reason never
+    /// holds a URL or a server body. `--now` starts at once (run_type manual-start). The run id
+    /// is $GITHUB_RUN_ID when set.
     Charge(ChargeArgs),
     /// Train the vehicle classifier from labelled sessions.
     ///
@@ -184,7 +205,15 @@ pub enum Command {
     /// POST plug {"vehicle": "serenity_equinox_2024"|"volvo_xc40_2021"|"guest",
     /// "soc_kwh_needed": x}; POST unplug; POST connect {"connected": false};
     /// POST fault {"spec": "status=503x2"}; POST cookie (a browser login's coulomb_sess);
-    /// GET state (clock, car, session, request counts).
+    /// GET state (clock, car, session, quirks, request counts).
+    ///
+    /// The real API's oddities, on demand: POST stale {"details": "empty"|"error"|"off"} (while
+    /// no session runs, the user status keeps listing the last finished one, without state,
+    /// and its details answer {} or an in-200 error); POST id-delay {"polls": n, "seconds": s}
+    /// (the user status leaves out a new session's id for its first n answers and s sim
+    /// seconds while the charger already reports CHARGING); POST workplace {"vehicle": ...,
+    /// "hours_ago": 26, "kwh": 9.74} (a finished session at a workplace station, device
+    /// 100000777, without is_home_charger, joins the activity list).
     #[command(after_help = SIM_AFTER_HELP)]
     Sim(SimArgs),
     /// Render the static site (dashboard, history, session pages, blog, exports) from the data

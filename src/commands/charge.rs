@@ -27,6 +27,7 @@ impl ChargeSettings {
         Self {
             plan: ChargePlan {
                 at: args.at,
+                grace: args.grace,
                 now: args.now,
                 max_wait: args.max_wait,
                 poll: args.poll,
@@ -45,8 +46,9 @@ impl ChargeSettings {
 /// Runs `cph50 charge`.
 ///
 /// # Errors
-/// [`Error::Offline`] (exit 3) when the charger is offline (the run is recorded first); a data
-/// error when `runs.json` cannot be read or written.
+/// [`Error::Offline`] (exit 3) when the charger is offline; [`Error::Api`] (exit 1) naming the
+/// endpoint when the start failed (either way the run is recorded first, and the summary line
+/// printed); a data error when `runs.json` cannot be read or written.
 pub fn run(settings: &Settings, out: &Output, args: &ChargeArgs) -> Result<()> {
     let s = ChargeSettings::new(args);
     let store = Store::new(&settings.data);
@@ -74,5 +76,8 @@ pub fn run(settings: &Settings, out: &Output, args: &ChargeArgs) -> Result<()> {
         });
     }
     out.result(&outcome.summary);
-    Ok(())
+    match outcome.error {
+        Some(e) => Err(Error::Api(e)),
+        None => Ok(()),
+    }
 }

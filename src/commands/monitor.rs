@@ -39,12 +39,17 @@ pub fn run(settings: &Settings, out: &Output, args: &MonitorArgs) -> Result<()> 
             clock,
         };
         let poll = monitor::poll(&mut ctx).await?;
+        // a session seen before but not collected (an earlier collection failed) is tried again
         let collected = match (&poll.event, &poll.session_id, args.collect) {
-            (Event::NewSession, Some(id), true) => {
+            (Event::NewSession | Event::Charging, Some(id), true) => {
                 let id = SessionId::parse(id).map_err(Error::SessionId)?;
-                let done = collect::collect(&mut ctx, &id, plan).await?;
-                monitor::refresh_label(&ctx, &id)?;
-                Some(done)
+                if poll.event == Event::Charging && ctx.store.find_session(&id)?.is_some() {
+                    None
+                } else {
+                    let done = collect::collect(&mut ctx, &id, plan).await?;
+                    monitor::refresh_label(&ctx, &id)?;
+                    Some(done)
+                }
             }
             _ => None,
         };
@@ -63,6 +68,9 @@ pub fn run(settings: &Settings, out: &Output, args: &MonitorArgs) -> Result<()> 
             "{line} [{} request(s), {} login(s)]",
             answer.api.requests, answer.api.logins
         ));
+        if let Some(note) = &answer.poll.note {
+            out.result(&format!("note: {note}"));
+        }
         if let Some(c) = &answer.collected {
             out.result(&super::collect::collected_line(c));
         }

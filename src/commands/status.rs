@@ -8,6 +8,7 @@ use crate::cli::StatusArgs;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::output::Output;
+use crate::pipeline::live::{self, Seen};
 use crate::settings::Settings;
 use crate::store::values::Timestamp;
 
@@ -28,8 +29,12 @@ pub struct StatusReport {
     pub during_schedule: bool,
     /// Amperage limit, A.
     pub amperage_limit: Option<f64>,
-    /// The session in progress.
+    /// The session in progress (null also while the charger charges a session ChargePoint
+    /// lists no id for yet; `note` says so).
     pub session: Option<SessionNow>,
+    /// What the reading set aside or could not tell: a finished session ChargePoint still
+    /// lists, one at another station, or a charge whose session id is pending.
+    pub note: Option<String>,
     /// Requests and logins this command made.
     pub api: Stats,
 }
@@ -47,6 +52,9 @@ pub struct SessionNow {
     pub energy_kwh: Option<f64>,
     /// Minutes since plug-in.
     pub duration_minutes: Option<i64>,
+    /// Why the figures are null: the session's details were empty or answered an error
+    /// while the charger charges.
+    pub details_unavailable: Option<String>,
 }
 
 /// Runs `cph50 status`.
@@ -65,30 +73,46 @@ pub fn run(settings: &Settings, out: &Output, args: &StatusArgs) -> Result<()> {
     Ok(())
 }
 
-/// Reads charger status, the user's status and, while charging, the session's details.
+/// Reads charger status, the user status and, for a session the charger does not contradict,
+/// its details ([`live::read`]).
 ///
 /// # Errors
-/// The API error of the first request that failed.
+/// The API error of the first request that failed; session details that are empty or answer
+/// an error inside a 200 are not one (the report notes them as unavailable).
 pub async fn status(client: &mut Client, clock: &Clock) -> Result<StatusReport> {
-    let charger_id = client.station_id().await?;
-    let status = client.charger_status().await?;
-    let charging = client.user_status().await?.charging;
-    let session = match charging.and_then(|c| c.session_id.map(|id| (id, c.start_time))) {
-        Some((id, start)) => {
-            let details = client.session_details(id).await?;
-            let started_at = details.start_time.or(start);
+    let reading = live::read(client).await?;
+    let mut note = reading.note.clone();
+    let session = match &reading.session {
+        Seen::Live {
+            id,
+            listed_start,
+            details,
+            unavailable,
+        } => {
+            let started_at = details
+                .as_ref()
+                .and_then(|d| d.start_time)
+                .or(*listed_start);
             Some(SessionNow {
-                session_id: id,
+                session_id: *id,
                 started_at: started_at.map(Timestamp::utc),
-                power_kw: details.power_kw,
-                energy_kwh: details.energy_kwh,
+                power_kw: details.as_ref().and_then(|d| d.power_kw),
+                energy_kwh: details.as_ref().and_then(|d| d.energy_kwh),
                 duration_minutes: started_at.map(|s| (clock.now() - s).num_minutes().max(0)),
+                details_unavailable: unavailable.clone(),
             })
         }
-        None => None,
+        Seen::Pending => {
+            note.get_or_insert_with(|| {
+                "the charger is charging; ChargePoint lists no session id for it yet".into()
+            });
+            None
+        }
+        Seen::None => None,
     };
+    let status = &reading.status;
     Ok(StatusReport {
-        charger_id,
+        charger_id: reading.home,
         connected: status.is_connected,
         plugged_in: status.is_plugged_in,
         charging: status.is_charging(),
@@ -99,6 +123,7 @@ pub async fn status(client: &mut Client, clock: &Clock) -> Result<StatusReport> 
             .as_ref()
             .map(|a| a.charge_limit),
         session,
+        note,
         api: client.stats(),
     })
 }
@@ -128,6 +153,14 @@ pub fn describe(report: &StatusReport, clock: &Clock) -> Vec<String> {
             let (local, zone) = clock.local(t.to_utc());
             format!(" since {} {zone}", local.format("%Y-%m-%d %H:%M"))
         });
+        if let Some(why) = &s.details_unavailable {
+            lines.push(format!(
+                "session {}: details unavailable ({why}){}",
+                s.session_id,
+                since.unwrap_or_default()
+            ));
+            return with_note(lines, report);
+        }
         lines.push(format!(
             "session {}: {}, {} so far, {} min{}",
             s.session_id,
@@ -136,6 +169,13 @@ pub fn describe(report: &StatusReport, clock: &Clock) -> Vec<String> {
             s.duration_minutes.map_or("?".into(), |m| m.to_string()),
             since.unwrap_or_default()
         ));
+    }
+    with_note(lines, report)
+}
+
+fn with_note(mut lines: Vec<String>, report: &StatusReport) -> Vec<String> {
+    if let Some(note) = &report.note {
+        lines.push(format!("note: {note}"));
     }
     lines
 }

@@ -1,15 +1,18 @@
-//! `cph50 charge`: the daily start. Scheduled twice (13:00 and 14:00 UTC), it acts only in the
-//! run whose local hour is the start hour, so it starts at 06:00 in Los Angeles in both winter
-//! (14:00 UTC) and summer (13:00 UTC). It waits, within a bound, for the charger's own schedule
-//! window to end, starts, confirms, retries, and appends one record to `runs.json`.
+//! `cph50 charge`: the daily start. Scheduled twice (13:00 and 14:00 UTC), a scheduled run acts
+//! when it is the first at or after the local start time within the grace window that finds
+//! no scheduled record of the day in `runs.json` ([`super::daily`]); GitHub's late or dropped
+//! crons then still give one start a day, in winter and in summer. It waits, within a bound,
+//! for the charger's own schedule window to end, starts, confirms, retries, and appends one
+//! record to `runs.json`.
 
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, NaiveTime, Timelike, Utc};
-use chrono_tz::Tz;
+use chrono::{NaiveTime, Timelike};
 use serde::Serialize;
 
 use super::StageContext;
+use super::daily::{self, Decision};
+use super::reason;
 use crate::api::ApiError;
 use crate::error::Result;
 use crate::store::layout;
@@ -19,9 +22,11 @@ use crate::store::values::{ClockTime, Date, NonNeg};
 /// How the start is attempted.
 #[derive(Debug, Clone)]
 pub struct ChargePlan {
-    /// Local start time; only its hour gates scheduled runs.
+    /// Local start time of scheduled runs.
     pub at: NaiveTime,
-    /// Start at once, whatever the hour (`--now`).
+    /// How long after `at` a late scheduled run may still start.
+    pub grace: Duration,
+    /// Start at once, whatever the time (`--now`).
     pub now: bool,
     /// Longest wait for the charger's own schedule window to end.
     pub max_wait: Duration,
@@ -35,24 +40,26 @@ pub struct ChargePlan {
     pub run_id: String,
 }
 
-/// Whether a scheduled run at `now` is the one that acts: its local hour is the start hour.
-pub fn is_start_hour(now: DateTime<Utc>, tz: Tz, at: NaiveTime) -> bool {
-    now.with_timezone(&tz).hour() == at.hour()
-}
-
 /// What `charge` did (the record appended, or why none was).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct ChargeOutcome {
-    /// The record appended to `runs.json`; `None` when this run was not the start hour's.
+    /// The record appended to `runs.json`; `None` when this run was not the day's start.
     pub record: Option<Run>,
     /// One line for a person.
     pub summary: String,
     /// The charger was offline (exit 3).
     pub offline: bool,
+    /// The API failure behind a `failure` record (exit 1); its text names the endpoint and
+    /// stays out of `runs.json`.
+    #[serde(skip)]
+    pub error: Option<ApiError>,
 }
 
-/// The daily start. API failures do not fail it: each becomes the `reason` of a `failure` or
-/// `other` record (the charger offline sets [`ChargeOutcome::offline`]).
+/// The daily start. A scheduled run that is not the day's start records nothing and says why
+/// (before the start time, past the grace window, already started today). API failures do
+/// not fail it: each becomes the `reason` of a `failure` or `other` record, in words from
+/// [`reason`] (no URL, no server body); the error itself is kept in
+/// [`ChargeOutcome::error`] (the charger offline sets [`ChargeOutcome::offline`] instead).
 ///
 /// # Errors
 /// [`Error::Data`] naming `runs.json` when it does not decode; [`Error::Io`] naming it when it
@@ -63,28 +70,30 @@ pub struct ChargeOutcome {
 pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<ChargeOutcome> {
     let started = Instant::now();
     let run_at = ctx.clock.now();
-    if !plan.now && !is_start_hour(run_at, ctx.clock.tz(), plan.at) {
-        let (local, zone) = ctx.clock.local(run_at);
-        return Ok(ChargeOutcome {
-            record: None,
-            summary: format!(
-                "not the start hour: it is {} {zone}, the start is at {} local; nothing to do",
-                local.format("%H:%M"),
-                plan.at.format("%H:%M")
-            ),
-            offline: false,
-        });
+    if !plan.now {
+        let runs: Runs = ctx.store.load_file(layout::RUNS)?.unwrap_or_default();
+        let grace = chrono::Duration::from_std(plan.grace).unwrap_or(chrono::Duration::MAX);
+        let decision = daily::decide(ctx.clock, run_at, plan.at, grace, &runs);
+        if let Some(summary) = daily::explain(&decision, ctx.clock, run_at, grace) {
+            return Ok(ChargeOutcome {
+                record: None,
+                summary,
+                offline: false,
+                error: None,
+            });
+        }
+        debug_assert!(matches!(decision, Decision::Act { .. }));
     }
-    let (result, reason) = attempt(ctx, plan).await;
-    let offline = reason == OFFLINE;
+    let tried = attempt(ctx, plan).await;
+    let offline = tried.reason == OFFLINE;
     let (local, _) = ctx.clock.local(run_at);
     let record = Run {
         run_id: plan.run_id.clone(),
         date: Date(run_at.date_naive()),
         time_utc: ClockTime(run_at.time().with_nanosecond(0).unwrap_or(run_at.time())),
         time_pt: ClockTime(local.time().with_nanosecond(0).unwrap_or(local.time())),
-        result,
-        reason: reason.clone(),
+        result: tried.result,
+        reason: tried.reason.clone(),
         run_type: if plan.now {
             RunType::ManualStart
         } else {
@@ -100,9 +109,12 @@ pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<Cha
     runs.runs.push(record.clone());
     ctx.store.save_file(layout::RUNS, &runs)?;
     Ok(ChargeOutcome {
-        summary: format!("{}: {reason}", result_word(result)),
+        summary: format!("{}: {}", result_word(tried.result), tried.reason),
         record: Some(record),
         offline,
+        error: tried
+            .error
+            .filter(|_| tried.result == RunResult::Failure && !offline),
     })
 }
 
@@ -116,121 +128,140 @@ fn result_word(r: RunResult) -> &'static str {
     }
 }
 
+/// How an attempt ended: the record's result and reason, and the API error behind a failure.
+struct Tried {
+    result: RunResult,
+    reason: String,
+    error: Option<ApiError>,
+}
+
+impl Tried {
+    fn done(result: RunResult, reason: impl Into<String>) -> Self {
+        Self {
+            result,
+            reason: reason.into(),
+            error: None,
+        }
+    }
+
+    /// A failure before any start was sent (the charger status could not be read).
+    fn unreadable(e: ApiError) -> Self {
+        let reason = if reason::is_auth_failure(&e) {
+            reason::failure(&e)
+        } else {
+            format!("Start failed: {}", reason::failure(&e))
+        };
+        Self {
+            result: RunResult::Failure,
+            reason,
+            error: Some(e),
+        }
+    }
+}
+
 /// Checks, waits, starts and confirms; never fails: every outcome becomes a record.
-async fn attempt(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> (RunResult, String) {
+async fn attempt(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Tried {
     let waited = Instant::now();
     let status = loop {
         let status = match ctx.client.charger_status().await {
             Ok(s) => s,
-            Err(e) => {
-                return (
-                    RunResult::Failure,
-                    format!("Cannot read the charger status: {e}"),
-                );
-            }
+            Err(e) => return Tried::unreadable(e),
         };
         if !status.is_connected {
-            return (RunResult::Failure, OFFLINE.into());
+            return Tried::done(RunResult::Failure, OFFLINE);
         }
         if !status.is_plugged_in {
-            return (RunResult::Other, "No vehicle plugged in".into());
+            return Tried::done(RunResult::Other, "No vehicle plugged in");
         }
         // the charger's own schedule is still running (or charging under it): wait, bounded
         if !(status.is_during_scheduled_time || status.is_charging()) || plan.now {
             break status;
         }
         if waited.elapsed() + plan.poll > plan.max_wait {
-            return if status.is_charging() {
-                (
-                    RunResult::Other,
-                    "Already charging under the charger's own schedule".into(),
-                )
-            } else {
-                (
-                    RunResult::Other,
-                    "The charger's own schedule window did not end in time".into(),
-                )
-            };
+            return Tried::done(
+                RunResult::Other,
+                if status.is_charging() {
+                    "Already charging under the charger's own schedule"
+                } else {
+                    "The charger's own schedule window did not end in time"
+                },
+            );
         }
         tokio::time::sleep(plan.poll).await;
     };
     if status.is_charging() {
-        return (RunResult::Other, "Already charging".into());
+        return Tried::done(RunResult::Other, "Already charging");
     }
+    start(ctx, plan).await
+}
+
+/// Up to `plan.attempts` starts with doubling backoff; a blocked or refused login ends them at
+/// once (no retry can mend it).
+async fn start(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Tried {
+    let attempts = plan.attempts.max(1);
     let mut delay = plan.backoff;
-    let mut last = String::new();
-    for n in 1..=plan.attempts.max(1) {
+    let mut made = 0;
+    let mut last = None;
+    for n in 1..=attempts {
         if n > 1 {
             tokio::time::sleep(delay).await;
             delay *= 2;
         }
-        match ctx.client.start().await {
+        made = n;
+        let e = match ctx.client.start().await {
             Ok(started) => return confirm(ctx, started.session_id).await,
-            Err(ApiError::AckTimeout { .. }) => {
-                // the ack may be slow while the charger already charges: ask the charger
-                if matches!(ctx.client.charger_status().await, Ok(s) if s.is_charging()) {
-                    return (
-                        RunResult::Success,
-                        "Charging started (confirmed by the charger status)".into(),
-                    );
-                }
-                last = "the start was not confirmed".into();
-            }
-            Err(e) => last = e.to_string(),
+            Err(e) => e,
+        };
+        // the ack may be slow while the charger already charges: ask the charger
+        if matches!(e, ApiError::AckTimeout { .. })
+            && matches!(ctx.client.charger_status().await, Ok(s) if s.is_charging())
+        {
+            return Tried::done(
+                RunResult::Success,
+                "Charging started (confirmed by the charger status)",
+            );
         }
-        tracing::warn!("start attempt {n} of {}: {last}", plan.attempts);
+        tracing::warn!("start attempt {n} of {attempts}: {e}");
+        let stop = reason::is_auth_failure(&e);
+        last = Some(e);
+        if stop {
+            break;
+        }
     }
-    (
-        RunResult::Failure,
-        format!(
-            "Start failed after {} attempts: {last}",
-            plan.attempts.max(1)
-        ),
-    )
+    let reason = match &last {
+        Some(e @ ApiError::Refused { .. }) => reason::failure(e),
+        Some(e) if reason::is_auth_failure(e) => reason::failure(e),
+        Some(e) => format!("Start failed after {made} attempts: {}", reason::failure(e)),
+        None => format!("Start failed after {made} attempts"),
+    };
+    Tried {
+        result: RunResult::Failure,
+        reason,
+        error: last,
+    }
 }
 
 /// After a confirmed start: a new session (or power flowing) is a success; a start the charger
 /// accepted without a session or power means the car is full, which is not a failure.
-async fn confirm(ctx: &mut StageContext<'_>, session: Option<u64>) -> (RunResult, String) {
+async fn confirm(ctx: &mut StageContext<'_>, session: Option<u64>) -> Tried {
     match ctx.client.charger_status().await {
-        Ok(s) if s.is_charging() || session.is_some() => (
+        Ok(s) if s.is_charging() || session.is_some() => Tried::done(
             RunResult::Success,
             match session {
                 Some(id) => format!("Charging started and confirmed (session {id})"),
                 None => "Charging started and confirmed".into(),
             },
         ),
-        Ok(_) => (
+        Ok(_) => Tried::done(
             RunResult::Other,
-            "Vehicle already fully charged (start accepted, no power drawn)".into(),
+            "Vehicle already fully charged (start accepted, no power drawn)",
         ),
-        Err(e) => (
-            RunResult::Success,
-            format!("Charging started (ack confirmed; status unreadable: {e})"),
-        ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn the_start_hour_follows_daylight_saving_time() {
-        let la = chrono_tz::America::Los_Angeles;
-        let six = NaiveTime::from_hms_opt(6, 0, 0).unwrap();
-        let at = |y, m, d, h| Utc.with_ymd_and_hms(y, m, d, h, 5, 0).unwrap();
-        // winter (PST, UTC-8): the 14:00 UTC run acts
-        assert!(!is_start_hour(at(2026, 1, 10, 13), la, six));
-        assert!(is_start_hour(at(2026, 1, 10, 14), la, six));
-        // summer (PDT, UTC-7): the 13:00 UTC run acts
-        assert!(is_start_hour(at(2026, 7, 10, 13), la, six));
-        assert!(!is_start_hour(at(2026, 7, 10, 14), la, six));
-        // the day clocks spring forward (2026-03-08) and fall back (2026-11-01)
-        assert!(is_start_hour(at(2026, 3, 8, 13), la, six));
-        assert!(!is_start_hour(at(2026, 3, 8, 14), la, six));
-        assert!(!is_start_hour(at(2026, 11, 1, 13), la, six));
-        assert!(is_start_hour(at(2026, 11, 1, 14), la, six));
+        Err(e) => {
+            tracing::warn!("after the confirmed start: {e}");
+            Tried::done(
+                RunResult::Success,
+                format!("Charging started (ack confirmed; {})", reason::failure(&e)),
+            )
+        }
     }
 }

@@ -1,16 +1,20 @@
 //! `cph50 collect`: samples a session's power and cumulative energy (30 × 10 s by default),
 //! classifies the curve and writes `sessions/YYYY/MM/DD/<id>.json`, dated by the session's
-//! local start. A session already collected is not sampled again.
+//! local start. A session already collected is not sampled again; a session of another
+//! station is not sampled at all; a collection without one valid sample writes nothing, so a
+//! later run can try again.
 
 use std::time::Duration;
 
 use serde::Serialize;
 
-use super::StageContext;
+use super::{StageContext, is_home_session, reason};
+use crate::api::ApiError;
 use crate::classify::{Answer, Curve, DEFAULT_MIN_CONFIDENCE, Identifier};
 use crate::error::Result;
 use crate::store::records::{LabelSource, Sample, SessionFile};
 use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp};
+use crate::text::printable;
 
 /// How to sample.
 #[derive(Debug, Clone, Copy)]
@@ -43,10 +47,13 @@ pub struct Collected {
 ///
 /// # Errors
 /// [`Error::Data`] naming a `sessions/.../<id>.json` that does not decode; [`Error::Api`]
-/// when the first session-details call fails (a later reading that fails twice becomes a
-/// sample with every figure null instead); [`Error::Io`] naming the session file or its folder
-/// when it cannot be written, or the data folder's lock file when another run holds it too
-/// long.
+/// when the first session-details call fails, when the session ran at another station than
+/// the home charger ([`ApiError::NoCharger`] naming both), when a reading fails on the login
+/// or the session (bot protection, a refused login, a 401 a new login did not mend: the
+/// sampling stops at once), and when no reading succeeded (the last reading's error); a
+/// reading that fails otherwise, twice, becomes a sample with every figure null. Nothing is
+/// written on any error. [`Error::Io`] naming the session file or its folder when it cannot
+/// be written, or the data folder's lock file when another run holds it too long.
 ///
 /// [`Error::Data`]: crate::error::Error::Data
 /// [`Error::Api`]: crate::error::Error::Api
@@ -65,18 +72,20 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
     }
     let number: u64 = id.as_str().parse().unwrap_or_default();
     let start_details = ctx.client.session_details(number).await?;
+    let home = ctx.client.station_id().await?;
+    if !is_home_session(start_details.device_id, start_details.is_home_charger, home) {
+        return Err(ApiError::NoCharger(format!(
+            "session {id} ran at station {} ({}), not at the home charger {home}; not sampled, nothing written",
+            start_details
+                .device_id
+                .map_or("unknown".into(), |d| d.to_string()),
+            printable(start_details.device_name.as_deref().unwrap_or("no name"))
+        ))
+        .into());
+    }
     let collection_start = ctx.clock.now();
     let session_start = start_details.start_time.unwrap_or(collection_start);
-    let mut samples = Vec::new();
-    let mut valid = 0;
-    for n in 1..=plan.samples {
-        if n > 1 {
-            tokio::time::sleep(plan.interval).await;
-        }
-        let (sample, ok) = read_sample(ctx, id, number, n).await;
-        valid += u32::from(ok);
-        samples.push(sample);
-    }
+    let (samples, valid) = sample_all(ctx, id, number, plan).await?;
     let collection_end = ctx.clock.now();
     let mut file = SessionFile {
         session_id: id.clone(),
@@ -115,17 +124,57 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
     })
 }
 
+/// Takes `plan.samples` readings; returns them and how many succeeded.
+///
+/// # Errors
+/// The [`ApiError`] of a reading that failed on the login or the session (sampling stops
+/// there), or of the last reading when none succeeded.
+async fn sample_all(
+    ctx: &mut StageContext<'_>,
+    id: &SessionId,
+    number: u64,
+    plan: Plan,
+) -> Result<(Vec<Sample>, u32), ApiError> {
+    let mut samples = Vec::new();
+    let mut valid = 0;
+    let mut last_error = None;
+    for n in 1..=plan.samples {
+        if n > 1 {
+            tokio::time::sleep(plan.interval).await;
+        }
+        let (sample, failed) = read_sample(ctx, id, number, n).await?;
+        valid += u32::from(failed.is_none());
+        last_error = failed.or(last_error);
+        samples.push(sample);
+    }
+    match last_error {
+        Some(e) if valid == 0 => {
+            tracing::warn!(
+                "session {id}: none of {} readings succeeded; nothing written",
+                plan.samples
+            );
+            Err(e)
+        }
+        _ => Ok((samples, valid)),
+    }
+}
+
 /// One reading of the session's details as a sample; a failed reading is tried once more,
-/// then recorded as missing (every figure null). Returns the sample and whether the reading
-/// succeeded.
+/// then recorded as missing (every figure null). Returns the sample and the reading's error,
+/// if it failed.
+///
+/// # Errors
+/// The reading's [`ApiError`] when it failed on the login or the session (see
+/// [`reason::is_auth_failure`]): no second try, and the caller stops sampling.
 async fn read_sample(
     ctx: &mut StageContext<'_>,
     id: &SessionId,
     number: u64,
     n: u32,
-) -> (Sample, bool) {
+) -> Result<(Sample, Option<ApiError>), ApiError> {
     let reading = match ctx.client.session_details(number).await {
         Ok(d) => Ok(d),
+        Err(first) if reason::is_auth_failure(&first) => return Err(first),
         Err(first) => {
             tracing::warn!("sample {n} of session {id}: {first}; trying once more");
             ctx.client.session_details(number).await
@@ -133,17 +182,18 @@ async fn read_sample(
     };
     let at = ctx.clock.now();
     let (naive, zone) = ctx.clock.local(at);
-    let ok = reading.is_ok();
-    let (power, energy, minutes, status) = match reading {
+    let (power, energy, minutes, status, failed) = match reading {
         Ok(d) => (
             d.power_kw.map(|p| NonNeg(p.max(0.0))),
             d.energy_kwh.map(|e| NonNeg(e.max(0.0))),
             d.session_time.map(|ms| NonNeg((ms / 60_000.0).max(0.0))),
             d.current_charging,
+            None,
         ),
+        Err(e) if reason::is_auth_failure(&e) => return Err(e),
         Err(e) => {
             tracing::warn!("sample {n} of session {id} failed: {e}");
-            (None, None, None, None)
+            (None, None, None, None, Some(e))
         }
     };
     let sample = Sample {
@@ -157,7 +207,7 @@ async fn read_sample(
         status,
         extra: Default::default(),
     };
-    (sample, ok)
+    Ok((sample, failed))
 }
 
 /// The classifier's answer for a freshly sampled curve; `unknown` when it cannot tell.

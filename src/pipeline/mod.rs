@@ -7,8 +7,11 @@
 pub mod cache;
 pub mod charge_control;
 pub mod collect;
+pub mod daily;
 pub mod label;
+pub mod live;
 pub mod monitor;
+pub mod reason;
 
 use chrono::{DateTime, Utc};
 
@@ -37,4 +40,32 @@ pub fn update_data_curve(details: &SessionDetails, clock: &Clock) -> Curve {
         .map(|p| (p.timestamp, p.power_kw))
         .collect();
     Curve::from_update_data(details.start_time, &points, clock)
+}
+
+/// Whether a session ran at the home charger `home` (its device id): the session's
+/// `device_id` decides when it has one; without it, only `is_home_charger: true` makes it a
+/// home session. A workplace or public station's answer may lack the flag, so the flag alone
+/// never outweighs a device id.
+pub fn is_home_session(device_id: Option<u64>, is_home_charger: Option<bool>, home: u64) -> bool {
+    match device_id {
+        Some(device) => device == home,
+        None => is_home_charger == Some(true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_home_session;
+
+    #[test]
+    fn the_device_id_decides_and_the_flag_only_stands_in_for_it() {
+        let home = 100_000_001;
+        assert!(is_home_session(Some(home), None, home));
+        assert!(is_home_session(Some(home), Some(false), home));
+        assert!(!is_home_session(Some(100_000_777), None, home));
+        assert!(!is_home_session(Some(100_000_777), Some(true), home));
+        assert!(is_home_session(None, Some(true), home));
+        assert!(!is_home_session(None, None, home));
+        assert!(!is_home_session(None, Some(false), home));
+    }
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::StageContext;
+use super::live::{self, Seen};
 use crate::error::Result;
 use crate::store::layout;
 use crate::store::records::{LastSession, LastSessionId, SessionFile};
@@ -47,9 +48,16 @@ pub struct Poll {
     pub energy_kwh: Option<f64>,
     /// Data files written (names relative to the data folder).
     pub changed: Vec<String>,
+    /// Why a session ChargePoint listed was set aside (a finished session still listed, or
+    /// one at another station); absent when nothing was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-/// One poll; `started_at` of a new session is what `collect` needs.
+/// One poll; `started_at` of a new session is what `collect` needs. What runs at the home
+/// charger comes from [`live::read`]: a session listing the charger contradicts is set aside
+/// (the poll says idle, plugged in or ended, and [`Poll::note`] says why), and a charger that
+/// charges before ChargePoint lists a session id is `charging` with the id pending.
 ///
 /// # Errors
 /// [`Error::Api`] when the charger status, the user status or the charging session's details
@@ -61,13 +69,14 @@ pub struct Poll {
 /// [`Error::Data`]: crate::error::Error::Data
 /// [`Error::Io`]: crate::error::Error::Io
 pub async fn poll(ctx: &mut StageContext<'_>) -> Result<Poll> {
-    let status = ctx.client.charger_status().await?;
-    let charging = ctx.client.user_status().await?.charging;
+    let reading = live::read(ctx.client).await?;
     let previous: Option<LastSession> = ctx.store.load_file(layout::LAST_SESSION)?;
     let tracked: Option<LastSessionId> = ctx.store.load_file(layout::LAST_SESSION_ID)?;
     let now = ctx.clock.now();
-
-    let current = charging.and_then(|c| c.session_id.map(|id| (id, c.start_time)));
+    let status = &reading.status;
+    if let Some(note) = &reading.note {
+        tracing::info!("{note}");
+    }
     let mut out = Poll {
         event: Event::Idle,
         session_id: None,
@@ -75,51 +84,42 @@ pub async fn poll(ctx: &mut StageContext<'_>) -> Result<Poll> {
         power_kw: None,
         energy_kwh: None,
         changed: Vec::new(),
+        note: reading.note.clone(),
     };
-    let snapshot = match current {
-        Some((id, start)) => {
-            let details = ctx.client.session_details(id).await?;
-            let id = SessionId::from_number(id);
-            let started = details.start_time.or(start).unwrap_or(now);
+    let snapshot = match &reading.session {
+        Seen::Live {
+            id,
+            listed_start,
+            details,
+            unavailable,
+        } => {
+            if let Some(why) = unavailable {
+                tracing::warn!("session {id}: the charger is charging, but {why}; figures unknown");
+            }
+            let details = details.as_ref();
+            out.session_id = Some(id.to_string());
+            out.started_at = Some(Timestamp::utc(
+                details
+                    .and_then(|d| d.start_time)
+                    .or(*listed_start)
+                    .unwrap_or(now),
+            ));
+            out.power_kw = details.and_then(|d| d.power_kw);
+            out.energy_kwh = details.and_then(|d| d.energy_kwh);
+            let id = SessionId::from_number(*id);
             let is_new = tracked.as_ref().is_none_or(|t| t.session_id != id);
             out.event = if is_new {
                 Event::NewSession
             } else {
                 Event::Charging
             };
-            out.session_id = Some(id.to_string());
-            out.started_at = Some(Timestamp::utc(started));
-            out.power_kw = details.power_kw;
-            out.energy_kwh = details.energy_kwh;
-            if is_new {
-                let tracking = LastSessionId {
-                    session_id: id.clone(),
-                    timestamp: Timestamp::utc(started),
-                    extra: Default::default(),
-                };
-                let _lock = ctx.store.lock()?;
-                if ctx.store.save_file(layout::LAST_SESSION_ID, &tracking)? {
-                    out.changed.push(layout::LAST_SESSION_ID.into());
-                }
-            }
-            let (vehicle_id, confidence) = label_of(ctx, &id, previous.as_ref(), is_new);
-            LastSession {
-                timestamp: Timestamp::utc(now),
-                detected_at: display(ctx, now),
-                power_kw: details.power_kw.map(|p| NonNeg(p.max(0.0))),
-                energy_kwh: details.energy_kwh.map(|e| NonNeg(e.max(0.0))),
-                duration_minutes: Some((now - started).num_minutes().max(0) as u64),
-                vehicle_id,
-                vehicle_confidence: confidence,
-                connected: status.is_plugged_in,
-                charging: true,
-                extra: previous
-                    .as_ref()
-                    .map(|p| p.extra.clone())
-                    .unwrap_or_default(),
-            }
+            session_snapshot(ctx, &mut out, &id, previous.as_ref(), status.is_plugged_in)?
         }
-        None => {
+        Seen::Pending => {
+            out.event = Event::Charging;
+            pending_snapshot(ctx, previous.as_ref(), status.is_plugged_in, now)
+        }
+        Seen::None => {
             out.event = if !status.is_connected {
                 Event::Offline
             } else if previous.as_ref().is_some_and(|p| p.charging) {
@@ -164,6 +164,77 @@ pub fn refresh_label(ctx: &StageContext<'_>, id: &SessionId) -> Result<bool> {
     snap.vehicle_id = vehicle_id;
     snap.vehicle_confidence = confidence;
     ctx.store.save_file(layout::LAST_SESSION, &snap)
+}
+
+/// The snapshot of the session `out` describes (and, when it is new, its tracking file).
+fn session_snapshot(
+    ctx: &StageContext<'_>,
+    out: &mut Poll,
+    id: &SessionId,
+    previous: Option<&LastSession>,
+    plugged: bool,
+) -> Result<LastSession> {
+    let now = ctx.clock.now();
+    let started = out.started_at.map_or(now, |t| t.to_utc());
+    let is_new = out.event == Event::NewSession;
+    if is_new {
+        let tracking = LastSessionId {
+            session_id: id.clone(),
+            timestamp: Timestamp::utc(started),
+            extra: Default::default(),
+        };
+        let _lock = ctx.store.lock()?;
+        if ctx.store.save_file(layout::LAST_SESSION_ID, &tracking)? {
+            out.changed.push(layout::LAST_SESSION_ID.into());
+        }
+    }
+    let (vehicle_id, confidence) = label_of(ctx, id, previous, is_new);
+    Ok(LastSession {
+        timestamp: Timestamp::utc(now),
+        detected_at: display(ctx, now),
+        power_kw: out.power_kw.map(|p| NonNeg(p.max(0.0))),
+        energy_kwh: out.energy_kwh.map(|e| NonNeg(e.max(0.0))),
+        duration_minutes: Some((now - started).num_minutes().max(0) as u64),
+        vehicle_id,
+        vehicle_confidence: confidence,
+        connected: plugged,
+        charging: true,
+        extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
+    })
+}
+
+/// The snapshot while the charger charges a session ChargePoint lists no id for yet: charging,
+/// with no figures and no car (the last session's belong to another plug-in). A poll that
+/// finds the same keeps the previous snapshot as is.
+fn pending_snapshot(
+    ctx: &StageContext<'_>,
+    previous: Option<&LastSession>,
+    plugged: bool,
+    now: DateTime<Utc>,
+) -> LastSession {
+    let pending = |p: &&LastSession| {
+        p.charging
+            && p.connected == plugged
+            && p.power_kw.is_none()
+            && p.energy_kwh.is_none()
+            && p.duration_minutes.is_none()
+            && p.vehicle_id.is_none()
+    };
+    if let Some(p) = previous.filter(pending) {
+        return p.clone();
+    }
+    LastSession {
+        timestamp: Timestamp::utc(now),
+        detected_at: display(ctx, now),
+        power_kw: None,
+        energy_kwh: None,
+        duration_minutes: None,
+        vehicle_id: None,
+        vehicle_confidence: None,
+        connected: plugged,
+        charging: true,
+        extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
+    }
 }
 
 /// The snapshot when nothing charges: power null, the last session's figures kept for the
@@ -226,6 +297,9 @@ impl Poll {
             Event::Idle => "idle: no vehicle plugged in".to_owned(),
             Event::PluggedIn => "a vehicle is plugged in, not charging".to_owned(),
             Event::NewSession => format!("new session {session}{figures}"),
+            Event::Charging if self.session_id.is_none() => {
+                "charging: the session's id is not listed yet (pending)".to_owned()
+            }
             Event::Charging => format!("charging: session {session}{figures}"),
             Event::Ended => "the session ended".to_owned(),
             Event::Offline => "the charger is offline".to_owned(),

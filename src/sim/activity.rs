@@ -79,7 +79,8 @@ fn month_entry(
     sessions: Vec<SessionDetails>,
 ) -> ActivityMonth {
     let (mut energy, mut cost, mut miles) = (0.0, 0.0, 0.0);
-    for s in done.iter().filter(|s| month_of(w, s) == key) {
+    // the totals are the home charger's
+    for s in done.iter().filter(|s| !s.away && month_of(w, s) == key) {
         let e = round(s.energy(s.end.unwrap_or(s.start)), 6);
         energy += e;
         cost += Session::amount(e);

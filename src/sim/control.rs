@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::fault::FaultSpec;
 use super::http::{Reply, Sim, decode_body};
 use super::mix;
+use super::quirks::{Quirks, StaleDetails, add_workplace_session};
 use super::session::Car;
 use super::tokens::TOKEN_S;
 use super::world::World;
@@ -35,6 +36,9 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/connect", post(connect))
         .route("/_sim/fault", post(fault))
         .route("/_sim/cookie", post(cookie))
+        .route("/_sim/stale", post(stale))
+        .route("/_sim/id-delay", post(id_delay))
+        .route("/_sim/workplace", post(workplace))
 }
 
 /// A field of a control body: a value of the expected type, or anything else (absent and
@@ -88,6 +92,33 @@ struct FaultBody {
     spec: Option<Field<String>>,
 }
 
+/// `POST /_sim/stale` body.
+#[derive(Deserialize)]
+struct StaleBody {
+    #[serde(default)]
+    details: Option<Field<String>>,
+}
+
+/// `POST /_sim/id-delay` body.
+#[derive(Deserialize)]
+struct IdDelayBody {
+    #[serde(default)]
+    polls: Option<Field<u32>>,
+    #[serde(default)]
+    seconds: Option<Field<u32>>,
+}
+
+/// `POST /_sim/workplace` body.
+#[derive(Deserialize)]
+struct WorkplaceBody {
+    #[serde(default)]
+    vehicle: Option<Field<String>>,
+    #[serde(default)]
+    hours_ago: Option<Field<f64>>,
+    #[serde(default)]
+    kwh: Option<Field<f64>>,
+}
+
 /// A body of the control endpoints that reads no field (`GET /_sim/state`, `POST /_sim/unplug`).
 #[derive(Deserialize)]
 struct NoFields {}
@@ -132,6 +163,10 @@ struct SimState {
     pending_acks: usize,
     /// The armed faults as `endpoint=kindxleft`.
     faults: Vec<String>,
+    /// The real API's oddities in force (`/_sim/stale`, `/_sim/id-delay`).
+    quirks: Quirks,
+    /// Workplace sessions in the activity list (`/_sim/workplace`).
+    workplace_sessions: Vec<u64>,
     /// Requests per endpoint name ([`crate::api::Ep::name`]).
     requests: BTreeMap<&'static str, u64>,
     requests_total: u64,
@@ -281,6 +316,78 @@ async fn cookie(State(sim): State<Sim>, body: Bytes) -> Response {
     .response()
 }
 
+/// `{"details": "empty" | "error" | "off"}`: while no session runs, the user status keeps
+/// listing the last finished session, whose details answer `{}` or an error (`off` ends it).
+async fn stale(State(sim): State<Sim>, body: Bytes) -> Response {
+    control(&sim, &body, "POST /_sim/stale", |w, b: StaleBody, _| {
+        let word = Field::fits(b.details).unwrap_or_default();
+        w.quirks.stale_session = StaleDetails::parse(&word)
+            .map_err(|e| Reply::bad_request(format!("body of POST /_sim/stale: {e}")))?;
+        Ok(())
+    })
+}
+
+/// `{"polls": n, "seconds": s}`: the user status leaves out a running session's id for its
+/// first `n` answers and its first `s` sim seconds, while the charger reports `CHARGING`
+/// (0 and 0 end it).
+async fn id_delay(State(sim): State<Sim>, body: Bytes) -> Response {
+    control(
+        &sim,
+        &body,
+        "POST /_sim/id-delay",
+        |w, b: IdDelayBody, _| {
+            let bad = || {
+                Reply::bad_request(
+                    "body of POST /_sim/id-delay: `polls` and `seconds` must be whole numbers >= 0",
+                )
+            };
+            let read = |f: Option<Field<u32>>| match f {
+                None => Ok(0),
+                Some(f) => Field::fits(Some(f)).ok_or_else(bad),
+            };
+            w.quirks.id_delay_polls = read(b.polls)?;
+            w.quirks.id_delay_seconds = read(b.seconds)?;
+            w.id_polls = (0, 0);
+            Ok(())
+        },
+    )
+}
+
+/// `{"vehicle": ..., "hours_ago": h, "kwh": x}`: a finished session at a workplace station
+/// (device 100000777, without `is_home_charger`) joins the activity list; defaults: the Volvo,
+/// 26 hours ago, 9.74 kWh.
+async fn workplace(State(sim): State<Sim>, body: Bytes) -> Response {
+    control(
+        &sim,
+        &body,
+        "POST /_sim/workplace",
+        |w, b: WorkplaceBody, now| {
+            let car = match Field::fits(b.vehicle) {
+                None => Car::Xc40,
+                Some(key) => Car::parse(&key).ok_or_else(|| {
+                    Reply::bad_request(format!(
+                        "body of POST /_sim/workplace: unknown vehicle {key:?}"
+                    ))
+                })?,
+            };
+            let number = |f: Option<Field<f64>>, default: f64, what: &str| match f {
+                None => Ok(default),
+                Some(f) => Field::fits(Some(f))
+                    .filter(|x: &f64| x.is_finite() && *x > 0.0 && *x <= 24.0 * 366.0)
+                    .ok_or_else(|| {
+                        Reply::bad_request(format!(
+                            "body of POST /_sim/workplace: `{what}` must be a number > 0"
+                        ))
+                    }),
+            };
+            let hours = number(b.hours_ago, 26.0, "hours_ago")?;
+            let kwh = number(b.kwh, 9.74, "kwh")?;
+            add_workplace_session(w, car, hours, kwh, now);
+            Ok(())
+        },
+    )
+}
+
 /// `GET /_sim/state`.
 fn snapshot(w: &World, now: DateTime<Utc>) -> SimState {
     let current = w.current.and_then(|id| w.sessions.get(&id));
@@ -305,6 +412,13 @@ fn snapshot(w: &World, now: DateTime<Utc>) -> SimState {
         history_sessions: w.history_sessions,
         pending_acks: w.pending_acks(),
         faults: w.faults.describe(),
+        quirks: w.quirks,
+        workplace_sessions: w
+            .sessions
+            .values()
+            .filter(|s| s.away)
+            .map(|s| s.id)
+            .collect(),
         requests: w.requests.clone(),
         requests_total: w.requests.values().sum::<u64>(),
         logins: w.logins,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::http::{Auth, BadBody, Reply, Sim, read_body, serve};
 use super::world::World;
-use super::{activity, bodies};
+use super::{activity, quirks};
 use crate::api::Ep;
 use crate::api::models::{MapcacheRequest, SessionAnswer, SessionDetails};
 
@@ -51,8 +51,8 @@ pub(crate) async fn mapcache(State(sim): State<Sim>, headers: HeaderMap, body: B
         .await;
     }
     if request.user_status.is_some() {
-        return serve(&sim, Ep::UserStatus, &headers, Auth::Required, |w, _| {
-            Reply::ok(&bodies::user_status(w))
+        return serve(&sim, Ep::UserStatus, &headers, Auth::Required, |w, now| {
+            Reply::ok(&quirks::user_status(w, now))
         })
         .await;
     }
@@ -97,6 +97,11 @@ pub(crate) async fn session(
 
 /// `{"charging_status": {...}}`; an unknown id is a 200 whose `charging_status` holds `error`.
 fn session_answer(w: &World, id: u64, now: DateTime<Utc>) -> Reply {
+    if let Some(stale) = quirks::stale_details(w, id) {
+        return Reply::ok(&SessionAnswer {
+            charging_status: stale,
+        });
+    }
     match w.sessions.get(&id) {
         Some(s) => Reply::ok(&SessionAnswer {
             charging_status: s.charging_status(now, w.tz),

@@ -19,6 +19,7 @@ mod fault;
 mod history;
 mod http;
 mod mapcache;
+mod quirks;
 mod routes;
 mod schedule;
 mod session;
@@ -65,11 +66,24 @@ pub enum Scenario {
     Offline,
     /// Like `default`, but a password login answers 403 with a Datadome captcha.
     Captcha,
+    /// Like `idle`, but the user status still lists the last finished session (no `state`),
+    /// and its details answer `{"charging_status": {}}` (as `POST /_sim/stale`).
+    StaleSession,
+    /// Like `default`, but the user status leaves out a session's id for its first 3 answers
+    /// while the charger already reports `CHARGING` (as `POST /_sim/id-delay`).
+    IdPending,
 }
 
 impl Scenario {
     /// Every scenario.
-    pub const ALL: [Scenario; 4] = [Self::Default, Self::Idle, Self::Offline, Self::Captcha];
+    pub const ALL: [Scenario; 6] = [
+        Self::Default,
+        Self::Idle,
+        Self::Offline,
+        Self::Captcha,
+        Self::StaleSession,
+        Self::IdPending,
+    ];
 
     /// The name on the command line.
     pub fn name(self) -> &'static str {
@@ -78,6 +92,8 @@ impl Scenario {
             Self::Idle => "idle",
             Self::Offline => "offline",
             Self::Captcha => "captcha",
+            Self::StaleSession => "stale-session",
+            Self::IdPending => "id-pending",
         }
     }
 }
@@ -243,7 +259,7 @@ mod tests {
         let e = "busy".parse::<Scenario>().unwrap_err();
         assert_eq!(
             e,
-            "unknown scenario \"busy\"; expected one of default, idle, offline, captcha"
+            "unknown scenario \"busy\"; expected one of default, idle, offline, captcha, stale-session, id-pending"
         );
     }
 

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::{CHARGER_ID, PRIMARY_VEHICLE_ID, bodies, mix};
+use super::{CHARGER_ID, PRIMARY_VEHICLE_ID, bodies, mix, quirks};
 use crate::api::models::{PrimaryVehicleInfo, SessionDetails, UpdatePoint};
 use crate::demo::profiles::{Curve, EQUINOX, GUEST, Profile, XC40};
 use crate::demo::rng::Rng;
@@ -74,6 +74,8 @@ pub(crate) struct Session {
     pub(crate) curve: Curve,
     noise_seed: u64,
     api_flag: bool,
+    /// It ran at the workplace station, not at the home charger.
+    pub(crate) away: bool,
 }
 
 /// One `update_data` point.
@@ -111,6 +113,7 @@ impl Session {
             curve: Curve::for_energy(steady, ramp, need_kwh.max(0.0003), true),
             noise_seed: mix(seed ^ 0x5e55_1011, id),
             api_flag: rng.chance(0.12),
+            away: false,
         }
     }
 
@@ -214,12 +217,21 @@ impl Session {
                 timestamp: self.start + Duration::seconds(p.t),
             })
             .collect();
-        SessionDetails {
+        self.placed(SessionDetails {
             vehicle_info: Some(primary_vehicle_info()),
             has_utility_info: Some(true),
             address1: Some("Home Charger".into()),
             update_data,
             ..self.common(energy, power, last_t, tz)
+        })
+    }
+
+    /// `d` as the station the session ran at writes it.
+    fn placed(&self, d: SessionDetails) -> SessionDetails {
+        if self.away {
+            quirks::at_workplace(d)
+        } else {
+            d
         }
     }
 
@@ -227,13 +239,13 @@ impl Session {
     pub(crate) fn list_item(&self, tz: Tz) -> SessionDetails {
         let last = self.elapsed_s(self.end.unwrap_or(self.start));
         let energy = round(self.curve.energy(last as f64), 6);
-        SessionDetails {
+        self.placed(SessionDetails {
             vehicle_id: Some(PRIMARY_VEHICLE_ID),
             session_id_string: Some(self.id.to_string()),
             is_mfhs_enabled: Some(false),
             address1: Some("123 Example St".into()),
             ..self.common(energy, 0.0, last, tz)
-        }
+        })
     }
 
     /// `total_amount` for `energy_kwh`, USD.

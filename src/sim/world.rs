@@ -12,6 +12,7 @@ use chrono_tz::Tz;
 use super::clock::SimClock;
 use super::command::Ack;
 use super::fault::Faults;
+use super::quirks::{Quirks, StaleDetails};
 use super::schedule::{Edge, Schedule};
 use super::session::{Car, Session};
 use super::tokens::Tokens;
@@ -57,6 +58,10 @@ pub(crate) struct World {
     /// The session tokens handed out.
     pub(crate) tokens: Tokens,
     pub(crate) faults: Faults,
+    /// The real API's oddities in force.
+    pub(crate) quirks: Quirks,
+    /// The running session and how many user status answers named it so far.
+    pub(crate) id_polls: (u64, u32),
     /// Requests per endpoint name.
     pub(crate) requests: BTreeMap<&'static str, u64>,
     pub(crate) logins: u64,
@@ -91,6 +96,8 @@ impl World {
             starts: 0,
             tokens: Tokens::new(seed),
             faults: Faults::default(),
+            quirks: Quirks::default(),
+            id_polls: (0, 0),
             requests: BTreeMap::new(),
             logins: 0,
             failed_logins: 0,
@@ -98,7 +105,12 @@ impl World {
         history::replay(&mut w, cfg.history_days, cfg.start);
         w.history_sessions = w.sessions.len();
         match cfg.scenario {
-            Scenario::Default | Scenario::Captcha => {
+            Scenario::StaleSession => w.quirks.stale_session = Some(StaleDetails::Empty),
+            Scenario::IdPending => w.quirks.id_delay_polls = 3,
+            _ => {}
+        }
+        match cfg.scenario {
+            Scenario::Default | Scenario::Captcha | Scenario::IdPending => {
                 // the Equinox was plugged in and started about 20 minutes ago
                 let begun = cfg.start - Duration::seconds(1200 + (mix(seed, 17) % 120) as i64);
                 let need = 20.0 + (mix(seed, 19) % 2500) as f64 / 100.0;
@@ -113,7 +125,7 @@ impl World {
                 w.last_connected =
                     cfg.start - Duration::seconds(3 * 3600 + (mix(seed, 23) % 3600) as i64);
             }
-            Scenario::Idle => {}
+            Scenario::Idle | Scenario::StaleSession => {}
         }
         for f in &cfg.faults {
             w.faults.add(*f);
@@ -170,17 +182,16 @@ impl World {
         if self.current.is_some() {
             return;
         }
-        self.last_id += 1_000_000 + mix(self.seed, self.last_id) % 2_500_000;
-        let s = Session::new(
-            self.seed,
-            self.last_id,
-            p.car,
-            at,
-            p.need_kwh,
-            self.amperage,
-        );
+        let id = self.next_session_id();
+        let s = Session::new(self.seed, id, p.car, at, p.need_kwh, self.amperage);
         self.sessions.insert(s.id, s);
-        self.current = Some(self.last_id);
+        self.current = Some(id);
+    }
+
+    /// A new session id, larger than every one before.
+    pub(crate) fn next_session_id(&mut self) -> u64 {
+        self.last_id += 1_000_000 + mix(self.seed, self.last_id) % 2_500_000;
+        self.last_id
     }
 
     /// Ends the running session at `at`; the car keeps what it got.

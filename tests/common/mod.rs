@@ -103,4 +103,5 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+pub mod mock;
 pub mod sim;

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::StageContext;
+use super::{StageContext, is_home_session};
 use crate::api::models::SessionDetails;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -65,7 +65,8 @@ pub struct Report {
     pub months: usize,
     /// Cache files written (a file whose bytes would not change is not written).
     pub files_written: usize,
-    /// Public-station sessions left out.
+    /// Sessions of other stations left out (public or workplace chargers: a device id other
+    /// than the home charger's, or no device id and no `is_home_charger: true`).
     pub skipped_public: usize,
     /// Sessions labelled by the classifier in this run.
     pub classified: usize,
@@ -86,7 +87,7 @@ impl Report {
         );
         if self.skipped_public > 0 {
             line.push_str(&format!(
-                "; {} public-station sessions left out",
+                "; {} sessions of other stations (public, workplace) left out",
                 self.skipped_public
             ));
         }
@@ -147,8 +148,8 @@ pub async fn run(
     Ok(report)
 }
 
-/// The home sessions the selection names, with their local month checked; public-station
-/// sessions are counted and left out.
+/// The home sessions the selection names, with their local month checked; sessions of other
+/// stations ([`is_home_session`] against the home charger's id) are counted and left out.
 async fn list(
     ctx: &mut StageContext<'_>,
     selection: Selection,
@@ -159,13 +160,18 @@ async fn list(
         Selection::Session(id) => vec![ctx.client.session_details(id).await?],
         _ => ctx.client.activity(since).await?,
     };
+    let home = ctx.client.station_id().await?;
     let mut sessions = Vec::new();
     for s in listed {
         let (Some(id), Some(start)) = (s.session_id, s.start_time) else {
             tracing::warn!("activity list: a session without id or start time left out");
             continue;
         };
-        if s.is_home_charger == Some(false) {
+        if !is_home_session(s.device_id, s.is_home_charger, home) {
+            tracing::debug!(
+                "session {id} ran at station {:?}, not at the home charger {home}; left out",
+                s.device_id
+            );
             report.skipped_public += 1;
             continue;
         }
@@ -202,7 +208,8 @@ async fn fetch_details(
         progress(done as u64, total);
         let id = sessions[i].1.session_id.unwrap_or_default();
         let details = ctx.client.session_details(id).await?;
-        if details.session_id.is_none_or(|d| d == id) {
+        // an answer for another id, or one without a start (`{}`), keeps the listed item
+        if details.session_id.is_none_or(|d| d == id) && details.start_time.is_some() {
             sessions[i].1 = details;
             report.details_fetched += 1;
         }
