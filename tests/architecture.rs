@@ -215,3 +215,84 @@ fn only_the_store_formats_data_paths() {
         broken.join("\n")
     );
 }
+
+/// The module path of a source file (`src/api/auth.rs` -> `api::auth`, `src/api/mod.rs` ->
+/// `api`).
+fn module_path(file: &str) -> String {
+    let rel = file.split("/src/").nth(1).unwrap_or(file);
+    let rel = rel.trim_end_matches(".rs").trim_end_matches("/mod");
+    rel.replace('/', "::")
+}
+
+/// The sibling modules a file of module `module` names through `super::x` or `crate::a::x`.
+fn sibling_modules(module: &str, code: &str, all: &BTreeSet<String>) -> BTreeSet<String> {
+    let parent = module.rsplit_once("::").map_or("", |(p, _)| p);
+    let mut found = BTreeSet::new();
+    let mut note = |name: &str| {
+        let full = if parent.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{parent}::{name}")
+        };
+        if full != module && all.contains(&full) {
+            found.insert(full);
+        }
+    };
+    for (prefix, base) in [("super::", ""), ("crate::", "crate")] {
+        let mut rest = code;
+        while let Some(at) = rest.find(prefix) {
+            rest = &rest[at + prefix.len()..];
+            let path: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+            match base {
+                "" => {
+                    if let Some(first) = segments.first() {
+                        note(first);
+                    }
+                }
+                _ => {
+                    // crate::<parent segments>::<sibling>
+                    let parent_segments: Vec<&str> =
+                        parent.split("::").filter(|s| !s.is_empty()).collect();
+                    if !parent_segments.is_empty()
+                        && segments.len() > parent_segments.len()
+                        && segments[..parent_segments.len()] == parent_segments[..]
+                    {
+                        note(segments[parent_segments.len()]);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn files_of_one_module_import_each_other_without_a_cycle() {
+    let files = sources("");
+    let all: BTreeSet<String> = files.iter().map(|(f, _)| module_path(f)).collect();
+    let mut broken = Vec::new();
+    let edges: BTreeMap<String, BTreeSet<String>> = files
+        .iter()
+        .map(|(f, code)| {
+            let m = module_path(f);
+            let deps = sibling_modules(&m, code, &all);
+            (m, deps)
+        })
+        .collect();
+    for (a, deps) in &edges {
+        for b in deps {
+            if a < b && edges.get(b).is_some_and(|d| d.contains(a)) {
+                broken.push(format!("{a} <-> {b}"));
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "files import each other both ways:\n{}",
+        broken.join("\n")
+    );
+}

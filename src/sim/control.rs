@@ -18,10 +18,11 @@ use serde::{Deserialize, Serialize};
 use super::fault::FaultSpec;
 use super::http::{Reply, Sim, decode_body};
 use super::mix;
-use super::quirks::{Quirks, StaleDetails, add_workplace_session};
+use super::quirks::add_workplace_session;
 use super::session::Car;
 use super::tokens::TOKEN_S;
 use super::world::World;
+use super::world::{Quirks, StaleDetails};
 
 /// The longest single advance, seconds (366 days).
 const MAX_ADVANCE_S: f64 = 366.0 * 86_400.0;

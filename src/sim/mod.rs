@@ -9,6 +9,7 @@
 //! Faults can be injected per endpoint; `/_sim/...` endpoints control the sim and report the
 //! request counts. Everything is deterministic for a given seed and start time.
 
+mod ack;
 mod activity;
 mod bodies;
 mod charger;
@@ -213,7 +214,7 @@ pub async fn start(cfg: SimConfig, port: u16) -> Result<SimHandle, Error> {
         ))
     })?;
     let shared = Arc::new(http::Shared {
-        world: Mutex::new(world::World::new(&cfg)),
+        world: Mutex::new(household(&cfg)),
         discovery,
         start: cfg.start,
     });
@@ -236,6 +237,15 @@ pub async fn start(cfg: SimConfig, port: u16) -> Result<SimHandle, Error> {
         shutdown: Some(tx),
         task: Some(task),
     })
+}
+
+/// The household of `cfg`: its past played day by day, then the scenario's state at
+/// `cfg.start`.
+fn household(cfg: &SimConfig) -> world::World {
+    let mut w = world::World::bare(cfg);
+    history::replay(&mut w, cfg.history_days, cfg.start);
+    w.begin(cfg);
+    w
 }
 
 /// splitmix64 of `a` and `b`: independent, reproducible numbers from one seed.

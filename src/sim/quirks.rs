@@ -5,53 +5,12 @@
 //! `/_sim/workplace`) turns them on.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
 
 use super::CHARGER_ID;
 use super::bodies;
 use super::session::{Car, Session};
-use super::world::World;
+use super::world::{StaleDetails, World};
 use crate::api::models::{ChargingStation, SessionDetails, UserCharging, UserStatusAnswer};
-
-/// The workplace station's device id (not the account's home charger).
-pub(crate) const WORKPLACE_ID: u64 = 100_000_777;
-
-/// What the session details of a stale listing answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum StaleDetails {
-    /// `{"charging_status": {}}`.
-    Empty,
-    /// `{"charging_status": {"error": "java.lang.NullPointerException"}}`.
-    Error,
-}
-
-impl StaleDetails {
-    /// The word of `POST /_sim/stale`: `empty`, `error`, or `off` (`None`).
-    pub(crate) fn parse(word: &str) -> Result<Option<Self>, String> {
-        match word {
-            "empty" => Ok(Some(Self::Empty)),
-            "error" => Ok(Some(Self::Error)),
-            "off" => Ok(None),
-            _ => Err(format!(
-                "`details` must be \"empty\", \"error\" or \"off\", not {word:?}"
-            )),
-        }
-    }
-}
-
-/// The quirks in force (all off by default).
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub(crate) struct Quirks {
-    /// While no session runs, the user status still lists the last finished home session
-    /// (no `state`, no start), and its details answer so.
-    pub(crate) stale_session: Option<StaleDetails>,
-    /// The user status leaves out a running session's id (and state and start) for its first
-    /// this many answers...
-    pub(crate) id_delay_polls: u32,
-    /// ...and until this many sim seconds after the session's start.
-    pub(crate) id_delay_seconds: u32,
-}
 
 /// The user status at `now`, with the quirks applied: counts the answers given for the running
 /// session.
@@ -136,30 +95,4 @@ pub(crate) fn add_workplace_session(
     s.finish((start + Duration::hours(3)).min(now));
     w.sessions.insert(id, s);
     id
-}
-
-/// A session's answer as the workplace station writes it: its device and company, outlet 2,
-/// free, and without `is_home_charger`, `pricing_spec_id` and `has_utility_info` (as in
-/// python-chargepoint#2).
-pub(crate) fn at_workplace(d: SessionDetails) -> SessionDetails {
-    let text = |s: &str| Some(s.to_owned());
-    SessionDetails {
-        city: text("Cupertino"),
-        lat: Some(37.3),
-        lon: Some(-122.0),
-        device_name: text("EXAMPLE CORP / RW06 6"),
-        outlet_number: Some(2),
-        pricing_spec_id: None,
-        device_id: Some(WORKPLACE_ID),
-        company_id: Some(500_000_009),
-        company_name: text("EXAMPLE CORP"),
-        is_home_charger: None,
-        has_utility_info: None,
-        is_mfhs_enabled: None,
-        address1: text("1 Example Way"),
-        zipcode: text("95000"),
-        payment_type: text("free"),
-        total_amount: Some(0.0),
-        ..d
-    }
 }

@@ -9,10 +9,10 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 
+use super::ack::{AckAnswer, Action};
 use super::charger::{
     amperage, chargers, config, restart, schedule_get, schedule_put, status, technical_info,
 };
-use super::command::{AckAnswer, Action};
 use super::http::{Auth, Reply, Sim, decode_body, presented_tokens, serve};
 use super::{CHARGER_ID, Scenario, bodies, control, mapcache};
 use crate::api::Ep;

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::{CHARGER_ID, PRIMARY_VEHICLE_ID, bodies, mix, quirks};
+use super::{CHARGER_ID, PRIMARY_VEHICLE_ID, bodies, mix};
 use crate::api::models::{PrimaryVehicleInfo, SessionDetails, UpdatePoint};
 use crate::demo::profiles::{Curve, EQUINOX, GUEST, Profile, XC40};
 use crate::demo::rng::Rng;
@@ -228,11 +228,7 @@ impl Session {
 
     /// `d` as the station the session ran at writes it.
     fn placed(&self, d: SessionDetails) -> SessionDetails {
-        if self.away {
-            quirks::at_workplace(d)
-        } else {
-            d
-        }
+        if self.away { at_workplace(d) } else { d }
     }
 
     /// The item of the monthly activity list (finished sessions).
@@ -340,4 +336,33 @@ fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
 pub(crate) fn round(x: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (x * f).round() / f
+}
+
+/// The workplace station's device id (not the account's home charger).
+pub(crate) const WORKPLACE_ID: u64 = 100_000_777;
+
+/// A session's answer as the workplace station writes it: its device and company, outlet 2,
+/// free, and without `is_home_charger`, `pricing_spec_id` and `has_utility_info` (as in
+/// python-chargepoint#2).
+pub(crate) fn at_workplace(d: SessionDetails) -> SessionDetails {
+    let text = |s: &str| Some(s.to_owned());
+    SessionDetails {
+        city: text("Cupertino"),
+        lat: Some(37.3),
+        lon: Some(-122.0),
+        device_name: text("EXAMPLE CORP / RW06 6"),
+        outlet_number: Some(2),
+        pricing_spec_id: None,
+        device_id: Some(WORKPLACE_ID),
+        company_id: Some(500_000_009),
+        company_name: text("EXAMPLE CORP"),
+        is_home_charger: None,
+        has_utility_info: None,
+        is_mfhs_enabled: None,
+        address1: text("1 Example Way"),
+        zipcode: text("95000"),
+        payment_type: text("free"),
+        total_amount: Some(0.0),
+        ..d
+    }
 }

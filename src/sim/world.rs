@@ -8,15 +8,15 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use serde::Serialize;
 
+use super::ack::Ack;
 use super::clock::SimClock;
-use super::command::Ack;
 use super::fault::Faults;
-use super::quirks::{Quirks, StaleDetails};
 use super::schedule::{Edge, Schedule};
 use super::session::{Car, Session};
 use super::tokens::Tokens;
-use super::{Scenario, SimConfig, history, mix};
+use super::{Scenario, SimConfig, mix};
 
 /// The car at the charger.
 #[derive(Debug, Clone, Copy)]
@@ -69,12 +69,13 @@ pub(crate) struct World {
 }
 
 impl World {
-    /// The household of `cfg`: its history, then the scenario's state at `cfg.start`.
-    pub(crate) fn new(cfg: &SimConfig) -> Self {
+    /// The household of `cfg` before anything happened; [`super::history::replay`] plays its
+    /// past into it, then [`Self::begin`] sets the scenario's state at `cfg.start`.
+    pub(crate) fn bare(cfg: &SimConfig) -> Self {
         let tz = crate::clock::DEFAULT_TZ;
         let seed = cfg.seed;
         let origin = cfg.start - Duration::days(i64::from(cfg.history_days) + 2);
-        let mut w = Self {
+        Self {
             seed,
             scenario: cfg.scenario,
             password: cfg.password.clone(),
@@ -101,8 +102,13 @@ impl World {
             requests: BTreeMap::new(),
             logins: 0,
             failed_logins: 0,
-        };
-        history::replay(&mut w, cfg.history_days, cfg.start);
+        }
+    }
+
+    /// After the history: the scenario's state at `cfg.start`, and the faults armed.
+    pub(crate) fn begin(&mut self, cfg: &SimConfig) {
+        let seed = cfg.seed;
+        let w = self;
         w.history_sessions = w.sessions.len();
         match cfg.scenario {
             Scenario::StaleSession => w.quirks.stale_session = Some(StaleDetails::Empty),
@@ -131,7 +137,6 @@ impl World {
             w.faults.add(*f);
         }
         w.advance_to(cfg.start);
-        w
     }
 
     /// Brings the world to the clock's current time and returns it.
@@ -273,4 +278,41 @@ impl World {
     pub(crate) fn count(&mut self, name: &'static str) {
         *self.requests.entry(name).or_default() += 1;
     }
+}
+
+/// What the session details of a stale listing answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum StaleDetails {
+    /// `{"charging_status": {}}`.
+    Empty,
+    /// `{"charging_status": {"error": "java.lang.NullPointerException"}}`.
+    Error,
+}
+
+impl StaleDetails {
+    /// The word of `POST /_sim/stale`: `empty`, `error`, or `off` (`None`).
+    pub(crate) fn parse(word: &str) -> Result<Option<Self>, String> {
+        match word {
+            "empty" => Ok(Some(Self::Empty)),
+            "error" => Ok(Some(Self::Error)),
+            "off" => Ok(None),
+            _ => Err(format!(
+                "`details` must be \"empty\", \"error\" or \"off\", not {word:?}"
+            )),
+        }
+    }
+}
+
+/// The quirks in force (all off by default).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub(crate) struct Quirks {
+    /// While no session runs, the user status still lists the last finished home session
+    /// (no `state`, no start), and its details answer so.
+    pub(crate) stale_session: Option<StaleDetails>,
+    /// The user status leaves out a running session's id (and state and start) for its first
+    /// this many answers...
+    pub(crate) id_delay_polls: u32,
+    /// ...and until this many sim seconds after the session's start.
+    pub(crate) id_delay_seconds: u32,
 }
