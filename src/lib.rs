@@ -52,7 +52,7 @@ where
                     "error: {}",
                     text::printable(&err.to_string())
                 );
-                if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+                if settings::on_github_actions() {
                     let out = output::Output {
                         quiet: false,
                         github_actions: true,
@@ -75,8 +75,8 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, 2) => tracing::Level::DEBUG,
         (false, _) => tracing::Level::TRACE,
     };
-    let color = std::env::var_os("NO_COLOR").is_none()
-        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let color =
+        settings::env("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_max_level(level)
         .with_writer(std::io::stderr)

@@ -55,10 +55,15 @@ impl Settings {
     /// unknown key; [`SettingsError::TimeZone`] when `--tz` or `tz` is not an IANA zone.
     pub fn resolve(args: &GlobalArgs) -> Result<Self> {
         let (config, base) = load_config(args.config.as_deref())?;
-        let tz_name = args.tz.clone().or(config.tz);
-        let tz = match tz_name {
-            Some(name) => clock::parse_tz(&name).map_err(SettingsError::TimeZone)?,
-            None => DEFAULT_TZ,
+        let tz = match (&args.tz, &config.tz) {
+            (Some(name), _) => {
+                clock::parse_tz(name).map_err(|e| SettingsError::TimeZone(format!("--tz: {e}")))?
+            }
+            (None, Some(name)) => clock::parse_tz(name).map_err(|e| {
+                let file = args.config.as_deref().unwrap_or(Path::new(DEFAULT_CONFIG));
+                SettingsError::TimeZone(format!("{}: tz: {e}", file.display()))
+            })?,
+            (None, None) => DEFAULT_TZ,
         };
         let data = match (&args.data, config.data) {
             (Some(d), _) => d.clone(),
@@ -69,7 +74,7 @@ impl Settings {
             data,
             tz,
             quiet: args.quiet,
-            github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+            github_actions: on_github_actions(),
             keep_personal_data: config.keep_personal_data.unwrap_or(false),
         })
     }
@@ -98,6 +103,11 @@ fn load_config(named: Option<&Path>) -> Result<(ConfigFile, PathBuf)> {
     })?;
     let base = path.parent().map(Path::to_owned).unwrap_or_default();
     Ok((config, base))
+}
+
+/// Running on GitHub Actions (`GITHUB_ACTIONS=true`, which Actions sets in every job).
+pub fn on_github_actions() -> bool {
+    env("GITHUB_ACTIONS").is_some_and(|v| v == "true")
 }
 
 /// Reads an environment variable; empty counts as unset (Actions passes missing secrets as "").
@@ -147,6 +157,41 @@ fn resolved(path: &Path) -> PathBuf {
 }
 
 impl Settings {
+    /// The id of this run as `runs.json` records it: `$GITHUB_RUN_ID` on Actions, else
+    /// `local-<epoch milliseconds of the run's clock>`.
+    ///
+    /// # Errors
+    /// As [`Self::clock`].
+    pub fn run_id(&self) -> Result<String> {
+        Ok(match env("GITHUB_RUN_ID") {
+            Some(id) => id,
+            None => format!("local-{}", self.clock()?.now().timestamp_millis()),
+        })
+    }
+
+    /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention), when set.
+    ///
+    /// # Errors
+    /// [`SettingsError::Env`] naming the variable when it is not a whole number of seconds.
+    pub fn source_date_epoch(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let Some(raw) = env("SOURCE_DATE_EPOCH") else {
+            return Ok(None);
+        };
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .map(Some)
+            .ok_or_else(|| {
+                SettingsError::Env {
+                    variable: "SOURCE_DATE_EPOCH",
+                    value: raw.clone(),
+                    expected: "a whole number of seconds since 1970-01-01 UTC".into(),
+                }
+                .into()
+            })
+    }
+
     /// The clock of this run: the system's, or the instant in `CPH50_NOW` (RFC 3339), which
     /// tests and simulations use to run a job "at" another time.
     ///

@@ -50,7 +50,7 @@ fn unknown_time_zone_is_a_usage_error_that_says_what_is_expected() {
         .args(["--tz", "Mars/Olympus", "validate"])
         .assert()
         .code(2)
-        .stderr("error: unknown time zone \"Mars/Olympus\"; expected an IANA name such as \"America/Los_Angeles\"\n");
+        .stderr("error: --tz: unknown time zone \"Mars/Olympus\"; expected an IANA name such as \"America/Los_Angeles\"\n");
 }
 
 #[test]
@@ -92,4 +92,49 @@ fn quiet_success_prints_nothing() {
         .success()
         .stdout("")
         .stderr("");
+}
+
+#[test]
+fn a_bad_zone_names_the_flag_or_the_config_file_it_came_from() {
+    let demo = Demo::new(1);
+    cph50(demo.root())
+        .args(["--tz", "Mars/Base", "validate"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: --tz: unknown time zone \"Mars/Base\"",
+        ));
+    fs::write(demo.root().join("cph50.toml"), "tz = \"Mars/Base\"\n").unwrap();
+    cph50(demo.root())
+        .arg("validate")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: cph50.toml: tz: unknown time zone \"Mars/Base\"",
+        ));
+}
+
+#[test]
+fn build_takes_its_one_timestamp_from_source_date_epoch_or_the_run_clock() {
+    let demo = Demo::new(1);
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    cph50(demo.root())
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .arg("build")
+        .arg("--templates")
+        .arg(&templates)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SOURCE_DATE_EPOCH \"yesterday\""));
+    assert!(!demo.root().join("site").exists(), "nothing built");
+    cph50(demo.root())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("CPH50_NOW", "2020-01-02T03:04:05Z")
+        .arg("build")
+        .arg("--templates")
+        .arg(&templates)
+        .assert()
+        .success();
+    let stamp = fs::read_to_string(demo.root().join("site/build.json")).unwrap();
+    assert!(stamp.contains("2020-01-02T03:04:05Z"), "{stamp}");
 }

@@ -4,7 +4,7 @@ use crate::cli::BuildArgs;
 use crate::error::Result;
 use crate::output::Output;
 use crate::render::BuildOptions;
-use crate::settings::{Settings, env};
+use crate::settings::Settings;
 
 /// Runs `cph50 build`.
 ///
@@ -12,7 +12,7 @@ use crate::settings::{Settings, env};
 /// The renderer's error, naming the data file, post or template that failed; the previous
 /// site is then left as it was.
 pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
-    let options = build_options(settings, args);
+    let options = build_options(settings, args)?;
     let report = crate::render::build(&options)?;
     out.result(&format!(
         "built {} ({} files, {} KB: {} session pages, {} posts)",
@@ -26,13 +26,17 @@ pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
 }
 
 /// The renderer's options. `SOURCE_DATE_EPOCH` (reproducible builds, seconds since 1970) fixes
-/// the one timestamp the site carries; otherwise it is the time of the build.
-pub fn build_options(settings: &Settings, args: &BuildArgs) -> BuildOptions {
-    let generated_at = env("SOURCE_DATE_EPOCH")
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-        .unwrap_or_else(chrono::Utc::now);
-    BuildOptions {
+/// the one timestamp the site carries; otherwise it is the time of the run's clock
+/// (`CPH50_NOW`, else the system's).
+///
+/// # Errors
+/// A settings error naming `SOURCE_DATE_EPOCH` or `CPH50_NOW` when one holds no time.
+pub fn build_options(settings: &Settings, args: &BuildArgs) -> Result<BuildOptions> {
+    let generated_at = match settings.source_date_epoch()? {
+        Some(t) => t,
+        None => settings.clock()?.now(),
+    };
+    Ok(BuildOptions {
         data: settings.data.clone(),
         out: args.out.clone(),
         blog: args.blog.clone(),
@@ -40,5 +44,5 @@ pub fn build_options(settings: &Settings, args: &BuildArgs) -> BuildOptions {
         base_url: args.base_url.clone(),
         tz: settings.tz,
         generated_at,
-    }
+    })
 }

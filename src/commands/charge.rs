@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::pipeline::StageContext;
 use crate::pipeline::charge_control::{self, ChargePlan};
-use crate::settings::{Settings, env};
+use crate::settings::Settings;
 use crate::store::Store;
 
 /// Validated settings of `charge`.
@@ -19,12 +19,13 @@ pub struct ChargeSettings {
 }
 
 impl ChargeSettings {
-    /// The plan of the flags; the run id is `$GITHUB_RUN_ID`, or `local-<epoch ms>` outside
-    /// Actions.
-    pub fn new(args: &ChargeArgs) -> Self {
-        let run_id = env("GITHUB_RUN_ID")
-            .unwrap_or_else(|| format!("local-{}", chrono::Utc::now().timestamp_millis()));
-        Self {
+    /// The plan of the flags; the run id is [`Settings::run_id`].
+    ///
+    /// # Errors
+    /// A settings error when `CPH50_NOW` is set but not a time.
+    pub fn new(settings: &Settings, args: &ChargeArgs) -> Result<Self> {
+        let run_id = settings.run_id()?;
+        Ok(Self {
             plan: ChargePlan {
                 at: args.at,
                 grace: args.grace,
@@ -39,7 +40,7 @@ impl ChargeSettings {
                 attempts: args.ack_polls,
                 interval: args.ack_interval,
             },
-        }
+        })
     }
 }
 
@@ -50,7 +51,7 @@ impl ChargeSettings {
 /// endpoint when the start failed (either way the run is recorded first, and the summary line
 /// printed); a data error when `runs.json` cannot be read or written.
 pub fn run(settings: &Settings, out: &Output, args: &ChargeArgs) -> Result<()> {
-    let s = ChargeSettings::new(args);
+    let s = ChargeSettings::new(settings, args)?;
     let store = Store::new(&settings.data);
     let mut config = settings.client_config()?;
     config.ack = s.ack;
