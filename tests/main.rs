@@ -6,6 +6,7 @@
 mod api_cli;
 mod api_client;
 mod architecture;
+mod bad_data;
 mod browser;
 mod cache;
 mod cli;

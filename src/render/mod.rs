@@ -9,6 +9,7 @@ pub mod charts;
 pub mod exports;
 pub mod front_matter;
 pub mod history;
+mod inputs;
 pub mod sessions;
 pub mod site_paths;
 pub mod tera_env;
@@ -24,9 +25,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::error::{Error, Result};
-use crate::store::Store;
-use crate::store::layout;
-use crate::store::records::{LastSession, Runs, VehicleConfig};
+use inputs::{Inputs, read_inputs};
 
 /// What `build` needs to know.
 #[derive(Debug, Clone)]
@@ -144,62 +143,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     write_atomically(&site.files, &opts.out)?;
     Ok(report)
-}
-
-/// Everything the data pages are made of, read and checked once.
-struct Inputs {
-    /// One row per session (cache entry and session file joined), by start time.
-    rows: Vec<sessions::SessionRow>,
-    /// The household's vehicles, in display order.
-    vehicles: Vec<views::VehicleView>,
-    /// Day, month and year aggregates.
-    levels: Vec<history::LevelData>,
-    /// `vehicle_config.json` (an empty one when absent).
-    config: VehicleConfig,
-    /// The dashboard snapshot.
-    last: Option<LastSession>,
-    /// Daily-start run records.
-    runs: Runs,
-}
-
-/// Reads the data folder; the first unreadable file stops the build, naming it.
-fn read_inputs(opts: &BuildOptions) -> Result<Inputs> {
-    let store = Store::new(&opts.data);
-    if !opts.data.is_dir() {
-        return Err(Error::io(
-            "read data folder",
-            &opts.data,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder (set --data)"),
-        ));
-    }
-    let config: VehicleConfig = store
-        .load_file(layout::VEHICLE_CONFIG)?
-        .unwrap_or(VehicleConfig {
-            vehicles: BTreeMap::new(),
-            last_updated: None,
-            extra: Default::default(),
-        });
-    let last: Option<LastSession> = store.load_file(layout::LAST_SESSION)?;
-    let runs: Runs = store.load_file(layout::RUNS)?.unwrap_or_default();
-    let (files, mut problems) = store.load_sessions();
-    let files: Vec<_> = files.into_iter().map(|(_, s)| s).collect();
-    let (caches, cache_problems) = store.load_cache_entries();
-    problems.extend(cache_problems);
-    if let Some(p) = problems.into_iter().next() {
-        return Err(Error::Data(p));
-    }
-    let rows = sessions::build_rows(opts.tz, &caches, files, &config);
-    let vehicles = views::vehicle_views(&config);
-    let ids: Vec<String> = vehicles.iter().map(|v| v.id.clone()).collect();
-    let levels = history::levels(&rows, &ids);
-    Ok(Inputs {
-        rows,
-        config,
-        vehicles,
-        levels,
-        last,
-        runs,
-    })
 }
 
 /// Renders every page made from the data folder; returns the number of sessions.
