@@ -1,5 +1,5 @@
-//! Data that `validate` used to accept and `build` crashed on: out-of-range numbers and dates,
-//! megabyte strings.
+//! Data that `validate` used to accept and `build` crashed on or published: out-of-range
+//! numbers and dates, megabyte strings, oversized files and symbolic links out of `data/`.
 //! `validate` and `build` must agree: each refuses it, naming the file, the field (JSON
 //! pointer, line and column for `validate`) and the limit, and `build` never panics.
 
@@ -162,6 +162,89 @@ fn a_session_ending_years_after_its_start_is_refused_by_validate_and_build() {
         "/0/session_end_time",
         "ends 23376 days after it starts; a session lasts at most 31 days (MAX_SESSION_DAYS)",
     );
+}
+
+#[test]
+fn a_data_file_over_the_size_limit_is_refused_unread() {
+    let demo = Demo::new(1);
+    let runs = demo.data().join("runs.json");
+    let file = fs::OpenOptions::new().append(true).open(&runs).unwrap();
+    file.set_len(32 * 1024 * 1024 + 1).unwrap();
+    let phrase = "at most 33554432 are read (MAX_FILE_BYTES";
+    demo.validate()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "data/runs.json: the file is 33554433 bytes; {phrase}"
+        )));
+    let out = build(demo.root()).code(1).get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.starts_with("error: data/runs.json: the file is") && err.contains(phrase),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_symlink_out_of_the_data_folder_is_refused() {
+    let demo = Demo::new(1);
+    let real = demo.session_files()[0].clone();
+    let id = real.file_stem().unwrap().to_str().unwrap().to_owned();
+    let other = format!("{}9", &id[..id.len() - 1]);
+    let outside = demo.root().join("outside");
+    fs::create_dir(&outside).unwrap();
+    let target = outside.join(format!("{other}.json"));
+    fs::write(
+        &target,
+        fs::read_to_string(&real).unwrap().replace(&id, &other),
+    )
+    .unwrap();
+    let link = real.with_file_name(format!("{other}.json"));
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    // a folder linked from outside is reported once, not walked
+    std::os::unix::fs::symlink(&outside, demo.data().join("sessions/2000")).unwrap();
+    let phrase = "symbolic link to outside the data folder";
+    let out = demo.validate().code(1).get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains(&format!("  {}: {phrase}", demo.shown(&link))),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("  data/sessions/2000: {phrase}")),
+        "{err}"
+    );
+    assert!(err.starts_with("error: validate: 2 problem(s)"), "{err}");
+    build(demo.root())
+        .code(1)
+        .stderr(predicate::str::contains(phrase))
+        .stderr(predicate::str::starts_with("error: data/sessions/"));
+    assert!(!demo.root().join("site").exists());
+    // a top-level file linked from outside is refused the same way
+    fs::remove_file(&link).unwrap();
+    fs::remove_file(demo.data().join("sessions/2000")).unwrap();
+    let config = demo.data().join("vehicle_config.json");
+    fs::rename(&config, outside.join("vehicle_config.json")).unwrap();
+    std::os::unix::fs::symlink(outside.join("vehicle_config.json"), &config).unwrap();
+    demo.validate()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "  data/vehicle_config.json: {phrase}"
+        )));
+    build(demo.root())
+        .code(1)
+        .stderr(predicate::str::starts_with(format!(
+            "error: data/vehicle_config.json: {phrase}"
+        )));
+}
+
+#[test]
+fn a_symlink_inside_the_data_folder_is_still_read() {
+    let demo = Demo::new(1);
+    let config = demo.data().join("vehicle_config.json");
+    fs::rename(&config, demo.data().join("vehicles.json")).unwrap();
+    std::os::unix::fs::symlink("vehicles.json", &config).unwrap();
+    demo.validate().success();
+    build(demo.root()).success();
 }
 
 #[test]
