@@ -19,5 +19,6 @@ mod identify;
 mod readme;
 mod render;
 mod sim;
+mod site_safety;
 mod validate;
 mod workflows;

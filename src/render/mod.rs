@@ -175,7 +175,9 @@ fn render_data(site: &mut Site) -> Result<usize> {
 /// `data/sessions.csv` and the static JSON API under `api/v1/`.
 fn render_exports(site: &mut Site, input: &Inputs) -> Result<()> {
     let export = exports::export_sessions(&input.rows, &input.config);
-    site.put(site_paths::CSV_EXPORT, exports::sessions_csv(&export));
+    let csv = exports::sessions_csv(&export)
+        .map_err(|e| Error::Usage(format!("cannot encode {}: {e}", site_paths::CSV_EXPORT)))?;
+    site.put(site_paths::CSV_EXPORT, csv);
     site.json("api/v1/sessions.json", &export)?;
     site.json("api/v1/vehicles.json", &input.vehicles)?;
     if let Some(last) = &input.last {
