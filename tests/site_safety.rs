@@ -1,5 +1,5 @@
 //! What the site publishes from text it does not control: vehicle names in `sessions.csv`
-//! (spreadsheet formulas).
+//! (spreadsheet formulas), and a post's `layout` (which used to fail the whole build).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -81,4 +81,30 @@ fn ordinary_names_leave_the_csv_as_it_was() {
         .success();
     let built = fs::read(demo.path().join("site/data/sessions.csv")).unwrap();
     assert!(built == fs::read(repo("site/data/sessions.csv")).unwrap());
+}
+
+#[test]
+fn an_unknown_post_layout_falls_back_with_a_warning() {
+    let demo = Demo::new(1);
+    let blog = repo("tests/fixtures/blog_layout");
+    let out = build(&demo, &blog).success().get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("WARN")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].ends_with(
+            "blog_layout/_posts/2026-02-04-layout.md: layout \"index\" is not a post layout; rendered with post.html"
+        ),
+        "{err}"
+    );
+    let page = read(&demo, "blog/2026/02/04/layout.html");
+    assert!(page.contains("<p>layout body</p>"), "{page}");
+    assert!(page.contains("<h1>Layout trick</h1>"), "{page}");
+    // `layout: post` (the fixture blog) warns about nothing
+    let out = build(&demo, &repo("tests/fixtures/blog_ok"))
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(!String::from_utf8_lossy(&out).contains("WARN"));
 }
