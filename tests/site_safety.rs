@@ -1,5 +1,6 @@
 //! What the site publishes from text it does not control: vehicle names in `sessions.csv`
-//! (spreadsheet formulas), and a post's `layout` (which used to fail the whole build).
+//! (spreadsheet formulas), blog Markdown and HTML in pages and `feed.xml` (scripts, handlers,
+//! `javascript:` links), and a post's `layout` (which used to fail the whole build).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -81,6 +82,88 @@ fn ordinary_names_leave_the_csv_as_it_was() {
         .success();
     let built = fs::read(demo.path().join("site/data/sessions.csv")).unwrap();
     assert!(built == fs::read(repo("site/data/sessions.csv")).unwrap());
+}
+
+/// The HTML an Atom `type="html"` element holds: its text, unescaped once, as a reader does.
+fn feed_html(feed: &str, element: &str) -> String {
+    let open = format!("<{element} type=\"html\"");
+    let start = feed.find(&open).unwrap();
+    let body = &feed[start..];
+    let body = &body[body.find('>').unwrap() + 1..body.find(&format!("</{element}>")).unwrap()];
+    body.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&amp;", "&")
+}
+
+/// Every tag (`<...>`) of `html`, lower-cased; text between tags is not looked at.
+fn tags(html: &str) -> Vec<String> {
+    html.split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or("").to_lowercase())
+        .collect()
+}
+
+#[test]
+fn blog_html_is_sanitised_in_pages_and_feed() {
+    let demo = Demo::new(1);
+    build(&demo, &repo("tests/fixtures/blog_evil")).success();
+    let page = read(&demo, "blog/i-cat-i/2026/02/01/evil.html");
+    let feed = read(&demo, "feed.xml");
+    let article = page.split("<article>").nth(1).unwrap();
+    let article = article.split("</article>").next().unwrap();
+    let parts = [
+        ("page", article.to_owned()),
+        ("feed content", feed_html(&feed, "content")),
+        ("feed summary", feed_html(&feed, "summary")),
+    ];
+    for (name, html) in &parts {
+        for tag in tags(html) {
+            let element = tag.split_whitespace().next().unwrap_or("");
+            let handler = tag.split(" on").skip(1).any(|rest| {
+                rest.split('=')
+                    .next()
+                    .is_some_and(|a| a.chars().all(|c| c.is_ascii_alphabetic()))
+            });
+            assert!(
+                !["script", "iframe", "object", "embed", "style"].contains(&element) && !handler,
+                "{name}: <{tag}>:\n{html}"
+            );
+            for bad in ["=\"javascript:", "=\"vbscript:", "=\"data:"] {
+                assert!(!tag.contains(bad), "{name}: <{tag}> has {bad:?}:\n{html}");
+            }
+        }
+    }
+    // links lose their script URL, raw HTML its handlers; the words stay, as text
+    let (_, content) = &parts[1];
+    assert!(
+        content.contains("Hello <a>click me</a> and <a>case</a>"),
+        "{content}"
+    );
+    assert!(content.contains("<img src=\"x\">"), "{content}");
+    assert!(content.contains("<p><a>raw a</a></p>"), "{content}");
+    assert!(!content.contains("alert('raw-script')"), "{content}");
+    // a title is text: the feed says so, and it is escaped once, as text
+    assert!(
+        feed.contains("<title type=\"text\">&lt;&#x2F;script&gt;&lt;script&gt;"),
+        "{feed}"
+    );
+    assert!(page.contains("<h1>&lt;&#x2F;script&gt;&lt;script&gt;alert(&#x27;title&#x27;)"));
+}
+
+#[test]
+fn the_bundled_posts_lose_nothing_to_the_sanitiser() {
+    // The allow-list covers what the posts use (tables, task lists, footnotes, code classes,
+    // heading ids): sanitising changes only how void tags are written (`<input>` for
+    // `<input/>`), never what a reader sees.
+    for e in fs::read_dir(repo("blog/_posts")).unwrap() {
+        let text = fs::read_to_string(e.unwrap().path()).unwrap();
+        let (_, body) = cph50::render::front_matter::split(&text).unwrap();
+        let raw = cph50::render::blog::markdown(body);
+        assert_eq!(cph50::render::sanitize::clean(&raw), raw.replace("/>", ">"));
+    }
 }
 
 #[test]

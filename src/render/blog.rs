@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::Site;
 use super::front_matter::{self, FrontMatter};
+use super::sanitize;
 use crate::clock::local_day_start;
 use crate::error::{Error, Problem, Result};
 
@@ -169,13 +170,14 @@ fn load(dir: &Path, tz: chrono_tz::Tz) -> Result<Vec<Post>> {
                 .with_timezone(&tz)
                 .fixed_offset(),
         };
-        let content = if is_html {
+        // what goes into a page or the feed is sanitised (see `sanitize`)
+        let content = sanitize::clean(&if is_html {
             body.to_owned()
         } else {
             markdown(body)
-        };
+        });
         let excerpt = match &fm.excerpt {
-            Some(e) => markdown(e),
+            Some(e) => sanitize::clean(&markdown(e)),
             None => first_paragraph(&content),
         };
         let url = permalink(&fm, date, &slug);

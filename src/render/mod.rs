@@ -10,6 +10,7 @@ pub mod exports;
 pub mod front_matter;
 pub mod history;
 mod inputs;
+pub mod sanitize;
 pub mod sessions;
 pub mod site_paths;
 pub mod tera_env;
