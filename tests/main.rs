@@ -11,6 +11,7 @@ mod browser;
 mod cache;
 mod cli;
 mod common;
+mod data_props;
 mod demo_data;
 mod dictionary;
 mod e2e_pipeline;

@@ -120,10 +120,18 @@ impl Site<'_> {
 /// folder or file when the data folder is missing, a post, template or asset cannot be read,
 /// or the new site cannot be written beside `opts.out` and swapped in.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let tera = tera_env::load(&opts.templates)?;
+    build_with(opts, &tera_env::load(&opts.templates)?)
+}
+
+/// [`build`] with the templates of `opts.templates` already loaded by [`tera_env::load`]
+/// (parsing them is most of the time of a small build).
+///
+/// # Errors
+/// As [`build`], except that the templates are not read again.
+pub fn build_with(opts: &BuildOptions, tera: &Tera) -> Result<BuildReport> {
     let mut site = Site {
         files: BTreeMap::new(),
-        tera: &tera,
+        tera,
         opts,
     };
     let sessions = render_data(&mut site)?;
