@@ -268,7 +268,8 @@ impl Store {
     }
 
     /// Walks `dir` (following symlinks, so loops are caught), calls `visit` on every file, and
-    /// returns the problems met on the way.
+    /// returns the problems met on the way. A symbolic link that leads out of the data folder
+    /// is one problem; it is neither visited nor walked into.
     fn walk(&self, dir: &Path, mut visit: impl FnMut(&Path) -> Result<(), String>) -> Vec<Problem> {
         let mut problems = Vec::new();
         if !dir.exists() {
