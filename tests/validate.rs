@@ -150,7 +150,7 @@ fn negative_energy_is_refused() {
         &err,
         &demo.shown(cache),
         "/0/session/energy_kwh",
-        "value -5.5 is negative; expected a number >= 0",
+        "energy -5.5 kWh is out of range: expected 0 to 168652.8 kWh",
     );
 }
 

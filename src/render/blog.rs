@@ -10,11 +10,17 @@ use serde::Serialize;
 
 use super::Site;
 use super::front_matter::{self, FrontMatter};
+use super::sanitize;
 use crate::clock::local_day_start;
 use crate::error::{Error, Problem, Result};
 
 /// Posts per index page.
 pub const PER_PAGE: usize = 5;
+
+/// The one template a post is rendered with. A front matter `layout` other than `post`
+/// (Jekyll's `default`, `page`, or a site page such as `index`, which needs data a post does
+/// not have) is rendered with it too, and `build` says so in a one-line warning.
+pub const POST_LAYOUT: &str = "post.html";
 
 /// A post as the templates see it.
 #[derive(Debug, Clone, Serialize)]
@@ -35,8 +41,6 @@ pub struct Post {
     pub excerpt: String,
     /// Body HTML.
     pub content: String,
-    #[serde(skip)]
-    layout: String,
     #[serde(skip)]
     sort_key: (DateTime<FixedOffset>, String),
 }
@@ -64,13 +68,7 @@ pub fn render(site: &mut Site, dir: &Path) -> Result<usize> {
     for p in &posts {
         let mut ctx = site.context(&p.url);
         ctx.insert("post", p);
-        let layout = format!("{}.html", p.layout);
-        let name = if site.tera.get_template_names().any(|n| n == layout) {
-            layout
-        } else {
-            "post.html".to_owned()
-        };
-        site.page(&p.url, &name, &ctx)?;
+        site.page(&p.url, POST_LAYOUT, &ctx)?;
     }
     let pages: Vec<&[Post]> = if posts.is_empty() {
         vec![&[]]
@@ -165,19 +163,21 @@ fn load(dir: &Path, tz: chrono_tz::Tz) -> Result<Vec<Post>> {
         if !fm.published {
             continue;
         }
+        warn_layout(path, &fm);
         let date = match fm.date {
             Some(d) => d,
             None => local_day_start(tz, file_date)
                 .with_timezone(&tz)
                 .fixed_offset(),
         };
-        let content = if is_html {
+        // what goes into a page or the feed is sanitised (see `sanitize`)
+        let content = sanitize::clean(&if is_html {
             body.to_owned()
         } else {
             markdown(body)
-        };
+        });
         let excerpt = match &fm.excerpt {
-            Some(e) => markdown(e),
+            Some(e) => sanitize::clean(&markdown(e)),
             None => first_paragraph(&content),
         };
         let url = permalink(&fm, date, &slug);
@@ -196,12 +196,22 @@ fn load(dir: &Path, tz: chrono_tz::Tz) -> Result<Vec<Post>> {
             categories: fm.categories.clone(),
             excerpt,
             content,
-            layout: fm.layout.clone().unwrap_or_else(|| "post".to_owned()),
             sort_key: (date, url.clone()),
             url,
         });
     }
     Ok(posts)
+}
+
+/// One warning line when a post asks for a layout other than `post`, which it does not get.
+fn warn_layout(path: &Path, fm: &FrontMatter) {
+    if let Some(layout) = fm.layout.as_deref().filter(|l| *l != "post") {
+        tracing::warn!(
+            "{}: layout {:?} is not a post layout; rendered with {POST_LAYOUT}",
+            path.display(),
+            crate::text::printable(layout)
+        );
+    }
 }
 
 /// `2026-01-10-my-post.md` -> (2026-01-10, `my-post`).

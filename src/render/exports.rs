@@ -95,63 +95,100 @@ pub fn export_sessions(rows: &[SessionRow], vehicles: &VehicleConfig) -> Vec<Exp
         .collect()
 }
 
-/// RFC 4180 CSV: CRLF line ends, fields quoted when they hold a comma, quote, CR or LF.
-pub fn sessions_csv(rows: &[ExportSession]) -> String {
-    let mut out = String::new();
-    push_record(&mut out, CSV_COLUMNS.iter().map(|c| (*c).to_owned()));
-    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+/// RFC 4180 CSV, written by the `csv` crate: CRLF line ends, a field quoted only when it holds
+/// a comma, a quote, CR or LF. Text cells a spreadsheet would run as a formula are neutralised
+/// (see [`neutralise`]); numbers are written as they are, so `-1.5` stays a number.
+///
+/// # Errors
+/// The `csv` crate's error, which writing into memory does not produce in practice.
+pub fn sessions_csv(rows: &[ExportSession]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(CSV_COLUMNS)?;
+    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for r in rows {
-        push_record(
-            &mut out,
-            [
-                r.session_id.clone(),
-                r.start_utc.clone(),
-                r.end_utc.clone().unwrap_or_default(),
-                r.start_local.clone(),
-                r.local_date.clone(),
-                r.duration_seconds.to_string(),
-                r.energy_kwh.to_string(),
-                opt(r.miles),
-                opt(r.cost),
-                opt(r.peak_power_kw),
-                r.vehicle_id.clone(),
-                r.vehicle_name.clone(),
-                opt(r.vehicle_confidence),
-                r.labeled_by.unwrap_or("").to_owned(),
-            ]
-            .into_iter(),
-        );
+        w.write_record([
+            neutralise(&r.session_id),
+            neutralise(&r.start_utc),
+            neutralise(r.end_utc.as_deref().unwrap_or_default()),
+            neutralise(&r.start_local),
+            neutralise(&r.local_date),
+            r.duration_seconds.to_string(),
+            r.energy_kwh.to_string(),
+            num(r.miles),
+            num(r.cost),
+            num(r.peak_power_kw),
+            neutralise(&r.vehicle_id),
+            neutralise(&r.vehicle_name),
+            num(r.vehicle_confidence),
+            neutralise(r.labeled_by.unwrap_or_default()),
+        ])?;
     }
-    out
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-fn push_record(out: &mut String, fields: impl Iterator<Item = String>) {
-    for (i, f) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if f.contains([',', '"', '\r', '\n']) {
-            out.push('"');
-            out.push_str(&f.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&f);
-        }
+/// Characters that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a
+/// formula when they come first: OWASP's CSV injection list (`=`, `+`, `-`, `@`, tab, CR) and
+/// ASVS 1.2.10's NUL.
+pub const FORMULA_TRIGGERS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\0'];
+
+/// A text cell as a spreadsheet will show it and never run it: a cell that starts with one of
+/// [`FORMULA_TRIGGERS`] gets a leading `'`, which spreadsheets read as "this is text".
+pub fn neutralise(text: &str) -> String {
+    if text.starts_with(FORMULA_TRIGGERS) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
     }
-    out.push_str("\r\n");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn row(name: &str, cost: Option<f64>) -> ExportSession {
+        ExportSession {
+            session_id: "1".into(),
+            start_utc: "2026-01-01T00:00:00+00:00".into(),
+            end_utc: None,
+            start_local: "2025-12-31 16:00:00 PST".into(),
+            local_date: "2025-12-31".into(),
+            duration_seconds: 60,
+            energy_kwh: 1.5,
+            miles: None,
+            cost,
+            peak_power_kw: Some(7.2),
+            vehicle_id: "car".into(),
+            vehicle_name: name.into(),
+            vehicle_confidence: Some(0.9),
+            labeled_by: Some("manual"),
+        }
+    }
+
+    fn line(name: &str, cost: Option<f64>) -> String {
+        let csv = String::from_utf8(sessions_csv(&[row(name, cost)]).unwrap()).unwrap();
+        csv.split("\r\n").nth(1).unwrap().to_owned()
+    }
+
     #[test]
-    fn csv_quotes_commas_quotes_and_newlines() {
-        let mut out = String::new();
-        push_record(
-            &mut out,
-            ["a".into(), "b,c".into(), "say \"hi\"".into(), "x\ny".into()].into_iter(),
+    fn csv_quotes_commas_quotes_and_newlines_only() {
+        let l = line("say \"hi\", then\nbye", None);
+        assert!(l.contains(",car,\"say \"\"hi\"\", then\nbye\",0.9,"), "{l}");
+        assert_eq!(
+            line("Serenity", Some(2.12)),
+            "1,2026-01-01T00:00:00+00:00,,2025-12-31 16:00:00 PST,2025-12-31,60,1.5,,2.12,7.2,car,Serenity,0.9,manual"
         );
-        assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\r\n");
+    }
+
+    #[test]
+    fn formula_cells_get_a_quote_and_numbers_stay_numbers() {
+        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\0x"] {
+            assert_eq!(neutralise(bad), format!("'{bad}"));
+        }
+        assert_eq!(neutralise("Serenity"), "Serenity");
+        assert_eq!(neutralise(""), "");
+        let l = line("-Freya", Some(-1.5));
+        assert!(l.contains(",-1.5,7.2,car,'-Freya,"), "{l}");
     }
 }

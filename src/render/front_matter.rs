@@ -9,7 +9,8 @@ use crate::clock::local_to_utc;
 /// The front matter keys cph50 uses.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
-    /// Template name without `.html` (`post` when absent or unknown).
+    /// Jekyll's layout name; posts are always rendered with `post.html` (see
+    /// [`super::blog::POST_LAYOUT`]), and any other name is warned about.
     pub layout: Option<String>,
     /// Title (the file's slug when absent).
     pub title: Option<String>,

@@ -9,6 +9,8 @@ pub mod charts;
 pub mod exports;
 pub mod front_matter;
 pub mod history;
+mod inputs;
+pub mod sanitize;
 pub mod sessions;
 pub mod site_paths;
 pub mod tera_env;
@@ -24,9 +26,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::error::{Error, Result};
-use crate::store::Store;
-use crate::store::layout;
-use crate::store::records::{LastSession, Runs, VehicleConfig};
+use inputs::{Inputs, read_inputs};
 
 /// What `build` needs to know.
 #[derive(Debug, Clone)]
@@ -120,10 +120,18 @@ impl Site<'_> {
 /// folder or file when the data folder is missing, a post, template or asset cannot be read,
 /// or the new site cannot be written beside `opts.out` and swapped in.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let tera = tera_env::load(&opts.templates)?;
+    build_with(opts, &tera_env::load(&opts.templates)?)
+}
+
+/// [`build`] with the templates of `opts.templates` already loaded by [`tera_env::load`]
+/// (parsing them is most of the time of a small build).
+///
+/// # Errors
+/// As [`build`], except that the templates are not read again.
+pub fn build_with(opts: &BuildOptions, tera: &Tera) -> Result<BuildReport> {
     let mut site = Site {
         files: BTreeMap::new(),
-        tera: &tera,
+        tera,
         opts,
     };
     let sessions = render_data(&mut site)?;
@@ -144,62 +152,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     write_atomically(&site.files, &opts.out)?;
     Ok(report)
-}
-
-/// Everything the data pages are made of, read and checked once.
-struct Inputs {
-    /// One row per session (cache entry and session file joined), by start time.
-    rows: Vec<sessions::SessionRow>,
-    /// The household's vehicles, in display order.
-    vehicles: Vec<views::VehicleView>,
-    /// Day, month and year aggregates.
-    levels: Vec<history::LevelData>,
-    /// `vehicle_config.json` (an empty one when absent).
-    config: VehicleConfig,
-    /// The dashboard snapshot.
-    last: Option<LastSession>,
-    /// Daily-start run records.
-    runs: Runs,
-}
-
-/// Reads the data folder; the first unreadable file stops the build, naming it.
-fn read_inputs(opts: &BuildOptions) -> Result<Inputs> {
-    let store = Store::new(&opts.data);
-    if !opts.data.is_dir() {
-        return Err(Error::io(
-            "read data folder",
-            &opts.data,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder (set --data)"),
-        ));
-    }
-    let config: VehicleConfig = store
-        .load_file(layout::VEHICLE_CONFIG)?
-        .unwrap_or(VehicleConfig {
-            vehicles: BTreeMap::new(),
-            last_updated: None,
-            extra: Default::default(),
-        });
-    let last: Option<LastSession> = store.load_file(layout::LAST_SESSION)?;
-    let runs: Runs = store.load_file(layout::RUNS)?.unwrap_or_default();
-    let (files, mut problems) = store.load_sessions();
-    let files: Vec<_> = files.into_iter().map(|(_, s)| s).collect();
-    let (caches, cache_problems) = store.load_cache_entries();
-    problems.extend(cache_problems);
-    if let Some(p) = problems.into_iter().next() {
-        return Err(Error::Data(p));
-    }
-    let rows = sessions::build_rows(opts.tz, &caches, files, &config);
-    let vehicles = views::vehicle_views(&config);
-    let ids: Vec<String> = vehicles.iter().map(|v| v.id.clone()).collect();
-    let levels = history::levels(&rows, &ids);
-    Ok(Inputs {
-        rows,
-        config,
-        vehicles,
-        levels,
-        last,
-        runs,
-    })
 }
 
 /// Renders every page made from the data folder; returns the number of sessions.
@@ -232,7 +184,9 @@ fn render_data(site: &mut Site) -> Result<usize> {
 /// `data/sessions.csv` and the static JSON API under `api/v1/`.
 fn render_exports(site: &mut Site, input: &Inputs) -> Result<()> {
     let export = exports::export_sessions(&input.rows, &input.config);
-    site.put(site_paths::CSV_EXPORT, exports::sessions_csv(&export));
+    let csv = exports::sessions_csv(&export)
+        .map_err(|e| Error::Usage(format!("cannot encode {}: {e}", site_paths::CSV_EXPORT)))?;
+    site.put(site_paths::CSV_EXPORT, csv);
     site.json("api/v1/sessions.json", &export)?;
     site.json("api/v1/vehicles.json", &input.vehicles)?;
     if let Some(last) = &input.last {

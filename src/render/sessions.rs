@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::clock::local_day_start;
@@ -177,9 +177,15 @@ fn row(tz: Tz, vehicles: &VehicleConfig, b: Base, file: Option<&SessionFile>) ->
         .get(&vehicle_id)
         .and_then(|v| v.efficiency_mi_per_kwh)
         .map(|eff| b.energy_kwh * eff.0);
-    let end = b
-        .end
-        .unwrap_or(b.start + Duration::seconds(i64::try_from(b.duration_s).unwrap_or(0)));
+    // An open session ends `duration_s` after its start; the limits keep that within range,
+    // and the checked sum keeps the build total for any value.
+    let end = b.end.unwrap_or_else(|| {
+        i64::try_from(b.duration_s)
+            .ok()
+            .and_then(TimeDelta::try_seconds)
+            .and_then(|d| b.start.checked_add_signed(d))
+            .unwrap_or(b.start)
+    });
     let local = b.start.with_timezone(&tz);
     let days = split_by_day(tz, b.start, end, b.energy_kwh, &samples, b.peak_kw);
     SessionRow {
@@ -263,12 +269,14 @@ fn energy_curve(
     let (last_at, last_e) = curve[curve.len() - 1];
     let remaining = total - last_e;
     if let Some(kw) = rate.filter(|_| remaining > 0.0) {
-        let secs = remaining / kw * 3600.0;
-        if secs.is_finite() {
-            let full = last_at + Duration::milliseconds((secs * 1000.0) as i64);
-            if full < end {
-                curve.push((full, total));
-            }
+        let ms = remaining / kw * 3_600_000.0;
+        // `as` saturates; the checked steps refuse what chrono cannot hold
+        let full = (ms.is_finite() && ms < i64::MAX as f64)
+            .then(|| TimeDelta::try_milliseconds(ms as i64))
+            .flatten()
+            .and_then(|d| last_at.checked_add_signed(d));
+        if let Some(full) = full.filter(|f| *f < end) {
+            curve.push((full, total));
         }
     }
     curve.push((end, total));
@@ -352,7 +360,7 @@ mod tests {
     #[test]
     fn a_session_within_one_day_stays_whole() {
         let start = utc("2026-01-10T18:00:00+00:00");
-        let days = split_by_day(LA, start, start + Duration::hours(2), 7.5, &[], None);
+        let days = split_by_day(LA, start, start + TimeDelta::hours(2), 7.5, &[], None);
         assert_eq!(days, vec![(d("2026-01-10"), 7.5)]);
     }
 }

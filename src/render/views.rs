@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::charts::{self, Bar};
@@ -134,7 +134,9 @@ pub fn now_view(last: &LastSession, vehicles: &[VehicleView]) -> NowView {
         badge,
         power_kw: last.power_kw.map(|p| round3(p.0)),
         energy_kwh: energy.map(round3),
-        duration: last.duration_minutes.map(|m| duration_text(m * 60)),
+        duration: last
+            .duration_minutes
+            .map(|m| duration_text(m.saturating_mul(60))),
         miles: energy
             .zip(vehicle.efficiency)
             .map(|(e, k)| (e * k * 10.0).round() / 10.0),
@@ -181,7 +183,7 @@ pub fn health_view(runs: &Runs) -> HealthView {
     let days: BTreeSet<NaiveDate> = runs.runs.iter().map(|r| r.date.0).collect();
     let first = runs.runs.first().map_or(last.date.0, |r| r.date.0);
     let missing_days = (0..14)
-        .map(|i| last.date.0 - Duration::days(i))
+        .filter_map(|i| last.date.0.checked_sub_days(Days::new(i)))
         .filter(|d| *d >= first && !days.contains(d))
         .map(|d| d.format("%Y-%m-%d").to_string())
         .collect::<Vec<_>>()

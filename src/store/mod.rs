@@ -75,16 +75,35 @@ impl Store {
     ///
     /// # Errors
     /// A [`Problem`] naming the file (`data/runs.json`) when it exists but cannot be read:
-    /// permission denied, a folder, a broken symbolic link.
+    /// permission denied, a folder, a broken symbolic link, a symbolic link to outside the data
+    /// folder (git carries symbolic links, so a pushed change could point anywhere on the
+    /// runner), or a file larger than [`values::limits::MAX_FILE_BYTES`].
     pub fn read_bytes(&self, path: &Path) -> Result<Option<Vec<u8>>, Problem> {
-        match fs::read(path) {
-            Ok(bytes) => Ok(Some(bytes)),
+        let problem = |msg: String| Problem::file(self.layout.display(path), msg);
+        let real = match fs::canonicalize(path) {
+            Ok(real) => real,
             Err(e)
                 if e.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(path).is_err() =>
             {
-                Ok(None)
+                return Ok(None);
             }
-            Err(e) => Err(Problem::file(self.layout.display(path), read_error(&e))),
+            Err(e) => return Err(problem(read_error(&e))),
+        };
+        self.inside(&real).map_err(problem)?;
+        read_limited(&real).map(Some).map_err(problem)
+    }
+
+    /// Whether `real` (a canonical path) lies inside the data folder; else why not.
+    fn inside(&self, real: &Path) -> Result<(), String> {
+        let root = fs::canonicalize(self.layout.root()).map_err(|e| read_error(&e))?;
+        if real.starts_with(&root) {
+            Ok(())
+        } else {
+            Err(format!(
+                "symbolic link to outside the data folder (it resolves to {}); cph50 reads \
+                 only files inside the data folder",
+                real.display()
+            ))
         }
     }
 
@@ -260,19 +279,29 @@ impl Store {
 
     /// Walks `dir` (following symlinks, so loops are caught), calls `visit` on every file, and
     /// returns the problems met on the way. cph50's own temporary files and folders
-    /// (`.cph50-*`: an interrupted write, a staging folder) are not data and are skipped.
+    /// (`.cph50-*`: an interrupted write, a staging folder) are not data and are skipped. A
+    /// symbolic link that leads out of the data folder is one problem; it is neither visited
+    /// nor walked into.
     fn walk(&self, dir: &Path, mut visit: impl FnMut(&Path) -> Result<(), String>) -> Vec<Problem> {
         let mut problems = Vec::new();
         if !dir.exists() {
             return problems;
         }
-        let walker = walkdir::WalkDir::new(dir)
+        let mut walker = walkdir::WalkDir::new(dir)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| !is_temporary(e.file_name()));
-        for entry in walker {
+        while let Some(entry) = walker.next() {
             match entry {
+                // a link out of the data folder is reported once, and neither read nor walked
+                Ok(e) if e.path_is_symlink() && self.link_outside(e.path()).is_some() => {
+                    let msg = self.link_outside(e.path()).unwrap_or_default();
+                    problems.push(Problem::file(self.layout.display(e.path()), msg));
+                    if e.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                }
                 Ok(e) if e.file_type().is_dir() => {}
                 Ok(e) => {
                     if let Err(msg) = visit(e.path()) {
@@ -304,6 +333,35 @@ impl Store {
         let mut entries: Vec<CacheEntry> = caches.into_iter().flat_map(|(_, c)| c).collect();
         sort_cache(&mut entries);
         (entries, problems)
+    }
+}
+
+impl Store {
+    /// Why the symbolic link `path` leads out of the data folder, if it does.
+    fn link_outside(&self, path: &Path) -> Option<String> {
+        let real = fs::canonicalize(path).ok()?;
+        self.inside(&real).err()
+    }
+}
+
+/// The bytes of `path`, refusing a file larger than [`values::limits::MAX_FILE_BYTES`].
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let max = values::limits::MAX_FILE_BYTES;
+    let too_big =
+        |n: &str| format!("the file is {n} bytes; at most {max} are read (MAX_FILE_BYTES, 32 MiB)");
+    let file = fs::File::open(path).map_err(|e| read_error(&e))?;
+    let len = file.metadata().map_err(|e| read_error(&e))?.len();
+    if len > max {
+        return Err(too_big(&len.to_string()));
+    }
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error(&e))?;
+    match u64::try_from(bytes.len()) {
+        Ok(n) if n <= max => Ok(bytes),
+        _ => Err(too_big(&format!("more than {max}"))),
     }
 }
 

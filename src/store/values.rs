@@ -7,6 +7,8 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
+pub mod limits;
+
 /// Longest session id we accept. Real ids have 10 digits; 20 leaves room without letting a
 /// pathological value reach the file system.
 pub const MAX_SESSION_ID_LEN: usize = 20;
@@ -29,9 +31,11 @@ impl SessionId {
             return Err("session id is empty".into());
         }
         if raw.len() > MAX_SESSION_ID_LEN {
+            // quote only the start: the value may be megabytes long
+            let start: String = raw.chars().take(MAX_SESSION_ID_LEN).collect();
             return Err(format!(
-                "session id {raw:?} is {} characters long; at most {MAX_SESSION_ID_LEN} digits are allowed",
-                raw.len()
+                "session id {start:?}... is {} characters long; at most {MAX_SESSION_ID_LEN} digits are allowed",
+                raw.chars().count()
             ));
         }
         if let Some(bad) = raw.chars().find(|c| !c.is_ascii_digit()) {
@@ -119,13 +123,17 @@ impl Timestamp {
     ///
     /// # Errors
     /// A message quoting `raw` when it is not RFC 3339, with a hint when only the UTC offset
-    /// is missing.
+    /// is missing, or when its UTC date is outside 2000..2100 ([`limits::check_instant`]).
     pub fn parse(raw: &str) -> Result<Self, String> {
         match DateTime::parse_from_rfc3339(raw) {
-            Ok(at) => Ok(Self {
-                at,
-                zulu: raw.ends_with('Z') || raw.ends_with('z'),
-            }),
+            Ok(at) => {
+                limits::check_instant(at.with_timezone(&Utc))
+                    .map_err(|e| format!("timestamp {raw:?}: {e}"))?;
+                Ok(Self {
+                    at,
+                    zulu: raw.ends_with('Z') || raw.ends_with('z'),
+                })
+            }
             Err(_) if NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f").is_ok() => {
                 Err(format!(
                     "timestamp {raw:?} has no UTC offset; write it as RFC 3339 with an offset, e.g. \"{raw}+00:00\""
@@ -171,7 +179,9 @@ impl LocalDisplayTime {
     ///
     /// # Errors
     /// A message quoting `raw` when it has no zone, its date and time are not
-    /// `YYYY-MM-DD HH:MM:SS`, or the zone is not a 2 to 6 character abbreviation or offset.
+    /// `YYYY-MM-DD HH:MM:SS`, its date is outside 2000..2100 ([`limits::check_date`]; the
+    /// evening of 1999-12-31 west of UTC is still accepted), or the zone is not a 2 to 6
+    /// character abbreviation or offset.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let expected = "expected \"YYYY-MM-DD HH:MM:SS ZONE\", e.g. \"2026-01-06 22:00:21 PST\"";
         let (stamp, zone) = raw
@@ -179,6 +189,17 @@ impl LocalDisplayTime {
             .ok_or_else(|| format!("local time {raw:?} has no zone abbreviation; {expected}"))?;
         let naive = NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d %H:%M:%S")
             .map_err(|e| format!("local time {raw:?} is malformed ({e}); {expected}"))?;
+        // a local date may be a day off the UTC date the limits are stated in
+        let day = naive.date();
+        let near = [day.pred_opt(), day.succ_opt()];
+        if !near
+            .into_iter()
+            .flatten()
+            .any(|d| limits::check_date(d).is_ok())
+        {
+            let e = limits::check_date(day).err().unwrap_or_default();
+            return Err(format!("local time {raw:?}: {e}"));
+        }
         let zone_ok = (2..=6).contains(&zone.len())
             && zone
                 .chars()
@@ -251,13 +272,15 @@ impl Serialize for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
-        NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
-            .map(Date)
-            .map_err(|_| de::Error::custom(format!("date {raw:?} is not YYYY-MM-DD")))
+        let date = NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
+            .map_err(|_| de::Error::custom(format!("date {raw:?} is not YYYY-MM-DD")))?;
+        limits::check_date(date).map_err(de::Error::custom)?;
+        Ok(Date(date))
     }
 }
 
-/// A measured quantity that cannot be negative or NaN (energy, power, durations).
+/// A measured quantity that cannot be negative or NaN (energy, power, durations). Records give
+/// each field its upper bound too, with [`limits::non_neg`] and [`limits::opt_non_neg`].
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
 #[serde(transparent)]
 pub struct NonNeg(pub f64);

@@ -2,7 +2,7 @@
 //! it starts, naming known vehicles.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
@@ -10,7 +10,7 @@ use super::Validator;
 use super::locate::locate_value;
 use crate::error::Problem;
 use crate::store::layout::Month;
-use crate::store::records::MonthlyCache;
+use crate::store::records::{CacheEntry, MonthlyCache};
 use crate::store::values::SessionId;
 
 impl Validator<'_> {
@@ -47,16 +47,7 @@ impl Validator<'_> {
                         ),
                     ));
                 }
-                if let Some(end) = &e.session_end_time {
-                    if *end < e.session_start_time {
-                        self.problem(Problem::field(
-                            &shown,
-                            format!("/{i}/session_end_time"),
-                            locate_value(&text, "session_end_time", &end.to_string()),
-                            "session ends before it starts",
-                        ));
-                    }
-                }
+                self.check_end(&shown, &text, i, e);
                 match seen.get(&e.session_id) {
                     Some((other, _)) => {
                         let where_ = if *other == shown {
@@ -89,5 +80,25 @@ impl Validator<'_> {
         seen.into_iter()
             .map(|(id, (_, start))| (id, start))
             .collect()
+    }
+
+    /// The end of cache entry `i`: not before its start, not more than
+    /// [`crate::store::values::limits::MAX_SESSION_DAYS`] after it.
+    fn check_end(&mut self, shown: &Path, text: &[u8], i: usize, e: &CacheEntry) {
+        let Some(end) = &e.session_end_time else {
+            return;
+        };
+        let at = locate_value(text, "session_end_time", &end.to_string());
+        if *end < e.session_start_time {
+            self.problem(Problem::field(
+                shown,
+                format!("/{i}/session_end_time"),
+                at,
+                "session ends before it starts",
+            ));
+        }
+        if let Some((field, msg)) = e.span_problem() {
+            self.problem(Problem::field(shown, format!("/{i}/{field}"), at, msg));
+        }
     }
 }

@@ -123,6 +123,14 @@ impl Validator<'_> {
                 "collection ends before it starts",
             ));
         }
+        if let Some((field, msg)) = s.span_problem() {
+            self.problem(Problem::field(
+                shown,
+                format!("/{field}"),
+                locate_key(text, field),
+                msg,
+            ));
+        }
         for (i, sample) in s.samples.iter().enumerate() {
             if sample.session_id != s.session_id {
                 self.problem(Problem::field(

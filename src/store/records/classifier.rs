@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
-use crate::store::values::{NonNeg, Timestamp};
+use crate::store::values::{NonNeg, Timestamp, limits};
 
 /// `data/classifier_summary.json`: what the vehicle classifier was trained on and how well it
 /// does. Also the per-vehicle statistics the classifier falls back on before a model exists.
@@ -22,7 +22,7 @@ pub struct ClassifierSummary {
     #[serde(default)]
     pub accuracy: Option<NonNeg>,
     /// Steady-state power statistics per vehicle id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::vehicles")]
     pub vehicles: BTreeMap<String, VehicleStats>,
     /// Folds of the stratified k-fold evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
-use crate::store::values::{ClockTime, Date, NonNeg};
+use crate::store::values::{ClockTime, Date, NonNeg, limits};
 
 /// `data/runs.json`: one record per daily-start run.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -39,6 +39,7 @@ pub enum RunType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     /// `GITHUB_RUN_ID` of the run, or a local id.
+    #[serde(deserialize_with = "limits::text::<_, limits::Id>")]
     pub run_id: String,
     /// UTC date of the run.
     pub date: Date,
@@ -50,11 +51,16 @@ pub struct Run {
     /// Outcome.
     pub result: RunResult,
     /// One sentence saying why.
+    #[serde(deserialize_with = "limits::text::<_, limits::Note>")]
     pub reason: String,
     /// What triggered the run.
     pub run_type: RunType,
     /// Seconds spent waiting for the charger's own schedule and the start confirmation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "limits::opt_non_neg::<_, limits::Seconds>"
+    )]
     pub polling_duration_sec: Option<NonNeg>,
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]

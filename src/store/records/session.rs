@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
-use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp};
+use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp, limits};
 
 /// Who set a session's `vehicle_id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +24,7 @@ pub struct SessionFile {
     /// When sampling ended (UTC).
     pub collection_end: Timestamp,
     /// Length of the sampling window in seconds.
+    #[serde(deserialize_with = "limits::non_neg::<_, limits::Seconds>")]
     pub duration_seconds: NonNeg,
     /// Samples attempted.
     pub sample_count: u32,
@@ -32,6 +33,7 @@ pub struct SessionFile {
     /// Planned seconds between samples.
     pub interval_seconds: u32,
     /// Key into `vehicle_config.json`, or `"unknown"`.
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Id>")]
     pub vehicle_id: Option<String>,
     /// Confidence of `vehicle_id`, 0..1.
     pub vehicle_confidence: Option<Confidence>,
@@ -40,10 +42,20 @@ pub struct SessionFile {
     /// When `vehicle_id` was set (UTC).
     pub labeled_at: Option<Timestamp>,
     /// The readings, in order.
+    #[serde(deserialize_with = "limits::samples")]
     pub samples: Vec<Sample>,
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl SessionFile {
+    /// The field and a sentence when sampling ends more than [`limits::MAX_SESSION_DAYS`]
+    /// after it starts (see [`super::CacheEntry::span_problem`]).
+    pub fn span_problem(&self) -> Option<(&'static str, String)> {
+        limits::span_problem(self.collection_start.to_utc(), self.collection_end.to_utc())
+            .map(|e| ("collection_end", e))
+    }
 }
 
 /// One reading of a session's power and cumulative energy.
@@ -58,12 +70,19 @@ pub struct Sample {
     /// Session the reading belongs to.
     pub session_id: SessionId,
     /// Power at that moment, kW; `null` when the reading failed.
+    #[serde(default, deserialize_with = "limits::opt_non_neg::<_, limits::Power>")]
     pub power_kw: Option<NonNeg>,
     /// Energy delivered since the session started, kWh; `null` when the reading failed.
+    #[serde(default, deserialize_with = "limits::opt_non_neg::<_, limits::Energy>")]
     pub energy_kwh: Option<NonNeg>,
     /// Session duration in minutes as reported by the API, when it reports one.
+    #[serde(
+        default,
+        deserialize_with = "limits::opt_non_neg::<_, limits::Minutes>"
+    )]
     pub duration_minutes: Option<NonNeg>,
     /// Charging state word as reported by the API, when it reports one.
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Id>")]
     pub status: Option<String>,
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
-use crate::store::values::{Date, NonNeg, Timestamp};
+use crate::store::values::{Date, NonNeg, Timestamp, limits};
 
 /// The `vehicle_id` used when the classifier cannot tell which car charged.
 pub const UNKNOWN_VEHICLE: &str = "unknown";
@@ -12,6 +12,7 @@ pub const UNKNOWN_VEHICLE: &str = "unknown";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VehicleConfig {
     /// Vehicles by id (the id is what sessions and caches store in `vehicle_id`).
+    #[serde(deserialize_with = "limits::vehicles")]
     pub vehicles: BTreeMap<String, Vehicle>,
     /// When the user last edited the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,33 +26,49 @@ pub struct VehicleConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vehicle {
     /// Display name, used when set.
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Name>")]
     pub nickname: Option<String>,
     /// Model year.
+    #[serde(default, deserialize_with = "limits::opt_model_year")]
     pub year: Option<i32>,
     /// Manufacturer.
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Name>")]
     pub make: Option<String>,
     /// Model name.
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Name>")]
     pub model: Option<String>,
     /// Trim level.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Name>")]
     pub trim: Option<String>,
     /// Usable battery size, kWh.
+    #[serde(
+        default,
+        deserialize_with = "limits::opt_non_neg::<_, limits::Battery>"
+    )]
     pub battery_capacity_kwh: Option<NonNeg>,
     /// Most the car accepts on AC, kW.
+    #[serde(
+        default,
+        deserialize_with = "limits::opt_non_neg::<_, limits::CarPower>"
+    )]
     pub max_charge_rate_kw: Option<NonNeg>,
     /// Paint colour as the maker names it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Name>")]
     pub paint_color: Option<String>,
     /// Paint colour as `#RRGGBB`, for the swatch on the dashboard.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Name>")]
     pub paint_color_hex: Option<String>,
     /// A plain colour word to tell cars apart ("Blue").
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Name>")]
     pub display_color: Option<String>,
     /// Miles per kWh, to turn energy into miles added.
+    #[serde(
+        default,
+        deserialize_with = "limits::opt_non_neg::<_, limits::Efficiency>"
+    )]
     pub efficiency_mi_per_kwh: Option<NonNeg>,
     /// Notes on how the car charges.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Note>")]
     pub characteristics: Option<String>,
     /// Dates the car belonged to the household; outside them it is never a classifier answer.
     /// Absent means "always".
@@ -83,10 +100,11 @@ pub type VehicleMap = BTreeMap<String, VehicleMapEntry>;
 #[serde(untagged)]
 pub enum VehicleMapEntry {
     /// `"4751613101": "volvo_xc40_2021"`
-    Id(String),
+    Id(#[serde(deserialize_with = "limits::text::<_, limits::Id>")] String),
     /// `"4751613101": {"vehicle_id": "volvo_xc40_2021", ...}`
     Detailed {
         /// The labelled vehicle.
+        #[serde(deserialize_with = "limits::text::<_, limits::Id>")]
         vehicle_id: String,
         /// Anything else the legacy scripts wrote.
         #[serde(flatten)]
