@@ -21,6 +21,7 @@ mod e2e_charge;
 mod e2e_jobs;
 mod e2e_pipeline;
 mod e2e_status;
+mod fault_matrix;
 mod identify;
 mod jobs_api;
 #[cfg(unix)]
