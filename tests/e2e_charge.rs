@@ -284,3 +284,84 @@ fn charge_failure_is_recorded_then_exits_1() {
         );
     }
 }
+
+/// A charge someone else started outside the charger's own schedule window needs no waiting:
+/// `charge` says so at once instead of waiting out `--max-wait`.
+#[test]
+fn charging_outside_the_schedule_window_is_reported_without_waiting() {
+    // 10:00 PST: the Equinox has been charging for 20 minutes; the window is 00:00-06:00
+    let now = "2026-01-09T18:00:00Z";
+    let sim = sim_at("default", now, &[]);
+    let demo = Demo::new(1);
+    let started = std::time::Instant::now();
+    let out = sim
+        .cph50(demo.root())
+        .env("CPH50_NOW", now)
+        .env("GITHUB_RUN_ID", "outside-window")
+        .args([
+            "charge",
+            "--at",
+            "09:50",
+            "--max-wait",
+            "20s",
+            "--poll",
+            "1s",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "waited {:?}",
+        started.elapsed()
+    );
+    let last = runs(&demo).pop().unwrap();
+    assert_eq!(last["reason"], "Already charging", "{last}");
+}
+
+/// However short `--poll` is, the charger's status is asked a bounded number of times while
+/// `charge` waits for the charger's own schedule window to end.
+#[test]
+fn a_zero_poll_interval_cannot_hammer_the_charger() {
+    // 05:00 PST: inside the charger's own 00:00-06:00 window, the car plugged in
+    let now = "2026-01-09T13:00:00Z";
+    let sim = sim_at("idle", now, &[]);
+    post(&sim, "plug", json!({"vehicle": "volvo_xc40_2021"}));
+    let demo = Demo::new(1);
+    let out = sim
+        .cph50(demo.root())
+        .env("CPH50_NOW", now)
+        .env("GITHUB_RUN_ID", "zero-poll")
+        .args([
+            "charge",
+            "--at",
+            "04:50",
+            "--max-wait",
+            "2s",
+            "--poll",
+            "0s",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let base = sim.discovery_url.split("/discovery").next().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let state: Value = rt.block_on(async {
+        reqwest::get(format!("{base}/_sim/state"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let asked = state["requests"]["status"].as_u64().unwrap();
+    assert!(asked <= 122, "{asked} status requests in 2 s");
+    let last = runs(&demo).pop().unwrap();
+    assert_eq!(
+        last["reason"], "The charger's own schedule window did not end in time",
+        "{last}"
+    );
+}

@@ -118,6 +118,11 @@ pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<Cha
     })
 }
 
+/// The most status checks while waiting for the charger's own schedule window to end: a
+/// `--poll` shorter than `--max-wait / MAX_WAIT_POLLS` is stretched to it (the default 30 s
+/// over 15 min makes 30).
+const MAX_WAIT_POLLS: u32 = 120;
+
 const OFFLINE: &str = "Charger offline";
 
 fn result_word(r: RunResult) -> &'static str {
@@ -162,6 +167,8 @@ impl Tried {
 /// Checks, waits, starts and confirms; never fails: every outcome becomes a record.
 async fn attempt(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Tried {
     let waited = Instant::now();
+    // however short `--poll` is, the charger is asked at most MAX_WAIT_POLLS times while waiting
+    let poll = plan.poll.max(plan.max_wait / MAX_WAIT_POLLS);
     let status = loop {
         let status = match ctx.client.charger_status().await {
             Ok(s) => s,
@@ -173,11 +180,12 @@ async fn attempt(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Tried {
         if !status.is_plugged_in {
             return Tried::done(RunResult::Other, "No vehicle plugged in");
         }
-        // the charger's own schedule is still running (or charging under it): wait, bounded
-        if !(status.is_during_scheduled_time || status.is_charging()) || plan.now {
+        // the charger's own schedule window is still open: wait for its end, bounded. Charging
+        // outside the window was started by someone else: nothing to wait for.
+        if !status.is_during_scheduled_time || plan.now {
             break status;
         }
-        if waited.elapsed() + plan.poll > plan.max_wait {
+        if waited.elapsed() + poll > plan.max_wait {
             return Tried::done(
                 RunResult::Other,
                 if status.is_charging() {
@@ -187,7 +195,7 @@ async fn attempt(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Tried {
                 },
             );
         }
-        tokio::time::sleep(plan.poll).await;
+        tokio::time::sleep(poll).await;
     };
     if status.is_charging() {
         return Tried::done(RunResult::Other, "Already charging");
