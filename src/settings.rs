@@ -130,7 +130,7 @@ fn default_token_file() -> PathBuf {
 /// resolve it: the longest part that exists is canonicalised, and the rest (which cannot
 /// hold a link) is appended with `.` and `..` applied by hand. So `data/../data/x`,
 /// `link-to-data/x` and `x/../site/y` compare equal to the folder they land in.
-fn resolved(path: &Path) -> PathBuf {
+pub fn resolved(path: &Path) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     let mut rest = Vec::new();
     let mut existing = abs.as_path();

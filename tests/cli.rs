@@ -138,3 +138,64 @@ fn build_takes_its_one_timestamp_from_source_date_epoch_or_the_run_clock() {
     let stamp = fs::read_to_string(demo.root().join("site/build.json")).unwrap();
     assert!(stamp.contains("2020-01-02T03:04:05Z"), "{stamp}");
 }
+
+#[test]
+fn build_never_replaces_a_folder_that_is_not_a_site() {
+    let demo = Demo::new(1);
+    let root = demo.root();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::create_dir_all(root.join("notes")).unwrap();
+    fs::write(root.join("notes/todo.txt"), "keep me").unwrap();
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let before = crate::common::snapshot(root);
+    for (out, why) in [
+        (".", "working folder"),
+        ("data", "data folder"),
+        ("data/site", "data folder"),
+        ("notes", "not empty and not a folder this command wrote"),
+    ] {
+        cph50(root)
+            .args(["build", "--out", out, "--templates"])
+            .arg(&templates)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "--out {out} would be deleted"
+            )))
+            .stderr(predicate::str::contains(why));
+    }
+    // a folder above the repository holds the working folder too
+    cph50(&root.join("data"))
+        .args(["--data", ".", "build", "--out", "..", "--templates"])
+        .arg(&templates)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("working folder"));
+    assert_eq!(before, crate::common::snapshot(root), "nothing was touched");
+    // its own site is replaced as before
+    for _ in 0..2 {
+        cph50(root)
+            .args(["build", "--out", "site", "--templates"])
+            .arg(&templates)
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn demo_data_force_never_replaces_a_repository_or_the_working_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("repo/.git")).unwrap();
+    fs::write(dir.path().join("repo/README.md"), "mine").unwrap();
+    cph50(dir.path())
+        .args(["demo-data", "--months", "1", "--out", "repo", "--force"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("it is a git repository"));
+    assert!(dir.path().join("repo/README.md").exists());
+    cph50(&dir.path().join("repo"))
+        .args(["demo-data", "--months", "1", "--out", ".", "--force"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("working folder"));
+}

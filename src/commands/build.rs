@@ -13,6 +13,16 @@ use crate::settings::Settings;
 /// site is then left as it was.
 pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
     let options = build_options(settings, args)?;
+    super::refuse_to_replace(
+        "--out",
+        &options.out,
+        &[
+            ("data", &options.data),
+            ("templates", &options.templates),
+            ("blog", &options.blog),
+        ],
+        |dir| dir.join("build.json").is_file(),
+    )?;
     let report = crate::render::build(&options)?;
     out.result(&format!(
         "built {} ({} files, {} KB: {} session pages, {} posts)",

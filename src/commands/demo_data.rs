@@ -41,6 +41,8 @@ impl DemoSettings {
             ))
             .into());
         }
+        // even with --force: never the working folder, a folder above it, or a repository
+        super::refuse_to_replace("--out", &target, &[], |_| true)?;
         let params = Params {
             seed: args.seed,
             months: args.months,

@@ -21,7 +21,9 @@ use serde::Serialize;
 
 use crate::api::{Client, ClientConfig};
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use std::path::Path;
+
+use crate::error::{Error, Result, SettingsError};
 use crate::output::Output;
 use crate::settings::Settings;
 
@@ -85,6 +87,51 @@ pub fn progress_bar(
     );
     bar.set_prefix(prefix.to_owned());
     bar
+}
+
+/// Refuses to replace `target` (a folder a command deletes and writes anew, named `flag` on
+/// the command line) when that would destroy something that is not the command's own output:
+/// the working folder or a folder above it, a git repository, one of the command's inputs
+/// (`inputs`: flag name and path), or a non-empty folder that `is_ours` does not recognise.
+///
+/// # Errors
+/// [`SettingsError::Flags`] naming the flag, the folder and what it holds (exit 2).
+pub fn refuse_to_replace(
+    flag: &str,
+    target: &Path,
+    inputs: &[(&str, &Path)],
+    is_ours: impl Fn(&Path) -> bool,
+) -> Result<()> {
+    let shown = target.display();
+    let real = crate::settings::resolved(target);
+    let refuse = |why: String| -> Result<()> {
+        Err(SettingsError::Flags(format!(
+            "{flag} {shown} would be deleted and written anew, but {why}; choose another {flag}"
+        ))
+        .into())
+    };
+    if let Ok(cwd) = std::env::current_dir().map(|c| crate::settings::resolved(&c)) {
+        if cwd.starts_with(&real) {
+            return refuse("it is the working folder or holds it".into());
+        }
+    }
+    for (name, input) in inputs {
+        let input = crate::settings::resolved(input);
+        if input.starts_with(&real) || real.starts_with(&input) {
+            return refuse(format!(
+                "it is, holds or sits in the {name} folder {}",
+                input.display()
+            ));
+        }
+    }
+    if real.join(".git").exists() {
+        return refuse("it is a git repository".into());
+    }
+    let non_empty = std::fs::read_dir(&real).is_ok_and(|mut d| d.next().is_some());
+    if non_empty && !is_ours(&real) {
+        return refuse("it is not empty and not a folder this command wrote".into());
+    }
+    Ok(())
 }
 
 /// Prints `value` as one line of JSON (the `--json` answer of a command).
