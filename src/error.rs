@@ -121,6 +121,10 @@ pub enum Error {
         /// The data folder that was checked.
         data: PathBuf,
     },
+    /// The job cannot do what was asked of this data or this session (e.g. sample a session
+    /// that has ended, or one at another station); nothing was written.
+    #[error("{0}")]
+    Cannot(String),
     /// The command line or the config file asks for something impossible.
     #[error("{0}")]
     Usage(String),
@@ -166,7 +170,11 @@ impl Error {
             Self::Usage(_) | Self::Config { .. } | Self::Settings(_) => 2,
             Self::Api(e) => e.exit_code(),
             Self::Offline { .. } => 3,
-            Self::Io { .. } | Self::Data(_) | Self::SessionId(_) | Self::Invalid { .. } => 1,
+            Self::Io { .. }
+            | Self::Cannot(_)
+            | Self::Data(_)
+            | Self::SessionId(_)
+            | Self::Invalid { .. } => 1,
         }
     }
 

@@ -375,3 +375,67 @@ fn a_session_shows_its_id_only_after_the_delay() {
     );
     assert_eq!(state(&sim)["quirks"]["id_delay_seconds"], 3600);
 }
+
+/// `collect` of a session that has ended samples nothing and writes nothing: its whole curve is
+/// in its details, which `cache` reads.
+#[test]
+fn collect_refuses_a_session_that_has_ended() {
+    let now = "2026-01-10T18:00:00Z";
+    let demo = Demo::new(1);
+    let sim = start_sim("default", now, &[]);
+    let id = state(&sim)["current_session_id"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    control(&sim, "unplug", json!({}));
+    let before = snapshot(&demo.data());
+    let out = run(&sim, &demo, now, &["collect", &id, "--interval", "1ms"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("session {id} ended at"))
+            && stderr(&out).contains("nothing written"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(before, snapshot(&demo.data()));
+}
+
+/// A session file the classifier could only call `unknown` (a curve too short to read) does
+/// not hide the car `cache` finds in the session's whole `update_data` curve.
+#[test]
+fn an_unknown_label_in_a_session_file_does_not_hide_the_car_cache_finds() {
+    let now = "2026-01-10T18:00:00Z";
+    let demo = Demo::new(2);
+    let sim = start_sim("default", now, &[]);
+    let id = state(&sim)["current_session_id"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    let collected = run(
+        &sim,
+        &demo,
+        now,
+        &["collect", &id, "--samples", "1", "--interval", "1ms"],
+    );
+    assert!(collected.status.success(), "{}", stderr(&collected));
+    assert!(
+        stdout(&collected).contains("vehicle unknown"),
+        "{}",
+        stdout(&collected)
+    );
+    let later = "2026-01-10T20:00:00Z";
+    control(&sim, "advance", json!({"seconds": 7200}));
+    control(&sim, "unplug", json!({}));
+    let out = run(&sim, &demo, later, &["cache", "--current", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let month: Value =
+        serde_json::from_slice(&fs::read(demo.data().join("session_cache/2026-01.json")).unwrap())
+            .unwrap();
+    let entry = month
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["session_id"] == id.as_str())
+        .unwrap();
+    assert_eq!(entry["vehicle_id"], "serenity_equinox_2024", "{entry}");
+}

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{StageContext, is_home_session, reason};
 use crate::api::ApiError;
 use crate::classify::{Answer, Curve, DEFAULT_MIN_CONFIDENCE, Identifier};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::records::{LabelSource, Sample, SessionFile};
 use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp};
 use crate::text::printable;
@@ -74,14 +74,22 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
     let start_details = ctx.client.session_details(number).await?;
     let home = ctx.client.station_id().await?;
     if !is_home_session(start_details.device_id, start_details.is_home_charger, home) {
-        return Err(ApiError::NoCharger(format!(
+        return Err(Error::Cannot(format!(
             "session {id} ran at station {} ({}), not at the home charger {home}; not sampled, nothing written",
             start_details
                 .device_id
                 .map_or("unknown".into(), |d| d.to_string()),
             printable(start_details.device_name.as_deref().unwrap_or("no name"))
-        ))
-        .into());
+        )));
+    }
+    if let (Some(end), false) = (
+        start_details.end_time,
+        start_details.current_charging.as_deref() == Some("in_use"),
+    ) {
+        return Err(Error::Cannot(format!(
+            "session {id} ended at {}; there is nothing left to sample (its whole power curve is in its details: cph50 cache --session {id}); nothing written",
+            Timestamp::utc(end)
+        )));
     }
     let collection_start = ctx.clock.now();
     let session_start = start_details.start_time.unwrap_or(collection_start);
@@ -96,7 +104,9 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
         ),
         sample_count: plan.samples,
         valid_sample_count: valid,
-        interval_seconds: plan.interval.as_secs() as u32,
+        // whole seconds, as the data dictionary has it; a sub-second interval counts as 1
+        interval_seconds: u32::try_from(plan.interval.as_millis().div_ceil(1000))
+            .unwrap_or(u32::MAX),
         vehicle_id: None,
         vehicle_confidence: None,
         labeled_by: None,

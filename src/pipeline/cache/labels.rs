@@ -63,7 +63,12 @@ pub(super) fn known_label(labels: &Labels, id: &SessionId) -> Option<(String, f6
             return Some((v.clone(), f.vehicle_confidence.map_or(1.0, |c| c.0)));
         }
     }
-    if let Some(v) = file.and_then(|f| f.vehicle_id.clone()) {
+    // a classifier's "unknown" in a session file (a curve it could not read) names no car: it
+    // must not replace a label the cache, the legacy map or the update_data curve can give
+    if let Some(v) = file
+        .and_then(|f| f.vehicle_id.clone())
+        .filter(|v| v != UNKNOWN_VEHICLE)
+    {
         return Some((
             v,
             file.and_then(|f| f.vehicle_confidence).map_or(0.0, |c| c.0),
