@@ -322,3 +322,45 @@ fn cache_keeps_the_listed_session_when_its_details_are_empty() {
     assert_eq!(cached.len(), 1);
     assert_eq!(cached[0]["session"]["energy_kwh"], 7.4938, "{}", cached[0]);
 }
+
+/// What ChargePoint sends is fitted into the data limits before it is written: a 500-character
+/// city, a 300-character utility and an absurd energy do not make a cache file that every later
+/// `validate` and `build` would refuse.
+#[test]
+fn cache_fits_outsized_answers_into_the_data_limits() {
+    let mut scenario = crate::common::mock::read_json(
+        &fixtures().join("cases/workplace-session-cached-as-home/scenario.json"),
+    );
+    let outsized = |session: &mut Value| {
+        session["city"] = json!("A".repeat(500));
+        session["utility"]["name"] = json!("U".repeat(300));
+        session["energy_kwh"] = json!(1e12);
+    };
+    outsized(
+        &mut scenario["activity"][0]["body"]["charging_activity_monthly"]["month_info"][0]["sessions"]
+            [0],
+    );
+    outsized(&mut scenario["sessions_by_id"]["4560920631"]["charging_status"]);
+    let mock = MockChargePoint::start(&scenario);
+    let dir = data_from("cases/stale-session/data");
+    let out = mock
+        .cph50(dir.path())
+        .env("CPH50_NOW", "2025-11-05T18:00:00Z")
+        .args(["cache", "--all"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cached: Vec<Value> = serde_json::from_slice(
+        &fs::read(dir.path().join("data/session_cache/2025-10.json")).unwrap(),
+    )
+    .unwrap();
+    let city = cached[0]["location"]["city"].as_str().unwrap();
+    assert_eq!(city.chars().count(), 200, "{city}");
+    assert!(city.ends_with('…'));
+    let utility = cached[0]["utility"]["utility_name"].as_str().unwrap();
+    assert_eq!(utility.chars().count(), 200);
+    crate::common::cph50(dir.path())
+        .arg("validate")
+        .assert()
+        .success();
+}

@@ -132,7 +132,11 @@ impl Store {
     /// # Errors
     /// [`Error::Io`] naming the file or folder that cannot be written; [`Error::Data`] when
     /// the value cannot be encoded (see [`json::encode`]).
-    pub fn save_file<T: Serialize>(&self, name: &str, value: &T) -> Result<bool> {
+    pub fn save_file<T: Serialize + DeserializeOwned>(
+        &self,
+        name: &str,
+        value: &T,
+    ) -> Result<bool> {
         self.save(&self.layout.file(name), value)
     }
 
@@ -158,8 +162,18 @@ impl Store {
         self.save(&self.layout.cache_file(month), entries)
     }
 
-    fn save<T: Serialize>(&self, path: &Path, value: &T) -> Result<bool> {
-        let bytes = json::encode(self.layout.display(path), value)?;
+    /// Encodes `value`, checks that it reads back as every reader will read it (its model and
+    /// the limits), then writes it atomically: cph50 never writes a file its own `validate`
+    /// and `build` would refuse.
+    fn save<T: Serialize + DeserializeOwned>(&self, path: &Path, value: &T) -> Result<bool> {
+        let shown = self.layout.display(path);
+        let bytes = json::encode(shown, value)?;
+        if let Err(p) = json::decode::<T>(shown, &bytes) {
+            return Err(Error::Data(Problem {
+                message: format!("not written, it would not read back: {}", p.message),
+                ..p
+            }));
+        }
         json::write_atomic(path, &bytes)
     }
 

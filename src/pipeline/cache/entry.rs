@@ -6,9 +6,17 @@ use crate::api::models::SessionDetails;
 use crate::store::records::{
     CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle,
 };
+use crate::store::values::limits::{
+    MAX_ID_CHARS, MAX_NAME_CHARS, MAX_SESSION_ENERGY_KWH, MAX_SESSION_SECONDS, clip,
+};
 use crate::store::values::{Confidence, NonNeg, SessionId, Timestamp};
 
 use super::labels::Labels;
+
+/// A name ChargePoint sent, fitted to [`MAX_NAME_CHARS`].
+fn name(text: &str) -> String {
+    clip(text, MAX_NAME_CHARS)
+}
 
 /// Keys of personal data that may sit in `location`'s unknown fields.
 const PERSONAL_LOCATION_KEYS: [&str; 4] = ["lat", "lon", "latitude", "longitude"];
@@ -62,7 +70,7 @@ pub(super) fn to_entry(
             utility_name: s
                 .utility
                 .as_ref()
-                .and_then(|u| u.name.clone())
+                .and_then(|u| u.name.as_deref().map(name))
                 .or_else(|| keep(|o| o.utility.utility_name.clone())),
             utility_company: keep(|o| o.utility.utility_company.clone()),
             extra: old.map(|o| o.utility.extra.clone()).unwrap_or_default(),
@@ -93,19 +101,26 @@ fn location(s: &SessionDetails, old: Option<&CacheEntry>, keep_personal: bool) -
         name: Some("Home".into()),
         address: if keep_personal {
             s.address1
-                .clone()
+                .as_deref()
+                .map(name)
                 .or_else(|| keep(|o| o.location.address.clone()))
         } else {
             Some("Home".into())
         },
-        city: s.city.clone().or_else(|| keep(|o| o.location.city.clone())),
+        city: s
+            .city
+            .as_deref()
+            .map(name)
+            .or_else(|| keep(|o| o.location.city.clone())),
         state: s
             .state_name
-            .clone()
+            .as_deref()
+            .map(name)
             .or_else(|| keep(|o| o.location.state.clone())),
         zip_code: if keep_personal {
             s.zipcode
-                .clone()
+                .as_deref()
+                .map(|z| clip(z, MAX_ID_CHARS))
                 .or_else(|| keep(|o| o.location.zip_code.clone()))
         } else {
             None
@@ -147,8 +162,12 @@ fn session(
         .map(|p| NonNeg(p.max(0.0)))
         .or(old.and_then(|o| o.session.peak_power_kw));
     CacheSession {
-        energy_kwh: NonNeg(s.energy_kwh.unwrap_or(0.0).max(0.0)),
-        duration_seconds: duration,
+        energy_kwh: NonNeg(
+            s.energy_kwh
+                .unwrap_or(0.0)
+                .clamp(0.0, MAX_SESSION_ENERGY_KWH),
+        ),
+        duration_seconds: duration.min(MAX_SESSION_SECONDS),
         cost: s.total_amount.or(old.and_then(|o| o.session.cost)),
         peak_power_kw: peak,
         status: Some(if in_use { "in_use" } else { "completed" }.into()),

@@ -53,6 +53,18 @@ pub const MAX_ID_CHARS: usize = 100;
 pub const MAX_NAME_CHARS: usize = 200;
 /// Longest free text (a vehicle's `characteristics`, a run's `reason`), characters.
 pub const MAX_TEXT_CHARS: usize = 2_000;
+/// `text` cut to at most `max` characters (the last one an ellipsis when cut): how the jobs
+/// fit what ChargePoint sends into the limits above, so they never write a value every later
+/// read would refuse.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// Most vehicles `vehicle_config.json` may hold (each is a column of every history period).
 pub const MAX_VEHICLES: usize = 50;
 /// Most samples one session file may hold (`collect --samples` takes at most 360).
