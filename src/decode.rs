@@ -53,7 +53,41 @@ fn describe(err: &serde_json::Error) -> String {
     if msg.contains("invalid type: map, expected a sequence") {
         msg.push_str("; this file must be a JSON array");
     }
-    msg
+    shorten_quoted(&msg, MAX_QUOTED_CHARS)
+}
+
+/// The longest quoted value a message repeats, in characters.
+const MAX_QUOTED_CHARS: usize = 80;
+
+/// `msg` with every quoted string longer than `max` characters cut (serde quotes the offending
+/// value whole, so a 10 MB string in a number field would make a 10 MB message).
+fn shorten_quoted(msg: &str, max: usize) -> String {
+    let mut out = String::with_capacity(msg.len().min(1024));
+    let mut chars = msg.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '"' {
+            continue;
+        }
+        let (mut kept, mut total, mut escaped) = (0usize, 0usize, false);
+        for q in chars.by_ref() {
+            if !escaped && q == '"' {
+                if total > max {
+                    out.push_str(&format!("…\" ({total} characters)"));
+                } else {
+                    out.push('"');
+                }
+                break;
+            }
+            escaped = !escaped && q == '\\';
+            total += 1;
+            if kept < max {
+                out.push(q);
+                kept += 1;
+            }
+        }
+    }
+    out
 }
 
 /// `samples[3].power_kw` as a JSON pointer: `/samples/3/power_kw` (RFC 6901 escaping).
@@ -77,4 +111,29 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Doc {
+        kw: f64,
+    }
+
+    #[test]
+    fn a_huge_value_is_quoted_short_in_the_message() {
+        let text = format!("{{\"kw\": \"{}\"}}", "x".repeat(1_000_000));
+        let e = decode::<Doc>(text.as_bytes()).unwrap_err();
+        assert!(e.message.len() < 200, "{}", e.message);
+        assert!(
+            e.message.contains("(1000000 characters)") && e.message.contains("expected f64"),
+            "{}",
+            e.message
+        );
+        let short = decode::<Doc>(b"{\"kw\": \"fast\"}").unwrap_err();
+        assert_eq!(short.message, "invalid type: string \"fast\", expected f64");
+    }
 }
