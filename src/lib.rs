@@ -16,11 +16,11 @@ pub mod fsio;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod session_file;
 pub mod settings;
 pub mod sim;
 pub mod store;
 pub mod text;
-pub mod token_file;
 pub mod validate;
 
 use std::ffi::OsString;

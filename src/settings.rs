@@ -13,7 +13,7 @@ use crate::api::{AckPolicy, ApiError, ClientConfig, Credentials, DEFAULT_DISCOVE
 use crate::cli::GlobalArgs;
 use crate::clock::{self, Clock, DEFAULT_TZ};
 use crate::error::{Error, Result, SettingsError};
-use crate::token_file::TokenFile;
+use crate::session_file::TokenFile;
 
 /// The config file looked for in the working folder when `--config` is not given.
 pub const DEFAULT_CONFIG: &str = "cph50.toml";

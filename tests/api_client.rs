@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use cph50::api::retry::RetryPolicy;
 use cph50::api::session::Secret;
 use cph50::api::{AckPolicy, ApiError, Client, ClientConfig, Credentials};
-use cph50::token_file::TokenFile;
+use cph50::session_file::TokenFile;
 
 pub(crate) const PASSWORD: &str = "hunter2-very-secret";
 pub(crate) const COOKIE: &str = "COOKIE-one-4f9a";

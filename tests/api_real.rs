@@ -106,9 +106,12 @@ async fn a_freshly_pasted_session_token_replaces_the_stored_session() {
 async fn a_token_file_of_the_release_binary_gives_way_to_a_new_pasted_token() {
     // the token file as the released cph50 wrote it in run 1 (no record of the pasted token)
     let m = Mocked::new().await;
-    let written = std::fs::read_to_string(case_file("session-token-ignored", "token.json"))
-        .unwrap()
-        .replace("http://127.0.0.1:47123", &m.server.uri());
+    let written = std::fs::read_to_string(case_file(
+        "session-token-ignored",
+        "stored_session_of_release.json",
+    ))
+    .unwrap()
+    .replace("http://127.0.0.1:47123", &m.server.uri());
     std::fs::write(m.dir.path().join("token.json"), written).unwrap();
     serve_run(&m, &case_json("session-token-ignored", "run2.json")).await;
     let mut cfg = token_only(&m, "fresh-cookie");

@@ -29,7 +29,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["api", "classify", "clock", "error", "fsio", "store", "text"],
     ),
     ("sim", &["api", "clock", "decode", "demo", "error"]),
-    ("token_file", &["api", "fsio"]),
+    ("session_file", &["api", "fsio"]),
     // clap's types, with their defaults and value types
     ("cli", &["classify", "demo", "sim", "store"]),
 ];

@@ -76,6 +76,7 @@ fn refused_by_both(root: &Path, file: &str, pointer: &str, phrase: &str) {
     assert!(!root.join("site").exists());
 }
 
+// case build_panic_huge_energy (found failing in the field)
 #[test]
 fn build_and_validate_agree_on_an_absurd_energy() {
     let dir = fixture("huge_energy");
@@ -87,6 +88,7 @@ fn build_and_validate_agree_on_an_absurd_energy() {
     );
 }
 
+// case build_panic_open_duration (found failing in the field)
 #[test]
 fn build_and_validate_agree_on_an_open_session_of_1e13_seconds() {
     let dir = fixture("open_duration");
@@ -98,6 +100,7 @@ fn build_and_validate_agree_on_an_open_session_of_1e13_seconds() {
     );
 }
 
+// case build_panic_open_duration_i64max (found failing in the field)
 #[test]
 fn build_and_validate_agree_on_an_open_session_of_i64_max_seconds() {
     let dir = fixture("open_duration_i64max");
@@ -109,6 +112,7 @@ fn build_and_validate_agree_on_an_open_session_of_i64_max_seconds() {
     );
 }
 
+// case nickname_10MB_oom (found failing in the field)
 #[test]
 fn a_10mb_nickname_is_refused_by_validate_and_build() {
     let demo = Demo::new(1);
@@ -184,6 +188,7 @@ fn a_data_file_over_the_size_limit_is_refused_unread() {
     );
 }
 
+// case symlink_outside_data (found failing in the field)
 #[test]
 fn a_symlink_out_of_the_data_folder_is_refused() {
     let demo = Demo::new(1);

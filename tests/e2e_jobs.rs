@@ -230,6 +230,7 @@ fn a_workplace_session_is_neither_cached_nor_collected_in_the_sim() {
 
 /// Every sample after the first details call fails with 503 (`session=delay1`, then
 /// `session=503x0`): no file, exit 1 naming the endpoint, and a later collect tries again.
+// case collect_zero_samples (found failing in the field)
 #[test]
 fn collect_writes_nothing_when_no_sample_came() {
     let now = "2026-01-10T18:00:00Z";

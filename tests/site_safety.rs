@@ -24,6 +24,7 @@ fn read(demo: &Demo, rel: &str) -> String {
     fs::read_to_string(demo.root().join("site").join(rel)).unwrap()
 }
 
+// case csv_formula_injection (found failing in the field)
 #[test]
 fn csv_cells_that_spreadsheets_would_run_are_neutralised() {
     let demo = Demo::new(1);
@@ -106,6 +107,7 @@ fn tags(html: &str) -> Vec<String> {
         .collect()
 }
 
+// case blog_unsanitized_html (found failing in the field)
 #[test]
 fn blog_html_is_sanitised_in_pages_and_feed() {
     let demo = Demo::new(1);
@@ -166,6 +168,7 @@ fn the_bundled_posts_lose_nothing_to_the_sanitiser() {
     }
 }
 
+// case layout_breaks_build (found failing in the field)
 #[test]
 fn an_unknown_post_layout_falls_back_with_a_warning() {
     let demo = Demo::new(1);

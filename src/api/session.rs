@@ -1,7 +1,7 @@
 //! The session the client keeps between runs: the `coulomb_sess` cookie plus what discovery
 //! and the profile told us, so a later run needs no login and no discovery. Where and how it is
 //! kept is not the client's business: it goes through a [`SessionStore`] the caller provides
-//! (the command layer's `token_file`, in production).
+//! (the command layer's `session_file`, in production).
 
 use std::collections::BTreeMap;
 use std::fmt;

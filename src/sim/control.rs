@@ -15,12 +15,12 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
+use super::cookies::TOKEN_S;
 use super::fault::FaultSpec;
 use super::http::{Reply, Sim, decode_body};
 use super::mix;
 use super::quirks::add_workplace_session;
 use super::session::Car;
-use super::tokens::TOKEN_S;
 use super::world::World;
 use super::world::{Quirks, StaleDetails};
 

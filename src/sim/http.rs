@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::bodies;
+use super::cookies::TOKEN_S;
 use super::fault::FaultKind;
-use super::tokens::TOKEN_S;
 use super::world::World;
 use crate::api::Ep;
 use crate::api::models::Discovery;
@@ -163,6 +163,9 @@ pub(crate) fn decode_body<T: DeserializeOwned>(body: &[u8], what: &str) -> Resul
     read_body(body).map_err(|e| e.reply(what))
 }
 
+/// The cookie that carries a ChargePoint session.
+const SESSION_COOKIE: &str = "coulomb_sess";
+
 /// Every token the request presents: `coulomb_sess` cookies and `cp-session-token`.
 pub(crate) fn presented_tokens(headers: &HeaderMap) -> Vec<String> {
     let mut tokens: Vec<String> = headers
@@ -170,7 +173,7 @@ pub(crate) fn presented_tokens(headers: &HeaderMap) -> Vec<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix("coulomb_sess="))
+        .filter_map(|pair| pair.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
         .map(str::to_owned)
         .collect();
     tokens.extend(
@@ -249,9 +252,9 @@ where
     };
     let cookie = match (&reply.token, reply.clear_cookie) {
         (Some(t), _) => Some(format!(
-            "coulomb_sess={t}; Max-Age={TOKEN_S}; Path=/; HttpOnly"
+            "{SESSION_COOKIE}={t}; Max-Age={TOKEN_S}; Path=/; HttpOnly"
         )),
-        (None, true) => Some("coulomb_sess=; Max-Age=0; Path=/; HttpOnly".to_owned()),
+        (None, true) => Some(format!("{SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly")),
         (None, false) => None,
     };
     if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {

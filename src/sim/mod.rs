@@ -16,6 +16,7 @@ mod charger;
 mod clock;
 mod command;
 mod control;
+mod cookies;
 mod fault;
 mod history;
 mod http;
@@ -24,7 +25,6 @@ mod quirks;
 mod routes;
 mod schedule;
 mod session;
-mod tokens;
 mod world;
 
 use std::fmt;

@@ -12,10 +12,10 @@ use serde::Serialize;
 
 use super::ack::Ack;
 use super::clock::SimClock;
+use super::cookies::Tokens;
 use super::fault::Faults;
 use super::schedule::{Edge, Schedule};
 use super::session::{Car, Session};
-use super::tokens::Tokens;
 use super::{Scenario, SimConfig, mix};
 
 /// The car at the charger.

@@ -9,8 +9,8 @@ use std::time::Duration;
 use cph50::api::retry::RetryPolicy;
 use cph50::api::session::Secret;
 use cph50::api::{AckPolicy, Client, ClientConfig, Credentials};
+use cph50::session_file::TokenFile;
 use cph50::sim::{self, Scenario, SimHandle};
-use cph50::token_file::TokenFile;
 
 use super::{MORNING, config};
 
