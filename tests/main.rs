@@ -22,6 +22,7 @@ mod e2e_jobs;
 mod e2e_pipeline;
 mod e2e_status;
 mod fault_matrix;
+mod fresh_machine;
 mod identify;
 mod jobs_api;
 #[cfg(unix)]

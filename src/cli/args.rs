@@ -21,9 +21,11 @@ pub struct BuildArgs {
     /// Blog folder; posts are read from its _posts/ folder.
     #[arg(long, default_value = "blog", value_name = "DIR")]
     pub blog: PathBuf,
-    /// Templates folder (Tera *.html/*.xml; assets/ is copied as is).
-    #[arg(long, default_value = "templates", value_name = "DIR")]
-    pub templates: PathBuf,
+    /// Templates folder whose files replace the built-in ones of the same name, file by file
+    /// (Tera *.html/*.xml; assets/ is copied as is). Default: ./templates when that folder
+    /// exists, else the built-in templates alone.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
     /// Where the site is served, for the absolute links of feed.xml and sitemap.xml
     /// (e.g. /repo/ or https://you.github.io/repo/).
     #[arg(long, default_value = "/", value_name = "URL", value_parser = parse_base_url)]

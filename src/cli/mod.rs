@@ -225,8 +225,11 @@ pub enum Command {
     /// feed.xml, sitemap.xml, 404.html, data/sessions.csv, api/v1/*.json and assets/.
     /// The site is rendered into a temporary folder beside --out and swapped in only when
     /// complete: a failed build leaves the previous site. Two builds of the same input are
-    /// byte-identical except build.json, which records when it ran (set SOURCE_DATE_EPOCH to fix
-    /// it too). Links are relative, so the site opens from file:// and under any project path.
+    /// byte-identical, build.json included: its generated_at is the newest time the data
+    /// records (the last poll, session or daily start), or SOURCE_DATE_EPOCH when set. The
+    /// templates are built into cph50, so it builds from any folder; a templates folder
+    /// (--templates, or ./templates when it exists) replaces them file by file. Links are
+    /// relative, so the site opens from file:// and under any project path.
     Build(BuildArgs),
 }
 

@@ -13,16 +13,16 @@ use crate::settings::Settings;
 /// site is then left as it was.
 pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
     let options = build_options(settings, args)?;
-    super::refuse_to_replace(
-        "--out",
-        &options.out,
-        &[
-            ("data", &options.data),
-            ("templates", &options.templates),
-            ("blog", &options.blog),
-        ],
-        |dir| dir.join("build.json").is_file(),
-    )?;
+    let mut inputs = vec![
+        ("data", options.data.as_path()),
+        ("blog", options.blog.as_path()),
+    ];
+    if let Some(templates) = &options.templates {
+        inputs.push(("templates", templates.as_path()));
+    }
+    super::refuse_to_replace("--out", &options.out, &inputs, |dir| {
+        dir.join("build.json").is_file()
+    })?;
     let report = crate::render::build(&options)?;
     out.result(&format!(
         "built {} ({} files, {} KB: {} session pages, {} posts)",
@@ -35,24 +35,28 @@ pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
     Ok(())
 }
 
-/// The renderer's options. `SOURCE_DATE_EPOCH` (reproducible builds, seconds since 1970) fixes
-/// the one timestamp the site carries; otherwise it is the time of the run's clock
-/// (`CPH50_NOW`, else the system's).
+/// The folder `./templates` a build uses by default, when it is one.
+const DEFAULT_TEMPLATES: &str = "templates";
+
+/// The renderer's options. The templates are the built-in ones, overridden file by file by
+/// `--templates`, or else by `./templates` when that folder exists. `SOURCE_DATE_EPOCH`
+/// (reproducible builds, seconds since 1970) fixes the `generated_at` of `build.json`;
+/// otherwise it is the newest instant the data records, never the clock.
 ///
 /// # Errors
-/// A settings error naming `SOURCE_DATE_EPOCH` or `CPH50_NOW` when one holds no time.
+/// A settings error naming `SOURCE_DATE_EPOCH` when it holds no time.
 pub fn build_options(settings: &Settings, args: &BuildArgs) -> Result<BuildOptions> {
-    let generated_at = match settings.source_date_epoch()? {
-        Some(t) => t,
-        None => settings.clock()?.now(),
-    };
+    let templates = args.templates.clone().or_else(|| {
+        let default = std::path::PathBuf::from(DEFAULT_TEMPLATES);
+        default.is_dir().then_some(default)
+    });
     Ok(BuildOptions {
         data: settings.data.clone(),
         out: args.out.clone(),
         blog: args.blog.clone(),
-        templates: args.templates.clone(),
+        templates,
         base_url: args.base_url.clone(),
         tz: settings.tz,
-        generated_at,
+        source_date: settings.source_date_epoch()?,
     })
 }

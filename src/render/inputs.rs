@@ -3,11 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+
 use super::{BuildOptions, history, sessions, views};
 use crate::error::{Error, Problem, Result};
 use crate::store::Store;
 use crate::store::layout;
 use crate::store::records::{CacheEntry, LastSession, Runs, SessionFile, VehicleConfig};
+use crate::store::values::Timestamp;
 
 /// Everything the data pages are made of, read and checked once.
 pub(super) struct Inputs {
@@ -23,6 +26,32 @@ pub(super) struct Inputs {
     pub(super) last: Option<LastSession>,
     /// Daily-start run records.
     pub(super) runs: Runs,
+}
+
+impl Inputs {
+    /// The newest instant the data records: the last poll (`last_session.json`), a session's
+    /// start, end or last sample, a daily-start run, or `vehicle_config.json`'s
+    /// `last_updated`. `None` for a data folder that records no time at all.
+    pub(super) fn newest(&self) -> Option<DateTime<Utc>> {
+        let sessions = self.rows.iter().flat_map(|r| {
+            [Some(r.start), r.end, r.samples.last().map(|p| p.at)]
+                .into_iter()
+                .flatten()
+        });
+        let runs = self
+            .runs
+            .runs
+            .iter()
+            .map(|r| r.date.0.and_time(r.time_utc.0).and_utc());
+        let stamps = [
+            self.last.as_ref().map(|l| l.timestamp.to_utc()),
+            self.config.last_updated.map(Timestamp::to_utc),
+        ];
+        sessions
+            .chain(runs)
+            .chain(stamps.into_iter().flatten())
+            .max()
+    }
 }
 
 /// Reads the data folder; the first unreadable file stops the build, naming it.

@@ -1,8 +1,9 @@
 //! `cph50 build`: renders the static site from the data folder, the blog and the templates.
 //!
 //! Everything is rendered in memory first, written into a temporary folder beside `--out`, and
-//! only then swapped in, so a failed build leaves the previous site. Output depends only on the
-//! inputs (sorted maps, no clocks), except `build.json`, which says when it was generated.
+//! only then swapped in, so a failed build leaves the previous site. Every output, `build.json`
+//! included, depends only on the inputs (sorted maps, no clocks): a rebuild of unchanged data
+//! writes the same bytes, so it commits nothing.
 
 pub mod blog;
 pub mod charts;
@@ -23,10 +24,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Context;
 
 use crate::error::{Error, Result};
 use inputs::{Inputs, read_inputs};
+use tera_env::Templates;
 
 /// What `build` needs to know.
 #[derive(Debug, Clone)]
@@ -37,15 +39,17 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// The blog folder (posts in `_posts/`); a missing folder means no posts.
     pub blog: PathBuf,
-    /// The templates folder (`*.html`, `*.xml`, and `assets/` copied as is).
-    pub templates: PathBuf,
+    /// A templates folder whose files override the built-in ones file by file (`*.html`,
+    /// `*.xml`, and `assets/` copied as is); `None` for the built-in templates alone.
+    pub templates: Option<PathBuf>,
     /// Path or URL the site is served under (`/`, `/repo/`, `https://x.github.io/repo/`);
     /// used only where a link must be absolute (feed, sitemap). Pages link relatively.
     pub base_url: String,
     /// Local zone of every date shown.
     pub tz: Tz,
-    /// Written to `build.json` only.
-    pub generated_at: DateTime<Utc>,
+    /// The `generated_at` of `build.json` (`SOURCE_DATE_EPOCH`); `None` for the newest instant
+    /// the data records (see [`build`]).
+    pub source_date: Option<DateTime<Utc>>,
 }
 
 /// What a build produced.
@@ -64,7 +68,7 @@ pub struct BuildReport {
 /// The site being built: relative path -> content.
 pub struct Site<'a> {
     files: BTreeMap<String, Vec<u8>>,
-    tera: &'a Tera,
+    templates: &'a Templates,
     opts: &'a BuildOptions,
 }
 
@@ -91,7 +95,7 @@ impl Site<'_> {
     /// [`Error::Data`] naming the template file, with Tera's cause chain, when `name` is not
     /// loaded or fails to render (a missing variable, a filter's error).
     pub fn page(&mut self, path: &str, name: &str, ctx: &Context) -> Result<()> {
-        let html = tera_env::render(self.tera, &self.opts.templates, name, ctx)?;
+        let html = self.templates.render(name, ctx)?;
         self.put(path, html);
         Ok(())
     }
@@ -110,7 +114,11 @@ impl Site<'_> {
     }
 }
 
-/// Builds the whole site into `opts.out`.
+/// Builds the whole site into `opts.out`, with the built-in templates overridden by
+/// `opts.templates`. `build.json` gives the version of cph50 and `generated_at`:
+/// `opts.source_date`, else the newest instant the data records (the last poll, a session's
+/// start, end or last sample, a daily-start run, `vehicle_config.json`'s `last_updated`), or
+/// `null` when it records none; never the clock, so unchanged inputs give the same bytes.
 ///
 /// # Errors
 /// [`Error::Data`] naming the folder or file when the templates folder is missing, a template
@@ -120,27 +128,33 @@ impl Site<'_> {
 /// folder or file when the data folder is missing, a post, template or asset cannot be read,
 /// or the new site cannot be written beside `opts.out` and swapped in.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    build_with(opts, &tera_env::load(&opts.templates)?)
+    build_with(opts, &tera_env::load(opts.templates.as_deref())?)
 }
 
-/// [`build`] with the templates of `opts.templates` already loaded by [`tera_env::load`]
-/// (parsing them is most of the time of a small build).
+/// [`build`] with the templates already loaded by [`tera_env::load`] (parsing them is most of
+/// the time of a small build); `opts.templates` is not read.
 ///
 /// # Errors
 /// As [`build`], except that the templates are not read again.
-pub fn build_with(opts: &BuildOptions, tera: &Tera) -> Result<BuildReport> {
+pub fn build_with(opts: &BuildOptions, templates: &Templates) -> Result<BuildReport> {
     let mut site = Site {
         files: BTreeMap::new(),
-        tera,
+        templates,
         opts,
     };
-    let sessions = render_data(&mut site)?;
+    let (sessions, newest) = render_data(&mut site)?;
     let posts = blog::render(&mut site, &opts.blog)?;
-    copy_assets(&mut site, &opts.templates.join("assets"))?;
+    for (name, bytes) in templates.assets() {
+        site.put(name, bytes);
+    }
+    let generated_at = opts
+        .source_date
+        .or(newest)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     site.json(
         "build.json",
         &serde_json::json!({
-            "generated_at": opts.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "generated_at": generated_at,
             "cph50": env!("CARGO_PKG_VERSION"),
         }),
     )?;
@@ -154,8 +168,9 @@ pub fn build_with(opts: &BuildOptions, tera: &Tera) -> Result<BuildReport> {
     Ok(report)
 }
 
-/// Renders every page made from the data folder; returns the number of sessions.
-fn render_data(site: &mut Site) -> Result<usize> {
+/// Renders every page made from the data folder; returns the number of sessions and the
+/// newest instant the data records.
+fn render_data(site: &mut Site) -> Result<(usize, Option<DateTime<Utc>>)> {
     let input = read_inputs(site.opts)?;
     render_exports(site, &input)?;
     // The month of the latest plug-in (not of the last day touched by a session that ran
@@ -178,7 +193,7 @@ fn render_data(site: &mut Site) -> Result<usize> {
     let mut ctx = site.context("404.html");
     ctx.insert("root", &site.opts.base_url);
     site.page("404.html", "404.html", &ctx)?;
-    Ok(input.rows.len())
+    Ok((input.rows.len(), input.newest()))
 }
 
 /// `data/sessions.csv` and the static JSON API under `api/v1/`.
@@ -225,7 +240,7 @@ fn render_dashboard(site: &mut Site, input: &Inputs, latest_month: &str) -> Resu
 fn render_history(site: &mut Site, input: &Inputs, latest_month: &str) -> Result<()> {
     let vehicles = &input.vehicles;
     let mut ctx = site.context("history.html");
-    if let Some(css) = inline_style(&site.opts.templates) {
+    if let Some(css) = inline_style(site.templates) {
         ctx.insert("style_hash", &css.hash);
         ctx.insert("inline_css", &css.text);
     }
@@ -272,10 +287,10 @@ struct InlineStyle {
     hash: String,
 }
 
-/// `assets/site.css` of the templates folder, when there is one.
-fn inline_style(templates: &Path) -> Option<InlineStyle> {
+/// `assets/site.css` of the templates, when there is one (and it is UTF-8).
+fn inline_style(templates: &Templates) -> Option<InlineStyle> {
     use sha2::{Digest, Sha256};
-    let text = fs::read_to_string(templates.join("assets/site.css")).ok()?;
+    let text = String::from_utf8(templates.file("assets/site.css")?.to_vec()).ok()?;
     let hash = format!("sha256-{}", base64(&Sha256::digest(text.as_bytes())));
     Some(InlineStyle { text, hash })
 }
@@ -300,24 +315,6 @@ fn base64(bytes: &[u8]) -> String {
         }
     }
     out
-}
-
-fn copy_assets(site: &mut Site, dir: &Path) -> Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io("read", dir, e.into()))?;
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let bytes = fs::read(entry.path()).map_err(|e| Error::io("read", entry.path(), e))?;
-            site.put(
-                &format!("assets/{}", rel.to_string_lossy().replace('\\', "/")),
-                bytes,
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Writes `files` into a temporary folder beside `out`, then swaps it in (see

@@ -1,0 +1,165 @@
+//! A fresh machine and a build that works anywhere: the suite passes with only a Rust toolchain
+//! (the tests that need Chromium, Node, Java, strace... say SKIPPED, and fail under
+//! CPH50_REQUIRE_ALL=1, as `.ci/run` sets it); `cph50 build` renders the same site from any
+//! folder (the templates are in the binary); and a build's outputs, `build.json` included,
+//! change only when its inputs do.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::common::{Demo, cph50, snapshot};
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Copies every file under `from` into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn build_from_a_folder_holding_only_data_renders_the_same_site_as_from_the_checkout() {
+    let demo = Demo::new(2);
+    let only_data = tempfile::tempdir().unwrap();
+    copy_tree(&demo.data(), &only_data.path().join("data"));
+    cph50(only_data.path())
+        .args(["--tz", "America/Los_Angeles", "build", "--blog"])
+        .arg(repo("blog"))
+        .assert()
+        .success();
+    let mut held: Vec<_> = fs::read_dir(only_data.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    held.sort();
+    assert_eq!(held, ["data", "site"]);
+
+    // from the checkout: its templates/ and blog/ by default
+    let out = tempfile::tempdir().unwrap();
+    cph50(&repo(""))
+        .args(["--tz", "America/Los_Angeles", "--data"])
+        .arg(only_data.path().join("data"))
+        .arg("build")
+        .arg("--out")
+        .arg(out.path().join("site"))
+        .assert()
+        .success();
+    let anywhere = snapshot(&only_data.path().join("site"));
+    let checkout = snapshot(&out.path().join("site"));
+    assert!(anywhere.iter().any(|(p, _)| p.starts_with("blog")));
+    assert_eq!(
+        anywhere.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        checkout.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    for ((path, a), (_, b)) in anywhere.iter().zip(&checkout) {
+        assert!(a == b, "{} differs", path.display());
+    }
+}
+
+#[test]
+fn a_templates_folder_overrides_the_built_in_files_one_by_one() {
+    let demo = Demo::new(1);
+    cph50(demo.root()).arg("build").assert().success();
+    let built_in = snapshot(&demo.root().join("site"));
+
+    let templates = demo.root().join("templates");
+    fs::create_dir_all(templates.join("assets")).unwrap();
+    let index = fs::read_to_string(repo("templates/index.html")).unwrap();
+    let marked = index.replace("<h1>Charger dashboard</h1>", "<h1>Our garage</h1>");
+    assert_ne!(index, marked);
+    fs::write(templates.join("index.html"), marked).unwrap();
+    fs::write(templates.join("assets/extra.txt"), "mine").unwrap();
+    cph50(demo.root()).arg("build").assert().success();
+    let overridden = snapshot(&demo.root().join("site"));
+
+    let changed: Vec<String> = overridden
+        .iter()
+        .filter(|f| !built_in.contains(f))
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert_eq!(changed, ["assets/extra.txt", "index.html"]);
+    assert_eq!(overridden.len(), built_in.len() + 1);
+    let html = fs::read_to_string(demo.root().join("site/index.html")).unwrap();
+    assert!(html.contains("<h1>Our garage</h1>"), "{html}");
+
+    // a broken override is named by its own path; a missing folder is an error, not a fallback
+    fs::write(templates.join("404.html"), "{{ no_such_variable }}").unwrap();
+    cph50(demo.root())
+        .arg("build")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("templates/404.html"));
+    cph50(demo.root())
+        .args(["build", "--templates", "no-such-folder"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::starts_with(
+            "error: no-such-folder: templates folder not found",
+        ));
+}
+
+/// `cph50 build` of `demo` at the wall-clock time `now`; returns the site's files.
+fn build_at(demo: &Demo, now: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    cph50(demo.root())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("CPH50_NOW", now)
+        .arg("build")
+        .assert()
+        .success();
+    snapshot(&demo.root().join("site"))
+}
+
+fn build_json(demo: &Demo) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(demo.root().join("site/build.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn the_site_changes_only_when_its_inputs_do() {
+    let demo = Demo::new(1);
+    let first = build_at(&demo, "2026-11-01T13:30:00Z");
+    let stamp = build_json(&demo);
+    assert_eq!(build_at(&demo, "2031-05-06T07:08:09Z"), first);
+    // generated_at is the newest time the data records (here the last poll), not a clock
+    let last: serde_json::Value =
+        serde_json::from_slice(&fs::read(demo.data().join("last_session.json")).unwrap()).unwrap();
+    let polled = chrono::DateTime::parse_from_rfc3339(last["timestamp"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    assert_eq!(
+        stamp["generated_at"],
+        polled.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+
+    // one new session, later than anything else: build.json changes with it
+    let cache = demo.data().join("session_cache/2026-10.json");
+    let entries: serde_json::Value = serde_json::from_slice(&fs::read(cache).unwrap()).unwrap();
+    let mut new = entries.as_array().unwrap().last().unwrap().clone();
+    new["session_id"] = "4799999999".into();
+    new["session_start_time"] = "2026-11-02T01:00:00+00:00".into();
+    new["session_end_time"] = "2026-11-02T05:00:00+00:00".into();
+    new["session"]["duration_seconds"] = 14_400.into();
+    fs::write(
+        demo.data().join("session_cache/2026-11.json"),
+        serde_json::to_vec_pretty(&[new]).unwrap(),
+    )
+    .unwrap();
+    demo.validate().success();
+    let second = build_at(&demo, "2026-11-01T13:30:00Z");
+    assert_ne!(second, first);
+    assert_eq!(build_json(&demo)["generated_at"], "2026-11-02T05:00:00Z");
+    assert!(
+        second
+            .iter()
+            .any(|(p, _)| p == Path::new("sessions/4799999999.html"))
+    );
+}
