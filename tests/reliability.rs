@@ -3,7 +3,8 @@
 //!
 //! The swap tests widen the one dangerous instant with strace (`-e inject=...:delay_exit`): the
 //! first rename that touches the target is held for seconds and the job is SIGKILLed inside
-//! it. Without strace (`apt-get install strace`) they say SKIPPED and pass.
+//! it. Without strace (`apt-get install strace`) they say SKIPPED and pass, unless
+//! CPH50_REQUIRE_ALL=1 (tests/common/tools.rs).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 use predicates::prelude::*;
 
 use crate::common::sim::SimProcess;
-use crate::common::{Demo, cph50, snapshot};
+use crate::common::{Demo, cph50, require, require_tool, snapshot};
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -93,19 +94,24 @@ fn validate_and_build_ignore_a_leftover_temp_file() {
     demo.validate().success();
 }
 
-/// Whether strace can run here; says SKIPPED when it cannot (`.ci/run` installs it).
-#[allow(clippy::print_stderr)] // the loud skip
-fn strace_works(test: &str) -> bool {
-    let ok = Command::new("strace")
-        .args(["-f", "-qq", "-o", "/dev/null", "true"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("SKIPPED {test}: strace is missing or cannot trace (apt-get install strace)");
-    }
-    ok
+/// Whether strace can trace here (and `kill` is there to SIGKILL the traced job); says
+/// SKIPPED when not, or fails under CPH50_REQUIRE_ALL=1 (`.ci/run` installs both).
+fn strace_works() -> bool {
+    let traces = || {
+        Command::new("strace")
+            .args(["-f", "-qq", "-o", "/dev/null", "true"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    require_tool("kill")
+        && require_tool("strace")
+        && require(
+            "permission to trace (ptrace)",
+            traces(),
+            "strace cannot trace here: allow ptrace in the container",
+        )
 }
 
 /// Runs cph50 `args` in `root` under strace, holds the first rename that touches `target`
@@ -162,7 +168,7 @@ fn kill_inside_the_swap(root: &Path, target: &str, args: &[&str]) -> String {
 /// next build removes what the killed one left beside it.
 #[test]
 fn a_kill_during_the_site_swap_leaves_old_or_new() {
-    if !strace_works("a_kill_during_the_site_swap_leaves_old_or_new") {
+    if !strace_works() {
         return;
     }
     let demo = Demo::new(1);
@@ -206,7 +212,7 @@ fn a_kill_during_the_site_swap_leaves_old_or_new() {
 /// whole data folder.
 #[test]
 fn a_kill_during_the_demo_data_swap_leaves_old_or_new() {
-    if !strace_works("a_kill_during_the_demo_data_swap_leaves_old_or_new") {
+    if !strace_works() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -105,3 +105,6 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 pub mod mock;
 pub mod sim;
+pub mod tools;
+
+pub use tools::{require, require_tool};
