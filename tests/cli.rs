@@ -196,4 +196,29 @@ fn demo_data_force_never_replaces_a_repository_or_the_working_folder() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("working folder"));
+    // nor the repository's .git, a folder that is not a data folder, or one inside the data
+    let repo = dir.path().join("repo");
+    fs::create_dir_all(repo.join("blog/_posts")).unwrap();
+    fs::write(repo.join("blog/_posts/2026-01-01-a.md"), "---\n---\nhi").unwrap();
+    cph50(&repo)
+        .args(["demo-data", "--months", "1", "--out", "data", "--force"])
+        .assert()
+        .success();
+    for (out, why) in [
+        (".git", "inside one's .git folder"),
+        ("blog", "not a folder this command wrote"),
+        ("data/sessions", "the data folder"),
+    ] {
+        cph50(&repo)
+            .args(["demo-data", "--months", "1", "--out", out, "--force"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(why));
+    }
+    assert!(repo.join(".git").is_dir() && repo.join("blog/_posts/2026-01-01-a.md").exists());
+    // the data folder itself is replaced as before
+    cph50(&repo)
+        .args(["demo-data", "--months", "1", "--out", "data", "--force"])
+        .assert()
+        .success();
 }

@@ -41,8 +41,15 @@ impl DemoSettings {
             ))
             .into());
         }
-        // even with --force: never the working folder, a folder above it, or a repository
-        super::refuse_to_replace("--out", &target, &[], |_| true)?;
+        // even with --force: never the working folder or one above it, a repository, a folder
+        // inside the live data folder, or a non-empty folder that is not a data folder
+        let live = crate::settings::resolved(&settings.data);
+        let inputs: &[(&str, &Path)] = if crate::settings::resolved(&target) == live {
+            &[]
+        } else {
+            &[("data", settings.data.as_path())]
+        };
+        super::refuse_to_replace("--out", &target, inputs, is_data_folder)?;
         let params = Params {
             seed: args.seed,
             months: args.months,
@@ -117,6 +124,19 @@ fn write_demo(store: &Store, data: &DemoData) -> Result<()> {
         store.save_cache_month(*month, &mut entries.clone())?;
     }
     Ok(())
+}
+
+/// A folder that holds any of the data folder's own files (what `--force` may replace).
+fn is_data_folder(dir: &Path) -> bool {
+    [
+        layout::VEHICLE_CONFIG,
+        layout::RUNS,
+        layout::LAST_SESSION,
+        layout::SESSIONS,
+        layout::SESSION_CACHE,
+    ]
+    .iter()
+    .any(|name| dir.join(name).exists())
 }
 
 fn has_entries(dir: &Path) -> bool {

@@ -124,8 +124,8 @@ pub fn refuse_to_replace(
             ));
         }
     }
-    if real.join(".git").exists() {
-        return refuse("it is a git repository".into());
+    if real.join(".git").exists() || real.components().any(|c| c.as_os_str() == ".git") {
+        return refuse("it is a git repository or inside one's .git folder".into());
     }
     let non_empty = std::fs::read_dir(&real).is_ok_and(|mut d| d.next().is_some());
     if non_empty && !is_ours(&real) {
