@@ -79,12 +79,21 @@ pub enum SettingsError {
     #[error("{0}")]
     TimeZone(String),
     /// `CP_TOKEN_FILE` points into a folder that is committed.
-    #[error("CP_TOKEN_FILE {} is inside {} or site/, which are committed; keep the session cookie outside the repository", path.display(), data.display())]
+    #[error("CP_TOKEN_FILE {} is inside {}, which is committed (or holds cph50's own files); keep the session cookie outside the repository", path.display(), data.display())]
     TokenFileInRepository {
         /// The token file.
         path: PathBuf,
-        /// The data folder.
+        /// The folder it must stay out of: the data folder, site/ or the repository.
         data: PathBuf,
+    },
+    /// A secret variable holds something that cannot be what it names (its value is never
+    /// shown).
+    #[error("{variable} {why}")]
+    Secret {
+        /// The variable.
+        variable: &'static str,
+        /// What is wrong with it.
+        why: &'static str,
     },
     /// A command's flags do not fit together or are out of range.
     #[error("{0}")]

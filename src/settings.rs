@@ -105,6 +105,26 @@ fn load_config(named: Option<&Path>) -> Result<(ConfigFile, PathBuf)> {
     Ok((config, base))
 }
 
+/// A `coulomb_sess` cookie as a person pastes it: surrounding blanks and newlines, a
+/// `coulomb_sess=` prefix and cookie attributes (`; Path=/`) are dropped.
+///
+/// # Errors
+/// [`SettingsError::Secret`] naming `CP_SESSION_TOKEN` (never its value) when what is left is
+/// empty or holds blanks or control characters, which no cookie can.
+fn pasted_cookie(raw: &str) -> Result<Secret> {
+    let value = raw.trim();
+    let value = value.strip_prefix("coulomb_sess=").unwrap_or(value);
+    let value = value.split(';').next().unwrap_or("").trim();
+    if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(SettingsError::Secret {
+            variable: "CP_SESSION_TOKEN",
+            why: "is not a cookie value: paste only the value of the coulomb_sess cookie (one line, no spaces)",
+        }
+        .into());
+    }
+    Ok(Secret::new(value))
+}
+
 /// Running on GitHub Actions (`GITHUB_ACTIONS=true`, which Actions sets in every job).
 pub fn on_github_actions() -> bool {
     env("GITHUB_ACTIONS").is_some_and(|v| v == "true")
@@ -157,6 +177,41 @@ pub fn resolved(path: &Path) -> PathBuf {
 }
 
 impl Settings {
+    /// Refuses a `CP_TOKEN_FILE` that could end up committed or break cph50's own files: inside
+    /// the data folder, inside `site/` (of the working folder or of the repository), anywhere
+    /// in the git repository that holds the data folder, or named like cph50's temporary and
+    /// lock files (`.cph50-*`). Paths are compared resolved (`..` and symbolic links).
+    ///
+    /// # Errors
+    /// [`SettingsError::TokenFileInRepository`] naming the path and the folder (exit 2).
+    fn check_token_file(&self, token_path: &Path) -> Result<()> {
+        let token = resolved(token_path);
+        let data = resolved(&self.data);
+        let repository = data.ancestors().find(|dir| dir.join(".git").exists());
+        let mut forbidden = vec![data.clone(), resolved(Path::new("site"))];
+        if let Some(parent) = data.parent() {
+            forbidden.push(parent.join("site"));
+        }
+        forbidden.extend(repository.map(Path::to_owned));
+        let refuse = |dir: PathBuf| -> Result<()> {
+            Err(SettingsError::TokenFileInRepository {
+                path: token_path.to_owned(),
+                data: dir,
+            }
+            .into())
+        };
+        if let Some(dir) = forbidden.into_iter().find(|dir| token.starts_with(dir)) {
+            return refuse(dir);
+        }
+        let own_name = token
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(crate::fsio::TEMP_PREFIX));
+        if own_name {
+            return refuse(token.parent().map(Path::to_owned).unwrap_or_default());
+        }
+        Ok(())
+    }
+
     /// The id of this run as `runs.json` records it: `$GITHUB_RUN_ID` on Actions, else
     /// `local-<epoch milliseconds of the run's clock>`.
     ///
@@ -236,22 +291,16 @@ impl Settings {
             None => None,
         };
         let token_path = env("CP_TOKEN_FILE").map_or_else(default_token_file, PathBuf::from);
-        let token = resolved(&token_path);
-        let inside = |dir: &Path| token.starts_with(resolved(dir));
-        if inside(&self.data) || inside(Path::new("site")) {
-            return Err(SettingsError::TokenFileInRepository {
-                path: token_path,
-                data: self.data.clone(),
-            }
-            .into());
-        }
+        self.check_token_file(&token_path)?;
         Ok(ClientConfig {
             discovery_url: env("CP_DISCOVERY_URL")
                 .unwrap_or_else(|| DEFAULT_DISCOVERY_URL.to_owned()),
             credentials: Credentials {
                 username,
                 password: env("CP_PASSWORD").map(Secret::new),
-                session_token: env("CP_SESSION_TOKEN").map(Secret::new),
+                session_token: env("CP_SESSION_TOKEN")
+                    .map(|raw| pasted_cookie(&raw))
+                    .transpose()?,
             },
             sessions: std::sync::Arc::new(TokenFile {
                 path: token_path,

@@ -59,7 +59,10 @@ fn a_token_file_inside_the_data_folder_is_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "CP_TOKEN_FILE data/token.json is inside data or site/, which are committed",
+            "CP_TOKEN_FILE data/token.json is inside ",
+        ))
+        .stderr(predicate::str::contains(
+            "/data, which is committed (or holds cph50's own files)",
         ));
     assert!(!dir.path().join("data/token.json").exists());
 }

@@ -213,3 +213,40 @@ fn a_refused_start_is_polled_once_and_chargepoints_message_is_kept() {
     let runs = std::fs::read_to_string(data.join("runs.json")).unwrap();
     assert!(runs.contains(CHARGE_89), "{runs}");
 }
+
+/// A cookie pasted with what a browser shows around it (the cookie's name, its attributes, a
+/// trailing newline from the clipboard) still works; one that cannot be a cookie is refused
+/// without echoing it.
+#[test]
+fn a_pasted_cookie_is_taken_as_people_paste_it() {
+    let sim = sim("idle", &[]);
+    let cookie = control(&sim, "cookie", Some(json!({})))["coulomb_sess"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let pasted = format!("  coulomb_sess={cookie}; Path=/; HttpOnly\n");
+    let mut cmd = sim.cph50(dir.path());
+    let out = cmd
+        .env_remove("CP_PASSWORD")
+        .env("CP_SESSION_TOKEN", &pasted)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let mut cmd = sim.cph50(dir.path());
+    let out = cmd
+        .env_remove("CP_PASSWORD")
+        .env("CP_SESSION_TOKEN", "two words")
+        .env("CP_TOKEN_FILE", dir.path().join("other.json"))
+        .arg("check")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("CP_SESSION_TOKEN is not a cookie value"),
+        "{err}"
+    );
+    assert!(!err.contains("two words"), "{err}");
+}

@@ -305,3 +305,46 @@ fn token_file_inside_data_is_refused_through_dotdot_and_symlinks() {
         .collect();
     assert_eq!(written, Vec::<String>::new(), "a token file was written");
 }
+
+/// Seen from another folder, the repository's `site/` (and anything else in the repository
+/// that holds the data folder) is still committed; cph50's own lock file is not a place for a
+/// cookie either.
+#[test]
+fn token_file_inside_the_repository_is_refused_from_any_working_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    for d in [".git", "data", "site", "public"] {
+        fs::create_dir_all(repo.join(d)).unwrap();
+    }
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    let check = |cwd: &std::path::Path, token: std::path::PathBuf| {
+        cph50(cwd)
+            .env("CP_TOKEN_FILE", token)
+            .env("CP_USERNAME", "driver@example.com")
+            .env("CP_PASSWORD", "pw")
+            .env(
+                "CP_DISCOVERY_URL",
+                "http://127.0.0.1:9/discovery/v3/globalconfig",
+            )
+            .env_remove("CP_SESSION_TOKEN")
+            .env_remove("CP_TOKEN_KEY")
+            .arg("--data")
+            .arg(repo.join("data"))
+            .arg("check")
+            .assert()
+    };
+    for token in [
+        repo.join("site/token.json"),
+        repo.join("public/token.json"),
+        repo.join("token.json"),
+        dir.path().join("elsewhere/.cph50-data.lock"),
+    ] {
+        check(&elsewhere, token.clone())
+            .code(2)
+            .stderr(predicate::str::contains("CP_TOKEN_FILE"));
+        assert!(!token.exists() || token.is_dir(), "{}", token.display());
+    }
+    // outside the repository it is fine (the connection then fails: exit 1)
+    check(&elsewhere, dir.path().join("elsewhere/cookie.json")).code(1);
+}
