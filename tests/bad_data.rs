@@ -262,3 +262,25 @@ fn the_committed_data_is_within_every_limit() {
         .success()
         .stderr("");
 }
+
+// A problem that only `validate`'s cross-checks see (each file decodes on its own): a session
+// file filed under another session's id. `build` used to publish it.
+#[test]
+fn build_refuses_what_only_validate_s_cross_checks_find() {
+    let demo = Demo::new(1);
+    let file = demo.session_files().remove(0);
+    let renamed = file.with_file_name("1111111111.json");
+    fs::rename(&file, &renamed).unwrap();
+    demo.validate().code(1).stderr(predicate::str::contains(
+        "but the file is named 1111111111.json",
+    ));
+    let out = build(demo.root()).code(1).get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.starts_with("error: ")
+            && err.contains("1111111111.json")
+            && err.contains("`cph50 validate` lists them; nothing was built"),
+        "{err}"
+    );
+    assert!(!demo.root().join("site").exists());
+}

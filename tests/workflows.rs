@@ -719,6 +719,9 @@ fn run_job(
 fn fork_with_demo_data() -> (Origin, PathBuf) {
     let origin = Origin::new();
     let clone = origin.clone("runner");
+    // The seed's data/ holds two stand-in files, not a data folder: demo-data --force
+    // refuses to replace such a folder, so the fork starts from no data folder at all.
+    fs::remove_dir_all(clone.join("data")).unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_cph50"))
         .args([
             "-q",

@@ -1,7 +1,7 @@
 //! `cph50 build`: renders the static site from the data folder, the blog and the templates.
 
 use crate::cli::BuildArgs;
-use crate::error::Result;
+use crate::error::{Error, Problem, Result};
 use crate::output::Output;
 use crate::render::BuildOptions;
 use crate::settings::Settings;
@@ -23,6 +23,7 @@ pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
     super::refuse_to_replace("--out", &options.out, &inputs, |dir| {
         dir.join("build.json").is_file()
     })?;
+    refuse_invalid_data(settings)?;
     let report = crate::render::build(&options)?;
     out.result(&format!(
         "built {} ({} files, {} KB: {} session pages, {} posts)",
@@ -33,6 +34,35 @@ pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
         report.posts
     ));
     Ok(())
+}
+
+/// A site is only built from data `validate` accepts: the same checks, so whatever `validate`
+/// refuses also stops the build (and the other way round, through the shared models).
+///
+/// # Errors
+/// [`Error::Data`] with the first problem (file, field, line and column) and how many there
+/// are in all; [`Error::Io`] when the data folder does not exist.
+fn refuse_invalid_data(settings: &Settings) -> Result<()> {
+    if !settings.data.is_dir() {
+        return Err(Error::io(
+            "read data folder",
+            &settings.data,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder (set --data)"),
+        ));
+    }
+    let store = crate::store::Store::new(&settings.data);
+    let report = crate::validate::validate(&store, &settings.clock()?);
+    match report.problems.first() {
+        None => Ok(()),
+        Some(first) => Err(Error::Data(Problem {
+            message: format!(
+                "{} ({} problem(s) in all; `cph50 validate` lists them; nothing was built)",
+                first.message,
+                report.problems.len()
+            ),
+            ..first.clone()
+        })),
+    }
 }
 
 /// The folder `./templates` a build uses by default, when it is one.
