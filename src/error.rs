@@ -86,6 +86,13 @@ pub enum SettingsError {
         /// The data folder.
         data: PathBuf,
     },
+    /// On GitHub Actions, the token file would be written in clear into the folder the
+    /// workflows keep in an Actions cache.
+    #[error("CP_TOKEN_KEY is not set, and on GitHub Actions the session cookie in {} goes into an Actions cache that pull requests can restore, so cph50 will not write it in clear; set the secret CP_TOKEN_KEY to a long random value (`openssl rand -hex 32`, or the key `cph50 login` prints)", path.display())]
+    TokenKeyMissing {
+        /// The token file.
+        path: PathBuf,
+    },
     /// A command's flags do not fit together or are out of range.
     #[error("{0}")]
     Flags(String),

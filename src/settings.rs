@@ -126,6 +126,12 @@ fn default_token_file() -> PathBuf {
     base.join("cph50").join("token.json")
 }
 
+/// Whether `token` (resolved) lies in `$RUNNER_TEMP/cph50/`, the folder the workflows save to
+/// and restore from an Actions cache (`.github/actions/cph50`, `.github/actions/save-token`).
+fn is_actions_cached_place(token: &Path) -> bool {
+    env("RUNNER_TEMP").is_some_and(|t| token.starts_with(resolved(&Path::new(&t).join("cph50"))))
+}
+
 /// `path` made absolute with symbolic links and `..` resolved, as the file system will
 /// resolve it: the longest part that exists is canonicalised, and the rest (which cannot
 /// hold a link) is appended with `.` and `..` applied by hand. So `data/../data/x`,
@@ -221,7 +227,10 @@ impl Settings {
     /// [`SettingsError::Env`] when `CP_STATION_ID` is not digits or `CPH50_HTTP_TIMEOUT` is not
     /// a duration above zero;
     /// [`SettingsError::TokenFileInRepository`] when `CP_TOKEN_FILE` (or its default) lies
-    /// inside the data folder or `site/`, also by way of `..` or a symbolic link.
+    /// inside the data folder or `site/`, also by way of `..` or a symbolic link;
+    /// [`SettingsError::TokenKeyMissing`] on GitHub Actions when the token file is in the place
+    /// the workflows cache (`$RUNNER_TEMP/cph50/`) and `CP_TOKEN_KEY` is not set: that cache
+    /// can be restored by pull requests, so the cookie is never written there in clear.
     pub fn client_config(&self) -> Result<ClientConfig> {
         let username = env("CP_USERNAME").ok_or(ApiError::MissingCredential {
             variable: "CP_USERNAME",
@@ -245,6 +254,10 @@ impl Settings {
             }
             .into());
         }
+        let key = env("CP_TOKEN_KEY").map(Secret::new);
+        if key.is_none() && self.github_actions && is_actions_cached_place(&token) {
+            return Err(SettingsError::TokenKeyMissing { path: token_path }.into());
+        }
         Ok(ClientConfig {
             discovery_url: env("CP_DISCOVERY_URL")
                 .unwrap_or_else(|| DEFAULT_DISCOVERY_URL.to_owned()),
@@ -255,7 +268,7 @@ impl Settings {
             },
             sessions: std::sync::Arc::new(TokenFile {
                 path: token_path,
-                key: env("CP_TOKEN_KEY").map(Secret::new),
+                key,
             }),
             station_id,
             timeout: http_timeout()?,
