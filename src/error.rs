@@ -93,6 +93,14 @@ pub enum SettingsError {
         /// The token file.
         path: PathBuf,
     },
+    /// A required environment variable is not set.
+    #[error("{variable} is not set; {why}")]
+    Missing {
+        /// The variable.
+        variable: &'static str,
+        /// Why it is needed.
+        why: &'static str,
+    },
     /// A command's flags do not fit together or are out of range.
     #[error("{0}")]
     Flags(String),
@@ -138,6 +146,9 @@ pub enum Error {
     /// Talking to ChargePoint failed.
     #[error(transparent)]
     Api(#[from] crate::api::ApiError),
+    /// Talking to GitHub failed.
+    #[error(transparent)]
+    GitHub(#[from] crate::github::GitHubError),
     /// The charger is not connected to ChargePoint.
     #[error("charger {charger} is offline (not connected to ChargePoint){}", last_connected.as_deref().map(|t| format!("; last connected {t}")).unwrap_or_default())]
     Offline {
@@ -181,6 +192,7 @@ impl Error {
             | Self::Cannot(_)
             | Self::Data(_)
             | Self::SessionId(_)
+            | Self::GitHub(_)
             | Self::Invalid { .. } => 1,
         }
     }

@@ -13,6 +13,7 @@ use crate::api::{AckPolicy, ApiError, ClientConfig, Credentials, DEFAULT_DISCOVE
 use crate::cli::GlobalArgs;
 use crate::clock::{self, Clock, DEFAULT_TZ};
 use crate::error::{Error, Result, SettingsError};
+use crate::github::{GitHubConfig, Token};
 use crate::session_file::TokenFile;
 
 /// The config file looked for in the working folder when `--config` is not given.
@@ -275,6 +276,64 @@ impl Settings {
             retry: RetryPolicy::default(),
             ack: AckPolicy::default(),
         })
+    }
+}
+
+impl Settings {
+    /// The GitHub API's configuration for incident issues, from the environment Actions sets:
+    /// `GITHUB_API_URL` (default `https://api.github.com`), `GITHUB_REPOSITORY` (`owner/name`)
+    /// and `GITHUB_TOKEN` (the job's token, passed in the step's `env:`); requests time out
+    /// after `CPH50_HTTP_TIMEOUT`.
+    ///
+    /// # Errors
+    /// [`SettingsError::Missing`] when `GITHUB_REPOSITORY` or `GITHUB_TOKEN` is unset;
+    /// [`SettingsError::Env`] when the repository is not `owner/name` or the API URL is not
+    /// http(s).
+    pub fn github_config(&self) -> Result<GitHubConfig> {
+        let repository = env("GITHUB_REPOSITORY").ok_or(SettingsError::Missing {
+            variable: "GITHUB_REPOSITORY",
+            why: "incident issues are opened in this repository (owner/name; Actions sets it)",
+        })?;
+        if !crate::github::valid_repository(repository.trim()) {
+            return Err(SettingsError::Env {
+                variable: "GITHUB_REPOSITORY",
+                value: repository,
+                expected: "owner/name".into(),
+            }
+            .into());
+        }
+        let api_url = env("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into());
+        let api_url = api_url.trim().trim_end_matches('/').to_owned();
+        if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
+            return Err(SettingsError::Env {
+                variable: "GITHUB_API_URL",
+                value: api_url,
+                expected: "an http(s) URL".into(),
+            }
+            .into());
+        }
+        let token = env("GITHUB_TOKEN").ok_or(SettingsError::Missing {
+            variable: "GITHUB_TOKEN",
+            why: "pass the job's token in the step's env (GITHUB_TOKEN: ${{ github.token }}) with permission issues: write",
+        })?;
+        Ok(GitHubConfig {
+            api_url,
+            repository: repository.trim().to_owned(),
+            token: Token::new(token.trim()),
+            timeout: http_timeout()?,
+        })
+    }
+
+    /// This run's page, `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID`,
+    /// when all three are set and plausible.
+    pub fn run_url(&self) -> Option<String> {
+        let server = env("GITHUB_SERVER_URL")?;
+        let repo = env("GITHUB_REPOSITORY")?;
+        let id = env("GITHUB_RUN_ID")?;
+        let plausible = server.starts_with("https://")
+            && crate::github::valid_repository(&repo)
+            && id.chars().all(|c| c.is_ascii_digit());
+        plausible.then(|| format!("{}/{repo}/actions/runs/{id}", server.trim_end_matches('/')))
     }
 }
 
