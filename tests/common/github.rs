@@ -103,136 +103,161 @@ impl Respond for Handler {
         let Some(rest) = path.strip_prefix(&format!("/repos/{REPO}")) else {
             return ok(418, json!({"message": "unexpected repository"}));
         };
-        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-        let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
-        let now = s.now.clone();
-        match (req.method.as_str(), parts.as_slice()) {
-            ("GET", ["issues"]) => {
-                let want: Vec<String> = query(req, "labels")
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_owned)
-                    .collect();
-                let list: Vec<Value> = s
-                    .issues
+        let call = Call {
+            verb: req.method.as_str(),
+            parts: rest.split('/').filter(|p| !p.is_empty()).collect(),
+            body: serde_json::from_slice(&req.body).unwrap_or(Value::Null),
+            req,
+        };
+        match call.parts.first().copied() {
+            Some("issues") => issues(&mut s, &call),
+            Some("labels") if call.verb == "POST" => label(&mut s, &call),
+            Some("actions") => actions(&mut s, &call),
+            _ => unexpected(),
+        }
+    }
+}
+
+/// One request, taken apart.
+struct Call<'a> {
+    verb: &'a str,
+    parts: Vec<&'a str>,
+    body: Value,
+    req: &'a Request,
+}
+
+fn unexpected() -> ResponseTemplate {
+    ok(418, json!({"message": "unexpected request"}))
+}
+
+fn label(s: &mut State, c: &Call) -> ResponseTemplate {
+    let name = c.body["name"].as_str().unwrap_or_default().to_owned();
+    if s.labels.insert(name) {
+        ok(201, json!({"name": c.body["name"]}))
+    } else {
+        let errors = json!([{"code": "already_exists"}]);
+        ok(
+            422,
+            json!({"message": "Validation Failed", "errors": errors}),
+        )
+    }
+}
+
+fn issues(s: &mut State, c: &Call) -> ResponseTemplate {
+    match (c.verb, &c.parts[1..]) {
+        ("GET", []) => {
+            let want: Vec<String> = query(c.req, "labels")
+                .unwrap_or_default()
+                .split(',')
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let list: Vec<Value> = s
+                .issues
+                .iter()
+                .filter(|i| i.open && want.iter().all(|w| i.labels.contains(w)))
+                .map(issue_json)
+                .collect();
+            ok(200, Value::Array(list))
+        }
+        ("POST", []) => {
+            if s.issues_disabled {
+                return ok(410, json!({"message": "Issues are disabled for this repo"}));
+            }
+            let labels = match (s.drop_labels, c.body["labels"].as_array()) {
+                (false, Some(a)) => a
                     .iter()
-                    .filter(|i| i.open && want.iter().all(|w| i.labels.contains(w)))
-                    .map(issue_json)
-                    .collect();
-                ok(200, Value::Array(list))
+                    .filter_map(|l| l.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let issue = FakeIssue {
+                number: s.issues.len() as u64 + 1,
+                title: c.body["title"].as_str().unwrap_or_default().to_owned(),
+                body: c.body["body"].as_str().unwrap_or_default().to_owned(),
+                labels,
+                open: true,
+                created_at: s.now.clone(),
+                pull_request: false,
+                comments: Vec::new(),
+            };
+            let answer = issue_json(&issue);
+            s.issues.push(issue);
+            ok(201, answer)
+        }
+        (_, [n, ..]) => one_issue(s, c, n),
+        _ => unexpected(),
+    }
+}
+
+fn one_issue(s: &mut State, c: &Call, n: &str) -> ResponseTemplate {
+    let now = s.now.clone();
+    let Some(i) = n
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| s.issues.iter_mut().find(|i| i.number == n))
+    else {
+        return ok(404, json!({"message": "Not Found"}));
+    };
+    match (c.verb, &c.parts[2..]) {
+        ("GET", ["comments"]) => {
+            let since = query(c.req, "since").unwrap_or_default();
+            let list: Vec<Value> = i
+                .comments
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, at))| *at >= since)
+                .map(|(n, (b, at))| json!({"id": n + 1, "body": b, "created_at": at}))
+                .collect();
+            ok(200, Value::Array(list))
+        }
+        ("POST", ["comments"]) => {
+            let b = c.body["body"].as_str().unwrap_or_default().to_owned();
+            i.comments.push((b.clone(), now.clone()));
+            let id = i.comments.len();
+            ok(201, json!({"id": id, "body": b, "created_at": now}))
+        }
+        ("PATCH", []) => {
+            if c.body["state"] == "closed" {
+                i.open = false;
             }
-            ("POST", ["labels"]) => {
-                let name = body["name"].as_str().unwrap_or_default().to_owned();
-                if s.labels.insert(name) {
-                    ok(201, json!({"name": body["name"]}))
-                } else {
-                    ok(
-                        422,
-                        json!({"message": "Validation Failed", "errors": [{"code": "already_exists"}]}),
-                    )
-                }
-            }
-            ("POST", ["issues"]) => {
-                if s.issues_disabled {
-                    return ok(410, json!({"message": "Issues are disabled for this repo"}));
-                }
-                let labels = if s.drop_labels {
-                    Vec::new()
-                } else {
-                    body["labels"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|l| l.as_str().map(str::to_owned))
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
-                let issue = FakeIssue {
-                    number: s.issues.len() as u64 + 1,
-                    title: body["title"].as_str().unwrap_or_default().to_owned(),
-                    body: body["body"].as_str().unwrap_or_default().to_owned(),
-                    labels,
-                    open: true,
-                    created_at: now,
-                    pull_request: false,
-                    comments: Vec::new(),
-                };
-                let answer = issue_json(&issue);
-                s.issues.push(issue);
-                ok(201, answer)
-            }
-            (verb, ["issues", n, rest @ ..]) => {
-                let Some(i) = n
-                    .parse::<u64>()
-                    .ok()
-                    .and_then(|n| s.issues.iter_mut().find(|i| i.number == n))
-                else {
-                    return ok(404, json!({"message": "Not Found"}));
-                };
-                match (verb, rest) {
-                    ("GET", ["comments"]) => {
-                        let since = query(req, "since").unwrap_or_default();
-                        let list: Vec<Value> = i
-                            .comments
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, (_, at))| *at >= since)
-                            .map(|(n, (b, at))| json!({"id": n + 1, "body": b, "created_at": at}))
-                            .collect();
-                        ok(200, Value::Array(list))
-                    }
-                    ("POST", ["comments"]) => {
-                        let b = body["body"].as_str().unwrap_or_default().to_owned();
-                        i.comments.push((b.clone(), now.clone()));
-                        ok(
-                            201,
-                            json!({"id": i.comments.len(), "body": b, "created_at": now}),
-                        )
-                    }
-                    ("PATCH", []) => {
-                        if body["state"] == "closed" {
-                            i.open = false;
-                        }
-                        ok(200, issue_json(i))
-                    }
-                    _ => ok(418, json!({"message": "unexpected request"})),
-                }
-            }
-            ("GET", ["actions", "runs"]) => {
-                let event = query(req, "event");
-                let since = query(req, "created")
-                    .map(|c| c.trim_start_matches(">=").to_owned())
-                    .unwrap_or_default();
-                let runs: Vec<Value> = s
-                    .runs
-                    .iter()
-                    .filter(|r| event.as_deref().is_none_or(|e| r["event"] == e))
-                    .filter(|r| r["created_at"].as_str().unwrap_or_default() >= since.as_str())
-                    .cloned()
-                    .collect();
-                ok(
-                    200,
-                    json!({"total_count": runs.len(), "workflow_runs": runs}),
-                )
-            }
-            ("GET", ["actions", "workflows"]) => {
-                let w = s.workflows.clone();
-                ok(200, json!({"total_count": w.len(), "workflows": w}))
-            }
-            ("PUT", ["actions", "workflows", id, "enable"]) => {
-                let Some(id) = id.parse::<u64>().ok() else {
-                    return ok(404, json!({"message": "Not Found"}));
-                };
-                if !s.workflows.iter().any(|w| w["id"] == id) {
-                    return ok(404, json!({"message": "Not Found"}));
-                }
+            ok(200, issue_json(i))
+        }
+        _ => unexpected(),
+    }
+}
+
+fn actions(s: &mut State, c: &Call) -> ResponseTemplate {
+    match (c.verb, &c.parts[1..]) {
+        ("GET", ["runs"]) => {
+            let event = query(c.req, "event");
+            let since = query(c.req, "created")
+                .map(|c| c.trim_start_matches(">=").to_owned())
+                .unwrap_or_default();
+            let runs: Vec<Value> = s
+                .runs
+                .iter()
+                .filter(|r| event.as_deref().is_none_or(|e| r["event"] == e))
+                .filter(|r| r["created_at"].as_str().unwrap_or_default() >= since.as_str())
+                .cloned()
+                .collect();
+            ok(
+                200,
+                json!({"total_count": runs.len(), "workflow_runs": runs}),
+            )
+        }
+        ("GET", ["workflows"]) => {
+            let w = s.workflows.clone();
+            ok(200, json!({"total_count": w.len(), "workflows": w}))
+        }
+        ("PUT", ["workflows", id, "enable"]) => match id.parse::<u64>() {
+            Ok(id) if s.workflows.iter().any(|w| w["id"] == id) => {
                 s.enabled.push(id);
                 ResponseTemplate::new(204)
             }
-            _ => ok(418, json!({"message": "unexpected request"})),
-        }
+            _ => ok(404, json!({"message": "Not Found"})),
+        },
+        _ => unexpected(),
     }
 }
 

@@ -62,6 +62,46 @@ fn condition(expr: Option<&str>, failed: bool, outcomes: &BTreeMap<String, Strin
     }
 }
 
+/// `raw` with each `${{ ... }}` replaced: from the steps' outputs and outcomes so far, then
+/// from `values`, else empty (as Actions does for a missing output).
+fn resolve(
+    raw: &str,
+    outputs: &BTreeMap<String, String>,
+    values: &BTreeMap<String, String>,
+) -> String {
+    let mut s = raw.to_owned();
+    while let Some(start) = s.find("${{") {
+        let end = s[start..]
+            .find("}}")
+            .map(|e| start + e + 2)
+            .unwrap_or(s.len());
+        let expr = s[start + 3..end - 2].trim().to_owned();
+        let value = outputs
+            .get(&expr)
+            .or_else(|| values.get(&expr))
+            .cloned()
+            .unwrap_or_default();
+        s.replace_range(start..end, &value);
+    }
+    s
+}
+
+/// A `run:` step's bash, in `clone`, with the variables a runner sets.
+fn step_command(script: &str, clone: &Path, temp: &Path, path: &str, output: &Path) -> Command {
+    let mut cmd = Command::new("bash");
+    cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+        .current_dir(clone)
+        .env("PATH", path)
+        .env("RUNNER_TEMP", temp)
+        .env("GITHUB_OUTPUT", output)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", temp.join("summary.md"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("COMMIT_RETRY_DELAY", "0");
+    cmd
+}
+
 /// Runs the steps of one job of a workflow, in order, the way a runner would: `run:` steps in
 /// bash -eo pipefail, in `clone`, with `${{ ... }}` expressions replaced from the steps'
 /// outputs and outcomes so far (`$GITHUB_OUTPUT`) and then from `values`; `if:` and
@@ -108,34 +148,8 @@ pub(super) fn run_job_full(
         };
         let output_file = temp.path().join(format!("output-{n}"));
         fs::write(&output_file, "").unwrap();
-        let resolve = |raw: &str| -> String {
-            let mut s = raw.to_owned();
-            while let Some(start) = s.find("${{") {
-                let end = s[start..]
-                    .find("}}")
-                    .map(|e| start + e + 2)
-                    .unwrap_or(s.len());
-                let expr = s[start + 3..end - 2].trim().to_owned();
-                let value = outputs
-                    .get(&expr)
-                    .or_else(|| values.get(&expr))
-                    .cloned()
-                    .unwrap_or_default();
-                s.replace_range(start..end, &value);
-            }
-            s
-        };
-        let mut cmd = Command::new("bash");
-        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
-            .current_dir(clone)
-            .env("PATH", &path)
-            .env("RUNNER_TEMP", temp.path())
-            .env("GITHUB_OUTPUT", &output_file)
-            .env("GITHUB_ACTIONS", "true")
-            .env("GITHUB_STEP_SUMMARY", temp.path().join("summary.md"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("COMMIT_RETRY_DELAY", "0");
+        let resolve = |raw: &str| resolve(raw, &outputs, values);
+        let mut cmd = step_command(script, clone, temp.path(), &path, &output_file);
         for (k, v) in env {
             cmd.env(k, v);
         }
