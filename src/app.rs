@@ -30,5 +30,6 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Label(args) => commands::label::run(&settings, &out, &args),
         Command::Sim(args) => commands::sim::run(&args),
         Command::Build(args) => commands::build::run(&settings, &out, &args),
+        Command::Incident(args) => commands::incident::run(&settings, &out, &args),
     }
 }

@@ -95,6 +95,21 @@ pub enum SettingsError {
         /// What is wrong with it.
         why: &'static str,
     },
+    /// On GitHub Actions, the token file would be written in clear into the folder the
+    /// workflows keep in an Actions cache.
+    #[error("CP_TOKEN_KEY is not set, and on GitHub Actions the session cookie in {} goes into an Actions cache that pull requests can restore, so cph50 will not write it in clear; set the secret CP_TOKEN_KEY to a long random value (`openssl rand -hex 32`, or the key `cph50 login` prints)", path.display())]
+    TokenKeyMissing {
+        /// The token file.
+        path: PathBuf,
+    },
+    /// A required environment variable is not set.
+    #[error("{variable} is not set; {why}")]
+    Missing {
+        /// The variable.
+        variable: &'static str,
+        /// Why it is needed.
+        why: &'static str,
+    },
     /// A command's flags do not fit together or are out of range.
     #[error("{0}")]
     Flags(String),
@@ -140,6 +155,9 @@ pub enum Error {
     /// Talking to ChargePoint failed.
     #[error(transparent)]
     Api(#[from] crate::api::ApiError),
+    /// Talking to GitHub failed.
+    #[error(transparent)]
+    GitHub(#[from] crate::github::GitHubError),
     /// The charger is not connected to ChargePoint.
     #[error("charger {charger} is offline (not connected to ChargePoint){}", last_connected.as_deref().map(|t| format!("; last connected {t}")).unwrap_or_default())]
     Offline {
@@ -183,6 +201,7 @@ impl Error {
             | Self::Cannot(_)
             | Self::Data(_)
             | Self::SessionId(_)
+            | Self::GitHub(_)
             | Self::Invalid { .. } => 1,
         }
     }

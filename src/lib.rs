@@ -13,6 +13,8 @@ pub mod decode;
 pub mod demo;
 pub mod error;
 pub mod fsio;
+pub mod github;
+pub mod incident;
 pub mod output;
 pub mod pipeline;
 pub mod render;
@@ -45,6 +47,7 @@ where
     match app::execute(cli) {
         Ok(()) => 0,
         Err(err) => {
+            report_trouble(&err);
             // `validate` has already listed its problems under a headline of its own.
             if !matches!(err, error::Error::Invalid { .. }) {
                 let _ = writeln!(
@@ -63,6 +66,20 @@ where
             }
             err.exit_code()
         }
+    }
+}
+
+/// On GitHub Actions, names a known kind of trouble in the step's outputs (`trouble`, and
+/// `trouble_details` in words fit for a public issue), so the workflow can report the incident
+/// (`cph50 incident sync --trouble ...`) instead of failing red.
+fn report_trouble(err: &error::Error) {
+    if let Some(t) = incident::trouble_of(err) {
+        let out = output::Output {
+            quiet: true,
+            github_actions: settings::on_github_actions(),
+        };
+        out.set_output("trouble", t.kind.name());
+        out.set_output("trouble_details", &t.details);
     }
 }
 

@@ -73,6 +73,28 @@ impl Output {
     }
 }
 
+impl Output {
+    /// Sets the step output `key` (appends `key=value` to `$GITHUB_OUTPUT`) when running on
+    /// GitHub Actions; `value` is flattened to one line.
+    pub fn set_output(&self, key: &str, value: &str) {
+        if !self.github_actions {
+            return;
+        }
+        let Some(path) = std::env::var_os("GITHUB_OUTPUT") else {
+            return;
+        };
+        let value = value.replace(['\r', '\n'], " ");
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .and_then(|mut f| writeln!(f, "{key}={value}"));
+        if let Err(e) = appended {
+            tracing::warn!("cannot append to GITHUB_OUTPUT: {e}");
+        }
+    }
+}
+
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")

@@ -13,6 +13,7 @@ use crate::api::{AckPolicy, ApiError, ClientConfig, Credentials, DEFAULT_DISCOVE
 use crate::cli::GlobalArgs;
 use crate::clock::{self, Clock, DEFAULT_TZ};
 use crate::error::{Error, Result, SettingsError};
+use crate::github::{GitHubConfig, Token};
 use crate::session_file::TokenFile;
 
 /// The config file looked for in the working folder when `--config` is not given.
@@ -146,6 +147,12 @@ fn default_token_file() -> PathBuf {
     base.join("cph50").join("token.json")
 }
 
+/// Whether `token` (resolved) lies in `$RUNNER_TEMP/cph50/`, the folder the workflows save to
+/// and restore from an Actions cache (`.github/actions/cph50`, `.github/actions/save-token`).
+fn is_actions_cached_place(token: &Path) -> bool {
+    env("RUNNER_TEMP").is_some_and(|t| token.starts_with(resolved(&Path::new(&t).join("cph50"))))
+}
+
 /// `path` made absolute with symbolic links and `..` resolved, as the file system will
 /// resolve it: the longest part that exists is canonicalised, and the rest (which cannot
 /// hold a link) is appended with `.` and `..` applied by hand. So `data/../data/x`,
@@ -276,7 +283,10 @@ impl Settings {
     /// [`SettingsError::Env`] when `CP_STATION_ID` is not digits or `CPH50_HTTP_TIMEOUT` is not
     /// a duration above zero;
     /// [`SettingsError::TokenFileInRepository`] when `CP_TOKEN_FILE` (or its default) lies
-    /// inside the data folder or `site/`, also by way of `..` or a symbolic link.
+    /// inside the data folder or `site/`, also by way of `..` or a symbolic link;
+    /// [`SettingsError::TokenKeyMissing`] on GitHub Actions when the token file is in the place
+    /// the workflows cache (`$RUNNER_TEMP/cph50/`) and `CP_TOKEN_KEY` is not set: that cache
+    /// can be restored by pull requests, so the cookie is never written there in clear.
     pub fn client_config(&self) -> Result<ClientConfig> {
         let username = env("CP_USERNAME").ok_or(ApiError::MissingCredential {
             variable: "CP_USERNAME",
@@ -292,6 +302,11 @@ impl Settings {
         };
         let token_path = env("CP_TOKEN_FILE").map_or_else(default_token_file, PathBuf::from);
         self.check_token_file(&token_path)?;
+        let token = resolved(&token_path);
+        let key = env("CP_TOKEN_KEY").map(Secret::new);
+        if key.is_none() && self.github_actions && is_actions_cached_place(&token) {
+            return Err(SettingsError::TokenKeyMissing { path: token_path }.into());
+        }
         Ok(ClientConfig {
             discovery_url: env("CP_DISCOVERY_URL")
                 .unwrap_or_else(|| DEFAULT_DISCOVERY_URL.to_owned()),
@@ -304,13 +319,71 @@ impl Settings {
             },
             sessions: std::sync::Arc::new(TokenFile {
                 path: token_path,
-                key: env("CP_TOKEN_KEY").map(Secret::new),
+                key,
             }),
             station_id,
             timeout: http_timeout()?,
             retry: RetryPolicy::default(),
             ack: AckPolicy::default(),
         })
+    }
+}
+
+impl Settings {
+    /// The GitHub API's configuration for incident issues, from the environment Actions sets:
+    /// `GITHUB_API_URL` (default `https://api.github.com`), `GITHUB_REPOSITORY` (`owner/name`)
+    /// and `GITHUB_TOKEN` (the job's token, passed in the step's `env:`); requests time out
+    /// after `CPH50_HTTP_TIMEOUT`.
+    ///
+    /// # Errors
+    /// [`SettingsError::Missing`] when `GITHUB_REPOSITORY` or `GITHUB_TOKEN` is unset;
+    /// [`SettingsError::Env`] when the repository is not `owner/name` or the API URL is not
+    /// http(s).
+    pub fn github_config(&self) -> Result<GitHubConfig> {
+        let repository = env("GITHUB_REPOSITORY").ok_or(SettingsError::Missing {
+            variable: "GITHUB_REPOSITORY",
+            why: "incident issues are opened in this repository (owner/name; Actions sets it)",
+        })?;
+        if !crate::github::valid_repository(repository.trim()) {
+            return Err(SettingsError::Env {
+                variable: "GITHUB_REPOSITORY",
+                value: repository,
+                expected: "owner/name".into(),
+            }
+            .into());
+        }
+        let api_url = env("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into());
+        let api_url = api_url.trim().trim_end_matches('/').to_owned();
+        if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
+            return Err(SettingsError::Env {
+                variable: "GITHUB_API_URL",
+                value: api_url,
+                expected: "an http(s) URL".into(),
+            }
+            .into());
+        }
+        let token = env("GITHUB_TOKEN").ok_or(SettingsError::Missing {
+            variable: "GITHUB_TOKEN",
+            why: "pass the job's token in the step's env (GITHUB_TOKEN: ${{ github.token }}) with permission issues: write",
+        })?;
+        Ok(GitHubConfig {
+            api_url,
+            repository: repository.trim().to_owned(),
+            token: Token::new(token.trim()),
+            timeout: http_timeout()?,
+        })
+    }
+
+    /// This run's page, `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID`,
+    /// when all three are set and plausible.
+    pub fn run_url(&self) -> Option<String> {
+        let server = env("GITHUB_SERVER_URL")?;
+        let repo = env("GITHUB_REPOSITORY")?;
+        let id = env("GITHUB_RUN_ID")?;
+        let plausible = server.starts_with("https://")
+            && crate::github::valid_repository(&repo)
+            && id.chars().all(|c| c.is_ascii_digit());
+        plausible.then(|| format!("{}/{repo}/actions/runs/{id}", server.trim_end_matches('/')))
     }
 }
 

@@ -84,3 +84,60 @@ fn an_unreachable_server_names_the_endpoint_with_exit_1() {
             })
         }));
 }
+
+/// On Actions the token file's default place, `$RUNNER_TEMP/cph50/`, is saved to an Actions
+/// cache that pull requests can restore: without `CP_TOKEN_KEY` nothing is written there and
+/// no login is tried (exit 2, naming the variable and how to make a key). With the key the
+/// same run logs in and the file is sealed; a token file kept elsewhere may stay in clear.
+#[test]
+fn actions_refuse_a_clear_token_file_in_the_cached_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let runner_temp = dir.path().join("runner-temp");
+    std::fs::create_dir_all(&runner_temp).unwrap();
+    let cached = runner_temp.join("cph50/token.json");
+    for explicit in [false, true] {
+        let mut cmd = api_cmd(dir.path(), &["status"]);
+        cmd.env("CP_USERNAME", "driver")
+            .env("CP_PASSWORD", "pw")
+            .env("GITHUB_ACTIONS", "true")
+            .env("RUNNER_TEMP", &runner_temp)
+            .env_remove("GITHUB_OUTPUT");
+        if explicit {
+            cmd.env("CP_TOKEN_FILE", &cached);
+        } else {
+            cmd.env_remove("CP_TOKEN_FILE");
+        }
+        let out = cmd.assert().code(2).get_output().clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("error: CP_TOKEN_KEY is not set")
+                && err.contains("openssl rand -hex 32")
+                && err.contains("cph50 login")
+                && !err.contains("discovery"),
+            "{err}"
+        );
+        assert!(!cached.exists());
+    }
+
+    let sim = crate::common::sim::SimProcess::start(&["--scenario", "idle", "--speed", "0"]);
+    sim.cph50(dir.path())
+        .arg("status")
+        .env("GITHUB_ACTIONS", "true")
+        .env("RUNNER_TEMP", &runner_temp)
+        .env_remove("GITHUB_OUTPUT")
+        .env_remove("CP_TOKEN_FILE")
+        .env("CP_TOKEN_KEY", "a-long-random-key")
+        .assert()
+        .success();
+    let sealed = std::fs::read_to_string(&cached).unwrap();
+    assert!(sealed.contains("xchacha20poly1305"), "{sealed}");
+    // elsewhere (a developer's own runner folder, not the cached one) it is the owner's choice
+    sim.cph50(dir.path())
+        .arg("status")
+        .env("GITHUB_ACTIONS", "true")
+        .env("RUNNER_TEMP", &runner_temp)
+        .env_remove("GITHUB_OUTPUT")
+        .assert()
+        .success();
+    assert!(dir.path().join("cache/token.json").exists());
+}

@@ -15,6 +15,7 @@ mod common;
 mod concurrent_writers;
 mod data_props;
 mod demo_data;
+mod demo_manifest;
 mod dictionary;
 mod e2e_api_faults;
 mod e2e_charge;
@@ -24,6 +25,7 @@ mod e2e_status;
 mod fault_matrix;
 mod fresh_machine;
 mod identify;
+mod incidents;
 mod jobs_api;
 #[cfg(unix)]
 mod kill;

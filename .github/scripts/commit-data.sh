@@ -6,7 +6,11 @@
 #   commit-data.sh MESSAGE [data|site ...]
 #
 # Env: COMMIT_RETRIES (default 5), COMMIT_RETRY_DELAY (seconds, default 3, times the attempt),
-# COMMIT_REMOTE (default origin), COMMIT_BRANCH (default the checked-out branch).
+# COMMIT_REMOTE (default origin), COMMIT_BRANCH (default the checked-out branch),
+# COMMIT_REDO (optional): a bash command that redoes the job's write. Jobs of different groups
+# may run at once (see the README's "Concurrency"); when the rebase conflicts because another
+# job changed the same file, this job's commit is dropped, the branch reset to the remote's,
+# COMMIT_REDO run on top of it and its result committed. Without it a conflict fails the run.
 # On Actions it sets the step output committed=true after a successful push.
 set -euo pipefail
 
@@ -48,19 +52,24 @@ if [ -z "$(git config user.name || true)" ]; then
   git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
 fi
 
-git add -A -- "${paths[@]}"
-# Never a token or key file, wherever it came from.
-if git diff --cached --name-only -- "${paths[@]}" | grep -Ei '(^|/)(token\.json|[^/]*\.token|[^/]*\.key)$'; then
-  echo "commit-data.sh: refusing to commit a token file (listed above)" >&2
-  exit 1
-fi
-if git diff --cached --quiet -- "${paths[@]}"; then
-  echo "commit-data.sh: no changes in ${paths[*]}; nothing to commit"
-  exit 0
-fi
-# --only semantics: whatever else may be staged stays out of this commit.
-git commit -q -m "$message" -- "${paths[@]}"
-echo "commit-data.sh: committed '$message'"
+# Stages the folders and commits them; exits 0 when there is nothing to commit.
+commit_paths() {
+  git add -A -- "${paths[@]}"
+  # Never a token or key file, wherever it came from.
+  if git diff --cached --name-only -- "${paths[@]}" | grep -Ei '(^|/)(token\.json|[^/]*\.token|[^/]*\.key)$'; then
+    echo "commit-data.sh: refusing to commit a token file (listed above)" >&2
+    exit 1
+  fi
+  if git diff --cached --quiet -- "${paths[@]}"; then
+    echo "commit-data.sh: no changes in ${paths[*]}; nothing to commit"
+    exit 0
+  fi
+  # --only semantics: whatever else may be staged stays out of this commit.
+  git commit -q -m "$message" -- "${paths[@]}"
+  echo "commit-data.sh: committed '$message'"
+}
+
+commit_paths
 
 attempt=1
 while true; do
@@ -77,8 +86,19 @@ while true; do
   sleep "$((delay * attempt))"
   if ! git pull -q --rebase "$remote" "$branch"; then
     git rebase --abort 2>/dev/null || true
-    echo "commit-data.sh: rebase on $remote/$branch failed (conflict); giving up" >&2
-    exit 1
+    if [ -z "${COMMIT_REDO:-}" ]; then
+      echo "commit-data.sh: rebase on $remote/$branch failed (conflict); giving up" >&2
+      exit 1
+    fi
+    echo "commit-data.sh: rebase on $remote/$branch conflicts; redoing the write on top of it" >&2
+    # FETCH_HEAD is the remote branch the pull just fetched; files this job created and the
+    # remote does not have stay in the work tree, untracked, for the redo to keep or replace.
+    git reset -q --hard FETCH_HEAD
+    if ! bash -euo pipefail -c "$COMMIT_REDO"; then
+      echo "commit-data.sh: the redo (COMMIT_REDO) failed on $remote/$branch; giving up" >&2
+      exit 1
+    fi
+    commit_paths
   fi
   attempt=$((attempt + 1))
 done

@@ -3,6 +3,7 @@
 //! settings. Nothing below the command layer sees these types.
 
 mod args;
+mod incident;
 pub mod parse;
 
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use args::*;
+pub use incident::*;
 
 const AFTER_HELP: &str = "\
 Data flows one way: ChargePoint API -> pipeline -> data/ (JSON, committed to git) -> site/.
@@ -231,7 +233,32 @@ pub enum Command {
     /// (--templates, or ./templates when it exists) replaces them file by file. Links are
     /// relative, so the site opens from file:// and under any project path.
     Build(BuildArgs),
+    /// Incident issues: one open GitHub issue per kind of trouble, opened when it starts,
+    /// commented on at most once a day while it lasts, closed with a note when it ends.
+    ///
+    /// Kinds (labels `cph50-incident` and `incident:<kind>`): offline (the charger is not
+    /// connected), login (bot protection blocked the login, it was refused, the session cookie
+    /// expired, or a credential is missing), runs-failing (a workflow's scheduled runs all
+    /// failed for a day), data-invalid (`cph50 validate` finds problems). The open issue of a
+    /// kind is found by its labels, so there is never a second one.
+    ///
+    /// On GitHub Actions every command that fails with a known kind of trouble (and `monitor`
+    /// when it finds the charger offline) writes `trouble=<kind>` and `trouble_details=<one
+    /// line>` to $GITHUB_OUTPUT; `incident sync` turns them into issues. Talks to the GitHub
+    /// REST API at GITHUB_API_URL about GITHUB_REPOSITORY with GITHUB_TOKEN (the job's token;
+    /// never logged), which needs `issues: write` (and `actions: read` for `runs`). Exit 0 when
+    /// the issue says what happened, 1 when GitHub could not be told (the run must fail then)
+    /// or (sync) the observed step failed for an unknown reason, 2 bad usage.
+    #[command(after_help = INCIDENT_AFTER_HELP)]
+    Incident(IncidentArgs),
 }
+
+const INCIDENT_AFTER_HELP: &str = "\
+Examples:
+  cph50 incident report --kind offline --details \"The charger is offline.\"
+  cph50 incident resolve --kind offline
+  cph50 incident sync --checks login,offline --outcome failure --trouble login
+  cph50 incident runs --window 24h";
 
 const SIM_AFTER_HELP: &str = "\
 Fault SPEC: <endpoint>=<kind>[x<count>]; count defaults to 1, x0 = every request, forever.

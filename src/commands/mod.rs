@@ -9,6 +9,7 @@ pub mod check;
 pub mod classify;
 pub mod collect;
 pub mod demo_data;
+pub mod incident;
 pub mod label;
 pub mod monitor;
 pub mod sim;

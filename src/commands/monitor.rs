@@ -75,6 +75,14 @@ pub fn run(settings: &Settings, out: &Output, args: &MonitorArgs) -> Result<()> 
             out.result(&super::collect::collected_line(c));
         }
     }
+    if answer.poll.event == Event::Offline {
+        // a known condition, not a failure of the poll: the workflow reports the incident
+        out.set_output("trouble", crate::incident::Kind::Offline.name());
+        out.set_output(
+            "trouble_details",
+            "The charger is offline (found by monitor).",
+        );
+    }
     out.step_summary(&format!("### cph50 monitor\n\n{line}\n"));
     Ok(())
 }

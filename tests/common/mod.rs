@@ -103,6 +103,7 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+pub mod github;
 pub mod mock;
 pub mod sim;
 pub mod tools;

