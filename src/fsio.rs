@@ -17,6 +17,76 @@ use std::path::{Path, PathBuf};
 pub mod lock;
 pub mod tidy;
 
+/// The most bytes cph50 reads from any one input file that is not a data file (a blog post, a
+/// template, `cph50.toml`, a `classify --file` answer, the token file): 32 MiB, like
+/// the data files' `MAX_FILE_BYTES`.
+pub const MAX_INPUT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The bytes of the regular file `path` (a symbolic link is followed), at most `max` of them.
+///
+/// Shape: the whole file, `max` bytes or fewer. A FIFO, a device (`/dev/zero`), a socket or a
+/// folder is refused before it is opened: opening a FIFO blocks until someone writes to it, and
+/// a device can be read for ever, so a hostile or mistaken path would hang a scheduled job.
+///
+/// # Errors
+/// The operating system's error (not found, permission denied), or `InvalidInput` naming what
+/// the path is instead of a file, or `FileTooLarge` when the file holds more than `max` bytes.
+pub fn read_regular(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let kind = fs::metadata(path)?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is {}, not a regular file", describe_kind(kind)),
+        ));
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if u64::try_from(bytes.len()).map_or(true, |n| n > max) {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("it holds more than {max} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// [`read_regular`] as UTF-8 text.
+///
+/// # Errors
+/// As [`read_regular`], and `InvalidData` when the bytes are not UTF-8.
+pub fn read_regular_text(path: &Path, max: u64) -> io::Result<String> {
+    String::from_utf8(read_regular(path, max)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// "a folder", "a FIFO (named pipe)", "a device", "a socket" or "not a file".
+fn describe_kind(kind: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt;
+    #[cfg(not(unix))]
+    let (is_fifo, is_device, is_socket) = (false, false, false);
+    #[cfg(unix)]
+    let (is_fifo, is_device, is_socket) = (
+        kind.is_fifo(),
+        kind.is_char_device() || kind.is_block_device(),
+        kind.is_socket(),
+    );
+    if kind.is_dir() {
+        "a folder"
+    } else if is_fifo {
+        "a FIFO (named pipe)"
+    } else if is_device {
+        "a device"
+    } else if is_socket {
+        "a socket"
+    } else {
+        "not a file"
+    }
+}
+
 /// An I/O failure that names what was being done and to which file or folder.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot {action} {}: {source}", path.display())]

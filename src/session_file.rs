@@ -53,7 +53,7 @@ impl TokenFile {
     /// The stored session, `None` when there is none yet. A file that cannot be decrypted
     /// or decoded is an error that says what to do, not a silent fresh login.
     fn read(&self) -> Result<Option<SavedSession>, ApiError> {
-        let bytes = match std::fs::read(&self.path) {
+        let bytes = match crate::fsio::read_regular(&self.path, crate::fsio::MAX_INPUT_BYTES) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(self.error(format!("cannot read: {e}"))),

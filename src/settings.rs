@@ -86,7 +86,7 @@ fn load_config(named: Option<&Path>) -> Result<(ConfigFile, PathBuf)> {
         Some(p) => (p.to_owned(), true),
         None => (PathBuf::from(DEFAULT_CONFIG), false),
     };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::fsio::read_regular_text(&path, crate::fsio::MAX_INPUT_BYTES) {
         Ok(t) => t,
         Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
             return Ok((ConfigFile::default(), PathBuf::new()));

@@ -284,3 +284,88 @@ fn build_refuses_what_only_validate_s_cross_checks_find() {
     );
     assert!(!demo.root().join("site").exists());
 }
+
+/// A named pipe made with coreutils' `mkfifo`.
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+// Opening a FIFO blocks until someone writes to it, and a device reads for ever: a path that
+// is not a regular file is refused before it is opened, naming what it is, so no scheduled job
+// hangs until the workflow's timeout kills it.
+#[test]
+fn a_fifo_in_the_data_folder_is_refused_without_waiting() {
+    let demo = Demo::new(1);
+    let file = demo.session_files().remove(0);
+    fs::remove_file(&file).unwrap();
+    mkfifo(&file);
+    let shown = demo.shown(&file);
+    cph50(demo.root())
+        .arg("validate")
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "{shown}: cannot read: it is a FIFO (named pipe), not a regular file"
+        )));
+    cph50(demo.root())
+        .args(["build", "--out", "site"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "a FIFO (named pipe), not a regular file",
+        ));
+    assert!(!demo.root().join("site").exists());
+}
+
+#[test]
+fn a_fifo_among_the_blog_posts_is_passed_over_without_waiting() {
+    let demo = Demo::new(1);
+    let posts = demo.root().join("blog/_posts");
+    fs::create_dir_all(&posts).unwrap();
+    fs::write(posts.join("2026-01-08-real.md"), "---\ntitle: Real\n---\nHello.\n").unwrap();
+    mkfifo(&posts.join("2026-01-09-pipe.md"));
+    cph50(demo.root())
+        .args(["build", "--out", "site", "--blog", "blog"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 posts"));
+}
+
+#[test]
+fn classify_refuses_a_device_instead_of_reading_it_for_ever() {
+    let demo = Demo::new(1);
+    cph50(demo.root())
+        .args(["classify", "--file", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("/dev/zero").and(predicate::str::contains(
+                "it is a device, not a regular file",
+            )),
+        );
+}
+
+#[test]
+fn a_config_file_that_is_a_fifo_is_refused_without_waiting() {
+    let demo = Demo::new(1);
+    mkfifo(&demo.root().join("cph50.toml"));
+    cph50(demo.root())
+        .arg("validate")
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(predicate::ne(0))
+        .stderr(
+            predicate::str::contains("cph50.toml").and(predicate::str::contains(
+                "a FIFO (named pipe), not a regular file",
+            )),
+        );
+}

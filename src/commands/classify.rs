@@ -110,7 +110,8 @@ pub fn classify_file(
     path: &Path,
     min_confidence: f64,
 ) -> Result<Answer> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let bytes = crate::fsio::read_regular(path, crate::fsio::MAX_INPUT_BYTES)
+        .map_err(|e| Error::io("read", path, e))?;
     let config = vehicle_config(store)?;
     let curve = if let Ok(s) = crate::decode::decode::<SessionFile>(&bytes) {
         Curve::from_session(&s, clock)

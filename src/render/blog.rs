@@ -151,7 +151,8 @@ fn load(dir: &Path, tz: chrono_tz::Tz) -> Result<Vec<Post>> {
         let (file_date, slug) = parse_name(name).ok_or_else(|| {
             bad("post file names must be YYYY-MM-DD-slug.md (or .markdown, .html)".to_owned())
         })?;
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        let text = crate::fsio::read_regular_text(path, crate::fsio::MAX_INPUT_BYTES)
+            .map_err(|e| Error::io("read", path, e))?;
         let (yaml, body) = front_matter::split(&text).map_err(bad)?;
         let fm = match yaml {
             Some(y) => front_matter::parse(y, tz).map_err(bad)?,

@@ -150,7 +150,8 @@ fn overrides(dir: &Path, files: &mut BTreeMap<String, TemplateFile>) -> Result<(
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let name = rel.to_string_lossy().replace('\\', "/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io("read", entry.path(), e))?;
+        let bytes = crate::fsio::read_regular(entry.path(), crate::fsio::MAX_INPUT_BYTES)
+            .map_err(|e| Error::io("read", entry.path(), e))?;
         files.insert(
             name,
             TemplateFile {

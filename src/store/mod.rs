@@ -360,23 +360,23 @@ impl Store {
 
 /// The bytes of `path`, refusing a file larger than [`values::limits::MAX_FILE_BYTES`].
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
     let max = values::limits::MAX_FILE_BYTES;
     let too_big =
         |n: &str| format!("the file is {n} bytes; at most {max} are read (MAX_FILE_BYTES, 32 MiB)");
-    let file = fs::File::open(path).map_err(|e| read_error(&e))?;
-    let len = file.metadata().map_err(|e| read_error(&e))?.len();
-    if len > max {
-        return Err(too_big(&len.to_string()));
+    if let Some(len) = fs::metadata(path)
+        .ok()
+        .filter(fs::Metadata::is_file)
+        .map(|m| m.len())
+    {
+        if len > max {
+            return Err(too_big(&len.to_string()));
+        }
     }
-    let mut bytes = Vec::new();
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| read_error(&e))?;
-    match u64::try_from(bytes.len()) {
-        Ok(n) if n <= max => Ok(bytes),
-        _ => Err(too_big(&format!("more than {max}"))),
-    }
+    crate::fsio::read_regular(path, max).map_err(|e| match e.kind() {
+        io::ErrorKind::FileTooLarge => too_big(&format!("more than {max}")),
+        io::ErrorKind::InvalidInput => format!("cannot read: {e}"),
+        _ => read_error(&e),
+    })
 }
 
 /// Sorts cache entries by start time, then id.
