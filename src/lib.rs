@@ -9,6 +9,7 @@ pub mod classify;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod cron;
 pub mod decode;
 pub mod demo;
 pub mod error;

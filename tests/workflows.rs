@@ -5,94 +5,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_norway::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::gha::{
+    Origin, fork_with_demo_data, git, git_text, job_steps, root, run_job, secrets, text, workflow,
+};
 
 // ---------------------------------------------------------------------------------------------
 // commit-data.sh
-
-/// A bare "origin" with one commit (data/a.json, data/b.json, README.md) and clones of it.
-struct Origin {
-    dir: tempfile::TempDir,
-}
-
-fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn git_text(dir: &Path, args: &[&str]) -> String {
-    String::from_utf8(git(dir, args).stdout)
-        .unwrap()
-        .trim()
-        .to_owned()
-}
-
-impl Origin {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let seed = dir.path().join("seed");
-        fs::create_dir_all(seed.join("data")).unwrap();
-        fs::write(seed.join("data/a.json"), "{\"a\": 1}\n").unwrap();
-        fs::write(seed.join("data/b.json"), "{\"b\": 1}\n").unwrap();
-        fs::write(seed.join("README.md"), "readme\n").unwrap();
-        git(&seed, &["init", "-q", "-b", "main"]);
-        Self::identity(&seed, "seed");
-        git(&seed, &["add", "-A"]);
-        git(&seed, &["commit", "-q", "-m", "seed"]);
-        git(dir.path(), &["clone", "-q", "--bare", "seed", "origin.git"]);
-        Origin { dir }
-    }
-
-    fn identity(repo: &Path, name: &str) {
-        git(repo, &["config", "user.name", name]);
-        git(repo, &["config", "user.email", "test@example.invalid"]);
-    }
-
-    fn bare(&self) -> PathBuf {
-        self.dir.path().join("origin.git")
-    }
-
-    fn clone(&self, name: &str) -> PathBuf {
-        git(self.dir.path(), &["clone", "-q", "origin.git", name]);
-        let path = self.dir.path().join(name);
-        Self::identity(&path, name);
-        path
-    }
-
-    /// Subjects of origin/main, newest first.
-    fn log(&self) -> Vec<String> {
-        git_text(&self.bare(), &["log", "--format=%s", "main"])
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// Files changed by origin/main's newest commit.
-    fn head_files(&self) -> Vec<String> {
-        git_text(&self.bare(), &["show", "--name-only", "--format=", "main"])
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    }
-}
 
 fn commit_data(clone: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new("bash");
@@ -107,14 +30,6 @@ fn commit_data(clone: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         cmd.env(k, v);
     }
     cmd.output().expect("bash runs")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 #[test]
@@ -244,11 +159,6 @@ fn yaml_files() -> Vec<(String, Value, String)> {
     files
 }
 
-fn workflow(name: &str) -> Value {
-    let path = root().join(".github/workflows").join(name);
-    serde_norway::from_str(&fs::read_to_string(&path).expect(name)).expect(name)
-}
-
 fn jobs(wf: &Value) -> Vec<(String, Value)> {
     wf["jobs"]
         .as_mapping()
@@ -272,10 +182,6 @@ fn steps(doc: &Value) -> Vec<Value> {
         all.extend(s.iter().cloned());
     }
     all
-}
-
-fn job_steps(job: &Value) -> Vec<Value> {
-    job["steps"].as_sequence().cloned().unwrap_or_default()
 }
 
 fn permissions(job: &Value) -> BTreeMap<String, String> {
@@ -305,7 +211,18 @@ fn crons(wf: &Value) -> Vec<String> {
 
 #[test]
 fn workflows_exist_with_their_schedules() {
-    assert_eq!(crons(&workflow("charge.yml")), ["0 13,14 * * *"]);
+    // what `cph50 init` writes for the defaults: 06:00 Los Angeles, 90 minutes of grace
+    let daily = cph50::cron::DailyStart {
+        tz: cph50::clock::DEFAULT_TZ,
+        at: chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap(),
+        grace: chrono::Duration::minutes(90),
+    };
+    let jan1 = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    assert_eq!(crons(&workflow("charge.yml")), daily.crons(jan1));
+    assert_eq!(
+        crons(&workflow("charge.yml")),
+        ["7 13,14,15 * * *", "37 13,14 * * *"]
+    );
     assert_eq!(crons(&workflow("check.yml")), ["0 4 * * *"]);
     assert_eq!(crons(&workflow("monitor.yml")).len(), 1);
     assert_eq!(crons(&workflow("cache.yml")).len(), 1);
@@ -630,147 +547,6 @@ fn every_cph50_call_in_a_workflow_exists() {
             );
         }
     }
-}
-
-/// Runs the `run:` steps of one job of a workflow, in order, the way a runner would (bash -eo
-/// pipefail), in `clone`, with `${{ ... }}` expressions replaced from `values` (and step outputs
-/// as they are written to `$GITHUB_OUTPUT`). `uses:` steps are skipped: the binary is on PATH.
-/// Returns each step's name and output; stops at the first failing step.
-fn run_job(
-    workflow_file: &str,
-    job: &str,
-    clone: &Path,
-    values: &BTreeMap<String, String>,
-    env: &[(&str, String)],
-) -> Vec<(String, Output)> {
-    let wf = workflow(workflow_file);
-    let job = &wf["jobs"][job];
-    let temp = tempfile::tempdir().unwrap();
-    let bin = Path::new(env!("CARGO_BIN_EXE_cph50"))
-        .parent()
-        .unwrap()
-        .to_owned();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let mut outputs: BTreeMap<String, String> = BTreeMap::new();
-    let mut results = Vec::new();
-    for (n, step) in job_steps(job).iter().enumerate() {
-        let Some(script) = step["run"].as_str() else {
-            continue;
-        };
-        let id = step["id"].as_str().unwrap_or("").to_owned();
-        let output_file = temp.path().join(format!("output-{n}"));
-        fs::write(&output_file, "").unwrap();
-        let resolve = |raw: &str| -> String {
-            let mut s = raw.to_owned();
-            while let Some(start) = s.find("${{") {
-                let end = s[start..]
-                    .find("}}")
-                    .map(|e| start + e + 2)
-                    .unwrap_or(s.len());
-                let expr = s[start + 3..end - 2].trim().to_owned();
-                let value = values
-                    .get(&expr)
-                    .cloned()
-                    .or_else(|| outputs.get(&expr).cloned())
-                    .unwrap_or_default();
-                s.replace_range(start..end, &value);
-            }
-            s
-        };
-        let mut cmd = Command::new("bash");
-        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
-            .current_dir(clone)
-            .env("PATH", &path)
-            .env("RUNNER_TEMP", temp.path())
-            .env("GITHUB_OUTPUT", &output_file)
-            .env("GITHUB_ACTIONS", "true")
-            .env("GITHUB_STEP_SUMMARY", temp.path().join("summary.md"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("COMMIT_RETRY_DELAY", "0");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        if let Some(vars) = step["env"].as_mapping() {
-            for (k, v) in vars {
-                cmd.env(k.as_str().unwrap(), resolve(v.as_str().unwrap_or("")));
-            }
-        }
-        let out = cmd.output().expect("bash runs");
-        for line in fs::read_to_string(&output_file).unwrap().lines() {
-            if let Some((k, v)) = line.split_once('=') {
-                outputs.insert(format!("steps.{id}.outputs.{k}"), v.to_owned());
-            }
-        }
-        let ok = out.status.success();
-        results.push((step["name"].as_str().unwrap_or(&id).to_owned(), out));
-        if !ok {
-            break;
-        }
-    }
-    results
-}
-
-/// A repository like a user's fork: the demo data folder, committed, with a bare origin.
-fn fork_with_demo_data() -> (Origin, PathBuf) {
-    let origin = Origin::new();
-    let clone = origin.clone("runner");
-    let status = Command::new(env!("CARGO_BIN_EXE_cph50"))
-        .args([
-            "-q",
-            "demo-data",
-            "--months",
-            "1",
-            "--out",
-            "data",
-            "--force",
-        ])
-        .current_dir(&clone)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    fs::create_dir_all(clone.join(".github/scripts")).unwrap();
-    fs::copy(
-        root().join(".github/scripts/commit-data.sh"),
-        clone.join(".github/scripts/commit-data.sh"),
-    )
-    .unwrap();
-    git(&clone, &["add", "-A"]);
-    git(&clone, &["commit", "-q", "-m", "demo data"]);
-    git(&clone, &["push", "-q", "origin", "HEAD:main"]);
-    (origin, clone)
-}
-
-fn secrets(
-    sim: &crate::common::sim::SimProcess,
-    token_dir: &Path,
-) -> (BTreeMap<String, String>, Vec<(&'static str, String)>) {
-    let mut values = BTreeMap::new();
-    values.insert(
-        "secrets.CP_USERNAME".to_owned(),
-        "driver@example.com".to_owned(),
-    );
-    values.insert(
-        "secrets.CP_PASSWORD".to_owned(),
-        crate::common::sim::PASSWORD.to_owned(),
-    );
-    values.insert(
-        "secrets.CP_TOKEN_KEY".to_owned(),
-        "smoke-test-key".to_owned(),
-    );
-    values.insert("github.event_name".to_owned(), "schedule".to_owned());
-    let env = vec![
-        ("CP_DISCOVERY_URL", sim.discovery_url.clone()),
-        (
-            "CP_TOKEN_FILE",
-            token_dir.join("token.json").display().to_string(),
-        ),
-    ];
-    (values, env)
 }
 
 /// The monitor workflow's steps, run for real against `cph50 sim`: the poll finds the session

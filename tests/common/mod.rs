@@ -103,5 +103,6 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+pub mod gha;
 pub mod mock;
 pub mod sim;

@@ -1,0 +1,270 @@
+//! The GitHub Actions side of the tests: a bare "origin" and its clones, and the `run:` steps
+//! of a workflow's job run the way a runner would, against `cph50 sim` (used by
+//! `tests/workflows.rs` and `tests/init_zones.rs`).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_norway::Value;
+
+/// The worktree: the repository under test.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A bare "origin" with one commit (data/a.json, data/b.json, README.md) and clones of it.
+pub struct Origin {
+    pub dir: tempfile::TempDir,
+}
+
+/// Runs git in `dir` with no user or system configuration; panics with its stderr on failure.
+pub fn git(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// [`git`]'s trimmed stdout.
+pub fn git_text(dir: &Path, args: &[&str]) -> String {
+    String::from_utf8(git(dir, args).stdout)
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+impl Origin {
+    /// An origin seeded with data/a.json, data/b.json and README.md.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = dir.path().join("seed");
+        fs::create_dir_all(seed.join("data")).unwrap();
+        fs::write(seed.join("data/a.json"), "{\"a\": 1}\n").unwrap();
+        fs::write(seed.join("data/b.json"), "{\"b\": 1}\n").unwrap();
+        fs::write(seed.join("README.md"), "readme\n").unwrap();
+        git(&seed, &["init", "-q", "-b", "main"]);
+        Self::identity(&seed, "seed");
+        git(&seed, &["add", "-A"]);
+        git(&seed, &["commit", "-q", "-m", "seed"]);
+        git(dir.path(), &["clone", "-q", "--bare", "seed", "origin.git"]);
+        Origin { dir }
+    }
+
+    /// Sets a committer identity in `repo`.
+    pub fn identity(repo: &Path, name: &str) {
+        git(repo, &["config", "user.name", name]);
+        git(repo, &["config", "user.email", "test@example.invalid"]);
+    }
+
+    /// The bare repository.
+    pub fn bare(&self) -> PathBuf {
+        self.dir.path().join("origin.git")
+    }
+
+    /// A clone of origin named `name`, with an identity.
+    pub fn clone(&self, name: &str) -> PathBuf {
+        git(self.dir.path(), &["clone", "-q", "origin.git", name]);
+        let path = self.dir.path().join(name);
+        Self::identity(&path, name);
+        path
+    }
+
+    /// Subjects of origin/main, newest first.
+    pub fn log(&self) -> Vec<String> {
+        git_text(&self.bare(), &["log", "--format=%s", "main"])
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Files changed by origin/main's newest commit.
+    pub fn head_files(&self) -> Vec<String> {
+        git_text(&self.bare(), &["show", "--name-only", "--format=", "main"])
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// stdout and stderr of a finished process, for messages.
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A workflow of the worktree, parsed.
+pub fn workflow(name: &str) -> Value {
+    let path = root().join(".github/workflows").join(name);
+    serde_norway::from_str(&fs::read_to_string(&path).expect(name)).expect(name)
+}
+
+/// The steps of a job.
+pub fn job_steps(job: &Value) -> Vec<Value> {
+    job["steps"].as_sequence().cloned().unwrap_or_default()
+}
+
+/// Runs the `run:` steps of one job of a workflow, in order, the way a runner would (bash -eo
+/// pipefail), in `clone`, with `${{ ... }}` expressions replaced from `values` (and step outputs
+/// as they are written to `$GITHUB_OUTPUT`). `uses:` steps are skipped: the binary is on PATH.
+/// Returns each step's name and output; stops at the first failing step.
+pub fn run_job(
+    workflow_file: &str,
+    job: &str,
+    clone: &Path,
+    values: &BTreeMap<String, String>,
+    env: &[(&str, String)],
+) -> Vec<(String, Output)> {
+    run_job_of(&workflow(workflow_file), job, clone, values, env)
+}
+
+/// [`run_job`] for a workflow already parsed (e.g. the one a test's repository holds).
+pub fn run_job_of(
+    wf: &Value,
+    job: &str,
+    clone: &Path,
+    values: &BTreeMap<String, String>,
+    env: &[(&str, String)],
+) -> Vec<(String, Output)> {
+    let job = &wf["jobs"][job];
+    let temp = tempfile::tempdir().unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_cph50"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut outputs: BTreeMap<String, String> = BTreeMap::new();
+    let mut results = Vec::new();
+    for (n, step) in job_steps(job).iter().enumerate() {
+        let Some(script) = step["run"].as_str() else {
+            continue;
+        };
+        let id = step["id"].as_str().unwrap_or("").to_owned();
+        let output_file = temp.path().join(format!("output-{n}"));
+        fs::write(&output_file, "").unwrap();
+        let resolve = |raw: &str| -> String {
+            let mut s = raw.to_owned();
+            while let Some(start) = s.find("${{") {
+                let end = s[start..]
+                    .find("}}")
+                    .map(|e| start + e + 2)
+                    .unwrap_or(s.len());
+                let expr = s[start + 3..end - 2].trim().to_owned();
+                let value = values
+                    .get(&expr)
+                    .cloned()
+                    .or_else(|| outputs.get(&expr).cloned())
+                    .unwrap_or_default();
+                s.replace_range(start..end, &value);
+            }
+            s
+        };
+        let mut cmd = Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(clone)
+            .env("PATH", &path)
+            .env("RUNNER_TEMP", temp.path())
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_STEP_SUMMARY", temp.path().join("summary.md"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("COMMIT_RETRY_DELAY", "0");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        if let Some(vars) = step["env"].as_mapping() {
+            for (k, v) in vars {
+                cmd.env(k.as_str().unwrap(), resolve(v.as_str().unwrap_or("")));
+            }
+        }
+        let out = cmd.output().expect("bash runs");
+        for line in fs::read_to_string(&output_file).unwrap().lines() {
+            if let Some((k, v)) = line.split_once('=') {
+                outputs.insert(format!("steps.{id}.outputs.{k}"), v.to_owned());
+            }
+        }
+        let ok = out.status.success();
+        results.push((step["name"].as_str().unwrap_or(&id).to_owned(), out));
+        if !ok {
+            break;
+        }
+    }
+    results
+}
+
+/// A repository like a user's fork: the demo data folder, committed, with a bare origin.
+pub fn fork_with_demo_data() -> (Origin, PathBuf) {
+    let origin = Origin::new();
+    let clone = origin.clone("runner");
+    let status = Command::new(env!("CARGO_BIN_EXE_cph50"))
+        .args([
+            "-q",
+            "demo-data",
+            "--months",
+            "1",
+            "--out",
+            "data",
+            "--force",
+        ])
+        .current_dir(&clone)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    fs::create_dir_all(clone.join(".github/scripts")).unwrap();
+    fs::copy(
+        root().join(".github/scripts/commit-data.sh"),
+        clone.join(".github/scripts/commit-data.sh"),
+    )
+    .unwrap();
+    git(&clone, &["add", "-A"]);
+    git(&clone, &["commit", "-q", "-m", "demo data"]);
+    git(&clone, &["push", "-q", "origin", "HEAD:main"]);
+    (origin, clone)
+}
+
+/// The secrets and environment of the workflows' steps, pointing at `sim`.
+pub fn secrets(
+    sim: &crate::common::sim::SimProcess,
+    token_dir: &Path,
+) -> (BTreeMap<String, String>, Vec<(&'static str, String)>) {
+    let mut values = BTreeMap::new();
+    values.insert(
+        "secrets.CP_USERNAME".to_owned(),
+        "driver@example.com".to_owned(),
+    );
+    values.insert(
+        "secrets.CP_PASSWORD".to_owned(),
+        crate::common::sim::PASSWORD.to_owned(),
+    );
+    values.insert(
+        "secrets.CP_TOKEN_KEY".to_owned(),
+        "smoke-test-key".to_owned(),
+    );
+    values.insert("github.event_name".to_owned(), "schedule".to_owned());
+    let env = vec![
+        ("CP_DISCOVERY_URL", sim.discovery_url.clone()),
+        (
+            "CP_TOKEN_FILE",
+            token_dir.join("token.json").display().to_string(),
+        ),
+    ];
+    (values, env)
+}
