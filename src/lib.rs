@@ -18,6 +18,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod session_file;
+pub mod session_seal;
 pub mod settings;
 pub mod sim;
 pub mod store;

@@ -32,6 +32,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("sim", &["api", "clock", "decode", "demo", "error"]),
     ("session_file", &["api", "fsio"]),
+    ("session_seal", &["api", "fsio", "session_file"]),
     // clap's types, with their defaults and value types
     ("cli", &["classify", "demo", "sim", "store"]),
 ];
