@@ -45,6 +45,22 @@ pub fn git_text(dir: &Path, args: &[&str]) -> String {
 }
 
 impl Origin {
+    /// A bare origin cloned from the repository at `src` (its `main`).
+    pub fn of_repo(src: &Path) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        git(
+            dir.path(),
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                &src.display().to_string(),
+                "origin.git",
+            ],
+        );
+        Origin { dir }
+    }
+
     /// An origin seeded with data/a.json, data/b.json and README.md.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
@@ -267,4 +283,39 @@ pub fn secrets(
         ),
     ];
     (values, env)
+}
+
+/// A git repository (branch `main`, one commit) holding every file `git ls-files` tracks in the
+/// worktree, as the worktree has it: the repository a user creates from this one. Made once
+/// per test run and shared (clone it; never change it).
+pub fn tracked_copy() -> &'static Path {
+    static COPY: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let listed = git(&root(), &["ls-files", "-z"]).stdout;
+        for name in listed.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+            let rel = Path::new(std::str::from_utf8(name).unwrap());
+            let from = root().join(rel);
+            if !from.exists() {
+                continue; // deleted in the worktree, not yet committed
+            }
+            let to = dir.path().join(rel);
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::copy(&from, &to).unwrap();
+        }
+        git(dir.path(), &["init", "-q", "-b", "main"]);
+        Origin::identity(dir.path(), "template");
+        git(dir.path(), &["add", "-A"]);
+        git(
+            dir.path(),
+            &[
+                "commit",
+                "-q",
+                "-m",
+                "the repository as the template ships it",
+            ],
+        );
+        dir
+    })
+    .path()
 }
