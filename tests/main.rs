@@ -23,6 +23,7 @@ mod e2e_pipeline;
 mod e2e_status;
 mod fault_matrix;
 mod identify;
+mod init;
 mod init_zones;
 mod jobs_api;
 #[cfg(unix)]
