@@ -28,6 +28,7 @@ mod init_zones;
 mod jobs_api;
 #[cfg(unix)]
 mod kill;
+mod login;
 mod readme;
 mod reliability;
 mod render;
