@@ -6,69 +6,8 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::common::gha::{git, tracked_copy};
+use crate::common::gha::Scratch;
 use crate::common::{cph50, snapshot};
-
-/// A clone of the repository as the template ships it (demo data, workflows), without `.git`
-/// in the way of snapshots.
-struct Scratch {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-impl Scratch {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        git(
-            dir.path(),
-            &["clone", "-q", &tracked_copy().display().to_string(), "repo"],
-        );
-        let root = dir.path().join("repo");
-        Self { _dir: dir, root }
-    }
-
-    fn init(&self) -> assert_cmd::Command {
-        let mut cmd = cph50(&self.root);
-        cmd.arg("init")
-            .env_remove("CP_USERNAME")
-            .env_remove("TZ")
-            .env("CP_TOKEN_FILE", self.root.join("../token.json"));
-        cmd
-    }
-
-    /// Every file but those under `.git/` and cph50's lock files (which `.gitignore` keeps
-    /// out of commits).
-    fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        snapshot(&self.root)
-            .into_iter()
-            .filter(|(p, _)| !p.starts_with(".git/") && !p.to_string_lossy().starts_with(".cph50-"))
-            .collect()
-    }
-
-    fn data_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(self.root.join("data"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.root.join(rel)).unwrap()
-    }
-
-    fn crons(&self) -> Vec<String> {
-        let wf: serde_norway::Value =
-            serde_norway::from_str(&self.read(".github/workflows/charge.yml")).unwrap();
-        wf["on"]["schedule"]
-            .as_sequence()
-            .unwrap()
-            .iter()
-            .map(|c| c["cron"].as_str().unwrap().to_owned())
-            .collect()
-    }
-}
 
 fn crons_for(tz: chrono_tz::Tz, at: &str) -> Vec<String> {
     cph50::cron::DailyStart {

@@ -2,10 +2,10 @@
 //! without a login of its own; `--set-secrets` hands the values to gh unseen.
 
 use std::fs;
-use std::path::Path;
 
 use predicates::prelude::*;
 
+use crate::common::fake_gh;
 use crate::common::sim::SimProcess;
 
 fn idle_sim() -> SimProcess {
@@ -182,15 +182,4 @@ fn a_login_blocked_by_bot_protection_prints_no_values() {
         .stdout("")
         .stderr(predicate::str::starts_with("error: login (POST "))
         .stderr(predicate::str::contains("blocked by bot protection"));
-}
-
-/// An executable `gh` in `bin` running `body` (sh).
-pub fn fake_gh(bin: &Path, body: &str) {
-    let gh = bin.join("gh");
-    fs::write(&gh, format!("#!/bin/sh\n{body}")).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&gh, fs::Permissions::from_mode(0o755)).unwrap();
-    }
 }

@@ -319,3 +319,71 @@ pub fn tracked_copy() -> &'static Path {
     })
     .path()
 }
+
+/// A clone of the repository as the template ships it (demo data, workflows), without `.git`
+/// in the way of snapshots.
+pub struct Scratch {
+    _dir: tempfile::TempDir,
+    /// The clone.
+    pub root: PathBuf,
+}
+
+impl Scratch {
+    /// A fresh clone of [`tracked_copy`].
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        git(
+            dir.path(),
+            &["clone", "-q", &tracked_copy().display().to_string(), "repo"],
+        );
+        let root = dir.path().join("repo");
+        Self { _dir: dir, root }
+    }
+
+    /// `cph50 init` in the clone, without credentials or `TZ` from the test's environment.
+    pub fn init(&self) -> assert_cmd::Command {
+        let mut cmd = crate::common::cph50(&self.root);
+        cmd.arg("init")
+            .env_remove("CP_USERNAME")
+            .env_remove("TZ")
+            .env("CP_TOKEN_FILE", self.root.join("../token.json"));
+        cmd
+    }
+
+    /// Every file but those under `.git/` and cph50's lock files (which `.gitignore` keeps
+    /// out of commits).
+    pub fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        crate::common::snapshot(&self.root)
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with(".git/") && !p.to_string_lossy().starts_with(".cph50-"))
+            .collect()
+    }
+
+    /// The names in `data/`, sorted.
+    pub fn data_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(self.root.join("data"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A file of the clone as text.
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.root.join(rel)).unwrap()
+    }
+
+    /// The `cron:` values of the clone's charge.yml.
+    pub fn crons(&self) -> Vec<String> {
+        let wf: serde_norway::Value =
+            serde_norway::from_str(&self.read(".github/workflows/charge.yml")).unwrap();
+        wf["on"]["schedule"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|c| c["cron"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+

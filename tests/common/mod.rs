@@ -106,3 +106,15 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 pub mod gha;
 pub mod mock;
 pub mod sim;
+
+/// An executable `gh` (GitHub's CLI) in `bin` that runs `body` as sh, for tests of what
+/// cph50 asks or hands to gh.
+pub fn fake_gh(bin: &Path, body: &str) {
+    let gh = bin.join("gh");
+    fs::write(&gh, format!("#!/bin/sh\n{body}")).expect("writable");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&gh, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+}
