@@ -166,10 +166,23 @@ fn load_config(named: Option<&Path>) -> Result<(ConfigFile, PathBuf)> {
     };
     let config: ConfigFile = toml::from_str(&text).map_err(|e| Error::Config {
         path: path.clone(),
-        message: e.to_string().trim().replace('\n', " "),
+        message: toml_message(&e, &text),
     })?;
     let base = path.parent().map(Path::to_owned).unwrap_or_default();
     Ok((config, base))
+}
+
+/// A TOML error on one line: the parser's message, then the line it points at (`toml`'s
+/// own rendering spreads a quote of the file over several lines).
+fn toml_message(e: &toml::de::Error, text: &str) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let line = text.get(..span.start).map_or(1, |t| t.matches('\n').count() + 1);
+            format!("{message} (line {line})")
+        }
+        None => message,
+    }
 }
 
 /// Running on GitHub Actions (`GITHUB_ACTIONS=true`, which Actions sets in every job).

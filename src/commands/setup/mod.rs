@@ -105,7 +105,12 @@ impl Repo {
             ))
             .into());
         }
-        let config_path = root.join(DEFAULT_CONFIG);
+        // `cph50.toml` rather than `./cph50.toml` in messages when run from the root
+        let config_path = if root == Path::new(".") {
+            PathBuf::from(DEFAULT_CONFIG)
+        } else {
+            root.join(DEFAULT_CONFIG)
+        };
         let config = read_config(&config_path)?;
         let data = match (data_flag, config.as_ref().and_then(|c| c.data.as_ref())) {
             (Some(d), _) => d.to_owned(),
