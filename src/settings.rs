@@ -178,7 +178,9 @@ fn toml_message(e: &toml::de::Error, text: &str) -> String {
     let message = e.message().trim().replace('\n', " ");
     match e.span() {
         Some(span) => {
-            let line = text.get(..span.start).map_or(1, |t| t.matches('\n').count() + 1);
+            let line = text
+                .get(..span.start)
+                .map_or(1, |t| t.matches('\n').count() + 1);
             format!("{message} (line {line})")
         }
         None => message,
