@@ -16,6 +16,7 @@ mod concurrent_writers;
 mod data_props;
 mod demo_data;
 mod dictionary;
+mod doctor;
 mod e2e_api_faults;
 mod e2e_charge;
 mod e2e_jobs;
