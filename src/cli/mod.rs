@@ -230,12 +230,16 @@ pub enum Command {
     ///   and leaves a data folder holding only vehicle_config.json. A folder with any
     ///   session, run or file of your own is kept (--replace-data deletes it); an edited
     ///   vehicle_config.json is kept;
+    ///
     /// - writes cph50.toml: tz, start and grace (keys it already had stay);
+    ///
     /// - fills vehicle_config.json from the account's vehicles when CP_USERNAME and
     ///   CP_PASSWORD (or CP_SESSION_TOKEN) are set: ids from make, model and year, never a
     ///   VIN; otherwise one placeholder car "my_car" in the data dictionary's shape, to edit;
+    ///
     /// - rewrites the crons of .github/workflows/charge.yml: 7, 37 and 67 minutes after the
     ///   start in each UTC offset of the zone (both sides of DST), off the top of the hour;
+    ///
     /// - prints the `gh secret set` lines of the secrets the workflows read (never a value).
     ///
     /// Every file is written atomically; the data folder is swapped in one step. A second run
