@@ -11,6 +11,14 @@ use crate::settings::Settings;
 /// # Errors
 /// The command's error; [`crate::error::Error::exit_code`] turns it into the exit code.
 pub fn execute(cli: Cli) -> Result<()> {
+    // doctor reports a config file it cannot read as a finding, so it resolves no settings
+    if let Command::Doctor(args) = &cli.command {
+        let out = Output {
+            quiet: cli.global.quiet,
+            github_actions: crate::settings::on_github_actions(),
+        };
+        return commands::doctor::run(&out, args, &cli.global);
+    }
     let settings = Settings::resolve(&cli.global)?;
     let out = Output {
         quiet: settings.quiet,
@@ -31,5 +39,8 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Sim(args) => commands::sim::run(&args),
         Command::Build(args) => commands::build::run(&settings, &out, &args),
         Command::Incident(args) => commands::incident::run(&settings, &out, &args),
+        Command::Init(args) => commands::init::run(&settings, &out, &args, &cli.global),
+        Command::Login(args) => commands::login::run(&settings, &out, &args),
+        Command::Doctor(_) => Ok(()), // ran above
     }
 }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use std::time::Duration;
 
+use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -15,6 +16,7 @@ use crate::clock::{self, Clock, DEFAULT_TZ};
 use crate::error::{Error, Result, SettingsError};
 use crate::github::{GitHubConfig, Token};
 use crate::session_file::TokenFile;
+use crate::session_seal::{SEALED_VARIABLE, SeededStore};
 
 /// The config file looked for in the working folder when `--config` is not given.
 pub const DEFAULT_CONFIG: &str = "cph50.toml";
@@ -33,18 +35,62 @@ pub struct Settings {
     /// Write street address, ZIP code and coordinates into the monthly caches (config file
     /// `keep_personal_data = true`, for private repositories only). Off by default.
     pub keep_personal_data: bool,
+    /// The local time of the daily start (config file `start = "06:00"`), when set; `charge
+    /// --at` wins over it.
+    pub start: Option<NaiveTime>,
+    /// How long after `start` a late scheduled run may still start (config file `grace =
+    /// "90m"`), when set; `charge --grace` wins over it.
+    pub grace: Option<Duration>,
 }
 
-/// `cph50.toml`. Unknown keys are refused so a typo does not pass silently.
-#[derive(Debug, Default, Deserialize)]
+/// `cph50.toml`, as read. Unknown keys are refused so a typo does not pass silently.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConfigFile {
+pub struct ConfigFile {
     /// Data folder, relative to the config file.
-    data: Option<PathBuf>,
-    /// Local time zone.
-    tz: Option<String>,
+    pub data: Option<PathBuf>,
+    /// Local time zone (IANA name).
+    pub tz: Option<String>,
     /// Keep personal data (street, ZIP, coordinates) in the monthly caches.
-    keep_personal_data: Option<bool>,
+    pub keep_personal_data: Option<bool>,
+    /// Local time of the daily start, `HH:MM`.
+    pub start: Option<String>,
+    /// How late after `start` a scheduled run may still start (`90m`, `2h`).
+    pub grace: Option<String>,
+}
+
+impl ConfigFile {
+    /// `start` as a time.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming `file` and the key when it is not `HH:MM`.
+    pub fn start_time(&self, file: &Path) -> Result<Option<NaiveTime>> {
+        self.start
+            .as_deref()
+            .map(|raw| {
+                crate::cli::parse::parse_hhmm(raw.trim()).map_err(|e| Error::Config {
+                    path: file.to_owned(),
+                    message: format!("start: {e}; expected a local time such as \"06:00\""),
+                })
+            })
+            .transpose()
+    }
+
+    /// `grace` as a duration, within [`crate::cli::parse::GRACE_RANGE`].
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming `file` and the key when it is not a duration in range.
+    pub fn grace_duration(&self, file: &Path) -> Result<Option<Duration>> {
+        self.grace
+            .as_deref()
+            .map(|raw| {
+                crate::cli::parse::parse_grace(raw).map_err(|e| Error::Config {
+                    path: file.to_owned(),
+                    message: format!("grace: {e}"),
+                })
+            })
+            .transpose()
+    }
 }
 
 impl Settings {
@@ -56,6 +102,9 @@ impl Settings {
     /// unknown key; [`SettingsError::TimeZone`] when `--tz` or `tz` is not an IANA zone.
     pub fn resolve(args: &GlobalArgs) -> Result<Self> {
         let (config, base) = load_config(args.config.as_deref())?;
+        let file = args.config.as_deref().unwrap_or(Path::new(DEFAULT_CONFIG));
+        let start = config.start_time(file)?;
+        let grace = config.grace_duration(file)?;
         let tz = match (&args.tz, &config.tz) {
             (Some(name), _) => {
                 clock::parse_tz(name).map_err(|e| SettingsError::TimeZone(format!("--tz: {e}")))?
@@ -77,7 +126,25 @@ impl Settings {
             quiet: args.quiet,
             github_actions: on_github_actions(),
             keep_personal_data: config.keep_personal_data.unwrap_or(false),
+            start,
+            grace,
         })
+    }
+}
+
+/// Reads and decodes a config file; `None` when it does not exist.
+///
+/// # Errors
+/// [`Error::Config`] naming the file when it cannot be read, is not valid TOML or has an
+/// unknown key.
+pub fn read_config(path: &Path) -> Result<Option<ConfigFile>> {
+    match std::fs::read_to_string(path) {
+        Ok(_) => load_config(Some(path)).map(|(c, _)| Some(c)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Config {
+            path: path.to_owned(),
+            message: format!("cannot read: {e}"),
+        }),
     }
 }
 
@@ -100,7 +167,7 @@ fn load_config(named: Option<&Path>) -> Result<(ConfigFile, PathBuf)> {
     };
     let config: ConfigFile = toml::from_str(&text).map_err(|e| Error::Config {
         path: path.clone(),
-        message: e.to_string().trim().replace('\n', " "),
+        message: toml_message(&e, &text),
     })?;
     let base = path.parent().map(Path::to_owned).unwrap_or_default();
     Ok((config, base))
@@ -124,6 +191,21 @@ fn pasted_cookie(raw: &str) -> Result<Secret> {
         .into());
     }
     Ok(Secret::new(value))
+}
+
+/// A TOML error on one line: the parser's message, then the line it points at (`toml`'s
+/// own rendering spreads a quote of the file over several lines).
+fn toml_message(e: &toml::de::Error, text: &str) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let line = text
+                .get(..span.start)
+                .map_or(1, |t| t.matches('\n').count() + 1);
+            format!("{message} (line {line})")
+        }
+        None => message,
+    }
 }
 
 /// Running on GitHub Actions (`GITHUB_ACTIONS=true`, which Actions sets in every job).
@@ -260,19 +342,7 @@ impl Settings {
     /// # Errors
     /// [`SettingsError::Env`] naming `CPH50_NOW` when it is set but not RFC 3339.
     pub fn clock(&self) -> Result<Clock> {
-        match env("CPH50_NOW") {
-            None => Ok(Clock::system(self.tz)),
-            Some(raw) => chrono::DateTime::parse_from_rfc3339(raw.trim())
-                .map(|t| Clock::fixed(self.tz, t.with_timezone(&chrono::Utc)))
-                .map_err(|e| {
-                    SettingsError::Env {
-                        variable: "CPH50_NOW",
-                        value: raw.clone(),
-                        expected: format!("an RFC 3339 time: {e}"),
-                    }
-                    .into()
-                }),
-        }
+        clock_in(self.tz)
     }
 
     /// The API client's configuration, from the environment (see docs/cli.md); requests time
@@ -317,7 +387,7 @@ impl Settings {
                     .map(|raw| pasted_cookie(&raw))
                     .transpose()?,
             },
-            sessions: std::sync::Arc::new(TokenFile {
+            sessions: session_store(TokenFile {
                 path: token_path,
                 key,
             }),
@@ -384,6 +454,36 @@ impl Settings {
             && crate::github::valid_repository(&repo)
             && id.chars().all(|c| c.is_ascii_digit());
         plausible.then(|| format!("{}/{repo}/actions/runs/{id}", server.trim_end_matches('/')))
+    }
+}
+
+/// The clock of this run in zone `tz`: the system's, or the instant in `CPH50_NOW` (RFC
+/// 3339), which tests and simulations use to run a job "at" another time.
+///
+/// # Errors
+/// [`SettingsError::Env`] naming `CPH50_NOW` when it is set but not RFC 3339.
+pub fn clock_in(tz: Tz) -> Result<Clock> {
+    match env("CPH50_NOW") {
+        None => Ok(Clock::system(tz)),
+        Some(raw) => chrono::DateTime::parse_from_rfc3339(raw.trim())
+            .map(|t| Clock::fixed(tz, t.with_timezone(&chrono::Utc)))
+            .map_err(|e| {
+                SettingsError::Env {
+                    variable: "CPH50_NOW",
+                    value: raw.clone(),
+                    expected: format!("an RFC 3339 time: {e}"),
+                }
+                .into()
+            }),
+    }
+}
+
+/// The token file, seeded from `CP_SESSION_SEALED` when that is set (see
+/// [`crate::session_seal`]).
+fn session_store(file: TokenFile) -> std::sync::Arc<dyn crate::api::session::SessionStore> {
+    match env(SEALED_VARIABLE) {
+        Some(sealed) => std::sync::Arc::new(SeededStore::new(file, Secret::new(sealed))),
+        None => std::sync::Arc::new(file),
     }
 }
 

@@ -12,6 +12,8 @@ use std::path::Path;
 const ALLOWED: &[(&str, &[&str])] = &[
     // leaves: every layer may use them, they use nothing of the crate
     ("clock", &[]),
+    // the daily start's crons: local time through the clock
+    ("cron", &["clock"]),
     ("decode", &[]),
     ("fsio", &[]),
     ("text", &[]),
@@ -33,6 +35,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("sim", &["api", "clock", "decode", "demo", "error"]),
     ("session_file", &["api", "fsio"]),
+    ("session_seal", &["api", "fsio", "session_file"]),
     // clap's types, with their defaults and value types
     ("cli", &["classify", "demo", "incident", "sim", "store"]),
 ];

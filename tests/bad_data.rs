@@ -329,7 +329,11 @@ fn a_fifo_among_the_blog_posts_is_passed_over_without_waiting() {
     let demo = Demo::new(1);
     let posts = demo.root().join("blog/_posts");
     fs::create_dir_all(&posts).unwrap();
-    fs::write(posts.join("2026-01-08-real.md"), "---\ntitle: Real\n---\nHello.\n").unwrap();
+    fs::write(
+        posts.join("2026-01-08-real.md"),
+        "---\ntitle: Real\n---\nHello.\n",
+    )
+    .unwrap();
     mkfifo(&posts.join("2026-01-09-pipe.md"));
     cph50(demo.root())
         .args(["build", "--out", "site", "--blog", "blog"])

@@ -10,7 +10,7 @@ use super::models::{
     AccountsError, AckIdAnswer, AckRequest, ActivityAnswer, AmperageAnswer, AmperageRequest,
     ChargerConfig, ChargerStatus, HomeChargers, MapcacheRequest, Schedule, ScheduleRequest,
     SessionAnswer, SessionDetails, StartRequest, StopRequest, TechnicalInfo, UserStatus,
-    UserStatusAnswer, WeekSchedule,
+    UserStatusAnswer, Vehicles, WeekSchedule,
 };
 use super::{ApiError, Client, Ep, expect_json};
 
@@ -158,6 +158,23 @@ impl Client {
         };
         self.call(Ep::Amperage, Method::PUT, HCM, &path, Some(&body))
             .await
+    }
+
+    /// The account's vehicles as the ChargePoint app lists them: make, model, model year,
+    /// colour and AC charging speed (no VIN: the answer has none). `cph50 init` names the
+    /// household's cars from it.
+    ///
+    /// # Errors
+    /// The errors of every call (see [`Client`]) for `GET {accounts}v1/driver/vehicle`.
+    pub async fn vehicles(&mut self) -> Result<Vehicles, ApiError> {
+        self.call(
+            Ep::Vehicles,
+            Method::GET,
+            ACCOUNTS,
+            "v1/driver/vehicle",
+            None::<&()>,
+        )
+        .await
     }
 
     /// The user's charging status; `charging` is `None` when nothing is charging.

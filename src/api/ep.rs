@@ -12,7 +12,7 @@ pub enum Ep {
     Logout,
     /// Account profile: `GET {accounts}v1/driver/profile/user`.
     Profile,
-    /// The account's vehicles: `GET {accounts}v1/driver/vehicle` (sim only).
+    /// The account's vehicles: `GET {accounts}v1/driver/vehicle` (`cph50 init`).
     Vehicles,
     /// Home charger list: `GET {hcpo}.../users/{userId}/chargers`.
     Chargers,

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::Args;
 
 use super::parse::{
-    parse_base_url, parse_confidence, parse_date, parse_duration, parse_hhmm, parse_month,
-    parse_rfc3339, parse_session_id, parse_session_number,
+    parse_base_url, parse_confidence, parse_date, parse_duration, parse_grace, parse_hhmm,
+    parse_month, parse_rfc3339, parse_session_id, parse_session_number,
 };
 use crate::store::layout::Month;
 use crate::store::values::SessionId;
@@ -101,12 +101,14 @@ pub struct ChargeArgs {
     /// Start at once, whatever the time (run_type manual-start).
     #[arg(long)]
     pub now: bool,
-    /// Local start time, HH:MM: a scheduled run acts at or after it.
-    #[arg(long, default_value = "06:00", value_parser = parse_hhmm, value_name = "HH:MM")]
-    pub at: NaiveTime,
-    /// How long after --at a late scheduled run may still start (e.g. 90m, 2h).
-    #[arg(long, default_value = "90m", value_parser = parse_duration)]
-    pub grace: std::time::Duration,
+    /// Local start time, HH:MM: a scheduled run acts at or after it. [default: `start` in the
+    /// config file, else 06:00]
+    #[arg(long, value_parser = parse_hhmm, value_name = "HH:MM")]
+    pub at: Option<NaiveTime>,
+    /// How long after --at a late scheduled run may still start (e.g. 90m, 2h). [default:
+    /// `grace` in the config file, else 90m]
+    #[arg(long, value_parser = parse_duration)]
+    pub grace: Option<std::time::Duration>,
     /// Longest wait for the charger's own schedule window to end.
     #[arg(long, default_value = "15m", value_parser = parse_duration)]
     pub max_wait: std::time::Duration,
@@ -226,4 +228,58 @@ pub struct DemoDataArgs {
     /// Replace the folder if it is not empty (its current content is deleted).
     #[arg(long)]
     pub force: bool,
+}
+
+/// Options of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository's root folder (where cph50.toml, data/ and .github/ are).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub repo: PathBuf,
+    /// Local time of the daily start, HH:MM. [default: `start` of cph50.toml, else 06:00]
+    #[arg(long, value_parser = parse_hhmm, value_name = "HH:MM")]
+    pub start: Option<NaiveTime>,
+    /// How late after --start a scheduled run may still start, 15m to 12h. [default: `grace`
+    /// of cph50.toml, else 90m]
+    #[arg(long, value_parser = parse_grace)]
+    pub grace: Option<std::time::Duration>,
+    /// Ask nothing: take the flags, then cph50.toml, then the defaults (needed without a
+    /// terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Leave the data folder as it is, even the demo data.
+    #[arg(long, conflicts_with = "replace_data")]
+    pub keep_data: bool,
+    /// Replace the data folder even when it holds your own sessions or runs (they are deleted).
+    #[arg(long)]
+    pub replace_data: bool,
+    /// Rewrite vehicle_config.json from the account even when it exists.
+    #[arg(long, conflicts_with = "offline")]
+    pub vehicles: bool,
+    /// Do not ask the account for its vehicles (write the placeholder car).
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// Options of `login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Let GitHub's CLI store the values as repository secrets (`gh secret set`, value on its
+    /// standard input): nothing is printed.
+    #[arg(long)]
+    pub set_secrets: bool,
+    /// The repository for --set-secrets, OWNER/NAME. [default: gh's, from the working folder]
+    #[arg(long, value_name = "OWNER/NAME", requires = "set_secrets")]
+    pub gh_repo: Option<String>,
+}
+
+/// Options of `doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The repository's root folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub repo: PathBuf,
+    /// Check the files only: do not ask GitHub (through gh) about secrets, Actions and Pages.
+    #[arg(long)]
+    pub offline: bool,
 }

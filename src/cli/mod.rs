@@ -144,10 +144,12 @@ pub enum Command {
     /// login (bot protection, a refused login, a 401 a new login did not mend: sampling stops
     /// at once), or when no reading succeeded; a later collect can then try again.
     Collect(CollectArgs),
-    /// The daily start: at the start time (06:00 local by default), start charging after the
-    /// charger's own schedule ends, and record the run in runs.json.
+    /// The daily start: at the start time (`start` in cph50.toml, else 06:00 local), start
+    /// charging after the charger's own schedule ends, and record the run in runs.json.
     ///
-    /// Scheduled at 13:00 and 14:00 UTC. GitHub delivers such crons late or not at all, so a
+    /// charge.yml's crons (written by `cph50 init` for the zone and start time) run 7, 37 and
+    /// 67 minutes after the start in each UTC offset of the zone, off the top of the hour.
+    /// GitHub delivers crons late or not at all, so a
     /// scheduled run acts when it is the first at or after the LOCAL start time (--at), within
     /// --grace after it, that finds no scheduled record of that local day in runs.json; every
     /// other run prints why it does nothing ("before the start time", "past the grace window",
@@ -218,6 +220,66 @@ pub enum Command {
     /// 100000777, without is_home_charger, joins the activity list).
     #[command(after_help = SIM_AFTER_HELP)]
     Sim(SimArgs),
+    /// Set a new repository up: remove the demo data, write cph50.toml, fill
+    /// vehicle_config.json, schedule the daily start for your zone, print the secrets to set.
+    ///
+    /// On a terminal it asks for the zone (default: cph50.toml's, else this machine's), the
+    /// start time (default 06:00) and before removing the demo data; with --yes it asks
+    /// nothing and takes the flags, then cph50.toml, then the defaults. Without a terminal it
+    /// needs --yes. It:
+    ///
+    /// - removes the demo data the template ships (recognised by its session and run ids)
+    ///   and leaves a data folder holding only vehicle_config.json. A folder with any
+    ///   session, run or file of your own is kept (--replace-data deletes it); an edited
+    ///   vehicle_config.json is kept;
+    ///
+    /// - writes cph50.toml: tz, start and grace (keys it already had stay);
+    ///
+    /// - fills vehicle_config.json from the account's vehicles when CP_USERNAME and
+    ///   CP_PASSWORD (or CP_SESSION_TOKEN) are set: ids from make, model and year, never a
+    ///   VIN; otherwise one placeholder car "my_car" in the data dictionary's shape, to edit;
+    ///
+    /// - rewrites the crons of .github/workflows/charge.yml: 7, 37 and 67 minutes after the
+    ///   start in each UTC offset of the zone (both sides of DST), off the top of the hour;
+    ///
+    /// - prints the `gh secret set` lines of the secrets the workflows read (never a value).
+    ///
+    /// Every file is written atomically; the data folder is swapped in one step. A second run
+    /// with the same answers changes nothing. Exit 0 done, 1 a file could not be written, 2
+    /// bad usage (no terminal and no --yes, a bad --tz or --start, an unreadable cph50.toml).
+    #[command(after_help = INIT_AFTER_HELP)]
+    Init(InitArgs),
+    /// Log in to ChargePoint from your own machine and print the session, sealed, to store as
+    /// the secret CP_SESSION_SEALED.
+    ///
+    /// For accounts whose logins from GitHub's runners bot protection (DataDome) blocks: a
+    /// login from your own machine usually passes. Needs CP_USERNAME and CP_PASSWORD (or
+    /// CP_SESSION_TOKEN, a browser login's coulomb_sess cookie). The session (cookie, region,
+    /// endpoints, user and charger ids) is encrypted with CP_TOKEN_KEY as the token file is;
+    /// without CP_TOKEN_KEY a new random key is made and printed too. Prints
+    /// `CP_TOKEN_KEY=<key>` (only a new one) and `CP_SESSION_SEALED=<value>` on stdout, or with
+    /// --set-secrets stores them through `gh secret set` unseen. Every command that finds
+    /// CP_SESSION_SEALED (and its CP_TOKEN_KEY) in the environment uses that session once it
+    /// is new, then keeps the stored one, refreshed by each answer. Nothing is written in the
+    /// repository or kept on this machine. Exit 0 done, 1 the login failed (the error line
+    /// names the endpoint), 2 a credential is missing.
+    #[command(after_help = LOGIN_AFTER_HELP)]
+    Login(LoginArgs),
+    /// Check a repository and say what to fix: config, data, crons, secrets, Pages, Actions.
+    ///
+    /// One line per finding: `ok:`, `warn:` (works, worth a look) or `fix:` with the command
+    /// that fixes it. It checks cph50.toml; the data folder (as validate sees it; still the
+    /// demo? the placeholder car?); that charge.yml's crons put at least two runs inside the
+    /// start window (start + grace in cph50.toml's zone) on every day of the next two years,
+    /// on both sides of DST, and none at the top of the hour; that pages.yml takes the base
+    /// URL from configure-pages. With GitHub's CLI gh installed and logged in (else it says
+    /// it cannot check): the secrets by name (CP_USERNAME, CP_TOKEN_KEY, one of CP_PASSWORD,
+    /// CP_SESSION_SEALED, CP_SESSION_TOKEN), fork and visibility, Actions on, workflows
+    /// disabled (e.g. after 60 days without activity), Pages built by the workflows. Writes
+    /// nothing, never needs a secret's value. Exit 0 all well (warnings allowed), 1 something
+    /// to fix, 2 bad usage.
+    #[command(after_help = DOCTOR_AFTER_HELP)]
+    Doctor(DoctorArgs),
     /// Render the static site (dashboard, history, session pages, blog, exports) from the data
     /// folder and the blog.
     ///
@@ -259,6 +321,26 @@ Examples:
   cph50 incident resolve --kind offline
   cph50 incident sync --checks login,offline --outcome failure --trouble login
   cph50 incident runs --window 24h";
+const INIT_AFTER_HELP: &str = "\
+Examples:
+  cph50 init                                  ask on the terminal
+  cph50 init --tz Europe/Berlin --start 06:30 --yes
+                                              from a script: no questions
+  cph50 init --yes                            again after editing cph50.toml: crons follow it
+  cph50 init --yes --keep-data --offline      only cph50.toml and the crons";
+
+const LOGIN_AFTER_HELP: &str = "\
+Examples:
+  CP_USERNAME=me@example.com CP_PASSWORD=... cph50 login
+                                  prints CP_TOKEN_KEY=... and CP_SESSION_SEALED=...
+  cph50 login --set-secrets       stores both with gh, in the repository of this folder
+  CP_TOKEN_KEY=... cph50 login    seals with the key the repository already has";
+
+const DOCTOR_AFTER_HELP: &str = "\
+Examples:
+  cph50 doctor                    check the repository in this folder
+  cph50 doctor --repo ~/charging  another one
+  cph50 doctor --offline          the files only, without asking GitHub";
 
 const SIM_AFTER_HELP: &str = "\
 Fault SPEC: <endpoint>=<kind>[x<count>]; count defaults to 1, x0 = every request, forever.

@@ -16,6 +16,27 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
     humantime::parse_duration(raw).map_err(|e| format!("{e}; expected e.g. 10s, 500ms, 2m"))
 }
 
+/// The shortest and longest grace window of the daily start that `init` and the config file
+/// take: the workflow's crons run 7, 37 and 67 minutes after the start, so a window under 15
+/// minutes holds none of the later ones, and one over 12 hours would start a morning's
+/// charge in the evening. (`charge --grace` takes any duration.)
+pub const GRACE_RANGE: (Duration, Duration) =
+    (Duration::from_secs(15 * 60), Duration::from_secs(12 * 3600));
+
+/// A grace window for the daily start: a duration within [`GRACE_RANGE`] (`90m`, `2h`).
+///
+/// # Errors
+/// A message saying what was expected.
+pub fn parse_grace(raw: &str) -> Result<Duration, String> {
+    let d = parse_duration(raw.trim())?;
+    if d < GRACE_RANGE.0 || d > GRACE_RANGE.1 {
+        return Err(format!(
+            "{raw:?} is outside 15m to 12h (the crons run 7, 37 and 67 minutes after the start)"
+        ));
+    }
+    Ok(d)
+}
+
 /// A local wall-clock time `HH:MM` (24-hour).
 ///
 /// # Errors
@@ -125,5 +146,8 @@ mod tests {
         assert!(parse_rfc3339("2026-01-09T07:40:00Z").is_ok());
         assert!(parse_rfc3339("yesterday").is_err());
         assert_eq!(parse_hhmm("06:00").unwrap().to_string(), "06:00:00");
+        assert_eq!(parse_grace("90m"), Ok(Duration::from_secs(5400)));
+        assert!(parse_grace("5m").unwrap_err().contains("15m to 12h"));
+        assert!(parse_grace("13h").is_err());
     }
 }

@@ -9,6 +9,15 @@ use crate::pipeline::charge_control::{self, ChargePlan};
 use crate::settings::Settings;
 use crate::store::Store;
 
+/// The daily start's local time when neither `--at` nor `start` in the config file sets it.
+pub const DEFAULT_START: chrono::NaiveTime = match chrono::NaiveTime::from_hms_opt(6, 0, 0) {
+    Some(t) => t,
+    None => chrono::NaiveTime::MIN,
+};
+
+/// The grace window when neither `--grace` nor `grace` in the config file sets it.
+pub const DEFAULT_GRACE: std::time::Duration = std::time::Duration::from_secs(90 * 60);
+
 /// Validated settings of `charge`.
 #[derive(Debug, Clone)]
 pub struct ChargeSettings {
@@ -19,7 +28,8 @@ pub struct ChargeSettings {
 }
 
 impl ChargeSettings {
-    /// The plan of the flags; the run id is [`Settings::run_id`].
+    /// The plan of the flags (`--at` and `--grace` default to the config file's `start` and
+    /// `grace`, then to 06:00 and 90 minutes); the run id is [`Settings::run_id`].
     ///
     /// # Errors
     /// A settings error when `CPH50_NOW` is set but not a time.
@@ -27,8 +37,8 @@ impl ChargeSettings {
         let run_id = settings.run_id()?;
         Ok(Self {
             plan: ChargePlan {
-                at: args.at,
-                grace: args.grace,
+                at: args.at.or(settings.start).unwrap_or(DEFAULT_START),
+                grace: args.grace.or(settings.grace).unwrap_or(DEFAULT_GRACE),
                 now: args.now,
                 max_wait: args.max_wait,
                 poll: args.poll,

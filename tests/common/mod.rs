@@ -103,9 +103,23 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+pub mod gha;
 pub mod github;
 pub mod mock;
 pub mod sim;
 pub mod tools;
 
 pub use tools::{require, require_tool};
+
+/// An executable `gh` (GitHub's CLI) in `bin` that runs `body` as sh, for tests of what
+/// cph50 asks or hands to gh.
+pub fn fake_gh(bin: &Path, body: &str) {
+    let gh = bin.join("gh");
+    fs::write(&gh, format!("#!/bin/sh\n{body}")).expect("writable");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&gh, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+}

@@ -4,7 +4,18 @@ use super::*;
 
 #[test]
 fn workflows_exist_with_their_schedules() {
-    assert_eq!(crons(&workflow("charge.yml")), ["0 13,14 * * *"]);
+    // what `cph50 init` writes for the defaults: 06:00 Los Angeles, 90 minutes of grace
+    let daily = cph50::cron::DailyStart {
+        tz: cph50::clock::DEFAULT_TZ,
+        at: chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap(),
+        grace: chrono::Duration::minutes(90),
+    };
+    let jan1 = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    assert_eq!(crons(&workflow("charge.yml")), daily.crons(jan1));
+    assert_eq!(
+        crons(&workflow("charge.yml")),
+        ["7 13,14,15 * * *", "37 13,14 * * *"]
+    );
     assert_eq!(crons(&workflow("check.yml")), ["0 4 * * *"]);
     assert_eq!(crons(&workflow("monitor.yml")).len(), 1);
     assert_eq!(crons(&workflow("cache.yml")).len(), 1);

@@ -2,7 +2,7 @@
 //! (keepalive) and build the site for Pages, run for real against `cph50 sim` and a fake
 //! GitHub (`common::github`) in a scratch fork with a bare origin.
 
-use super::jobs::{JobRun, fork_with_demo_data, github, run_job_full, secrets};
+use super::jobs::github;
 use super::*;
 use crate::common::github::FakeGitHub;
 use crate::common::sim::SimProcess;

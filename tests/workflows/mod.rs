@@ -19,97 +19,14 @@ use std::process::{Command, Output};
 
 use serde_norway::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::gha::{
+    JobRun, Origin, fork_with_demo_data, git, git_text, job_steps, root, run_job, run_job_full,
+    secrets, text, workflow,
+};
 
 // ---------------------------------------------------------------------------------------------
 // commit-data.sh
 
-/// A bare "origin" with one commit (data/a.json, data/b.json, README.md) and clones of it.
-struct Origin {
-    dir: tempfile::TempDir,
-}
-
-fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn git_text(dir: &Path, args: &[&str]) -> String {
-    String::from_utf8(git(dir, args).stdout)
-        .unwrap()
-        .trim()
-        .to_owned()
-}
-
-impl Origin {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let seed = dir.path().join("seed");
-        fs::create_dir_all(seed.join("data")).unwrap();
-        fs::write(seed.join("data/a.json"), "{\"a\": 1}\n").unwrap();
-        fs::write(seed.join("data/b.json"), "{\"b\": 1}\n").unwrap();
-        fs::write(seed.join("README.md"), "readme\n").unwrap();
-        git(&seed, &["init", "-q", "-b", "main"]);
-        Self::identity(&seed, "seed");
-        git(&seed, &["add", "-A"]);
-        git(&seed, &["commit", "-q", "-m", "seed"]);
-        git(dir.path(), &["clone", "-q", "--bare", "seed", "origin.git"]);
-        Origin { dir }
-    }
-
-    fn identity(repo: &Path, name: &str) {
-        git(repo, &["config", "user.name", name]);
-        git(repo, &["config", "user.email", "test@example.invalid"]);
-    }
-
-    fn bare(&self) -> PathBuf {
-        self.dir.path().join("origin.git")
-    }
-
-    fn clone(&self, name: &str) -> PathBuf {
-        git(self.dir.path(), &["clone", "-q", "origin.git", name]);
-        let path = self.dir.path().join(name);
-        Self::identity(&path, name);
-        path
-    }
-
-    /// Subjects of origin/main, newest first.
-    fn log(&self) -> Vec<String> {
-        git_text(&self.bare(), &["log", "--format=%s", "main"])
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// Files changed by origin/main's newest commit.
-    fn head_files(&self) -> Vec<String> {
-        git_text(&self.bare(), &["show", "--name-only", "--format=", "main"])
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 // the workflow files
 
 /// `(file name, parsed YAML, raw text)` of every workflow and local composite action.
@@ -136,11 +53,6 @@ fn yaml_files() -> Vec<(String, Value, String)> {
     files
 }
 
-fn workflow(name: &str) -> Value {
-    let path = root().join(".github/workflows").join(name);
-    serde_norway::from_str(&fs::read_to_string(&path).expect(name)).expect(name)
-}
-
 fn jobs(wf: &Value) -> Vec<(String, Value)> {
     wf["jobs"]
         .as_mapping()
@@ -164,10 +76,6 @@ fn steps(doc: &Value) -> Vec<Value> {
         all.extend(s.iter().cloned());
     }
     all
-}
-
-fn job_steps(job: &Value) -> Vec<Value> {
-    job["steps"].as_sequence().cloned().unwrap_or_default()
 }
 
 fn permissions(job: &Value) -> BTreeMap<String, String> {

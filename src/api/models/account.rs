@@ -157,8 +157,8 @@ pub struct Money {
     pub currency: String,
 }
 
-/// `GET {accounts}v1/driver/vehicle`: the account's vehicles (a JSON array; not read by the
-/// client, served by `cph50 sim`).
+/// `GET {accounts}v1/driver/vehicle`: the account's vehicles (a JSON array), read by
+/// `cph50 init` to fill `vehicle_config.json`.
 pub type Vehicles = Vec<Vehicle>;
 
 /// One vehicle of the account.

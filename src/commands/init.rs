@@ -1,0 +1,430 @@
+//! `cph50 init`: sets a new repository up in one command. It removes the demo data (never a
+//! folder with the user's own sessions or runs, unless `--replace-data`), writes
+//! `cph50.toml`, fills `vehicle_config.json` from the account (or writes a placeholder car),
+//! rewrites the crons of `charge.yml` for the zone and start time, and prints the secrets to
+//! set. Interactive on a terminal; complete by flags with `--yes`. A second run with the same
+//! answers changes nothing.
+
+mod prompt;
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use chrono::NaiveTime;
+use chrono_tz::Tz;
+
+use super::setup::data::{self, DataState, FreshConfig};
+use super::setup::{self, CHARGE_WORKFLOW, Repo, config, vehicles, workflow};
+use crate::cli::{GlobalArgs, InitArgs};
+use crate::clock::DEFAULT_TZ;
+use crate::cron::{self, DailyStart};
+use crate::error::{Error, Result, SettingsError};
+use crate::output::Output;
+use crate::settings::{ConfigFile, Settings};
+use crate::store::Store;
+use crate::store::layout;
+use crate::store::records::VehicleConfig;
+use prompt::Prompter;
+
+/// What to do with the data folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DataPlan {
+    /// Leave it as it is (add `vehicle_config.json` if it has none).
+    Keep,
+    /// Swap in a fresh folder holding only `vehicle_config.json`.
+    Fresh,
+}
+
+/// The answers `init` works with.
+#[derive(Debug, Clone)]
+struct Answers {
+    tz: Tz,
+    tz_source: &'static str,
+    start: NaiveTime,
+    grace: Duration,
+    data: DataPlan,
+}
+
+/// The zone of this machine: `TZ` when it is an IANA name, else the system's setting.
+pub fn machine_zone() -> Option<Tz> {
+    let from_env = crate::settings::env("TZ")
+        .and_then(|v| crate::clock::parse_tz(v.trim_start_matches(':')).ok());
+    from_env.or_else(|| {
+        iana_time_zone::get_timezone()
+            .ok()
+            .and_then(|n| crate::clock::parse_tz(&n).ok())
+    })
+}
+
+/// Runs `cph50 init`.
+///
+/// # Errors
+/// [`Error::Usage`] (exit 2) when questions would be needed but stdin is not a terminal and
+/// `--yes` is not given, or after three unusable answers; [`SettingsError::Flags`] for a
+/// `--repo` that is not a folder; the config file's error when `cph50.toml` cannot be read;
+/// [`Error::Io`] (exit 1) naming the file or folder that cannot be written.
+pub fn run(settings: &Settings, out: &Output, args: &InitArgs, global: &GlobalArgs) -> Result<()> {
+    let repo = Repo::open(&args.repo, global.data.as_deref())?;
+    let interactive = !args.yes && std::io::stdin().is_terminal();
+    if !args.yes && !interactive {
+        return Err(Error::Usage(
+            "init asks questions, but standard input is not a terminal: run it in a terminal, or add --yes (with --tz and --start) to take the flags and defaults".into(),
+        ));
+    }
+    let store = Store::new(&repo.data);
+    let state = data::inspect(&store);
+    let answers = if interactive {
+        let stdin = std::io::stdin();
+        let mut p = Prompter::new(stdin.lock(), std::io::stderr());
+        answer(&repo, &state, args, global, Some(&mut p))?
+    } else {
+        answer::<std::io::Empty, std::io::Sink>(&repo, &state, args, global, None)?
+    };
+    let mut done: Vec<String> = Vec::new();
+    write_config(&repo, &answers, &mut done)?;
+    write_data(
+        settings, &repo, &store, &state, &answers, args, out, &mut done,
+    )?;
+    let daily = DailyStart {
+        tz: answers.tz,
+        at: answers.start,
+        grace: chrono::Duration::from_std(answers.grace).unwrap_or(chrono::Duration::minutes(90)),
+    };
+    write_crons(settings, &repo, &daily, out, &mut done)?;
+    print_summary(&repo, &answers, &daily, settings, out, &done)
+}
+
+/// The zone, start time and data plan: flags, then `cph50.toml`, then the questions (on a
+/// terminal) or the defaults (`--yes`).
+fn answer<R: std::io::BufRead, W: std::io::Write>(
+    repo: &Repo,
+    state: &DataState,
+    args: &InitArgs,
+    global: &GlobalArgs,
+    mut prompter: Option<&mut Prompter<R, W>>,
+) -> Result<Answers> {
+    let existing = repo.config.clone().unwrap_or_default();
+    let config_tz = existing
+        .tz
+        .as_deref()
+        .map(|n| {
+            crate::clock::parse_tz(n).map_err(|e| {
+                SettingsError::TimeZone(format!("{}: tz: {e}", repo.shown(&repo.config_path)))
+            })
+        })
+        .transpose()?;
+    let flag_tz = global
+        .tz
+        .as_deref()
+        .map(|n| {
+            crate::clock::parse_tz(n).map_err(|e| SettingsError::TimeZone(format!("--tz: {e}")))
+        })
+        .transpose()?;
+    let (default_tz, tz_source) = match (config_tz, machine_zone()) {
+        (Some(tz), _) => (tz, "from cph50.toml"),
+        (None, Some(tz)) => (tz, "this machine's zone; --tz to choose another"),
+        (None, None) => (DEFAULT_TZ, "the default; --tz to choose another"),
+    };
+    let (tz, tz_source) = match (flag_tz, prompter.as_deref_mut()) {
+        (Some(tz), _) => (tz, "--tz"),
+        (None, Some(p)) => (p.zone(default_tz)?, "your answer"),
+        (None, None) => (default_tz, tz_source),
+    };
+    let default_start = existing
+        .start_time(&repo.config_path)?
+        .unwrap_or(super::charge::DEFAULT_START);
+    let start = match (args.start, prompter.as_deref_mut()) {
+        (Some(t), _) => t,
+        (None, Some(p)) => p.start(default_start)?,
+        (None, None) => default_start,
+    };
+    let grace = args
+        .grace
+        .or(existing.grace_duration(&repo.config_path)?)
+        .unwrap_or(super::charge::DEFAULT_GRACE);
+    let shown = format!("{}/", repo.shown(&repo.data));
+    let data = match state {
+        _ if args.keep_data => DataPlan::Keep,
+        DataState::Empty => DataPlan::Fresh,
+        DataState::Demo { .. } => match prompter.as_deref_mut() {
+            Some(p) => {
+                let q = format!("{}. Remove it?", state.describe(&shown));
+                if p.confirm(&q, true)? {
+                    DataPlan::Fresh
+                } else {
+                    DataPlan::Keep
+                }
+            }
+            None => DataPlan::Fresh,
+        },
+        DataState::Own { .. } if args.replace_data => match prompter {
+            Some(p) => {
+                let q = format!(
+                    "{}. Delete all of it for an empty data folder?",
+                    state.describe(&shown)
+                );
+                if p.confirm(&q, false)? {
+                    DataPlan::Fresh
+                } else {
+                    DataPlan::Keep
+                }
+            }
+            None => DataPlan::Fresh,
+        },
+        DataState::Own { .. } => DataPlan::Keep,
+    };
+    Ok(Answers {
+        tz,
+        tz_source,
+        start,
+        grace,
+        data,
+    })
+}
+
+/// A grace window as cph50.toml and the summary write it: whole minutes (`90m`).
+fn grace_text(grace: Duration) -> String {
+    if grace.as_secs() % 60 == 0 {
+        format!("{}m", grace.as_secs() / 60)
+    } else {
+        humantime::format_duration(grace)
+            .to_string()
+            .replace(' ', "")
+    }
+}
+
+fn write_config(repo: &Repo, a: &Answers, done: &mut Vec<String>) -> Result<()> {
+    let existing = repo.config.clone();
+    let grace = grace_text(a.grace);
+    let wanted = ConfigFile {
+        tz: Some(a.tz.name().to_owned()),
+        start: Some(a.start.format("%H:%M").to_string()),
+        grace: Some(grace),
+        ..existing.clone().unwrap_or_default()
+    };
+    // unchanged values keep the file as the user wrote it
+    let same = existing.as_ref().is_some_and(|c| {
+        c.tz == wanted.tz
+            && c.start_time(&repo.config_path).ok().flatten() == Some(a.start)
+            && c.grace_duration(&repo.config_path).ok().flatten() == Some(a.grace)
+    });
+    if same {
+        return Ok(());
+    }
+    crate::fsio::write_atomic(&repo.config_path, config::render(&wanted).as_bytes())?;
+    done.push(format!(
+        "{} {}",
+        if existing.is_some() {
+            "updated"
+        } else {
+            "wrote"
+        },
+        repo.shown(&repo.config_path)
+    ));
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_data(
+    settings: &Settings,
+    repo: &Repo,
+    store: &Store,
+    state: &DataState,
+    a: &Answers,
+    args: &InitArgs,
+    out: &Output,
+    done: &mut Vec<String>,
+) -> Result<()> {
+    let shown = format!("{}/", repo.shown(&repo.data));
+    let config_path = store.layout().file(layout::VEHICLE_CONFIG);
+    let config_shown = repo.shown(&config_path);
+    match (a.data, state) {
+        (
+            DataPlan::Fresh,
+            DataState::Demo {
+                config_edited: true,
+                ..
+            },
+        ) if !args.vehicles => {
+            let bytes =
+                std::fs::read(&config_path).map_err(|e| Error::io("read", &config_path, e))?;
+            data::write_fresh(store, &FreshConfig::Kept(bytes))?;
+            done.push(format!(
+                "removed the demo data from {shown}; kept your edited {config_shown}"
+            ));
+        }
+        (DataPlan::Fresh, _) => {
+            let (config, source) = vehicle_config(settings, args, out);
+            data::write_fresh(store, &FreshConfig::New(config.clone()))?;
+            let what = match state {
+                DataState::Empty => format!("created {shown}"),
+                DataState::Demo { .. } => format!("removed the demo data from {shown}"),
+                DataState::Own { .. } => format!("deleted everything in {shown} (--replace-data)"),
+            };
+            done.push(format!("{what}; wrote {config_shown}: {source}"));
+            done.extend(
+                vehicles::to_edit(&config)
+                    .into_iter()
+                    .map(|l| format!("    {l}")),
+            );
+        }
+        (DataPlan::Keep, _) if data::missing(&config_path) || args.vehicles => {
+            let (config, source) = vehicle_config(settings, args, out);
+            data::write_config(store, &config)?;
+            done.push(format!("kept {shown}; wrote {config_shown}: {source}"));
+            done.extend(
+                vehicles::to_edit(&config)
+                    .into_iter()
+                    .map(|l| format!("    {l}")),
+            );
+        }
+        (DataPlan::Keep, DataState::Own { .. }) => {
+            out.diag(&format!(
+                "note: {}; kept it (init never deletes your own data; --replace-data starts afresh)",
+                state.describe(&shown)
+            ));
+        }
+        (DataPlan::Keep, _) => {}
+    }
+    Ok(())
+}
+
+/// `vehicle_config.json` from the account when `CP_USERNAME` is set (and not `--offline`),
+/// else the placeholder car; with the words that say where it came from.
+fn vehicle_config(settings: &Settings, args: &InitArgs, out: &Output) -> (VehicleConfig, String) {
+    let now = settings
+        .clock()
+        .map(|c| c.now())
+        .unwrap_or_else(|_| chrono::Utc::now());
+    let placeholder = |why: &str| {
+        (
+            vehicles::placeholder(now),
+            format!("one placeholder car to edit ({why})"),
+        )
+    };
+    if args.offline {
+        return placeholder("--offline");
+    }
+    if crate::settings::env("CP_USERNAME").is_none() {
+        return placeholder("CP_USERNAME is not set, so the account was not asked");
+    }
+    match super::with_client(settings, async |client, _| Ok(client.vehicles().await?)) {
+        Ok(list) if list.is_empty() => placeholder("the account lists no vehicles"),
+        Ok(list) => {
+            let n = list.len();
+            (
+                vehicles::from_account(&list, now),
+                format!("{n} car(s) from your ChargePoint account"),
+            )
+        }
+        Err(e) => {
+            out.diag(&format!(
+                "warning: could not read the account's vehicles: {e}"
+            ));
+            placeholder("the account could not be asked")
+        }
+    }
+}
+
+fn write_crons(
+    settings: &Settings,
+    repo: &Repo,
+    daily: &DailyStart,
+    out: &Output,
+    done: &mut Vec<String>,
+) -> Result<()> {
+    let path = repo.workflow(CHARGE_WORKFLOW);
+    let shown = repo.shown(&path);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            out.diag(&format!(
+                "warning: no {shown}: nothing schedules the daily start (copy it from cph50's repository)"
+            ));
+            return Ok(());
+        }
+        Err(e) => return Err(Error::io("read", &path, e)),
+    };
+    let from = cron::span_start(settings.clock()?.now());
+    let wanted = daily.crons(from);
+    let comment = cron_comment(daily, from);
+    let rewritten = workflow::rewrite_crons(&text, &wanted, &comment).map_err(|e| {
+        Error::Cannot(format!(
+            "{shown}: {e}; set its `on: schedule:` crons by hand to {}",
+            wanted.join(" and ")
+        ))
+    })?;
+    if rewritten != text {
+        crate::fsio::write_atomic(&path, rewritten.as_bytes())?;
+        done.push(format!(
+            "rewrote the crons of {shown}: {}",
+            wanted.join(" | ")
+        ));
+    }
+    Ok(())
+}
+
+/// The comment `init` writes above the crons.
+pub fn cron_comment(daily: &DailyStart, from: chrono::NaiveDate) -> Vec<String> {
+    let offsets: Vec<String> = daily.run_offsets().iter().map(i64::to_string).collect();
+    vec![
+        format!(
+            "Written by `cph50 init` for the daily start at {}:",
+            daily.describe(from)
+        ),
+        format!(
+            "runs {} minutes after it, off the top of the hour. To change them, edit",
+            offsets.join(", ")
+        ),
+        "cph50.toml and run `cph50 init --yes`.".to_owned(),
+    ]
+}
+
+fn print_summary(
+    repo: &Repo,
+    a: &Answers,
+    daily: &DailyStart,
+    settings: &Settings,
+    out: &Output,
+    done: &[String],
+) -> Result<()> {
+    let from = cron::span_start(settings.clock()?.now());
+    out.result(&format!(
+        "cph50 init: zone {} ({}), daily start {}, grace {}",
+        a.tz.name(),
+        a.tz_source,
+        daily.describe(from),
+        grace_text(a.grace)
+    ));
+    if done.is_empty() {
+        out.result("nothing to change: cph50.toml, the data folder and the crons already match");
+    }
+    for line in done {
+        out.result(&format!("  {line}"));
+    }
+    let repo_flag = if repo.root == std::path::Path::new(".") {
+        String::new()
+    } else {
+        format!(" (in {})", repo.root.display())
+    };
+    let secret_lines: Vec<String> = ["CP_USERNAME", "CP_PASSWORD", "CP_TOKEN_KEY"]
+        .iter()
+        .map(|n| format!("       {}", setup::gh_secret_line(n, "")))
+        .collect();
+    let steps = [
+        format!("Next{repo_flag}:"),
+        "  1. Set the secrets the workflows read (gh asks for each value; none is echoed):".into(),
+        secret_lines.join("\n"),
+        "     Where bot protection blocks the runners' logins, run `cph50 login` here and store".into(),
+        "     the CP_SESSION_SEALED it prints (README, \"Set-up\").".into(),
+        "  2. Commit and push: git add -A cph50.toml data .github/workflows && git commit -m \"cph50 init\" && git push".into(),
+        "  3. Pages: Settings → Pages → Source \"GitHub Actions\" (Pages of a private repository needs a paid plan).".into(),
+        "  4. Fill the history: gh workflow run cache.yml -f mode=all".into(),
+        "  5. Check it all: cph50 doctor".into(),
+    ];
+    out.result("");
+    for s in steps {
+        out.result(&s);
+    }
+    Ok(())
+}

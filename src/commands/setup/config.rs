@@ -1,0 +1,67 @@
+//! `cph50.toml` as `init` writes it: the zone, the daily start and its grace window, and the
+//! keys the file already had.
+
+use crate::settings::ConfigFile;
+
+/// The text of `cph50.toml` for `config`, each key with a comment that says what it does.
+/// Keys that are `None` are left out.
+pub fn render(config: &ConfigFile) -> String {
+    let mut out = String::from(
+        "# cph50's settings (README, \"Configuration\"). Written by `cph50 init`; flags win over\n\
+         # this file. After changing tz, start or grace, run `cph50 init --yes` so that\n\
+         # .github/workflows/charge.yml runs at the new time.\n",
+    );
+    let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    if let Some(tz) = &config.tz {
+        out.push_str(
+            "\n# Local time zone (IANA name): session folders, months, display times, the daily start.\n",
+        );
+        out.push_str(&format!("tz = {}\n", quoted(tz)));
+    }
+    if let Some(start) = &config.start {
+        out.push_str("\n# Local time of the daily start (`cph50 charge --at`).\n");
+        out.push_str(&format!("start = {}\n", quoted(start)));
+    }
+    if let Some(grace) = &config.grace {
+        out.push_str(
+            "\n# How long after the start a late scheduled run may still start (`cph50 charge --grace`).\n",
+        );
+        out.push_str(&format!("grace = {}\n", quoted(grace)));
+    }
+    if let Some(data) = &config.data {
+        out.push_str("\n# Data folder, relative to this file.\n");
+        out.push_str(&format!("data = {}\n", quoted(&data.display().to_string())));
+    }
+    if let Some(keep) = config.keep_personal_data {
+        out.push_str(
+            "\n# Keep street, ZIP and coordinates in the monthly caches (private repositories only).\n",
+        );
+        out.push_str(&format!("keep_personal_data = {keep}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendered_config_reads_back_as_the_same_values() {
+        let config = ConfigFile {
+            data: Some("my data".into()),
+            tz: Some("Europe/Berlin".into()),
+            keep_personal_data: Some(true),
+            start: Some("06:30".into()),
+            grace: Some("90m".into()),
+        };
+        let text = render(&config);
+        let back: ConfigFile = toml::from_str(&text).unwrap();
+        assert_eq!(back, config);
+        assert!(text.contains("tz = \"Europe/Berlin\"\n"), "{text}");
+        let bare = render(&ConfigFile::default());
+        assert_eq!(
+            toml::from_str::<ConfigFile>(&bare).unwrap(),
+            ConfigFile::default()
+        );
+    }
+}
