@@ -365,3 +365,44 @@ fn a_zero_poll_interval_cannot_hammer_the_charger() {
         "{last}"
     );
 }
+
+/// A start confirmation (ack) answered 200 with a maintenance page, an empty body or half a
+/// JSON document is no confirmation: the start failed (recorded `failure`, exit 1), and the
+/// charger showing no power is not taken for a full car.
+#[test]
+fn a_start_confirmation_that_is_not_the_apis_json_is_not_a_confirmation() {
+    for (fault, reason) in [
+        (
+            "ack=htmlx0",
+            "Start failed after 3 attempts: session ack: not JSON (a web page or text)",
+        ),
+        (
+            "ack=emptyx0",
+            "Start failed after 3 attempts: session ack: malformed answer",
+        ),
+        (
+            "ack=truncatedx0",
+            "Start failed after 3 attempts: session ack: malformed answer",
+        ),
+    ] {
+        let demo = Demo::new(1);
+        let now = "2026-01-10T18:00:00Z";
+        let sim = sim_at("idle", now, &[]);
+        post(
+            &sim,
+            "plug",
+            json!({"vehicle": "volvo_xc40_2021", "soc_kwh_needed": 20}),
+        );
+        post(&sim, "fault", json!({"spec": fault}));
+        let (code, out, err) = charge(&sim, &demo, now, &["--now"]);
+        assert_eq!(code, Some(1), "{fault}: {out}{err}");
+        assert_eq!(out, format!("failure: {reason}\n"), "{fault}: {err}");
+        assert!(!out.contains("fully charged"), "{fault}: {out}");
+        let r = runs(&demo).last().unwrap().clone();
+        assert_eq!(
+            (r["result"].clone(), r["reason"].clone()),
+            (json!("failure"), json!(reason)),
+            "{fault}"
+        );
+    }
+}
