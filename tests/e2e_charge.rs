@@ -406,3 +406,38 @@ fn a_start_confirmation_that_is_not_the_apis_json_is_not_a_confirmation() {
         );
     }
 }
+
+fn start_requests(sim: &SimProcess) -> u64 {
+    let url = format!(
+        "{}/_sim/state",
+        sim.discovery_url.split("/discovery").next().unwrap()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let state: Value =
+        rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+    state["requests"]["start"].as_u64().unwrap_or(0)
+}
+
+/// A `runs.json` that does not read stops `charge`, `--now` or scheduled, naming the file,
+/// before it sends any start: a start it could not record would be a charge nobody logged.
+#[test]
+fn a_bad_runs_file_stops_charge_before_any_start() {
+    for flags in [&["--now"][..], &[]] {
+        let demo = Demo::new(1);
+        fs::write(demo.data().join("runs.json"), "{\"runs\": [").unwrap();
+        let now = "2026-01-10T14:02:00Z";
+        let sim = sim_at("idle", now, &[]);
+        post(
+            &sim,
+            "plug",
+            json!({"vehicle": "volvo_xc40_2021", "soc_kwh_needed": 20}),
+        );
+        let (code, out, err) = charge(&sim, &demo, now, flags);
+        assert_eq!(code, Some(1), "{flags:?}: {out}{err}");
+        assert!(err.contains("runs.json"), "{flags:?}: {err}");
+        assert_eq!(start_requests(&sim), 0, "{flags:?}: a start was sent");
+    }
+}

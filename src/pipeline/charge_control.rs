@@ -62,16 +62,19 @@ pub struct ChargeOutcome {
 /// [`ChargeOutcome::error`] (the charger offline sets [`ChargeOutcome::offline`] instead).
 ///
 /// # Errors
-/// [`Error::Data`] naming `runs.json` when it does not decode; [`Error::Io`] naming it when it
-/// cannot be written. Either way the run's record is lost.
+/// [`Error::Data`] naming `runs.json` when it does not decode: checked before anything is sent,
+/// so no start happens; [`Error::Io`] naming it when it cannot be written after the start (the
+/// run's record is lost).
 ///
 /// [`Error::Data`]: crate::error::Error::Data
 /// [`Error::Io`]: crate::error::Error::Io
 pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<ChargeOutcome> {
     let started = Instant::now();
     let run_at = ctx.clock.now();
+    // read (and check) the file the run is recorded in before anything is sent: a start that
+    // cannot be recorded must not happen, `--now` or scheduled
+    let runs: Runs = ctx.store.load_file(layout::RUNS)?.unwrap_or_default();
     if !plan.now {
-        let runs: Runs = ctx.store.load_file(layout::RUNS)?.unwrap_or_default();
         let grace = chrono::Duration::from_std(plan.grace).unwrap_or(chrono::Duration::MAX);
         let decision = daily::decide(ctx.clock, run_at, plan.at, grace, &runs);
         if let Some(summary) = daily::explain(&decision, ctx.clock, run_at, grace) {
