@@ -441,3 +441,50 @@ fn a_bad_runs_file_stops_charge_before_any_start() {
         assert_eq!(start_requests(&sim), 0, "{flags:?}: a start was sent");
     }
 }
+
+/// Two scheduled runs at once (a late cron and the next one, or a manual run beside one): the
+/// decision, the start and its record are one critical section, so the second waits, then
+/// finds the first one's record and does nothing.
+#[test]
+fn two_scheduled_runs_at_once_start_once() {
+    let demo = Demo::new(1);
+    let before = runs(&demo).len();
+    let now = "2026-01-10T14:02:00Z";
+    let sim = sim_at("idle", now, &[]);
+    post(
+        &sim,
+        "plug",
+        json!({"vehicle": "volvo_xc40_2021", "soc_kwh_needed": 20}),
+    );
+    post(&sim, "fault", json!({"spec": "ack=delay400x0"}));
+    let spawn = |id: &str| {
+        sim.std_command(demo.root())
+            .env("CPH50_NOW", now)
+            .env("GITHUB_RUN_ID", id)
+            .args(["charge", "--ack-interval", "1ms", "--max-wait", "1ms"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn("first"), spawn("second"));
+    let mut said = Vec::new();
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        said.push(stdout);
+    }
+    said.sort();
+    assert!(
+        said[0].starts_with("already started today (run "),
+        "{said:?}"
+    );
+    assert!(said[1].starts_with("success: Charging started"), "{said:?}");
+    assert_eq!(runs(&demo).len(), before + 1);
+    assert_eq!(start_requests(&sim), 1);
+}

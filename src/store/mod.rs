@@ -71,6 +71,17 @@ impl Store {
         Ok(FolderLock::acquire(self.layout.root())?)
     }
 
+    /// Takes the lock of `job`'s critical section on the data folder (`.cph50-<name>.<job>.lock`
+    /// beside it; see [`FolderLock::acquire_job`]), waiting at most `wait`. Unlike
+    /// [`Self::lock`] it may be held across network requests: it keeps only the same job out.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the lock file when another run holds it longer than `wait` or it
+    /// cannot be created.
+    pub fn job_lock(&self, job: &str, wait: std::time::Duration) -> Result<FolderLock> {
+        Ok(FolderLock::acquire_job(self.layout.root(), job, wait)?)
+    }
+
     /// Reads a file, or `None` when it does not exist.
     ///
     /// # Errors
