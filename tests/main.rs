@@ -27,6 +27,7 @@ mod identify;
 mod jobs_api;
 #[cfg(unix)]
 mod kill;
+mod out_of_limits;
 mod readme;
 mod reliability;
 mod render;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::{StageContext, is_home_session, reason};
+use super::{StageContext, checks, is_home_session, reason};
 use crate::api::ApiError;
 use crate::classify::{Answer, Curve, DEFAULT_MIN_CONFIDENCE, Identifier};
 use crate::error::{Error, Result};
@@ -80,6 +80,13 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
                 .device_id
                 .map_or("unknown".into(), |d| d.to_string()),
             printable(start_details.device_name.as_deref().unwrap_or("no name"))
+        )));
+    }
+    // the file is dated by the session's start: a start outside 2000..2100 would make a file
+    // every later read refuses
+    if let Err(e) = checks::instant("start_time", start_details.start_time) {
+        return Err(Error::Cannot(format!(
+            "session {id}: ChargePoint's answer is outside the data limits: {e}; not sampled, nothing written"
         )));
     }
     if let (Some(end), false) = (

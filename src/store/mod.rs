@@ -3,6 +3,7 @@
 //! Reads decode into the typed records of [`records`] and name the file, field and position of
 //! any problem. Writes are stable (pretty JSON in model order, trailing newline) and atomic.
 
+mod batch;
 pub mod json;
 pub mod layout;
 pub mod records;
@@ -18,6 +19,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Problem, Result};
 use crate::fsio::lock::FolderLock;
+pub use batch::Batch;
 use layout::{Layout, Month};
 use records::{CacheEntry, MonthlyCache, SessionFile};
 use values::SessionId;
@@ -177,6 +179,12 @@ impl Store {
     /// the limits), then writes it atomically: cph50 never writes a file its own `validate`
     /// and `build` would refuse.
     fn save<T: Serialize + DeserializeOwned>(&self, path: &Path, value: &T) -> Result<bool> {
+        let bytes = self.checked(path, value)?;
+        json::write_atomic(path, &bytes)
+    }
+
+    /// `value` encoded for `path`, once it is known to read back (see [`Self::save`]).
+    fn checked<T: Serialize + DeserializeOwned>(&self, path: &Path, value: &T) -> Result<Vec<u8>> {
         let shown = self.layout.display(path);
         let bytes = json::encode(shown, value)?;
         if let Err(p) = json::decode::<T>(shown, &bytes) {
@@ -185,7 +193,7 @@ impl Store {
                 ..p
             }));
         }
-        json::write_atomic(path, &bytes)
+        Ok(bytes)
     }
 
     /// Every file under `sessions/`, wherever it sits, sorted by path. Folders that cannot be
