@@ -99,7 +99,9 @@ impl Client {
             }
         }
         match status {
-            401 => Err(ApiError::SessionExpired {
+            // only a call that sent a session can find it expired: a 401 to discovery (no
+            // session yet) is an HTTP error like any other
+            401 if auth => Err(ApiError::SessionExpired {
                 endpoint,
                 hint: String::new(),
             }),

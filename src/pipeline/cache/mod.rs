@@ -181,7 +181,10 @@ async fn list(
 ) -> Result<Vec<(SessionId, SessionDetails)>> {
     let (since, only) = window(selection, ctx.clock);
     let listed = match selection {
-        Selection::Session(id) => vec![ctx.client.session_details(id).await?],
+        Selection::Session(id) => {
+            report.details_fetched += 1;
+            vec![ctx.client.session_details(id).await?]
+        }
         _ => ctx.client.activity(since).await?,
     };
     let home = ctx.client.station_id().await?;
