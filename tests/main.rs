@@ -13,6 +13,7 @@ mod cache;
 mod cli;
 mod common;
 mod concurrent_writers;
+mod corrupt_config;
 mod data_props;
 mod demo_data;
 mod dictionary;

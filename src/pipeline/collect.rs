@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use super::{StageContext, checks, is_home_session, reason};
 use crate::api::ApiError;
-use crate::classify::{Answer, Curve, DEFAULT_MIN_CONFIDENCE, Identifier};
+use crate::classify::{Answer, Classifier, Curve, DEFAULT_MIN_CONFIDENCE, Identifier};
 use crate::error::{Error, Result};
-use crate::store::records::{LabelSource, Sample, SessionFile};
+use crate::store::layout;
+use crate::store::records::{ClassifierSummary, LabelSource, Sample, SessionFile, VehicleConfig};
 use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp};
 use crate::text::printable;
 
@@ -121,11 +122,13 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
         samples,
         extra: Default::default(),
     };
-    let answer = classify_file(ctx, &file);
-    file.vehicle_id = Some(answer.vehicle_id.clone());
-    file.vehicle_confidence = Some(Confidence(answer.confidence.clamp(0.0, 1.0)));
-    file.labeled_by = Some(LabelSource::Classifier);
-    file.labeled_at = Some(Timestamp::utc(ctx.clock.now()));
+    let answer = classify_file(ctx, id, &file);
+    if let Some(answer) = &answer {
+        file.vehicle_id = Some(answer.vehicle_id.clone());
+        file.vehicle_confidence = Some(Confidence(answer.confidence.clamp(0.0, 1.0)));
+        file.labeled_by = Some(LabelSource::Classifier);
+        file.labeled_at = Some(Timestamp::utc(ctx.clock.now()));
+    }
     let local_start = ctx.clock.local_date(session_start);
     let _lock = ctx.store.lock()?;
     // another run (a `monitor --collect`) may have written it meanwhile: keep the first
@@ -136,7 +139,7 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
         samples: plan.samples,
         valid,
         vehicle_id: file.vehicle_id,
-        confidence: Some(answer.confidence),
+        confidence: answer.map(|a| a.confidence),
         written,
     })
 }
@@ -227,13 +230,34 @@ async fn read_sample(
     Ok((sample, failed))
 }
 
-/// The classifier's answer for a freshly sampled curve; `unknown` when it cannot tell.
-fn classify_file(ctx: &StageContext<'_>, file: &SessionFile) -> Answer {
-    match Identifier::load(ctx.store) {
-        Ok(identifier) => identifier.identify(
-            &Curve::from_session(file, ctx.clock),
-            DEFAULT_MIN_CONFIDENCE,
-        ),
-        Err(_) => Answer::none("no vehicle_config.json"),
+/// The classifier's answer for a freshly sampled curve; `unknown` when it cannot tell or the
+/// data folder has no `vehicle_config.json`. `None` (the label left for later, with a warning
+/// naming the file and field) when `vehicle_config.json` or `classifier_summary.json` is there
+/// but does not read: an `unknown` then would be the broken file's answer, not the curve's.
+fn classify_file(ctx: &StageContext<'_>, id: &SessionId, file: &SessionFile) -> Option<Answer> {
+    let later = |e: &dyn std::fmt::Display| {
+        tracing::warn!(
+            "session {id}: written without a vehicle label, left for later (`cph50 classify {id}` once the file is fixed): {e}"
+        );
+    };
+    let config = match ctx.store.load_file::<VehicleConfig>(layout::VEHICLE_CONFIG) {
+        Ok(Some(config)) => config,
+        Ok(None) => return Some(Answer::none("no vehicle_config.json")),
+        Err(e) => {
+            later(&e);
+            return None;
+        }
+    };
+    if let Err(e) = ctx
+        .store
+        .load_file::<ClassifierSummary>(layout::CLASSIFIER_SUMMARY)
+    {
+        later(&e);
+        return None;
     }
+    let identifier = Identifier::new(Classifier::load(ctx.store), config);
+    Some(identifier.identify(
+        &Curve::from_session(file, ctx.clock),
+        DEFAULT_MIN_CONFIDENCE,
+    ))
 }

@@ -2,12 +2,12 @@
 //! before all are, so a file that would not read back (a value outside the data limits) stops
 //! the batch before its first write instead of leaving some files new and some old.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{FoundCache, Store, sort_cache};
 use crate::error::Result;
 use crate::store::layout::Month;
-use crate::store::records::MonthlyCache;
+use crate::store::records::{MonthlyCache, SessionFile};
 
 /// Files encoded and checked, not written yet ([`Store::batch`]).
 #[derive(Debug)]
@@ -47,6 +47,18 @@ impl Batch<'_> {
         sort_cache(entries);
         let bytes = self.store.checked(&found.path, entries)?;
         self.files.push((found.path.clone(), bytes));
+        Ok(())
+    }
+
+    /// Adds a session file rewritten in place (as [`Store::rewrite_session`]).
+    ///
+    /// # Errors
+    /// [`crate::error::Error::Usage`] naming `path` when it is not under `sessions/`; else as
+    /// [`Self::cache_month`].
+    pub fn rewrite_session(&mut self, path: &Path, session: &SessionFile) -> Result<()> {
+        self.store.under_sessions(path)?;
+        let bytes = self.store.checked(path, session)?;
+        self.files.push((path.to_owned(), bytes));
         Ok(())
     }
 

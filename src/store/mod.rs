@@ -276,6 +276,12 @@ impl Store {
     /// [`Error::Usage`] naming `path` when it is not under `sessions/`; else as
     /// [`Self::save_file`].
     pub fn rewrite_session(&self, path: &Path, session: &SessionFile) -> Result<bool> {
+        self.under_sessions(path)?;
+        self.save(path, session)
+    }
+
+    /// [`Error::Usage`] naming `path` when it is not under `sessions/`.
+    fn under_sessions(&self, path: &Path) -> Result<()> {
         if !path.starts_with(self.layout.sessions_dir()) {
             return Err(Error::Usage(format!(
                 "{} is not under {}",
@@ -283,7 +289,7 @@ impl Store {
                 self.layout.sessions_dir().display()
             )));
         }
-        self.save(path, session)
+        Ok(())
     }
 
     /// Every monthly cache that decodes, sorted by path, and the problems of the others.
