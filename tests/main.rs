@@ -11,6 +11,7 @@ mod bad_data;
 mod browser;
 mod cache;
 mod cli;
+mod collect_deadline;
 mod common;
 mod concurrent_writers;
 mod corrupt_config;
