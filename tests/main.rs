@@ -20,6 +20,7 @@ mod demo_data;
 mod dictionary;
 mod e2e_api_faults;
 mod e2e_charge;
+mod e2e_charge_guards;
 mod e2e_jobs;
 mod e2e_pipeline;
 mod e2e_status;
