@@ -250,3 +250,52 @@ fn a_pasted_cookie_is_taken_as_people_paste_it() {
     );
     assert!(!err.contains("two words"), "{err}");
 }
+
+/// Small ones of the new-user test: a 401 to discovery (no session was sent, so none expired)
+/// is an HTTP error without a dangling `; `; an id of zeros is no session (exit 2, nothing
+/// asked); `cache --session ID --json` counts the details it fetched.
+#[test]
+fn discovery_401_zero_session_id_and_details_fetched_are_reported_as_they_are() {
+    let failing = sim("idle", &["--fault", "discovery=unauthorizedx1"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(&failing, dir.path(), &[], &["check"]);
+    assert_eq!(code, 1, "{err}");
+    let line = error_line(&err);
+    assert!(line.starts_with("error: discovery (POST http://"), "{line}");
+    assert!(line.contains("HTTP 401"), "{line}");
+    assert!(!line.contains("session expired"), "{line}");
+    assert!(!line.trim_end().ends_with(';'), "{line}");
+
+    let sim = sim("idle", &[]);
+    let (code, _, err) = run(
+        &sim,
+        dir.path(),
+        &[],
+        &["cache", "--session", "00000000000000000000"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a session id"), "{err}");
+    assert_eq!(
+        control(&sim, "state", None)["requests"]["session"],
+        Value::Null
+    );
+
+    let (code, _, err) = run(&sim, dir.path(), &[], &["cache", "--all"]);
+    assert_eq!(code, 0, "{err}");
+    let month = walkdir::WalkDir::new(dir.path().join("data/session_cache"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_file())
+        .unwrap();
+    let cached: Value = serde_json::from_slice(&std::fs::read(month.path()).unwrap()).unwrap();
+    let id = cached[0]["session_id"].as_str().unwrap().to_owned();
+    let (code, out, err) = run(
+        &sim,
+        dir.path(),
+        &[],
+        &["cache", "--session", &id, "--json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["details_fetched"], 1, "{report}");
+}

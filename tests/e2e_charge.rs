@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::common::Demo;
 use crate::common::sim::SimProcess;
 
-fn sim_at(scenario: &str, start: &str, extra: &[&str]) -> SimProcess {
+pub(crate) fn sim_at(scenario: &str, start: &str, extra: &[&str]) -> SimProcess {
     let mut args = vec![
         "--scenario",
         scenario,
@@ -23,7 +23,7 @@ fn sim_at(scenario: &str, start: &str, extra: &[&str]) -> SimProcess {
     SimProcess::start(&args)
 }
 
-fn post(sim: &SimProcess, path: &str, body: Value) -> Value {
+pub(crate) fn post(sim: &SimProcess, path: &str, body: Value) -> Value {
     let url = format!(
         "{}/_sim/{path}",
         sim.discovery_url.split("/discovery").next().unwrap()
@@ -44,14 +44,14 @@ fn post(sim: &SimProcess, path: &str, body: Value) -> Value {
     })
 }
 
-fn runs(demo: &Demo) -> Vec<Value> {
+pub(crate) fn runs(demo: &Demo) -> Vec<Value> {
     let v: Value =
         serde_json::from_slice(&fs::read(demo.data().join("runs.json")).unwrap()).unwrap();
     v["runs"].as_array().unwrap().clone()
 }
 
 /// `charge` at `now` (sim clock and cph50's), with quick polls; returns exit code and stdout.
-fn charge(
+pub(crate) fn charge(
     sim: &SimProcess,
     demo: &Demo,
     now: &str,

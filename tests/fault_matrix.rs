@@ -2,7 +2,8 @@
 //! that calls it, with the real binary and `cph50 sim`. Each cell must exit as docs/cli.md says,
 //! print one `error:` line naming the endpoint that failed, and change no data file (`charge`
 //! records its failed run in `runs.json`, and nothing else). A 401 that a new login mends is
-//! not a failure.
+//! not a failure. No run prints the account's user id (Actions logs of a public repository
+//! are public), on stdout or stderr, not even in a retry warning.
 
 use std::path::Path;
 
@@ -10,6 +11,9 @@ use serde_json::Value;
 
 use crate::common::sim::SimProcess;
 use crate::common::{Demo, snapshot};
+
+/// The account's user id in `cph50 sim`: it is in the charger URLs, and must stay out of logs.
+const USER_ID: &str = "200000001";
 
 /// 10:00 PST: outside the charger's own 00:00-06:00 window; the Equinox is charging.
 const START: &str = "2026-01-09T18:00:00Z";
@@ -112,9 +116,31 @@ const COMMANDS: &[Cell] = &[
     },
 ];
 
-/// Runs one command against a fresh sim with `spec` armed on its endpoint; returns the exit
-/// code, stderr, and the data folder before and after.
-fn run_cell(cell: &Cell, spec: &str) -> (i32, String, Demo, Vec<(std::path::PathBuf, Vec<u8>)>) {
+/// What one run printed and left: exit code, stdout, stderr, the demo folder and its files
+/// before the run.
+struct Ran {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    demo: Demo,
+    before: Vec<(std::path::PathBuf, Vec<u8>)>,
+}
+
+impl Ran {
+    /// A line about the user id, if the run printed it anywhere.
+    fn leaked_user_id(&self, what: &str) -> Option<String> {
+        (self.stdout.contains(USER_ID) || self.stderr.contains(USER_ID)).then(|| {
+            format!(
+                "{what}: the account's user id {USER_ID} was printed:\n{}{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+/// Runs one command against a fresh sim with `spec` armed on its endpoint (`-vv`, so that
+/// informational and debug lines are checked too).
+fn run_cell(cell: &Cell, spec: &str) -> Ran {
     let fault = format!("{}={spec}", cell.endpoint);
     let sim = SimProcess::start(&[
         "--speed",
@@ -139,15 +165,17 @@ fn run_cell(cell: &Cell, spec: &str) -> (i32, String, Demo, Vec<(std::path::Path
         .env("CPH50_NOW", START)
         .env("CPH50_HTTP_TIMEOUT", "500ms")
         .env_remove("GITHUB_RUN_ID")
+        .arg("-vv")
         .args(&args)
         .output()
         .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stderr).unwrap(),
+    Ran {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
         demo,
         before,
-    )
+    }
 }
 
 /// The session the sim is charging now.
@@ -173,7 +201,15 @@ fn check_fault(fault: &Fault) -> Vec<String> {
     let mut broken = Vec::new();
     for cell in COMMANDS {
         let what = format!("{} under {}", cell.args[0], fault.name);
-        let (code, stderr, demo, before) = run_cell(cell, fault.spec);
+        let ran = run_cell(cell, fault.spec);
+        broken.extend(ran.leaked_user_id(&what));
+        let Ran {
+            code,
+            stderr,
+            demo,
+            before,
+            ..
+        } = ran;
         let errors: Vec<&str> = stderr
             .lines()
             .filter(|l| l.starts_with("error: "))
@@ -278,11 +314,12 @@ fn every_command_fails_cleanly_on_the_wrong_content_type() {
 fn a_401_that_a_new_login_mends_fails_no_command() {
     let mut broken = Vec::new();
     for cell in COMMANDS {
-        let (code, stderr, _, _) = run_cell(cell, "expirex1");
-        if code != 0 || stderr.lines().any(|l| l.starts_with("error: ")) {
+        let ran = run_cell(cell, "expirex1");
+        broken.extend(ran.leaked_user_id(&format!("{} after one 401", cell.args[0])));
+        if ran.code != 0 || ran.stderr.lines().any(|l| l.starts_with("error: ")) {
             broken.push(format!(
-                "{} after one 401: exit {code}\n{stderr}",
-                cell.args[0]
+                "{} after one 401: exit {}\n{}",
+                cell.args[0], ran.code, ran.stderr
             ));
         }
     }

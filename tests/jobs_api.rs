@@ -324,8 +324,9 @@ fn cache_keeps_the_listed_session_when_its_details_are_empty() {
 }
 
 /// What ChargePoint sends is fitted into the data limits before it is written: a 500-character
-/// city, a 300-character utility and an absurd energy do not make a cache file that every later
-/// `validate` and `build` would refuse.
+/// city and a 300-character utility are clipped, and do not make a cache file that every later
+/// `validate` and `build` would refuse (an absurd figure leaves the session out instead:
+/// `out_of_limits`).
 #[test]
 fn cache_fits_outsized_answers_into_the_data_limits() {
     let mut scenario = crate::common::mock::read_json(
@@ -334,7 +335,6 @@ fn cache_fits_outsized_answers_into_the_data_limits() {
     let outsized = |session: &mut Value| {
         session["city"] = json!("A".repeat(500));
         session["utility"]["name"] = json!("U".repeat(300));
-        session["energy_kwh"] = json!(1e12);
     };
     outsized(
         &mut scenario["activity"][0]["body"]["charging_activity_monthly"]["month_info"][0]["sessions"]

@@ -80,7 +80,9 @@ pub const ACK_TABLE: [AckRule; 6] = [
         status: Statuses::Success,
         category: Category::Any,
         outcome: AckOutcome::Confirmed,
-        seen: "200 {\"sessionId\": n} for a start, {} for a stop (session_ack_ok*.json)",
+        seen: "200 {\"sessionId\": n} for a start, {} for a stop (session_ack_ok*.json); the \
+               client then checks the body is that JSON object (an HTML page, an empty body or \
+               half a document confirms nothing)",
     },
     AckRule {
         status: Statuses::Exactly(422),

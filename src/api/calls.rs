@@ -7,10 +7,10 @@ use reqwest::Method;
 
 use super::ack::{self, AckOutcome};
 use super::models::{
-    AccountsError, AckIdAnswer, AckRequest, ActivityAnswer, AmperageAnswer, AmperageRequest,
-    ChargerConfig, ChargerStatus, HomeChargers, MapcacheRequest, Schedule, ScheduleRequest,
-    SessionAnswer, SessionDetails, StartRequest, StopRequest, TechnicalInfo, UserStatus,
-    UserStatusAnswer, Vehicles, WeekSchedule,
+    AccountsError, AckAnswer, AckIdAnswer, AckRequest, ActivityAnswer, AmperageAnswer,
+    AmperageRequest, ChargerConfig, ChargerStatus, HomeChargers, MapcacheRequest, Schedule,
+    ScheduleRequest, SessionAnswer, SessionDetails, StartRequest, StopRequest, TechnicalInfo,
+    UserStatus, UserStatusAnswer, Vehicles, WeekSchedule,
 };
 use super::{ApiError, Client, Ep, expect_json};
 
@@ -337,7 +337,8 @@ impl Client {
 
     /// Polls the ack until [`ack::outcome`] says anything but pending: confirmed, refused (at
     /// once, with ChargePoint's reason), or the session died; pending after the last poll is
-    /// [`ApiError::AckTimeout`].
+    /// [`ApiError::AckTimeout`]. A 2xx confirms only when its body is the API's JSON object
+    /// ([`AckAnswer`]); anything else is [`ApiError::NotJson`] or [`ApiError::Malformed`].
     async fn wait_ack(&mut self, ack_id: u64, action: &str) -> Result<(), ApiError> {
         let body = AckRequest {
             ack_id,
@@ -359,7 +360,22 @@ impl Client {
             let error: AccountsError = serde_json::from_slice(&raw.body).unwrap_or_default();
             let reason = || ack::reason(raw.status, &error, &raw.body);
             match ack::outcome(raw.status, error.category.as_deref()) {
-                AckOutcome::Confirmed => return Ok(()),
+                // a 2xx is a confirmation only with the JSON the API sends (`{"sessionId": n}`,
+                // `{}`): a maintenance page, an empty body or half a document confirms nothing
+                AckOutcome::Confirmed => {
+                    let endpoint = raw.endpoint.clone();
+                    let object = raw.body.trim_ascii_start().starts_with(b"{");
+                    let answer: AckAnswer = expect_json(raw)?;
+                    if !object {
+                        return Err(ApiError::Malformed {
+                            endpoint,
+                            pointer: "(whole document)".into(),
+                            message: "expected a JSON object".into(),
+                        });
+                    }
+                    tracing::debug!("{action} confirmed ({endpoint}, {answer:?})");
+                    return Ok(());
+                }
                 AckOutcome::Pending => {
                     tracing::debug!("{action} pending (poll {attempt} of {attempts})");
                     if attempt < attempts {

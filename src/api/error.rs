@@ -18,7 +18,7 @@ pub enum ApiError {
         detail: String,
     },
     /// The session cookie is no longer accepted and a new login did not help or was not possible.
-    #[error("{endpoint}: session expired (HTTP 401); {hint}")]
+    #[error("{endpoint}: session expired (HTTP 401){}", hint_after(hint))]
     SessionExpired {
         /// The call.
         endpoint: String,
@@ -160,4 +160,13 @@ pub fn excerpt(body: &[u8], max: usize) -> String {
         short.push('…');
     }
     crate::text::printable(&short)
+}
+
+/// `; <hint>` after a message, or nothing when there is no hint.
+fn hint_after(hint: &str) -> String {
+    if hint.trim().is_empty() {
+        String::new()
+    } else {
+        format!("; {hint}")
+    }
 }

@@ -99,7 +99,9 @@ impl Client {
             }
         }
         match status {
-            401 => Err(ApiError::SessionExpired {
+            // only a call that sent a session can find it expired: a 401 to discovery (no
+            // session yet) is an HTTP error like any other
+            401 if auth => Err(ApiError::SessionExpired {
                 endpoint,
                 hint: String::new(),
             }),
@@ -154,7 +156,7 @@ impl Client {
         body: Option<&B>,
         auth: bool,
     ) -> Result<(u16, HeaderMap, Vec<u8>, String), ApiError> {
-        let endpoint = format!("{} ({method} {url})", ep.label());
+        let endpoint = describe(ep, &method, url);
         let idempotent = ep.idempotent(&method);
         let mut attempt = 1;
         loop {
@@ -206,14 +208,32 @@ impl Client {
                     });
                 }
                 (None, Err(e)) => {
+                    // reqwest's message repeats the URL, user id and all
                     return Err(ApiError::Network {
                         endpoint,
-                        message: error_chain(&e),
+                        message: error_chain(&e.without_url()),
                     });
                 }
             }
         }
     }
+}
+
+/// How messages name a call: `label (METHOD URL)`, with the account's user id replaced by
+/// `{user}` (`.../users/{user}/chargers/...`): errors, warnings and Actions annotations reach
+/// logs that may be public, and the rest of the URL still tells which call failed.
+pub(super) fn describe(ep: Ep, method: &Method, url: &str) -> String {
+    let mut after_users = false;
+    let shown: Vec<&str> = url
+        .split('/')
+        .map(|segment| {
+            let hide =
+                after_users && !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+            after_users = segment == "users";
+            if hide { "{user}" } else { segment }
+        })
+        .collect();
+    format!("{} ({method} {})", ep.label(), shown.join("/"))
 }
 
 /// What one attempt came to, for the retry policy: the status and `Retry-After`, a timeout,
@@ -333,4 +353,25 @@ pub(super) fn session_cookie(headers: &HeaderMap) -> Option<Secret> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
         .map(|(_, value)| Secret::new(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_is_described_without_the_account_s_user_id() {
+        let url = "https://hcpo.example.test/api/v1/configuration/users/200000001/chargers/100000001/status";
+        assert_eq!(
+            describe(Ep::Status, &Method::GET, url),
+            "charger status (GET https://hcpo.example.test/api/v1/configuration/users/{user}/chargers/100000001/status)"
+        );
+        let list = "https://hcpo.example.test/api/v1/configuration/users/200000001/chargers";
+        assert!(describe(Ep::Chargers, &Method::GET, list).ends_with("/users/{user}/chargers)"));
+        let other = "https://x.test/v1/driver/profile/user";
+        assert_eq!(
+            describe(Ep::Profile, &Method::GET, other),
+            format!("account profile (GET {other})")
+        );
+    }
 }

@@ -88,8 +88,8 @@ pub enum Classifier {
 
 impl Classifier {
     /// The trained model if there is a usable one, else the per-vehicle statistics, else
-    /// nothing. A broken model file is reported (a warning) and skipped: classification never
-    /// fails a pipeline run.
+    /// nothing. A broken model or summary file is reported (a warning naming the file and
+    /// field) and skipped: classification never fails a pipeline run.
     pub fn load(store: &Store) -> Self {
         match store.load_file::<ClassifierModel>(layout::CLASSIFIER_MODEL) {
             Ok(Some(file)) => match Loaded::new(file) {
@@ -101,8 +101,10 @@ impl Classifier {
         }
         let summary = store
             .load_file::<ClassifierSummary>(layout::CLASSIFIER_SUMMARY)
-            .ok()
-            .flatten();
+            .unwrap_or_else(|e| {
+                tracing::warn!("classifier statistics unreadable, not used: {e}");
+                None
+            });
         Self::from_summary(summary.as_ref())
     }
 

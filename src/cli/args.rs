@@ -68,6 +68,10 @@ pub struct SampleArgs {
     /// Time between readings (e.g. 10s, 500ms, 1m).
     #[arg(long, default_value = "10s", value_parser = parse_duration, env = "CPH50_SAMPLE_INTERVAL")]
     pub interval: std::time::Duration,
+    /// Longest the whole collection may take (e.g. 10m); past it, sampling stops with an error
+    /// [default: --samples × --interval + 4m].
+    #[arg(long, value_parser = parse_duration)]
+    pub deadline: Option<std::time::Duration>,
 }
 
 /// Options of `monitor`.

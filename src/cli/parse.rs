@@ -70,14 +70,19 @@ pub fn parse_session_id(raw: &str) -> Result<SessionId, String> {
     SessionId::parse(raw)
 }
 
-/// A session id as ChargePoint's API takes it: a number.
+/// A session id as ChargePoint's API takes it: a number, never 0 (an id of zeros names no
+/// session).
 ///
 /// # Errors
-/// A message when `raw` is not digits only.
+/// A message when `raw` is not digits only, or is zero.
 pub fn parse_session_number(raw: &str) -> Result<u64, String> {
-    raw.trim()
-        .parse()
-        .map_err(|_| format!("{raw:?} is not a session id (digits only)"))
+    match raw.trim().parse() {
+        Ok(0) => Err(format!(
+            "{raw:?} is not a session id (an id of zeros names no session)"
+        )),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{raw:?} is not a session id (digits only)")),
+    }
 }
 
 /// A confidence, 0 to 1.
@@ -128,6 +133,7 @@ mod tests {
         assert!(parse_month("2026-13").unwrap_err().contains("YYYY-MM"));
         assert!(parse_date("2026-02-30").unwrap_err().contains("YYYY-MM-DD"));
         assert_eq!(parse_session_number(" 42 "), Ok(42));
+        assert!(parse_session_number("00000000000000000000").is_err());
         assert!(
             parse_session_number("4x")
                 .unwrap_err()

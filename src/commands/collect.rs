@@ -13,6 +13,9 @@ pub fn plan(args: &SampleArgs) -> Plan {
     Plan {
         samples: args.samples,
         interval: args.interval,
+        deadline: args
+            .deadline
+            .unwrap_or_else(|| Plan::default_deadline(args.samples, args.interval)),
     }
 }
 

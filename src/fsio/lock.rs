@@ -49,7 +49,29 @@ impl FolderLock {
     /// [`IoError`] naming the lock file when it cannot be created or locked, or when another
     /// run still holds it after `wait` (its message says which process, when known).
     pub fn acquire_within(target: &Path, wait: Duration) -> Result<Self, IoError> {
-        let path = lock_path(target);
+        let lock = Self::take(lock_path(target), wait)?;
+        tidy::tidy(target);
+        Ok(lock)
+    }
+
+    /// Takes the lock of one job's critical section on `target`, `.cph50-<name>.<job>.lock`
+    /// beside it, waiting at most `wait`. It is not the writers' lock of the folder (which the
+    /// job still takes to write): a job may hold it across network requests, for minutes,
+    /// without keeping other commands from the folder. Nothing is tidied.
+    ///
+    /// # Errors
+    /// As [`Self::acquire_within`].
+    pub fn acquire_job(target: &Path, job: &str, wait: Duration) -> Result<Self, IoError> {
+        let folder = lock_path(target);
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = name.strip_suffix(".lock").unwrap_or(&name);
+        Self::take(parent_of(&folder).join(format!("{stem}.{job}.lock")), wait)
+    }
+
+    fn take(path: PathBuf, wait: Duration) -> Result<Self, IoError> {
         let dir = parent_of(&path);
         fs::create_dir_all(&dir).map_err(|e| IoError::new("create folder", &dir, e))?;
         let mut file = OpenOptions::new()
@@ -75,7 +97,6 @@ impl FolderLock {
         let _ = file
             .set_len(0)
             .and_then(|()| writeln!(file, "{}", std::process::id()));
-        tidy::tidy(target);
         Ok(Self { _file: file, path })
     }
 
@@ -160,6 +181,21 @@ mod tests {
         );
         drop(first);
         FolderLock::acquire_within(&data, Duration::ZERO).unwrap();
+    }
+
+    #[test]
+    fn a_job_lock_is_its_own_beside_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let folder = FolderLock::acquire_within(&data, Duration::ZERO).unwrap();
+        let job = FolderLock::acquire_job(&data, "charge", Duration::ZERO).unwrap();
+        assert_eq!(
+            job.path().file_name().unwrap().to_string_lossy(),
+            ".cph50-data.charge.lock"
+        );
+        assert!(FolderLock::acquire_job(&data, "charge", Duration::ZERO).is_err());
+        drop((folder, job));
+        FolderLock::acquire_job(&data, "charge", Duration::ZERO).unwrap();
     }
 
     #[cfg(unix)]

@@ -61,17 +61,27 @@ pub struct ChargeOutcome {
 /// [`reason`] (no URL, no server body); the error itself is kept in
 /// [`ChargeOutcome::error`] (the charger offline sets [`ChargeOutcome::offline`] instead).
 ///
+/// The whole run, from reading `runs.json` to appending its record, holds the data folder's
+/// `charge` lock ([`crate::store::Store::job_lock`]), so two runs at once act once.
+///
 /// # Errors
-/// [`Error::Data`] naming `runs.json` when it does not decode; [`Error::Io`] naming it when it
-/// cannot be written. Either way the run's record is lost.
+/// [`Error::Io`] naming the charge lock when another run holds it past [`lock_wait`];
+/// [`Error::Data`] naming `runs.json` when it does not decode: checked before anything is sent,
+/// so no start happens; [`Error::Io`] naming it when it cannot be written after the start (the
+/// run's record is lost).
 ///
 /// [`Error::Data`]: crate::error::Error::Data
 /// [`Error::Io`]: crate::error::Error::Io
 pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<ChargeOutcome> {
+    // the decision, the start and the record are one critical section: a second run at once
+    // waits, then finds this run's record
+    let _charging = ctx.store.job_lock("charge", lock_wait(plan))?;
     let started = Instant::now();
     let run_at = ctx.clock.now();
+    // read (and check) the file the run is recorded in before anything is sent: a start that
+    // cannot be recorded must not happen, `--now` or scheduled
+    let runs: Runs = ctx.store.load_file(layout::RUNS)?.unwrap_or_default();
     if !plan.now {
-        let runs: Runs = ctx.store.load_file(layout::RUNS)?.unwrap_or_default();
         let grace = chrono::Duration::from_std(plan.grace).unwrap_or(chrono::Duration::MAX);
         let decision = daily::decide(ctx.clock, run_at, plan.at, grace, &runs);
         if let Some(summary) = daily::explain(&decision, ctx.clock, run_at, grace) {
@@ -124,6 +134,16 @@ pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<Cha
 const MAX_WAIT_POLLS: u32 = 120;
 
 const OFFLINE: &str = "Charger offline";
+
+/// Time beyond `--max-wait` a run may hold the charge lock: the starts, their confirmations
+/// and backoff.
+const LOCK_MARGIN: Duration = Duration::from_secs(15 * 60);
+
+/// How long a run waits for another run's critical section: `--max-wait` plus
+/// [`LOCK_MARGIN`], or `CPH50_LOCK_WAIT` when longer.
+fn lock_wait(plan: &ChargePlan) -> Duration {
+    crate::fsio::lock::wait().max(plan.max_wait.saturating_add(LOCK_MARGIN))
+}
 
 fn result_word(r: RunResult) -> &'static str {
     match r {

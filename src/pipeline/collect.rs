@@ -4,15 +4,16 @@
 //! station is not sampled at all; a collection without one valid sample writes nothing, so a
 //! later run can try again.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::{StageContext, is_home_session, reason};
+use super::{StageContext, checks, is_home_session, reason};
 use crate::api::ApiError;
-use crate::classify::{Answer, Curve, DEFAULT_MIN_CONFIDENCE, Identifier};
+use crate::classify::{Answer, Classifier, Curve, DEFAULT_MIN_CONFIDENCE, Identifier};
 use crate::error::{Error, Result};
-use crate::store::records::{LabelSource, Sample, SessionFile};
+use crate::store::layout;
+use crate::store::records::{ClassifierSummary, LabelSource, Sample, SessionFile, VehicleConfig};
 use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp};
 use crate::text::printable;
 
@@ -23,6 +24,23 @@ pub struct Plan {
     pub samples: u32,
     /// Time between readings.
     pub interval: Duration,
+    /// Longest the whole collection may take, from its first request (see
+    /// [`Plan::default_deadline`]).
+    pub deadline: Duration,
+}
+
+/// The most a collection may run past `samples × interval` by default: readings that time out
+/// cost up to 2 × 3 tries × `CPH50_HTTP_TIMEOUT` each, which would otherwise run past the
+/// monitor workflow's 15-minute limit.
+pub const DEADLINE_MARGIN: Duration = Duration::from_secs(4 * 60);
+
+impl Plan {
+    /// `samples × interval` plus [`DEADLINE_MARGIN`] (the defaults, 30 × 10 s: 9 minutes).
+    pub fn default_deadline(samples: u32, interval: Duration) -> Duration {
+        interval
+            .saturating_mul(samples.saturating_sub(1))
+            .saturating_add(DEADLINE_MARGIN)
+    }
 }
 
 /// What `collect` did.
@@ -59,6 +77,7 @@ pub struct Collected {
 /// [`Error::Api`]: crate::error::Error::Api
 /// [`Error::Io`]: crate::error::Error::Io
 pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> Result<Collected> {
+    let until = Instant::now() + plan.deadline;
     if let Some((_, existing)) = ctx.store.find_session(id)? {
         tracing::info!("session {id} was already collected; not sampling it again");
         return Ok(Collected {
@@ -82,6 +101,13 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
             printable(start_details.device_name.as_deref().unwrap_or("no name"))
         )));
     }
+    // the file is dated by the session's start: a start outside 2000..2100 would make a file
+    // every later read refuses
+    if let Err(e) = checks::instant("start_time", start_details.start_time) {
+        return Err(Error::Cannot(format!(
+            "session {id}: ChargePoint's answer is outside the data limits: {e}; not sampled, nothing written"
+        )));
+    }
     if let (Some(end), false) = (
         start_details.end_time,
         start_details.current_charging.as_deref() == Some("in_use"),
@@ -93,7 +119,15 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
     }
     let collection_start = ctx.clock.now();
     let session_start = start_details.start_time.unwrap_or(collection_start);
-    let (samples, valid) = sample_all(ctx, id, number, plan).await?;
+    let Sampled {
+        samples,
+        valid,
+        cut,
+    } = sample_all(ctx, id, number, plan, until).await?;
+    let cut = cut.map(|taken| past_deadline(id, plan, taken, valid));
+    if let Some((false, why)) = cut {
+        return Err(Error::Cannot(why));
+    }
     let collection_end = ctx.clock.now();
     let mut file = SessionFile {
         session_id: id.clone(),
@@ -102,7 +136,7 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
         duration_seconds: NonNeg(
             ((collection_end - collection_start).num_milliseconds() as f64 / 1000.0).max(0.0),
         ),
-        sample_count: plan.samples,
+        sample_count: u32::try_from(samples.len()).unwrap_or(plan.samples),
         valid_sample_count: valid,
         // whole seconds, as the data dictionary has it; a sub-second interval counts as 1
         interval_seconds: u32::try_from(plan.interval.as_millis().div_ceil(1000))
@@ -114,27 +148,59 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
         samples,
         extra: Default::default(),
     };
-    let answer = classify_file(ctx, &file);
-    file.vehicle_id = Some(answer.vehicle_id.clone());
-    file.vehicle_confidence = Some(Confidence(answer.confidence.clamp(0.0, 1.0)));
-    file.labeled_by = Some(LabelSource::Classifier);
-    file.labeled_at = Some(Timestamp::utc(ctx.clock.now()));
+    let answer = classify_file(ctx, id, &file);
+    if let Some(answer) = &answer {
+        file.vehicle_id = Some(answer.vehicle_id.clone());
+        file.vehicle_confidence = Some(Confidence(answer.confidence.clamp(0.0, 1.0)));
+        file.labeled_by = Some(LabelSource::Classifier);
+        file.labeled_at = Some(Timestamp::utc(ctx.clock.now()));
+    }
     let local_start = ctx.clock.local_date(session_start);
     let _lock = ctx.store.lock()?;
     // another run (a `monitor --collect`) may have written it meanwhile: keep the first
     let written =
         ctx.store.find_session(id)?.is_none() && ctx.store.save_session(local_start, &file)?;
+    if let Some((_, why)) = cut {
+        return Err(Error::Cannot(why));
+    }
     Ok(Collected {
         session_id: id.to_string(),
         samples: plan.samples,
         valid,
         vehicle_id: file.vehicle_id,
-        confidence: Some(answer.confidence),
+        confidence: answer.map(|a| a.confidence),
         written,
     })
 }
 
-/// Takes `plan.samples` readings; returns them and how many succeeded.
+/// Whether the readings a collection stopped at its deadline had taken (`taken`, `valid` of
+/// them) are enough to keep (at least half the planned ones valid), and the error that says
+/// so.
+fn past_deadline(id: &SessionId, plan: Plan, taken: u32, valid: u32) -> (bool, String) {
+    let enough = valid > 0 && valid.saturating_mul(2) >= plan.samples;
+    let said = format!(
+        "session {id}: collection stopped at its deadline ({}) after {taken} of {} readings, {valid} valid (ChargePoint too slow: see CPH50_HTTP_TIMEOUT, --deadline); ",
+        humantime::format_duration(plan.deadline),
+        plan.samples
+    );
+    let tail = if enough {
+        "the readings taken are written"
+    } else {
+        "too few to keep, nothing written"
+    };
+    (enough, said + tail)
+}
+
+/// What sampling came to: the readings, how many succeeded, and, when the deadline stopped it,
+/// how many were taken.
+struct Sampled {
+    samples: Vec<Sample>,
+    valid: u32,
+    cut: Option<u32>,
+}
+
+/// Takes `plan.samples` readings, stopping at `until` (a reading under way is abandoned);
+/// returns them and how many succeeded.
 ///
 /// # Errors
 /// The [`ApiError`] of a reading that failed on the login or the session (sampling stops
@@ -144,7 +210,8 @@ async fn sample_all(
     id: &SessionId,
     number: u64,
     plan: Plan,
-) -> Result<(Vec<Sample>, u32), ApiError> {
+    until: Instant,
+) -> Result<Sampled, ApiError> {
     let mut samples = Vec::new();
     let mut valid = 0;
     let mut last_error = None;
@@ -152,7 +219,15 @@ async fn sample_all(
         if n > 1 {
             tokio::time::sleep(plan.interval).await;
         }
-        let (sample, failed) = read_sample(ctx, id, number, n).await?;
+        let left = until.saturating_duration_since(Instant::now());
+        let Ok(reading) = tokio::time::timeout(left, read_sample(ctx, id, number, n)).await else {
+            return Ok(Sampled {
+                samples,
+                valid,
+                cut: Some(n - 1),
+            });
+        };
+        let (sample, failed) = reading?;
         valid += u32::from(failed.is_none());
         last_error = failed.or(last_error);
         samples.push(sample);
@@ -165,7 +240,11 @@ async fn sample_all(
             );
             Err(e)
         }
-        _ => Ok((samples, valid)),
+        _ => Ok(Sampled {
+            samples,
+            valid,
+            cut: None,
+        }),
     }
 }
 
@@ -220,13 +299,34 @@ async fn read_sample(
     Ok((sample, failed))
 }
 
-/// The classifier's answer for a freshly sampled curve; `unknown` when it cannot tell.
-fn classify_file(ctx: &StageContext<'_>, file: &SessionFile) -> Answer {
-    match Identifier::load(ctx.store) {
-        Ok(identifier) => identifier.identify(
-            &Curve::from_session(file, ctx.clock),
-            DEFAULT_MIN_CONFIDENCE,
-        ),
-        Err(_) => Answer::none("no vehicle_config.json"),
+/// The classifier's answer for a freshly sampled curve; `unknown` when it cannot tell or the
+/// data folder has no `vehicle_config.json`. `None` (the label left for later, with a warning
+/// naming the file and field) when `vehicle_config.json` or `classifier_summary.json` is there
+/// but does not read: an `unknown` then would be the broken file's answer, not the curve's.
+fn classify_file(ctx: &StageContext<'_>, id: &SessionId, file: &SessionFile) -> Option<Answer> {
+    let later = |e: &dyn std::fmt::Display| {
+        tracing::warn!(
+            "session {id}: written without a vehicle label, left for later (`cph50 classify {id}` once the file is fixed): {e}"
+        );
+    };
+    let config = match ctx.store.load_file::<VehicleConfig>(layout::VEHICLE_CONFIG) {
+        Ok(Some(config)) => config,
+        Ok(None) => return Some(Answer::none("no vehicle_config.json")),
+        Err(e) => {
+            later(&e);
+            return None;
+        }
+    };
+    if let Err(e) = ctx
+        .store
+        .load_file::<ClassifierSummary>(layout::CLASSIFIER_SUMMARY)
+    {
+        later(&e);
+        return None;
     }
+    let identifier = Identifier::new(Classifier::load(ctx.store), config);
+    Some(identifier.identify(
+        &Curve::from_session(file, ctx.clock),
+        DEFAULT_MIN_CONFIDENCE,
+    ))
 }

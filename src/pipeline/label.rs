@@ -16,7 +16,8 @@ use crate::store::values::{Confidence, SessionId, Timestamp};
 /// # Errors
 ///
 /// [`Error::Data`] without a readable `vehicle_config.json` or when a cache file does not
-/// decode, [`Error::Usage`] for a vehicle the config does not know (the known ones listed) or a
+/// decode (checked before anything is written: the label is applied everywhere or nowhere),
+/// [`Error::Usage`] for a vehicle the config does not know (the known ones listed) or a
 /// session in neither `sessions/` nor `session_cache/`, the store's lock error (another run
 /// held the data folder's lock too long) and its write errors.
 pub fn by_hand(store: &Store, clock: &Clock, id: &SessionId, vehicle: &str) -> Result<usize> {
@@ -29,20 +30,23 @@ pub fn by_hand(store: &Store, clock: &Clock, id: &SessionId, vehicle: &str) -> R
         )));
     }
     let _lock = store.lock()?;
+    // read and check everything first, then write: a cache that does not read leaves the
+    // session file as it was, not relabelled on its own
+    let session = store.find_session(id)?;
+    let (caches, problems) = store.load_caches();
+    if let Some(p) = problems.first() {
+        return Err(Error::Data(p.clone()));
+    }
     let now = Timestamp::utc(clock.now());
-    let mut changed = 0;
+    let mut batch = store.batch();
     let mut found = false;
-    if let Some((path, mut s)) = store.find_session(id)? {
+    if let Some((path, mut s)) = session {
         found = true;
         s.vehicle_id = Some(vehicle.to_owned());
         s.vehicle_confidence = Some(Confidence(1.0));
         s.labeled_by = Some(LabelSource::Manual);
         s.labeled_at = Some(now);
-        changed += usize::from(store.rewrite_session(&path, &s)?);
-    }
-    let (caches, problems) = store.load_caches();
-    if let Some(p) = problems.first() {
-        return Err(Error::Data(p.clone()));
+        batch.rewrite_session(&path, &s)?;
     }
     let car = config.vehicles.get(vehicle);
     for (where_, mut entries) in caches {
@@ -58,7 +62,7 @@ pub fn by_hand(store: &Store, clock: &Clock, id: &SessionId, vehicle: &str) -> R
             e.vehicle.make = car.and_then(|v| v.make.clone());
         }
         if touched {
-            changed += usize::from(store.rewrite_cache(&where_, &mut entries)?);
+            batch.rewrite_cache(&where_, &mut entries)?;
         }
     }
     if !found {
@@ -68,5 +72,5 @@ pub fn by_hand(store: &Store, clock: &Clock, id: &SessionId, vehicle: &str) -> R
             layout::SESSION_CACHE
         )));
     }
-    Ok(changed)
+    batch.write()
 }

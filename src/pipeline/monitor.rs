@@ -8,8 +8,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::StageContext;
 use super::live::{self, Seen};
+use super::{StageContext, checks};
 use crate::error::Result;
 use crate::store::layout;
 use crate::store::records::{LastSession, LastSessionId, SessionFile};
@@ -96,12 +96,24 @@ pub async fn poll(ctx: &mut StageContext<'_>) -> Result<Poll> {
             if let Some(why) = unavailable {
                 tracing::warn!("session {id}: the charger is charging, but {why}; figures unknown");
             }
-            let details = details.as_ref();
+            // figures outside the data limits are kept out, never clamped into a real-looking
+            // figure nor written into a file every later read would refuse
+            let details = details.as_ref().filter(|d| match checks::session(d) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(
+                        "session {id}: ChargePoint's details are outside the data limits ({e}); its figures are left out"
+                    );
+                    false
+                }
+            });
+            let listed_start =
+                listed_start.filter(|t| checks::instant("startTimeUTC", Some(*t)).is_ok());
             out.session_id = Some(id.to_string());
             out.started_at = Some(Timestamp::utc(
                 details
                     .and_then(|d| d.start_time)
-                    .or(*listed_start)
+                    .or(listed_start)
                     .unwrap_or(now),
             ));
             out.power_kw = details.and_then(|d| d.power_kw);

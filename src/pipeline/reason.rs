@@ -53,6 +53,9 @@ pub fn failure(e: &ApiError) -> String {
         ApiError::Timeout { endpoint, .. } => format!("{}: no answer (timeout)", call(endpoint)),
         ApiError::Network { endpoint, .. } => format!("{}: cannot connect", call(endpoint)),
         ApiError::Malformed { endpoint, .. } => format!("{}: malformed answer", call(endpoint)),
+        ApiError::NotJson { endpoint, .. } => {
+            format!("{}: not JSON (a web page or text)", call(endpoint))
+        }
         ApiError::Reported { endpoint, .. } => {
             format!("{}: error reported by ChargePoint", call(endpoint))
         }

@@ -3,6 +3,7 @@
 //! Reads decode into the typed records of [`records`] and name the file, field and position of
 //! any problem. Writes are stable (pretty JSON in model order, trailing newline) and atomic.
 
+mod batch;
 pub mod json;
 pub mod layout;
 pub mod records;
@@ -18,6 +19,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Problem, Result};
 use crate::fsio::lock::FolderLock;
+pub use batch::Batch;
 use layout::{Layout, Month};
 use records::{CacheEntry, MonthlyCache, SessionFile};
 use values::SessionId;
@@ -69,6 +71,17 @@ impl Store {
     /// created.
     pub fn lock(&self) -> Result<FolderLock> {
         Ok(FolderLock::acquire(self.layout.root())?)
+    }
+
+    /// Takes the lock of `job`'s critical section on the data folder (`.cph50-<name>.<job>.lock`
+    /// beside it; see [`FolderLock::acquire_job`]), waiting at most `wait`. Unlike
+    /// [`Self::lock`] it may be held across network requests: it keeps only the same job out.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the lock file when another run holds it longer than `wait` or it
+    /// cannot be created.
+    pub fn job_lock(&self, job: &str, wait: std::time::Duration) -> Result<FolderLock> {
+        Ok(FolderLock::acquire_job(self.layout.root(), job, wait)?)
     }
 
     /// Reads a file, or `None` when it does not exist.
@@ -166,6 +179,12 @@ impl Store {
     /// the limits), then writes it atomically: cph50 never writes a file its own `validate`
     /// and `build` would refuse.
     fn save<T: Serialize + DeserializeOwned>(&self, path: &Path, value: &T) -> Result<bool> {
+        let bytes = self.checked(path, value)?;
+        json::write_atomic(path, &bytes)
+    }
+
+    /// `value` encoded for `path`, once it is known to read back (see [`Self::save`]).
+    fn checked<T: Serialize + DeserializeOwned>(&self, path: &Path, value: &T) -> Result<Vec<u8>> {
         let shown = self.layout.display(path);
         let bytes = json::encode(shown, value)?;
         if let Err(p) = json::decode::<T>(shown, &bytes) {
@@ -174,7 +193,7 @@ impl Store {
                 ..p
             }));
         }
-        json::write_atomic(path, &bytes)
+        Ok(bytes)
     }
 
     /// Every file under `sessions/`, wherever it sits, sorted by path. Folders that cannot be
@@ -257,6 +276,12 @@ impl Store {
     /// [`Error::Usage`] naming `path` when it is not under `sessions/`; else as
     /// [`Self::save_file`].
     pub fn rewrite_session(&self, path: &Path, session: &SessionFile) -> Result<bool> {
+        self.under_sessions(path)?;
+        self.save(path, session)
+    }
+
+    /// [`Error::Usage`] naming `path` when it is not under `sessions/`.
+    fn under_sessions(&self, path: &Path) -> Result<()> {
         if !path.starts_with(self.layout.sessions_dir()) {
             return Err(Error::Usage(format!(
                 "{} is not under {}",
@@ -264,7 +289,7 @@ impl Store {
                 self.layout.sessions_dir().display()
             )));
         }
-        self.save(path, session)
+        Ok(())
     }
 
     /// Every monthly cache that decodes, sorted by path, and the problems of the others.

@@ -54,7 +54,8 @@ pub struct AckRequest<'a> {
 }
 
 /// A confirmed ack (200): `{"sessionId": n}` for a start (`n` is not the session's id),
-/// `{}` for a stop. Not read: the status code says it all.
+/// `{}` for a stop. Decoded to tell a real confirmation from a 2xx maintenance page, empty
+/// body or half a document (none of which confirms anything); the number is not used.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AckAnswer {
     /// A start's confirmation number.

@@ -162,20 +162,20 @@ impl Files {
         }
     }
 
-    /// Writes every file whose entries changed; returns how many files were written.
+    /// Writes every file whose entries changed, once all of them are checked (a file that
+    /// would not read back writes none); returns how many files were written.
     fn write(self, store: &Store) -> Result<usize> {
-        let mut written = 0;
+        let mut batch = store.batch();
         for (month, (found, mut entries)) in self.files {
             if self.before.get(&month) == Some(&entries) {
                 continue;
             }
-            let changed = match &found {
-                Some(f) => store.rewrite_cache(f, &mut entries)?,
-                None => store.save_cache_month(month, &mut entries)?,
-            };
-            written += usize::from(changed);
+            match &found {
+                Some(f) => batch.rewrite_cache(f, &mut entries)?,
+                None => batch.cache_month(month, &mut entries)?,
+            }
         }
-        Ok(written)
+        batch.write()
     }
 }
 
@@ -201,6 +201,34 @@ mod tests {
             "vehicle_confidence": 0.9
         }))
         .unwrap()
+    }
+
+    /// The second of two new month files would not read back: neither is written.
+    #[test]
+    fn a_file_that_would_not_read_back_stops_every_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("data"));
+        let mut files = MonthFiles::new(Vec::new());
+        let good = entry("equinox", "Serenity", 20.0);
+        let mut bad = entry("xc40", "Volvo", 20.0);
+        bad.session_id = SessionId::from_number(3_764_032_144);
+        bad.session.energy_kwh = crate::store::values::NonNeg(1e300);
+        files.put(
+            &good.session_id.clone(),
+            Month::parse("2026-01").unwrap(),
+            good,
+        );
+        files.put(
+            &bad.session_id.clone(),
+            Month::parse("2026-02").unwrap(),
+            bad,
+        );
+        let err = files.write(&store).unwrap_err().to_string();
+        assert!(
+            err.contains("2026-02.json") && err.contains("energy"),
+            "{err}"
+        );
+        assert!(!dir.path().join("data/session_cache").exists());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! `cph50 cache`: ChargePoint's session details merged into the monthly caches
 //! (`session_cache/YYYY-MM.json`, by the session's LOCAL start month), with the vehicle label.
 //!
-//! Everything is fetched first and written last: a failed request leaves every file as it was.
+//! Everything is fetched first and written last: a failed request leaves every file as it was,
+//! and every file is checked before the first is written. A session whose answer holds a value
+//! outside the data limits is left out with a warning ([`super::checks`]).
 //! Session details (with `update_data`) are asked only for sessions that still need a label, so
 //! the daily run stays at a few requests and a second identical run writes nothing.
 
@@ -14,7 +16,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{StageContext, is_home_session};
+use super::{StageContext, checks, is_home_session};
 use crate::api::models::SessionDetails;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -68,6 +70,10 @@ pub struct Report {
     /// Sessions of other stations left out (public or workplace chargers: a device id other
     /// than the home charger's, or no device id and no `is_home_charger: true`).
     pub skipped_public: usize,
+    /// Home sessions left out because ChargePoint's answer holds a value outside the data
+    /// limits (a start outside 2000..2100, an energy, power, duration or cost out of range);
+    /// each is named in a warning with the field.
+    pub skipped_invalid: usize,
     /// Sessions labelled by the classifier in this run.
     pub classified: usize,
     /// Session-details requests made for `update_data`.
@@ -89,6 +95,12 @@ impl Report {
             line.push_str(&format!(
                 "; {} sessions of other stations (public, workplace) left out",
                 self.skipped_public
+            ));
+        }
+        if self.skipped_invalid > 0 {
+            line.push_str(&format!(
+                "; {} sessions with values outside the data limits left out (see the warnings)",
+                self.skipped_invalid
             ));
         }
         line
@@ -116,6 +128,18 @@ pub async fn run(
     let mut report = Report::default();
     let mut sessions = list(ctx, opts.selection, &mut report).await?;
     fetch_details(ctx, &mut sessions, &labels, &files, &mut report, progress).await?;
+    // a value outside the data limits is neither clamped into a figure that looks real nor
+    // written into a file every later read would refuse: the session is left out
+    sessions.retain(|(id, s)| match checks::session(s) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(
+                "session {id} left out: ChargePoint's answer is outside the data limits: {e}"
+            );
+            report.skipped_invalid += 1;
+            false
+        }
+    });
     let mut months = BTreeSet::new();
     for (id, s) in &sessions {
         let month = Month::of(ctx.clock.local_date(s.start_time.unwrap_or_default()));
@@ -157,7 +181,10 @@ async fn list(
 ) -> Result<Vec<(SessionId, SessionDetails)>> {
     let (since, only) = window(selection, ctx.clock);
     let listed = match selection {
-        Selection::Session(id) => vec![ctx.client.session_details(id).await?],
+        Selection::Session(id) => {
+            report.details_fetched += 1;
+            vec![ctx.client.session_details(id).await?]
+        }
         _ => ctx.client.activity(since).await?,
     };
     let home = ctx.client.station_id().await?;
