@@ -99,8 +99,10 @@ impl Settings {
     /// # Errors
     /// [`Error::Config`] naming the config file when the one `--config` names cannot be read
     /// (a missing default `cph50.toml` is no error) or when it is not valid TOML or has an
-    /// unknown key; [`SettingsError::TimeZone`] when `--tz` or `tz` is not an IANA zone.
+    /// unknown key; [`SettingsError::TimeZone`] when `--tz` or `tz` is not an IANA zone;
+    /// [`SettingsError::Env`] when `CPH50_LOCK_WAIT` is set but not a duration.
     pub fn resolve(args: &GlobalArgs) -> Result<Self> {
+        check_lock_wait()?;
         let (config, base) = load_config(args.config.as_deref())?;
         let file = args.config.as_deref().unwrap_or(Path::new(DEFAULT_CONFIG));
         let start = config.start_time(file)?;
@@ -129,6 +131,25 @@ impl Settings {
             start,
             grace,
         })
+    }
+}
+
+/// `CPH50_LOCK_WAIT`, when set, must be a duration (`30s`, `2m`): a typo would otherwise make
+/// every writer wait the default instead of what was meant. The store reads it when it waits
+/// ([`crate::fsio::lock::wait`]).
+///
+/// # Errors
+/// [`SettingsError::Env`] naming the variable, its value and what is expected.
+fn check_lock_wait() -> Result<()> {
+    let variable = crate::fsio::lock::WAIT_VARIABLE;
+    match env(variable) {
+        Some(raw) if humantime::parse_duration(raw.trim()).is_err() => Err(SettingsError::Env {
+            variable,
+            value: raw,
+            expected: "a duration such as 30s or 2m".into(),
+        }
+        .into()),
+        _ => Ok(()),
     }
 }
 

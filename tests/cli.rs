@@ -222,3 +222,47 @@ fn demo_data_force_never_replaces_a_repository_or_the_working_folder() {
         .assert()
         .success();
 }
+
+// A demo history past the data's years used to fail late, naming a temporary file; it is bad
+// usage, told before anything is written.
+#[test]
+fn demo_data_until_outside_the_data_years_is_bad_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    for until in ["9999-12", "2100-01"] {
+        cph50(dir.path())
+            .args(["demo-data", "--months", "1", "--out", "d", "--until", until])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("--until {until}")).and(
+                predicate::str::contains("out of range: the data holds dates from 2000 to 2099"),
+            ));
+    }
+    cph50(dir.path())
+        .args([
+            "demo-data",
+            "--months",
+            "3",
+            "--out",
+            "d",
+            "--until",
+            "2000-02",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--months 3 is out of range"));
+    assert!(!dir.path().join("d").exists());
+}
+
+// A lock wait that is not a duration used to be warned about and replaced by 30 s.
+#[test]
+fn a_lock_wait_that_is_not_a_duration_is_bad_usage() {
+    let demo = Demo::new(1);
+    cph50(demo.root())
+        .env("CPH50_LOCK_WAIT", "abc")
+        .arg("validate")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "CPH50_LOCK_WAIT \"abc\" is not a duration such as 30s or 2m",
+        ));
+}

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::cli::DemoDataArgs;
 use crate::demo::{self, DemoData, Params};
@@ -14,6 +14,7 @@ use crate::output::Output;
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::store::layout;
+use crate::store::values::limits;
 
 /// Validated settings of `demo-data`.
 #[derive(Debug, Clone)]
@@ -56,12 +57,21 @@ impl DemoSettings {
             until: args.until,
             clock: settings.clock()?,
         };
-        let days = params.days().ok_or_else(|| {
+        let out_of_range = || {
             SettingsError::Flags(format!(
-                "--months {} before {} is out of range",
-                args.months, args.until
+                "--until {} with --months {} is out of range: the data holds dates from {} to {} \
+                 (FIRST_YEAR, END_YEAR)",
+                args.until,
+                args.months,
+                limits::FIRST_YEAR,
+                limits::END_YEAR - 1
             ))
-        })?;
+        };
+        let days = params.days().ok_or_else(out_of_range)?;
+        let years = limits::FIRST_YEAR..limits::END_YEAR;
+        if !(years.contains(&days.0.year()) && years.contains(&days.1.year())) {
+            return Err(out_of_range().into());
+        }
         Ok(Self {
             params,
             target,
