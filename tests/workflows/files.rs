@@ -16,7 +16,7 @@ fn workflows_exist_with_their_schedules() {
         crons(&workflow("charge.yml")),
         ["7 13,14,15 * * *", "37 13,14 * * *"]
     );
-    assert_eq!(crons(&workflow("check.yml")), ["0 4 * * *"]);
+    assert_eq!(crons(&workflow("check.yml")), ["23 4 * * *"]);
     assert_eq!(crons(&workflow("monitor.yml")).len(), 1);
     assert_eq!(crons(&workflow("cache.yml")).len(), 1);
     for name in [
