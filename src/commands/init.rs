@@ -65,6 +65,15 @@ pub fn machine_zone() -> Option<Tz> {
 /// [`Error::Io`] (exit 1) naming the file or folder that cannot be written.
 pub fn run(settings: &Settings, out: &Output, args: &InitArgs, global: &GlobalArgs) -> Result<()> {
     let repo = Repo::open(&args.repo, global.data.as_deref())?;
+    let charge = repo.workflow(CHARGE_WORKFLOW);
+    if !charge.is_file() {
+        return Err(SettingsError::Flags(format!(
+            "--repo {}: not a cph50 repository (no {}); give the root of a repository made from cph50's template",
+            args.repo.display(),
+            repo.shown(&charge)
+        ))
+        .into());
+    }
     let interactive = !args.yes && std::io::stdin().is_terminal();
     if !args.yes && !interactive {
         return Err(Error::Usage(
@@ -80,6 +89,9 @@ pub fn run(settings: &Settings, out: &Output, args: &InitArgs, global: &GlobalAr
     } else {
         answer::<std::io::Empty, std::io::Sink>(&repo, &state, args, global, None)?
     };
+    if answers.data == DataPlan::Fresh && matches!(state, DataState::Own { .. }) {
+        refuse_foreign(&repo, &store)?;
+    }
     let mut done: Vec<String> = Vec::new();
     write_config(&repo, &answers, &mut done)?;
     write_data(
@@ -180,6 +192,21 @@ fn answer<R: std::io::BufRead, W: std::io::Write>(
         grace,
         data,
     })
+}
+
+/// Refuses to delete a data folder that holds files other than cph50's data files.
+fn refuse_foreign(repo: &Repo, store: &Store) -> Result<()> {
+    let foreign = data::foreign_files(store);
+    let Some(first) = foreign.first() else {
+        return Ok(());
+    };
+    Err(SettingsError::Flags(format!(
+        "--replace-data: {} is not a cph50 data file ({} such file(s) in {}/); --replace-data deletes the whole folder, so move them out of it first",
+        repo.shown(first),
+        foreign.len(),
+        repo.shown(&repo.data)
+    ))
+    .into())
 }
 
 /// A grace window as cph50.toml and the summary write it: whole minutes (`90m`).

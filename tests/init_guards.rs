@@ -1,0 +1,66 @@
+//! What `cph50 init` refuses before it writes anything: a folder that is not a cph50
+//! repository, a data folder holding files that are not cph50's, a zone change that would
+//! leave the user's sessions in the wrong local dates, a charge.yml it cannot rewrite.
+
+use std::fs;
+
+use predicates::prelude::*;
+
+use crate::common::gha::Scratch;
+use crate::common::{cph50, snapshot};
+
+#[test]
+fn init_refuses_a_folder_that_is_not_a_cph50_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let photos = dir.path().join("data");
+    fs::create_dir_all(&photos).unwrap();
+    fs::write(photos.join("holiday.jpg"), b"\xff\xd8 a photo").unwrap();
+    let before = snapshot(dir.path());
+    cph50(dir.path())
+        .args([
+            "init",
+            "--repo",
+            ".",
+            "--yes",
+            "--replace-data",
+            "--offline",
+        ])
+        .env_remove("CP_USERNAME")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: --repo .: not a cph50 repository",
+        ))
+        .stderr(predicate::str::contains(".github/workflows/charge.yml"));
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "init wrote or deleted something"
+    );
+}
+
+#[test]
+fn replace_data_never_deletes_files_that_are_not_cph50_data() {
+    for foreign in ["data/photos/cat.jpg", "data/sessions/2025/08/notes.txt"] {
+        let s = Scratch::new();
+        let path = s.root.join(foreign);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, b"mine").unwrap();
+        let before = s.files();
+        s.init()
+            .args(["--yes", "--replace-data", "--tz", "UTC"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "--replace-data: {foreign} is not a cph50 data file"
+            )));
+        assert_eq!(s.files(), before, "{foreign}: init changed something");
+        // moved out, the folder is replaced
+        fs::remove_file(&path).unwrap();
+        s.init()
+            .args(["--yes", "--replace-data", "--tz", "UTC"])
+            .assert()
+            .success();
+        assert_eq!(s.data_names(), ["vehicle_config.json"]);
+    }
+}
