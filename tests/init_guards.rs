@@ -64,3 +64,23 @@ fn replace_data_never_deletes_files_that_are_not_cph50_data() {
         assert_eq!(s.data_names(), ["vehicle_config.json"]);
     }
 }
+
+#[test]
+fn a_charge_yml_without_a_schedule_leaves_everything_as_it_was() {
+    let s = Scratch::new();
+    let path = s.root.join(".github/workflows/charge.yml");
+    let text = fs::read_to_string(&path).unwrap();
+    let start = text.find("  schedule:").unwrap();
+    let end = text.find("  workflow_dispatch:").unwrap();
+    fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let before = s.files();
+    s.init()
+        .args(["--yes", "--tz", "Europe/Berlin"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: .github/workflows/charge.yml: no `schedule:` list under `on:`",
+        ))
+        .stderr(predicate::str::contains("nothing was changed"));
+    assert_eq!(s.files(), before, "init wrote or deleted something");
+}
