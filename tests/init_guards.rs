@@ -84,3 +84,51 @@ fn a_charge_yml_without_a_schedule_leaves_everything_as_it_was() {
         .stderr(predicate::str::contains("nothing was changed"));
     assert_eq!(s.files(), before, "init wrote or deleted something");
 }
+
+#[test]
+fn a_zone_change_is_refused_while_the_data_holds_your_sessions() {
+    const NOW: &str = "2026-01-09T18:00:00Z";
+    let s = Scratch::new();
+    s.init()
+        .args(["--tz", "America/New_York", "--yes"])
+        .assert()
+        .success();
+    // no sessions of yours yet: the zone may change
+    s.init()
+        .args(["--tz", "Europe/Paris", "--yes"])
+        .assert()
+        .success();
+    let sim = crate::common::sim::SimProcess::start(&[
+        "--speed",
+        "0",
+        "--start",
+        NOW,
+        "--history-days",
+        "20",
+    ]);
+    sim.cph50(&s.root)
+        .env("CP_TOKEN_FILE", s.root.join("../token.json"))
+        .env("CPH50_NOW", NOW)
+        .args(["cache", "--current"])
+        .assert()
+        .success();
+    cph50(&s.root).arg("validate").assert().success();
+    let before = s.files();
+    s.init()
+        .args(["--tz", "Asia/Tokyo", "--yes"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: cph50.toml: tz is Europe/Paris, and data/ holds",
+        ))
+        .stderr(predicate::str::contains("--replace-data"))
+        .stderr(predicate::str::contains("nothing was changed"));
+    assert_eq!(s.files(), before, "init changed something");
+    cph50(&s.root).arg("validate").assert().success();
+    // starting over in the new zone is allowed
+    s.init()
+        .args(["--tz", "Asia/Tokyo", "--yes", "--replace-data"])
+        .assert()
+        .success();
+    assert_eq!(s.data_names(), ["vehicle_config.json"]);
+}

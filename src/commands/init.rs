@@ -88,6 +88,7 @@ pub fn run(settings: &Settings, out: &Output, args: &InitArgs, global: &GlobalAr
     } else {
         answer::<std::io::Empty, std::io::Sink>(&repo, &state, args, global, None)?
     };
+    refuse_zone_change(&repo, &state, &answers)?;
     if answers.data == DataPlan::Fresh && matches!(state, DataState::Own { .. }) {
         refuse_foreign(&repo, &store)?;
     }
@@ -203,6 +204,31 @@ fn refuse_foreign(repo: &Repo, store: &Store) -> Result<()> {
         repo.shown(&repo.data)
     ))
     .into())
+}
+
+/// Refuses a zone other than `cph50.toml`'s while the kept data folder holds sessions of the
+/// user's: their folders (`sessions/YYYY/MM/DD/`) and monthly caches are local dates of the
+/// old zone, so `validate` would find them misplaced under the new one.
+fn refuse_zone_change(repo: &Repo, state: &DataState, a: &Answers) -> Result<()> {
+    let old = repo
+        .config
+        .as_ref()
+        .and_then(|c| c.tz.as_deref())
+        .and_then(|n| crate::clock::parse_tz(n).ok());
+    let (Some(old), DataPlan::Keep, DataState::Own { sessions, .. }) = (old, a.data, state) else {
+        return Ok(());
+    };
+    if old == a.tz || *sessions == 0 {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{}: tz is {}, and {}/ holds {sessions} session(s) of yours filed by {}'s local dates (session folders, monthly caches); under {} they would be misplaced and `cph50 validate` would fail. Keep the zone (run init without --tz), or start over in the new zone with --replace-data (it deletes them; `cph50 cache --all` fetches the history again); nothing was changed",
+        repo.shown(&repo.config_path),
+        old.name(),
+        repo.shown(&repo.data),
+        old.name(),
+        a.tz.name()
+    )))
 }
 
 /// A grace window as cph50.toml and the summary write it: whole minutes (`90m`).
