@@ -231,3 +231,32 @@ fn doctor_says_when_it_cannot_ask_github() {
     let a = doctor(&s, &bin.display().to_string()).assert().success();
     assert!(stdout(&a).contains("gh is not logged in (`gh auth login`)"));
 }
+
+#[test]
+fn doctor_knows_the_shipped_pages_yml_and_warns_about_a_hard_coded_base_url() {
+    let s = Scratch::new();
+    s.init().args(["--tz", "UTC", "--yes"]).assert().success();
+    let out = stdout(&cph50(&s.root).args(["doctor", "--offline"]).assert());
+    assert!(
+        out.contains(
+            "ok: .github/workflows/pages.yml takes the site's base URL from configure-pages"
+        ),
+        "{out}"
+    );
+    let path = s.root.join(".github/workflows/pages.yml");
+    let text = fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "cph50 build --out site --base-url \"$base\"",
+        "cph50 build --out site --base-url /charging/",
+    );
+    let text = text.replace(
+        "BASE_URL: ${{ steps.pages.outputs.base_url }}",
+        "BASE_URL: /charging/",
+    );
+    fs::write(&path, text).unwrap();
+    let out = stdout(&cph50(&s.root).args(["doctor", "--offline"]).assert());
+    assert!(
+        out.contains("warn: .github/workflows/pages.yml: `cph50 build --base-url` does not take configure-pages' `steps.pages.outputs.base_url`"),
+        "{out}"
+    );
+}
