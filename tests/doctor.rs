@@ -15,6 +15,8 @@ struct GitHub<'a> {
     secrets: &'a [&'a str],
     visibility: &'a str,
     fork: bool,
+    issues: bool,
+    /// charge.yml's state; empty: `gh workflow list` fails.
     workflow_state: &'a str,
     pages: &'a str,
 }
@@ -29,6 +31,14 @@ impl GitHub<'_> {
             .iter()
             .map(|s| format!("{s}\t2026-01-01T00:00:00Z\n"))
             .collect();
+        let workflows = if self.workflow_state.is_empty() {
+            "echo 'HTTP 403: Resource not accessible by integration' >&2; exit 1".to_owned()
+        } else {
+            format!(
+                r#"echo '[{{"name":"charge","path":".github/workflows/charge.yml","state":"{}"}},{{"name":"monitor","path":".github/workflows/monitor.yml","state":"active"}}]'"#,
+                self.workflow_state
+            )
+        };
         let pages = if self.pages.is_empty() {
             "echo 'gh: Not Found (HTTP 404)' >&2; exit 1".to_owned()
         } else {
@@ -39,17 +49,17 @@ impl GitHub<'_> {
             &format!(
                 r#"case "$*" in
   "auth status") exit 0 ;;
-  "repo view --json nameWithOwner,visibility,isFork") echo '{{"nameWithOwner":"me/charging","visibility":"{vis}","isFork":{fork}}}' ;;
+  "repo view --json nameWithOwner,visibility,isFork,hasIssuesEnabled") echo '{{"nameWithOwner":"me/charging","visibility":"{vis}","isFork":{fork},"hasIssuesEnabled":{issues}}}' ;;
   "secret list") printf '{secrets}' ;;
   "api repos/me/charging/actions/permissions") echo '{{"enabled":true}}' ;;
-  "workflow list --all --json name,path,state") echo '[{{"name":"charge","path":".github/workflows/charge.yml","state":"{state}"}},{{"name":"monitor","path":".github/workflows/monitor.yml","state":"active"}}]' ;;
+  "workflow list --all --json name,path,state") {workflows} ;;
   "api repos/me/charging/pages") {pages} ;;
   *) echo "fake gh: unexpected $*" >&2; exit 1 ;;
 esac
 "#,
                 vis = self.visibility,
                 fork = self.fork,
-                state = self.workflow_state,
+                issues = self.issues,
             ),
         );
         format!(
@@ -104,6 +114,7 @@ fn doctor_after_init_with_everything_set_on_github_is_well() {
         secrets: &["CP_PASSWORD", "CP_TOKEN_KEY", "CP_USERNAME"],
         visibility: "PUBLIC",
         fork: false,
+        issues: true,
         workflow_state: "active",
         pages: r#"{"build_type":"workflow","html_url":"https://me.github.io/charging/"}"#,
     }
@@ -117,6 +128,7 @@ fn doctor_after_init_with_everything_set_on_github_is_well() {
         "ok: me/charging is public: Actions minutes are free, and the data and the site are public\n",
         "ok: secrets set: CP_USERNAME, CP_TOKEN_KEY, CP_PASSWORD\n",
         "ok: all 2 workflows are enabled\n",
+        "ok: Issues are enabled for me/charging: incidents are reported there\n",
         "ok: Pages is built by the workflows: https://me.github.io/charging/\n",
         "warn: data/vehicle_config.json still holds the placeholder car my_car",
     ] {
@@ -140,6 +152,7 @@ fn doctor_gives_the_command_for_each_thing_github_lacks() {
         secrets: &["CP_USERNAME"],
         visibility: "PRIVATE",
         fork: true,
+        issues: false,
         workflow_state: "disabled_inactivity",
         pages: "",
     }
@@ -150,7 +163,8 @@ fn doctor_gives_the_command_for_each_thing_github_lacks() {
         "fix: secret CP_TOKEN_KEY is not set (a long random key that encrypts the session kept between runs): gh secret set CP_TOKEN_KEY --body \"$(openssl rand -hex 32)\"\n",
         "fix: no secret gives the runners a session: gh secret set CP_PASSWORD (your password), or `cph50 login --set-secrets` on your own machine where bot protection blocks the runners\n",
         "fix: workflow charge is disabled_inactivity (GitHub stops the schedules of a public repository after 60 days without activity): gh workflow enable charge.yml\n",
-        "fix: Pages is not enabled for me/charging: gh api -X POST repos/me/charging/pages -f build_type=workflow (a private repository needs a paid plan for Pages)\n",
+        "warn: Pages is not enabled for me/charging: on GitHub Free a private repository cannot have Pages, so the site is built and committed in site/ but not published; with a paid plan (Pro, Team or Enterprise): gh api -X POST repos/me/charging/pages -f build_type=workflow\n",
+        "fix: Issues are disabled for me/charging (forks start without them): the workflows report an offline charger, a blocked login or failing runs as issues, and fail without them: gh repo edit me/charging --enable-issues\n",
         "warn: me/charging is a fork: GitHub runs no workflow of a fork until you enable them",
         "warn: me/charging is private: Pages of a private repository needs a paid plan",
     ] {
@@ -259,4 +273,28 @@ fn doctor_knows_the_shipped_pages_yml_and_warns_about_a_hard_coded_base_url() {
         out.contains("warn: .github/workflows/pages.yml: `cph50 build --base-url` does not take configure-pages' `steps.pages.outputs.base_url`"),
         "{out}"
     );
+}
+
+#[test]
+fn doctor_says_when_it_cannot_list_the_workflows_and_a_public_repo_without_pages_is_a_fix() {
+    let s = Scratch::new();
+    s.init().args(["--tz", "UTC", "--yes"]).assert().success();
+    let dir = tempfile::tempdir().unwrap();
+    let path = GitHub {
+        secrets: &["CP_PASSWORD", "CP_TOKEN_KEY", "CP_USERNAME"],
+        visibility: "PUBLIC",
+        fork: false,
+        issues: true,
+        workflow_state: "",
+        pages: "",
+    }
+    .install(dir.path());
+    let a = doctor(&s, &path).assert().code(1);
+    let out = stdout(&a);
+    for line in [
+        "warn: cannot check the workflows: gh workflow list failed (HTTP 403: Resource not accessible by integration)",
+        "fix: Pages is not enabled for me/charging: gh api -X POST repos/me/charging/pages -f build_type=workflow\n",
+    ] {
+        assert!(out.contains(line), "{line:?} in\n{out}");
+    }
 }
