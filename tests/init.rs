@@ -70,6 +70,15 @@ fn init_replaces_the_demo_writes_config_and_crons_and_a_second_run_changes_nothi
     ] {
         assert!(out.contains(line), "{line} in\n{out}");
     }
+    // where the runners cannot log in: login stores the key and the session together (a key
+    // made by openssl is never seen, so a session sealed with it could not be made)
+    assert!(
+        out.contains("run `cph50 login --set-secrets` here")
+            && out.contains("stores CP_TOKEN_KEY and CP_SESSION_SEALED together")
+            && out.contains("README, \"Set up on GitHub\""),
+        "{out}"
+    );
+    assert!(!out.contains("\"Set-up\""), "{out}");
     cph50(&s.root).arg("validate").assert().success();
     // the workflows run `cph50 charge` in the repository: it reads the config's start
     cph50(&s.root)
