@@ -298,3 +298,37 @@ fn doctor_says_when_it_cannot_list_the_workflows_and_a_public_repo_without_pages
         assert!(out.contains(line), "{line:?} in\n{out}");
     }
 }
+
+#[test]
+fn doctor_says_to_edit_a_bad_start_or_grace_which_init_cannot_mend() {
+    let s = Scratch::new();
+    for (line, says) in [
+        (
+            "start = \"25:00\"",
+            "fix: config file cph50.toml: start: \"25:00\" is not HH:MM",
+        ),
+        (
+            "grace = \"1m\"",
+            "fix: config file cph50.toml: grace: \"1m\" is outside 15m to 12h",
+        ),
+    ] {
+        fs::write(s.root.join("cph50.toml"), format!("tz = \"UTC\"\n{line}\n")).unwrap();
+        let out = stdout(
+            &cph50(&s.root)
+                .args(["doctor", "--offline"])
+                .assert()
+                .code(1),
+        );
+        let found = out
+            .lines()
+            .find(|l| l.starts_with(says))
+            .unwrap_or_else(|| panic!("{says} in\n{out}"));
+        assert!(
+            found.contains("edit it in cph50.toml: start is a local time HH:MM such as \"06:00\", grace a duration from 15m to 12h"),
+            "{found}"
+        );
+        assert!(!found.contains("cph50 init"), "{found}");
+        // what doctor no longer advises: init stops on the same key
+        s.init().args(["--yes"]).assert().code(2);
+    }
+}

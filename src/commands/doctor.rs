@@ -142,8 +142,9 @@ fn check_config(repo: &Repo, report: &mut Report) -> Result<Option<DailyStart>> 
     let tz = match config.tz.as_deref().map(crate::clock::parse_tz) {
         Some(Ok(tz)) => tz,
         Some(Err(e)) => {
+            // init reads the same key and stops on it: the file is what to change
             report.fix(format!(
-                "{shown}: tz: {e}; run `cph50 init --tz <ZONE> --yes`"
+                "{shown}: tz: {e}; edit tz in {shown} to an IANA zone name such as \"Europe/Berlin\""
             ));
             return Ok(None);
         }
@@ -159,7 +160,10 @@ fn check_config(repo: &Repo, report: &mut Report) -> Result<Option<DailyStart>> 
     let (start, grace) = match (start, grace) {
         (Ok(s), Ok(g)) => (s, g),
         (Err(e), _) | (_, Err(e)) => {
-            report.fix(format!("{e}; edit it, or run `cph50 init --yes`"));
+            // init reads the same keys and stops on them: the file is what to change
+            report.fix(format!(
+                "{e}; edit it in {shown}: start is a local time HH:MM such as \"06:00\", grace a duration from 15m to 12h such as \"90m\""
+            ));
             return Ok(None);
         }
     };
