@@ -332,3 +332,51 @@ fn doctor_says_to_edit_a_bad_start_or_grace_which_init_cannot_mend() {
         s.init().args(["--yes"]).assert().code(2);
     }
 }
+
+#[test]
+fn a_short_grace_is_warned_by_init_and_doctor_says_to_raise_it() {
+    let s = Scratch::new();
+    s.init()
+        .args(["--tz", "Europe/Berlin", "--grace", "30m", "--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: grace 30m leaves room for one cron run in the start window (7 min after the start)",
+        ))
+        .stderr(predicate::str::contains("a grace of 42m or more gives two"));
+    let out = stdout(
+        &cph50(&s.root)
+            .args(["doctor", "--offline"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        out.contains("warn: .github/workflows/charge.yml: one cron run in the start window")
+            && out.contains(
+                "raise grace in cph50.toml to \"42m\" or more, then run `cph50 init --yes`"
+            ),
+        "{out}"
+    );
+    // the advice works: with that grace init writes two runs and doctor is content
+    let toml = s
+        .read("cph50.toml")
+        .replace("grace = \"30m\"", "grace = \"42m\"");
+    fs::write(s.root.join("cph50.toml"), toml).unwrap();
+    s.init()
+        .args(["--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: grace").not());
+    let out = stdout(
+        &cph50(&s.root)
+            .args(["doctor", "--offline"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        out.contains(
+            "ok: .github/workflows/charge.yml: at least two runs in the start window every day"
+        ),
+        "{out}"
+    );
+}

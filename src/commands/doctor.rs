@@ -278,8 +278,19 @@ fn check_crons(repo: &Repo, daily: &DailyStart, clock: &Clock, report: &mut Repo
             coverage.days
         ));
     } else if let Some(first) = coverage.single.first() {
+        // with a short grace the crons init writes leave one run only: rewriting them again
+        // changes nothing, the grace is what to change
+        let what = match daily.grace_for_two_runs() {
+            Some(two) => format!(
+                "grace {} min leaves room for one run only; raise grace in {} to \"{}m\" or more, then run `cph50 init --yes`",
+                daily.grace.num_minutes(),
+                repo.shown(&repo.config_path),
+                two.num_minutes()
+            ),
+            None => rerun.to_owned(),
+        };
         report.warn(format!(
-            "{shown}: one cron run in the start window on {} of the next {} days (first {first}): a late or dropped run skips the day; {rerun}",
+            "{shown}: one cron run in the start window on {} of the next {} days (first {first}): a late or dropped run skips the day; {what}",
             coverage.single.len(),
             coverage.days
         ));

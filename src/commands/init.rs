@@ -100,6 +100,14 @@ pub fn run(settings: &Settings, out: &Output, args: &InitArgs, global: &GlobalAr
     // everything is checked and worked out first: a failure leaves the repository unchanged
     let plan = plan::make(settings, &repo, &store, &state, &answers, args, &daily, out)?;
     plan::apply(&plan, &repo, &store)?;
+    if let Some(two) = daily.grace_for_two_runs() {
+        out.diag(&format!(
+            "warning: grace {} leaves room for one cron run in the start window ({} min after the start): a late or dropped run skips the day; a grace of {}m or more gives two (--grace, or grace in cph50.toml)",
+            grace_text(answers.grace),
+            daily.run_offsets().iter().map(i64::to_string).collect::<Vec<_>>().join(", "),
+            two.num_minutes()
+        ));
+    }
     print_summary(&repo, &answers, &daily, settings, out, &plan.done)
 }
 
