@@ -130,7 +130,7 @@ fn doctor_after_init_with_everything_set_on_github_is_well() {
         "ok: all 2 workflows are enabled\n",
         "ok: Issues are enabled for me/charging: incidents are reported there\n",
         "ok: Pages is built by the workflows: https://me.github.io/charging/\n",
-        "warn: data/vehicle_config.json still holds the placeholder car my_car",
+        "warn: data/vehicle_config.json still holds the placeholder car my_car: put your cars in it, or with CP_USERNAME and CP_PASSWORD set, `cph50 init --yes --vehicles` fills it from your account",
     ] {
         assert!(out.contains(line), "{line:?} in\n{out}");
     }

@@ -70,6 +70,10 @@ fn init_replaces_the_demo_writes_config_and_crons_and_a_second_run_changes_nothi
     ] {
         assert!(out.contains(line), "{line} in\n{out}");
     }
+    assert!(
+        out.contains("my_car: a placeholder; replace every value with your car's, or with CP_USERNAME and CP_PASSWORD set, `cph50 init --yes --vehicles` fills it from your account"),
+        "{out}"
+    );
     // where the runners cannot log in: login stores the key and the session together (a key
     // made by openssl is never seen, so a session sealed with it could not be made)
     assert!(
@@ -298,4 +302,25 @@ fn which(name: &str) -> Option<PathBuf> {
             .map(|p| p.join(name))
             .find(|p| Path::new(p).is_file())
     })
+}
+
+#[test]
+fn the_placeholder_car_is_replaced_by_init_vehicles_as_its_note_says() {
+    let s = Scratch::new();
+    s.init().args(["--tz", "UTC", "--yes"]).assert().success();
+    assert!(s.read("data/vehicle_config.json").contains("\"my_car\""));
+    let sim = crate::common::sim::SimProcess::start(&["--scenario", "idle", "--speed", "0"]);
+    sim.cph50(&s.root)
+        .env("CP_TOKEN_FILE", s.root.join("../token.json"))
+        .args(["init", "--yes", "--vehicles"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2 car(s) from your ChargePoint account",
+        ));
+    let config = s.read("data/vehicle_config.json");
+    assert!(
+        !config.contains("\"my_car\"") && config.contains("volvo_xc40_recharge_2021"),
+        "{config}"
+    );
 }

@@ -227,9 +227,10 @@ fn check_data(repo: &Repo, clock: &Clock, report: &mut Report) {
     let config_path = store.layout().file(layout::VEHICLE_CONFIG);
     match store.load_file::<VehicleConfig>(layout::VEHICLE_CONFIG) {
         Ok(Some(c)) if vehicles::has_placeholder(&c) => report.warn(format!(
-            "{} still holds the placeholder car {}: put your cars in it (README, \"Set-up\")",
+            "{} still holds the placeholder car {}: put your cars in it, or {} (README, \"Set up on GitHub\")",
             repo.shown(&config_path),
-            vehicles::PLACEHOLDER_ID
+            vehicles::PLACEHOLDER_ID,
+            vehicles::FILL_FROM_ACCOUNT
         )),
         Ok(None) => report.fix(format!(
             "no {}: run `cph50 init` (it fills it from your account)",
