@@ -380,3 +380,16 @@ fn a_short_grace_is_warned_by_init_and_doctor_says_to_raise_it() {
         "{out}"
     );
 }
+
+#[test]
+fn doctor_of_another_folder_gives_commands_for_that_folder() {
+    let s = Scratch::new();
+    let parent = s.root.parent().unwrap();
+    let a = cph50(parent)
+        .args(["doctor", "--offline", "--repo", "repo"])
+        .assert()
+        .code(1);
+    let out = stdout(&a);
+    assert!(out.contains("run `cph50 init --repo repo`"), "{out}");
+    assert!(!out.contains("run `cph50 init`"), "{out}");
+}

@@ -202,6 +202,11 @@ fn init_names_the_accounts_cars_and_writes_no_vin() {
         .filter(|p| !before.contains(p))
         .collect();
     assert_eq!(added, [PathBuf::from("cph50.toml")]);
+    // nor on the machine: no token file where the other commands keep the session
+    assert!(
+        !tokens.path().join("token.json").exists(),
+        "init left a token file"
+    );
 }
 
 #[test]
@@ -219,6 +224,17 @@ fn init_takes_this_machines_zone_when_no_tz_is_given() {
     assert_eq!(s.crons(), crons_for(chrono_tz::Asia::Tokyo, "06:00"));
     // --keep-data left the demo as it was
     assert!(s.root.join("data/runs.json").exists());
+    // and --help says so, rather than a fixed default
+    crate::common::cph50(&s.root)
+        .args(["init", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "else this machine's zone when it can be read",
+        ))
+        .stdout(predicate::str::contains(
+            "for init, this machine's zone comes before",
+        ));
 }
 
 /// On a terminal (a pseudo-terminal made by util-linux `script`), init asks for the zone, the

@@ -132,3 +132,19 @@ fn a_zone_change_is_refused_while_the_data_holds_your_sessions() {
         .success();
     assert_eq!(s.data_names(), ["vehicle_config.json"]);
 }
+
+#[test]
+fn init_leaves_no_comment_that_names_another_start_time() {
+    let s = Scratch::new();
+    s.init()
+        .args(["--tz", "Asia/Tokyo", "--start", "07:15", "--yes"])
+        .assert()
+        .success();
+    let text = s.read(".github/workflows/charge.yml");
+    let stale: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with('#') && l.contains("06:00"))
+        .collect();
+    assert!(stale.is_empty(), "{stale:?}");
+    assert!(text.contains("# Written by `cph50 init` for the daily start at 07:15 Asia/Tokyo"));
+}

@@ -110,6 +110,9 @@ pub fn run(out: &Output, args: &DoctorArgs, global: &GlobalArgs) -> Result<()> {
             github::check(&repo.root, &mut report);
         }
     }
+    if args.repo != std::path::Path::new(".") {
+        with_repo_flag(&mut report, &args.repo);
+    }
     for f in &report.findings {
         match f.level {
             Level::Ok => out.result(&format!("ok: {}", f.text)),
@@ -128,6 +131,29 @@ pub fn run(out: &Output, args: &DoctorArgs, global: &GlobalArgs) -> Result<()> {
         report.count(Level::Ok)
     ));
     Ok(())
+}
+
+/// The findings' `cph50 init` commands with `--repo DIR`, so that they act on the repository
+/// doctor looked at (doctor was run from elsewhere).
+fn with_repo_flag(report: &mut Report, repo: &std::path::Path) {
+    let flag = format!(
+        "`cph50 init --repo {}",
+        shell_word(&repo.display().to_string())
+    );
+    for f in &mut report.findings {
+        f.text = f.text.replace("`cph50 init", &flag);
+    }
+}
+
+/// `s` as one shell word: as it is when plain, else in single quotes.
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// The config file; the daily start it sets when it can be read.

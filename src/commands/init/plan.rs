@@ -217,8 +217,13 @@ fn vehicle_config(settings: &Settings, args: &InitArgs, out: &Output) -> (Vehicl
     if crate::settings::env("CP_USERNAME").is_none() {
         return placeholder("CP_USERNAME is not set, so the account was not asked");
     }
-    let asked =
-        crate::commands::with_client(settings, async |client, _| Ok(client.vehicles().await?));
+    // the session lives in memory only: as `login`, init keeps no token file on this machine
+    let asked = settings.client_config().and_then(|mut config| {
+        config.sessions = std::sync::Arc::new(crate::api::session::NoSessionStore);
+        crate::commands::with_client_config(settings, config, async |client, _| {
+            Ok(client.vehicles().await?)
+        })
+    });
     match asked {
         Ok(list) if list.is_empty() => placeholder("the account lists no vehicles"),
         Ok(list) => {
