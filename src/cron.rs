@@ -74,6 +74,13 @@ impl DailyStart {
         offsets
     }
 
+    /// The shortest grace (whole minutes) that leaves room for two runs in the window, when
+    /// this one leaves room for one only; `None` when it already leaves two.
+    pub fn grace_for_two_runs(&self) -> Option<Duration> {
+        (self.run_offsets().len() < 2)
+            .then(|| Duration::minutes(RUN_OFFSETS_MINUTES[1] + 2 * i64::from(BUSY_MINUTES) + 1))
+    }
+
     /// The UTC times of day (minutes, 0..1440) of the runs over `[from, from + SPAN_DAYS)`.
     pub fn run_minutes(&self, from: NaiveDate) -> BTreeSet<u32> {
         let offsets = self.run_offsets();

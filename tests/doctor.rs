@@ -15,6 +15,8 @@ struct GitHub<'a> {
     secrets: &'a [&'a str],
     visibility: &'a str,
     fork: bool,
+    issues: bool,
+    /// charge.yml's state; empty: `gh workflow list` fails.
     workflow_state: &'a str,
     pages: &'a str,
 }
@@ -29,6 +31,14 @@ impl GitHub<'_> {
             .iter()
             .map(|s| format!("{s}\t2026-01-01T00:00:00Z\n"))
             .collect();
+        let workflows = if self.workflow_state.is_empty() {
+            "echo 'HTTP 403: Resource not accessible by integration' >&2; exit 1".to_owned()
+        } else {
+            format!(
+                r#"echo '[{{"name":"charge","path":".github/workflows/charge.yml","state":"{}"}},{{"name":"monitor","path":".github/workflows/monitor.yml","state":"active"}}]'"#,
+                self.workflow_state
+            )
+        };
         let pages = if self.pages.is_empty() {
             "echo 'gh: Not Found (HTTP 404)' >&2; exit 1".to_owned()
         } else {
@@ -39,17 +49,17 @@ impl GitHub<'_> {
             &format!(
                 r#"case "$*" in
   "auth status") exit 0 ;;
-  "repo view --json nameWithOwner,visibility,isFork") echo '{{"nameWithOwner":"me/charging","visibility":"{vis}","isFork":{fork}}}' ;;
+  "repo view --json nameWithOwner,visibility,isFork,hasIssuesEnabled") echo '{{"nameWithOwner":"me/charging","visibility":"{vis}","isFork":{fork},"hasIssuesEnabled":{issues}}}' ;;
   "secret list") printf '{secrets}' ;;
   "api repos/me/charging/actions/permissions") echo '{{"enabled":true}}' ;;
-  "workflow list --all --json name,path,state") echo '[{{"name":"charge","path":".github/workflows/charge.yml","state":"{state}"}},{{"name":"monitor","path":".github/workflows/monitor.yml","state":"active"}}]' ;;
+  "workflow list --all --json name,path,state") {workflows} ;;
   "api repos/me/charging/pages") {pages} ;;
   *) echo "fake gh: unexpected $*" >&2; exit 1 ;;
 esac
 "#,
                 vis = self.visibility,
                 fork = self.fork,
-                state = self.workflow_state,
+                issues = self.issues,
             ),
         );
         format!(
@@ -104,6 +114,7 @@ fn doctor_after_init_with_everything_set_on_github_is_well() {
         secrets: &["CP_PASSWORD", "CP_TOKEN_KEY", "CP_USERNAME"],
         visibility: "PUBLIC",
         fork: false,
+        issues: true,
         workflow_state: "active",
         pages: r#"{"build_type":"workflow","html_url":"https://me.github.io/charging/"}"#,
     }
@@ -117,8 +128,9 @@ fn doctor_after_init_with_everything_set_on_github_is_well() {
         "ok: me/charging is public: Actions minutes are free, and the data and the site are public\n",
         "ok: secrets set: CP_USERNAME, CP_TOKEN_KEY, CP_PASSWORD\n",
         "ok: all 2 workflows are enabled\n",
+        "ok: Issues are enabled for me/charging: incidents are reported there\n",
         "ok: Pages is built by the workflows: https://me.github.io/charging/\n",
-        "warn: data/vehicle_config.json still holds the placeholder car my_car",
+        "warn: data/vehicle_config.json still holds the placeholder car my_car: put your cars in it, or with CP_USERNAME and CP_PASSWORD set, `cph50 init --yes --vehicles` fills it from your account",
     ] {
         assert!(out.contains(line), "{line:?} in\n{out}");
     }
@@ -140,6 +152,7 @@ fn doctor_gives_the_command_for_each_thing_github_lacks() {
         secrets: &["CP_USERNAME"],
         visibility: "PRIVATE",
         fork: true,
+        issues: false,
         workflow_state: "disabled_inactivity",
         pages: "",
     }
@@ -150,7 +163,8 @@ fn doctor_gives_the_command_for_each_thing_github_lacks() {
         "fix: secret CP_TOKEN_KEY is not set (a long random key that encrypts the session kept between runs): gh secret set CP_TOKEN_KEY --body \"$(openssl rand -hex 32)\"\n",
         "fix: no secret gives the runners a session: gh secret set CP_PASSWORD (your password), or `cph50 login --set-secrets` on your own machine where bot protection blocks the runners\n",
         "fix: workflow charge is disabled_inactivity (GitHub stops the schedules of a public repository after 60 days without activity): gh workflow enable charge.yml\n",
-        "fix: Pages is not enabled for me/charging: gh api -X POST repos/me/charging/pages -f build_type=workflow (a private repository needs a paid plan for Pages)\n",
+        "warn: Pages is not enabled for me/charging: on GitHub Free a private repository cannot have Pages, so the site is built and committed in site/ but not published; with a paid plan (Pro, Team or Enterprise): gh api -X POST repos/me/charging/pages -f build_type=workflow\n",
+        "fix: Issues are disabled for me/charging (forks start without them): the workflows report an offline charger, a blocked login or failing runs as issues, and fail without them: gh repo edit me/charging --enable-issues\n",
         "warn: me/charging is a fork: GitHub runs no workflow of a fork until you enable them",
         "warn: me/charging is private: Pages of a private repository needs a paid plan",
     ] {
@@ -230,4 +244,152 @@ fn doctor_says_when_it_cannot_ask_github() {
     );
     let a = doctor(&s, &bin.display().to_string()).assert().success();
     assert!(stdout(&a).contains("gh is not logged in (`gh auth login`)"));
+}
+
+#[test]
+fn doctor_knows_the_shipped_pages_yml_and_warns_about_a_hard_coded_base_url() {
+    let s = Scratch::new();
+    s.init().args(["--tz", "UTC", "--yes"]).assert().success();
+    let out = stdout(&cph50(&s.root).args(["doctor", "--offline"]).assert());
+    assert!(
+        out.contains(
+            "ok: .github/workflows/pages.yml takes the site's base URL from configure-pages"
+        ),
+        "{out}"
+    );
+    let path = s.root.join(".github/workflows/pages.yml");
+    let text = fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "cph50 build --out site --base-url \"$base\"",
+        "cph50 build --out site --base-url /charging/",
+    );
+    let text = text.replace(
+        "BASE_URL: ${{ steps.pages.outputs.base_url }}",
+        "BASE_URL: /charging/",
+    );
+    fs::write(&path, text).unwrap();
+    let out = stdout(&cph50(&s.root).args(["doctor", "--offline"]).assert());
+    assert!(
+        out.contains("warn: .github/workflows/pages.yml: `cph50 build --base-url` does not take configure-pages' `steps.pages.outputs.base_url`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn doctor_says_when_it_cannot_list_the_workflows_and_a_public_repo_without_pages_is_a_fix() {
+    let s = Scratch::new();
+    s.init().args(["--tz", "UTC", "--yes"]).assert().success();
+    let dir = tempfile::tempdir().unwrap();
+    let path = GitHub {
+        secrets: &["CP_PASSWORD", "CP_TOKEN_KEY", "CP_USERNAME"],
+        visibility: "PUBLIC",
+        fork: false,
+        issues: true,
+        workflow_state: "",
+        pages: "",
+    }
+    .install(dir.path());
+    let a = doctor(&s, &path).assert().code(1);
+    let out = stdout(&a);
+    for line in [
+        "warn: cannot check the workflows: gh workflow list failed (HTTP 403: Resource not accessible by integration)",
+        "fix: Pages is not enabled for me/charging: gh api -X POST repos/me/charging/pages -f build_type=workflow\n",
+    ] {
+        assert!(out.contains(line), "{line:?} in\n{out}");
+    }
+}
+
+#[test]
+fn doctor_says_to_edit_a_bad_start_or_grace_which_init_cannot_mend() {
+    let s = Scratch::new();
+    for (line, says) in [
+        (
+            "start = \"25:00\"",
+            "fix: config file cph50.toml: start: \"25:00\" is not HH:MM",
+        ),
+        (
+            "grace = \"1m\"",
+            "fix: config file cph50.toml: grace: \"1m\" is outside 15m to 12h",
+        ),
+    ] {
+        fs::write(s.root.join("cph50.toml"), format!("tz = \"UTC\"\n{line}\n")).unwrap();
+        let out = stdout(
+            &cph50(&s.root)
+                .args(["doctor", "--offline"])
+                .assert()
+                .code(1),
+        );
+        let found = out
+            .lines()
+            .find(|l| l.starts_with(says))
+            .unwrap_or_else(|| panic!("{says} in\n{out}"));
+        assert!(
+            found.contains("edit it in cph50.toml: start is a local time HH:MM such as \"06:00\", grace a duration from 15m to 12h"),
+            "{found}"
+        );
+        assert!(!found.contains("cph50 init"), "{found}");
+        // what doctor no longer advises: init stops on the same key
+        s.init().args(["--yes"]).assert().code(2);
+    }
+}
+
+#[test]
+fn a_short_grace_is_warned_by_init_and_doctor_says_to_raise_it() {
+    let s = Scratch::new();
+    s.init()
+        .args(["--tz", "Europe/Berlin", "--grace", "30m", "--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: grace 30m leaves room for one cron run in the start window (7 min after the start)",
+        ))
+        .stderr(predicate::str::contains("a grace of 42m or more gives two"));
+    let out = stdout(
+        &cph50(&s.root)
+            .args(["doctor", "--offline"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        out.contains("warn: .github/workflows/charge.yml: one cron run in the start window")
+            && out.contains(
+                "raise grace in cph50.toml to \"42m\" or more, then run `cph50 init --yes`"
+            ),
+        "{out}"
+    );
+    // the advice works: with that grace init writes two runs and doctor is content
+    let toml = s
+        .read("cph50.toml")
+        .replace("grace = \"30m\"", "grace = \"42m\"");
+    fs::write(s.root.join("cph50.toml"), toml).unwrap();
+    s.init()
+        .args(["--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: grace").not());
+    let out = stdout(
+        &cph50(&s.root)
+            .args(["doctor", "--offline"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        out.contains(
+            "ok: .github/workflows/charge.yml: at least two runs in the start window every day"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn doctor_of_another_folder_gives_commands_for_that_folder() {
+    let s = Scratch::new();
+    let parent = s.root.parent().unwrap();
+    let a = cph50(parent)
+        .args(["doctor", "--offline", "--repo", "repo"])
+        .assert()
+        .code(1);
+    let out = stdout(&a);
+    assert!(out.contains("run `cph50 init --repo repo`"), "{out}");
+    assert!(!out.contains("run `cph50 init`"), "{out}");
 }

@@ -70,6 +70,19 @@ fn init_replaces_the_demo_writes_config_and_crons_and_a_second_run_changes_nothi
     ] {
         assert!(out.contains(line), "{line} in\n{out}");
     }
+    assert!(
+        out.contains("my_car: a placeholder; replace every value with your car's, or with CP_USERNAME and CP_PASSWORD set, `cph50 init --yes --vehicles` fills it from your account"),
+        "{out}"
+    );
+    // where the runners cannot log in: login stores the key and the session together (a key
+    // made by openssl is never seen, so a session sealed with it could not be made)
+    assert!(
+        out.contains("run `cph50 login --set-secrets` here")
+            && out.contains("stores CP_TOKEN_KEY and CP_SESSION_SEALED together")
+            && out.contains("README, \"Set up on GitHub\""),
+        "{out}"
+    );
+    assert!(!out.contains("\"Set-up\""), "{out}");
     cph50(&s.root).arg("validate").assert().success();
     // the workflows run `cph50 charge` in the repository: it reads the config's start
     cph50(&s.root)
@@ -189,6 +202,11 @@ fn init_names_the_accounts_cars_and_writes_no_vin() {
         .filter(|p| !before.contains(p))
         .collect();
     assert_eq!(added, [PathBuf::from("cph50.toml")]);
+    // nor on the machine: no token file where the other commands keep the session
+    assert!(
+        !tokens.path().join("token.json").exists(),
+        "init left a token file"
+    );
 }
 
 #[test]
@@ -206,6 +224,17 @@ fn init_takes_this_machines_zone_when_no_tz_is_given() {
     assert_eq!(s.crons(), crons_for(chrono_tz::Asia::Tokyo, "06:00"));
     // --keep-data left the demo as it was
     assert!(s.root.join("data/runs.json").exists());
+    // and --help says so, rather than a fixed default
+    crate::common::cph50(&s.root)
+        .args(["init", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "else this machine's zone when it can be read",
+        ))
+        .stdout(predicate::str::contains(
+            "for init, this machine's zone comes before",
+        ));
 }
 
 /// On a terminal (a pseudo-terminal made by util-linux `script`), init asks for the zone, the
@@ -289,4 +318,25 @@ fn which(name: &str) -> Option<PathBuf> {
             .map(|p| p.join(name))
             .find(|p| Path::new(p).is_file())
     })
+}
+
+#[test]
+fn the_placeholder_car_is_replaced_by_init_vehicles_as_its_note_says() {
+    let s = Scratch::new();
+    s.init().args(["--tz", "UTC", "--yes"]).assert().success();
+    assert!(s.read("data/vehicle_config.json").contains("\"my_car\""));
+    let sim = crate::common::sim::SimProcess::start(&["--scenario", "idle", "--speed", "0"]);
+    sim.cph50(&s.root)
+        .env("CP_TOKEN_FILE", s.root.join("../token.json"))
+        .args(["init", "--yes", "--vehicles"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2 car(s) from your ChargePoint account",
+        ));
+    let config = s.read("data/vehicle_config.json");
+    assert!(
+        !config.contains("\"my_car\"") && config.contains("volvo_xc40_recharge_2021"),
+        "{config}"
+    );
 }

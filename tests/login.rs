@@ -130,7 +130,7 @@ fn set_secrets_hands_the_values_to_gh_on_stdin_and_prints_none() {
     fake_gh(
         &bin,
         &format!(
-            "echo \"$*\" >> {log}\ncat > {dir}/value-$3\n",
+            "[ \"$1\" = auth ] && exit 0\necho \"$*\" >> {log}\ncat > {dir}/value-$3\n",
             log = log.display(),
             dir = dir.path().display()
         ),
@@ -182,4 +182,82 @@ fn a_login_blocked_by_bot_protection_prints_no_values() {
         .stdout("")
         .stderr(predicate::str::starts_with("error: login (POST "))
         .stderr(predicate::str::contains("blocked by bot protection"));
+}
+
+/// A `bin` folder holding a fake gh running `body`, for PATH.
+fn gh_path(dir: &std::path::Path, body: &str) -> String {
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    fake_gh(&bin, body);
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+#[test]
+fn set_secrets_checks_gh_before_asking_chargepoint() {
+    // a "ChargePoint" that records whether anyone called
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}/discovery", listener.local_addr().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let logged_out = gh_path(
+        dir.path(),
+        "echo 'You are not logged into any GitHub hosts. To log in, run: gh auth login' >&2; exit 1\n",
+    );
+    for (path, says) in [
+        (
+            logged_out.as_str(),
+            "--set-secrets: gh is not logged in (You are not logged into any GitHub hosts.",
+        ),
+        (
+            "/nonexistent",
+            "--set-secrets needs GitHub's CLI gh, which cannot be run",
+        ),
+    ] {
+        crate::common::cph50(dir.path())
+            .env("PATH", path)
+            .env("CP_DISCOVERY_URL", &url)
+            .env("CP_USERNAME", "driver@example.com")
+            .env("CP_PASSWORD", "secret")
+            .args(["login", "--set-secrets"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::starts_with(format!("error: {says}")))
+            .stderr(predicate::str::contains("ChargePoint was not asked"));
+    }
+    assert!(
+        listener.accept().is_err(),
+        "login called ChargePoint although gh could not store its values"
+    );
+}
+
+#[test]
+fn a_secret_gh_refuses_part_way_leaves_both_values_on_stdout() {
+    let sim = idle_sim();
+    let dir = tempfile::tempdir().unwrap();
+    let path = gh_path(
+        dir.path(),
+        "case \"$*\" in\n  \"auth status\") exit 0 ;;\n  \"secret set CP_TOKEN_KEY\") cat > /dev/null ;;\n  *) echo 'HTTP 403: Resource not accessible' >&2; exit 1 ;;\nesac\n",
+    );
+    let a = sim
+        .cph50(dir.path())
+        .env("PATH", path)
+        .args(["login", "--set-secrets"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "gh secret set CP_SESSION_SEALED failed",
+        ))
+        .stderr(predicate::str::contains(
+            "CP_TOKEN_KEY was stored; store CP_TOKEN_KEY and CP_SESSION_SEALED by hand",
+        ));
+    let printed = values(&a.get_output().stdout);
+    let names: Vec<&str> = printed.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["CP_TOKEN_KEY", "CP_SESSION_SEALED"]);
+    assert_eq!(printed[0].1.len(), 64);
+    assert!(printed[1].1.contains("xchacha20poly1305"));
 }

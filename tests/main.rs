@@ -31,6 +31,7 @@ mod fresh_machine;
 mod identify;
 mod incidents;
 mod init;
+mod init_guards;
 mod init_workflows;
 mod init_zones;
 mod jobs_api;

@@ -44,7 +44,7 @@ pub struct GlobalArgs {
     /// Data folder (the one the data dictionary describes). [default: data, or `data` in the config file]
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Local time zone for dates, folders and display times (IANA name). [default: America/Los_Angeles, or `tz` in the config file]
+    /// Local time zone for dates, folders and display times (IANA name). [default: `tz` in the config file, else America/Los_Angeles; for init, this machine's zone comes before America/Los_Angeles]
     #[arg(long, global = true, value_name = "ZONE")]
     pub tz: Option<String>,
     /// Config file (TOML). Flags win over it. [default: ./cph50.toml when it exists]
@@ -233,7 +233,10 @@ pub enum Command {
     ///   session, run or file of your own is kept (--replace-data deletes it); an edited
     ///   vehicle_config.json is kept;
     ///
-    /// - writes cph50.toml: tz, start and grace (keys it already had stay);
+    /// - writes cph50.toml: tz, start and grace (keys it already had stay). The zone is
+    ///   --tz, else `tz` of cph50.toml, else this machine's zone when it can be read (TZ or
+    ///   the system's setting), else America/Los_Angeles; the first line of the output says
+    ///   which it took and why;
     ///
     /// - fills vehicle_config.json from the account's vehicles when CP_USERNAME and
     ///   CP_PASSWORD (or CP_SESSION_TOKEN) are set: ids from make, model and year, never a
@@ -246,7 +249,9 @@ pub enum Command {
     ///
     /// Every file is written atomically; the data folder is swapped in one step. A second run
     /// with the same answers changes nothing. Exit 0 done, 1 a file could not be written, 2
-    /// bad usage (no terminal and no --yes, a bad --tz or --start, an unreadable cph50.toml).
+    /// bad usage (no terminal and no --yes, a bad --tz or --start, an unreadable cph50.toml,
+    /// a folder without .github/workflows/charge.yml, a zone change over your own sessions,
+    /// --replace-data over files that are not cph50's).
     #[command(after_help = INIT_AFTER_HELP)]
     Init(InitArgs),
     /// Log in to ChargePoint from your own machine and print the session, sealed, to store as

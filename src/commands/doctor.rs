@@ -7,6 +7,7 @@
 //! must be fixed.
 
 mod github;
+mod pages;
 
 use chrono::Duration;
 
@@ -110,6 +111,9 @@ pub fn run(out: &Output, args: &DoctorArgs, global: &GlobalArgs) -> Result<()> {
             github::check(&repo.root, &mut report);
         }
     }
+    if args.repo != std::path::Path::new(".") {
+        with_repo_flag(&mut report, &args.repo);
+    }
     for f in &report.findings {
         match f.level {
             Level::Ok => out.result(&format!("ok: {}", f.text)),
@@ -130,6 +134,29 @@ pub fn run(out: &Output, args: &DoctorArgs, global: &GlobalArgs) -> Result<()> {
     Ok(())
 }
 
+/// The findings' `cph50 init` commands with `--repo DIR`, so that they act on the repository
+/// doctor looked at (doctor was run from elsewhere).
+fn with_repo_flag(report: &mut Report, repo: &std::path::Path) {
+    let flag = format!(
+        "`cph50 init --repo {}",
+        shell_word(&repo.display().to_string())
+    );
+    for f in &mut report.findings {
+        f.text = f.text.replace("`cph50 init", &flag);
+    }
+}
+
+/// `s` as one shell word: as it is when plain, else in single quotes.
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// The config file; the daily start it sets when it can be read.
 fn check_config(repo: &Repo, report: &mut Report) -> Result<Option<DailyStart>> {
     let shown = repo.shown(&repo.config_path);
@@ -142,8 +169,9 @@ fn check_config(repo: &Repo, report: &mut Report) -> Result<Option<DailyStart>> 
     let tz = match config.tz.as_deref().map(crate::clock::parse_tz) {
         Some(Ok(tz)) => tz,
         Some(Err(e)) => {
+            // init reads the same key and stops on it: the file is what to change
             report.fix(format!(
-                "{shown}: tz: {e}; run `cph50 init --tz <ZONE> --yes`"
+                "{shown}: tz: {e}; edit tz in {shown} to an IANA zone name such as \"Europe/Berlin\""
             ));
             return Ok(None);
         }
@@ -159,7 +187,10 @@ fn check_config(repo: &Repo, report: &mut Report) -> Result<Option<DailyStart>> 
     let (start, grace) = match (start, grace) {
         (Ok(s), Ok(g)) => (s, g),
         (Err(e), _) | (_, Err(e)) => {
-            report.fix(format!("{e}; edit it, or run `cph50 init --yes`"));
+            // init reads the same keys and stops on them: the file is what to change
+            report.fix(format!(
+                "{e}; edit it in {shown}: start is a local time HH:MM such as \"06:00\", grace a duration from 15m to 12h such as \"90m\""
+            ));
             return Ok(None);
         }
     };
@@ -223,9 +254,10 @@ fn check_data(repo: &Repo, clock: &Clock, report: &mut Report) {
     let config_path = store.layout().file(layout::VEHICLE_CONFIG);
     match store.load_file::<VehicleConfig>(layout::VEHICLE_CONFIG) {
         Ok(Some(c)) if vehicles::has_placeholder(&c) => report.warn(format!(
-            "{} still holds the placeholder car {}: put your cars in it (README, \"Set-up\")",
+            "{} still holds the placeholder car {}: put your cars in it, or {} (README, \"Set up on GitHub\")",
             repo.shown(&config_path),
-            vehicles::PLACEHOLDER_ID
+            vehicles::PLACEHOLDER_ID,
+            vehicles::FILL_FROM_ACCOUNT
         )),
         Ok(None) => report.fix(format!(
             "no {}: run `cph50 init` (it fills it from your account)",
@@ -274,8 +306,19 @@ fn check_crons(repo: &Repo, daily: &DailyStart, clock: &Clock, report: &mut Repo
             coverage.days
         ));
     } else if let Some(first) = coverage.single.first() {
+        // with a short grace the crons init writes leave one run only: rewriting them again
+        // changes nothing, the grace is what to change
+        let what = match daily.grace_for_two_runs() {
+            Some(two) => format!(
+                "grace {} min leaves room for one run only; raise grace in {} to \"{}m\" or more, then run `cph50 init --yes`",
+                daily.grace.num_minutes(),
+                repo.shown(&repo.config_path),
+                two.num_minutes()
+            ),
+            None => rerun.to_owned(),
+        };
         report.warn(format!(
-            "{shown}: one cron run in the start window on {} of the next {} days (first {first}): a late or dropped run skips the day; {rerun}",
+            "{shown}: one cron run in the start window on {} of the next {} days (first {first}): a late or dropped run skips the day; {what}",
             coverage.single.len(),
             coverage.days
         ));
@@ -306,11 +349,13 @@ fn check_pages(repo: &Repo, report: &mut Report) {
     let shown = repo.shown(&path);
     match std::fs::read_to_string(&path) {
         Err(_) => report.warn(format!("no {shown}: nothing builds and deploys the site")),
-        Ok(text) if text.contains("base_path") => report.ok(format!(
-            "{shown} takes the site's base URL from configure-pages (right for project sites, <user>.github.io and custom domains)"
-        )),
-        Ok(_) => report.warn(format!(
-            "{shown} does not take the base URL from configure-pages' base_path: links in feed.xml and sitemap.xml are wrong for <user>.github.io and custom domains"
-        )),
+        Ok(text) => match pages::base_url_source(&text) {
+            Ok(()) => report.ok(format!(
+                "{shown} takes the site's base URL from configure-pages (right for project sites, <user>.github.io and custom domains)"
+            )),
+            Err(why) => report.warn(format!(
+                "{shown}: {why}: links in feed.xml and sitemap.xml are wrong for <user>.github.io and custom domains; pass `--base-url` the configure-pages step's `base_url` output, as cph50's pages.yml does"
+            )),
+        },
     }
 }

@@ -5,6 +5,7 @@
 //! set. Interactive on a terminal; complete by flags with `--yes`. A second run with the same
 //! answers changes nothing.
 
+mod plan;
 mod prompt;
 
 use std::io::IsTerminal;
@@ -13,17 +14,15 @@ use std::time::Duration;
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 
-use super::setup::data::{self, DataState, FreshConfig};
-use super::setup::{self, CHARGE_WORKFLOW, Repo, config, vehicles, workflow};
+use super::setup::data::{self, DataState};
+use super::setup::{self, CHARGE_WORKFLOW, Repo};
 use crate::cli::{GlobalArgs, InitArgs};
 use crate::clock::DEFAULT_TZ;
 use crate::cron::{self, DailyStart};
 use crate::error::{Error, Result, SettingsError};
 use crate::output::Output;
-use crate::settings::{ConfigFile, Settings};
+use crate::settings::Settings;
 use crate::store::Store;
-use crate::store::layout;
-use crate::store::records::VehicleConfig;
 use prompt::Prompter;
 
 /// What to do with the data folder.
@@ -65,6 +64,15 @@ pub fn machine_zone() -> Option<Tz> {
 /// [`Error::Io`] (exit 1) naming the file or folder that cannot be written.
 pub fn run(settings: &Settings, out: &Output, args: &InitArgs, global: &GlobalArgs) -> Result<()> {
     let repo = Repo::open(&args.repo, global.data.as_deref())?;
+    let charge = repo.workflow(CHARGE_WORKFLOW);
+    if !charge.is_file() {
+        return Err(SettingsError::Flags(format!(
+            "--repo {}: not a cph50 repository (no {}); give the root of a repository made from cph50's template",
+            args.repo.display(),
+            repo.shown(&charge)
+        ))
+        .into());
+    }
     let interactive = !args.yes && std::io::stdin().is_terminal();
     if !args.yes && !interactive {
         return Err(Error::Usage(
@@ -80,18 +88,27 @@ pub fn run(settings: &Settings, out: &Output, args: &InitArgs, global: &GlobalAr
     } else {
         answer::<std::io::Empty, std::io::Sink>(&repo, &state, args, global, None)?
     };
-    let mut done: Vec<String> = Vec::new();
-    write_config(&repo, &answers, &mut done)?;
-    write_data(
-        settings, &repo, &store, &state, &answers, args, out, &mut done,
-    )?;
+    refuse_zone_change(&repo, &state, &answers)?;
+    if answers.data == DataPlan::Fresh && matches!(state, DataState::Own { .. }) {
+        refuse_foreign(&repo, &store)?;
+    }
     let daily = DailyStart {
         tz: answers.tz,
         at: answers.start,
         grace: chrono::Duration::from_std(answers.grace).unwrap_or(chrono::Duration::minutes(90)),
     };
-    write_crons(settings, &repo, &daily, out, &mut done)?;
-    print_summary(&repo, &answers, &daily, settings, out, &done)
+    // everything is checked and worked out first: a failure leaves the repository unchanged
+    let plan = plan::make(settings, &repo, &store, &state, &answers, args, &daily, out)?;
+    plan::apply(&plan, &repo, &store)?;
+    if let Some(two) = daily.grace_for_two_runs() {
+        out.diag(&format!(
+            "warning: grace {} leaves room for one cron run in the start window ({} min after the start): a late or dropped run skips the day; a grace of {}m or more gives two (--grace, or grace in cph50.toml)",
+            grace_text(answers.grace),
+            daily.run_offsets().iter().map(i64::to_string).collect::<Vec<_>>().join(", "),
+            two.num_minutes()
+        ));
+    }
+    print_summary(&repo, &answers, &daily, settings, out, &plan.done)
 }
 
 /// The zone, start time and data plan: flags, then `cph50.toml`, then the questions (on a
@@ -182,6 +199,46 @@ fn answer<R: std::io::BufRead, W: std::io::Write>(
     })
 }
 
+/// Refuses to delete a data folder that holds files other than cph50's data files.
+fn refuse_foreign(repo: &Repo, store: &Store) -> Result<()> {
+    let foreign = data::foreign_files(store);
+    let Some(first) = foreign.first() else {
+        return Ok(());
+    };
+    Err(SettingsError::Flags(format!(
+        "--replace-data: {} is not a cph50 data file ({} such file(s) in {}/); --replace-data deletes the whole folder, so move them out of it first",
+        repo.shown(first),
+        foreign.len(),
+        repo.shown(&repo.data)
+    ))
+    .into())
+}
+
+/// Refuses a zone other than `cph50.toml`'s while the kept data folder holds sessions of the
+/// user's: their folders (`sessions/YYYY/MM/DD/`) and monthly caches are local dates of the
+/// old zone, so `validate` would find them misplaced under the new one.
+fn refuse_zone_change(repo: &Repo, state: &DataState, a: &Answers) -> Result<()> {
+    let old = repo
+        .config
+        .as_ref()
+        .and_then(|c| c.tz.as_deref())
+        .and_then(|n| crate::clock::parse_tz(n).ok());
+    let (Some(old), DataPlan::Keep, DataState::Own { sessions, .. }) = (old, a.data, state) else {
+        return Ok(());
+    };
+    if old == a.tz || *sessions == 0 {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{}: tz is {}, and {}/ holds {sessions} session(s) of yours filed by {}'s local dates (session folders, monthly caches); under {} they would be misplaced and `cph50 validate` would fail. Keep the zone (run init without --tz), or start over in the new zone with --replace-data (it deletes them; `cph50 cache --all` fetches the history again); nothing was changed",
+        repo.shown(&repo.config_path),
+        old.name(),
+        repo.shown(&repo.data),
+        old.name(),
+        a.tz.name()
+    )))
+}
+
 /// A grace window as cph50.toml and the summary write it: whole minutes (`90m`).
 fn grace_text(grace: Duration) -> String {
     if grace.as_secs() % 60 == 0 {
@@ -191,193 +248,6 @@ fn grace_text(grace: Duration) -> String {
             .to_string()
             .replace(' ', "")
     }
-}
-
-fn write_config(repo: &Repo, a: &Answers, done: &mut Vec<String>) -> Result<()> {
-    let existing = repo.config.clone();
-    let grace = grace_text(a.grace);
-    let wanted = ConfigFile {
-        tz: Some(a.tz.name().to_owned()),
-        start: Some(a.start.format("%H:%M").to_string()),
-        grace: Some(grace),
-        ..existing.clone().unwrap_or_default()
-    };
-    // unchanged values keep the file as the user wrote it
-    let same = existing.as_ref().is_some_and(|c| {
-        c.tz == wanted.tz
-            && c.start_time(&repo.config_path).ok().flatten() == Some(a.start)
-            && c.grace_duration(&repo.config_path).ok().flatten() == Some(a.grace)
-    });
-    if same {
-        return Ok(());
-    }
-    crate::fsio::write_atomic(&repo.config_path, config::render(&wanted).as_bytes())?;
-    done.push(format!(
-        "{} {}",
-        if existing.is_some() {
-            "updated"
-        } else {
-            "wrote"
-        },
-        repo.shown(&repo.config_path)
-    ));
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn write_data(
-    settings: &Settings,
-    repo: &Repo,
-    store: &Store,
-    state: &DataState,
-    a: &Answers,
-    args: &InitArgs,
-    out: &Output,
-    done: &mut Vec<String>,
-) -> Result<()> {
-    let shown = format!("{}/", repo.shown(&repo.data));
-    let config_path = store.layout().file(layout::VEHICLE_CONFIG);
-    let config_shown = repo.shown(&config_path);
-    match (a.data, state) {
-        (
-            DataPlan::Fresh,
-            DataState::Demo {
-                config_edited: true,
-                ..
-            },
-        ) if !args.vehicles => {
-            let bytes =
-                std::fs::read(&config_path).map_err(|e| Error::io("read", &config_path, e))?;
-            data::write_fresh(store, &FreshConfig::Kept(bytes))?;
-            done.push(format!(
-                "removed the demo data from {shown}; kept your edited {config_shown}"
-            ));
-        }
-        (DataPlan::Fresh, _) => {
-            let (config, source) = vehicle_config(settings, args, out);
-            data::write_fresh(store, &FreshConfig::New(config.clone()))?;
-            let what = match state {
-                DataState::Empty => format!("created {shown}"),
-                DataState::Demo { .. } => format!("removed the demo data from {shown}"),
-                DataState::Own { .. } => format!("deleted everything in {shown} (--replace-data)"),
-            };
-            done.push(format!("{what}; wrote {config_shown}: {source}"));
-            done.extend(
-                vehicles::to_edit(&config)
-                    .into_iter()
-                    .map(|l| format!("    {l}")),
-            );
-        }
-        (DataPlan::Keep, _) if data::missing(&config_path) || args.vehicles => {
-            let (config, source) = vehicle_config(settings, args, out);
-            data::write_config(store, &config)?;
-            done.push(format!("kept {shown}; wrote {config_shown}: {source}"));
-            done.extend(
-                vehicles::to_edit(&config)
-                    .into_iter()
-                    .map(|l| format!("    {l}")),
-            );
-        }
-        (DataPlan::Keep, DataState::Own { .. }) => {
-            out.diag(&format!(
-                "note: {}; kept it (init never deletes your own data; --replace-data starts afresh)",
-                state.describe(&shown)
-            ));
-        }
-        (DataPlan::Keep, _) => {}
-    }
-    Ok(())
-}
-
-/// `vehicle_config.json` from the account when `CP_USERNAME` is set (and not `--offline`),
-/// else the placeholder car; with the words that say where it came from.
-fn vehicle_config(settings: &Settings, args: &InitArgs, out: &Output) -> (VehicleConfig, String) {
-    let now = settings
-        .clock()
-        .map(|c| c.now())
-        .unwrap_or_else(|_| chrono::Utc::now());
-    let placeholder = |why: &str| {
-        (
-            vehicles::placeholder(now),
-            format!("one placeholder car to edit ({why})"),
-        )
-    };
-    if args.offline {
-        return placeholder("--offline");
-    }
-    if crate::settings::env("CP_USERNAME").is_none() {
-        return placeholder("CP_USERNAME is not set, so the account was not asked");
-    }
-    match super::with_client(settings, async |client, _| Ok(client.vehicles().await?)) {
-        Ok(list) if list.is_empty() => placeholder("the account lists no vehicles"),
-        Ok(list) => {
-            let n = list.len();
-            (
-                vehicles::from_account(&list, now),
-                format!("{n} car(s) from your ChargePoint account"),
-            )
-        }
-        Err(e) => {
-            out.diag(&format!(
-                "warning: could not read the account's vehicles: {e}"
-            ));
-            placeholder("the account could not be asked")
-        }
-    }
-}
-
-fn write_crons(
-    settings: &Settings,
-    repo: &Repo,
-    daily: &DailyStart,
-    out: &Output,
-    done: &mut Vec<String>,
-) -> Result<()> {
-    let path = repo.workflow(CHARGE_WORKFLOW);
-    let shown = repo.shown(&path);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            out.diag(&format!(
-                "warning: no {shown}: nothing schedules the daily start (copy it from cph50's repository)"
-            ));
-            return Ok(());
-        }
-        Err(e) => return Err(Error::io("read", &path, e)),
-    };
-    let from = cron::span_start(settings.clock()?.now());
-    let wanted = daily.crons(from);
-    let comment = cron_comment(daily, from);
-    let rewritten = workflow::rewrite_crons(&text, &wanted, &comment).map_err(|e| {
-        Error::Cannot(format!(
-            "{shown}: {e}; set its `on: schedule:` crons by hand to {}",
-            wanted.join(" and ")
-        ))
-    })?;
-    if rewritten != text {
-        crate::fsio::write_atomic(&path, rewritten.as_bytes())?;
-        done.push(format!(
-            "rewrote the crons of {shown}: {}",
-            wanted.join(" | ")
-        ));
-    }
-    Ok(())
-}
-
-/// The comment `init` writes above the crons.
-pub fn cron_comment(daily: &DailyStart, from: chrono::NaiveDate) -> Vec<String> {
-    let offsets: Vec<String> = daily.run_offsets().iter().map(i64::to_string).collect();
-    vec![
-        format!(
-            "Written by `cph50 init` for the daily start at {}:",
-            daily.describe(from)
-        ),
-        format!(
-            "runs {} minutes after it, off the top of the hour. To change them, edit",
-            offsets.join(", ")
-        ),
-        "cph50.toml and run `cph50 init --yes`.".to_owned(),
-    ]
 }
 
 fn print_summary(
@@ -415,8 +285,9 @@ fn print_summary(
         format!("Next{repo_flag}:"),
         "  1. Set the secrets the workflows read (gh asks for each value; none is echoed):".into(),
         secret_lines.join("\n"),
-        "     Where bot protection blocks the runners' logins, run `cph50 login` here and store".into(),
-        "     the CP_SESSION_SEALED it prints (README, \"Set-up\").".into(),
+        "     Where bot protection blocks the runners' logins, run `cph50 login --set-secrets` here:".into(),
+        "     it logs in from this machine and stores CP_TOKEN_KEY and CP_SESSION_SEALED together".into(),
+        "     (or run `cph50 login` and store both values it prints; README, \"Set up on GitHub\").".into(),
         "  2. Commit and push: git add -A cph50.toml data .github/workflows && git commit -m \"cph50 init\" && git push".into(),
         "  3. Pages: Settings → Pages → Source \"GitHub Actions\" (Pages of a private repository needs a paid plan).".into(),
         "  4. Fill the history: gh workflow run cache.yml -f mode=all".into(),

@@ -30,6 +30,10 @@ fn fresh_key() -> Secret {
 /// `CP_USERNAME` or password); [`Error::Cannot`] when `--set-secrets` cannot run `gh` or `gh`
 /// refuses a secret.
 pub fn run(settings: &Settings, out: &Output, args: &LoginArgs) -> Result<()> {
+    if args.set_secrets {
+        // before ChargePoint is asked anything: a login whose values gh cannot store is wasted
+        gh_ready(args.gh_repo.as_deref())?;
+    }
     let (key, generated) = match env("CP_TOKEN_KEY") {
         Some(k) => (Secret::new(k), false),
         None => (fresh_key(), true),
@@ -65,8 +69,27 @@ pub fn run(settings: &Settings, out: &Output, args: &LoginArgs) -> Result<()> {
         }
     ));
     if args.set_secrets {
-        for (name, value) in &values {
-            gh_secret_set(name, value, args.gh_repo.as_deref())?;
+        // CP_TOKEN_KEY first (when new), then CP_SESSION_SEALED: a key alone on GitHub is a
+        // working set-up (it only encrypts the runners' stored session; they log in with the
+        // password), while a new sealed session beside the old key is one that key cannot
+        // open, and every run fails. Should the second fail, both values are printed below.
+        for (i, (name, value)) in values.iter().enumerate() {
+            if let Err(e) = gh_secret_set(name, value, args.gh_repo.as_deref()) {
+                for (n, v) in &values {
+                    out.data(&format!("{n}={v}"));
+                }
+                let stored: Vec<&str> = values[..i].iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = values.iter().map(|(n, _)| *n).collect();
+                return Err(Error::Cannot(format!(
+                    "{e}; {}store {} by hand from the lines above (`gh secret set NAME`, paste the value): they belong together",
+                    if stored.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{} was stored; ", stored.join(", "))
+                    },
+                    names.join(" and ")
+                )));
+            }
             out.result(&format!("stored the secret {name} with gh"));
         }
         return Ok(());
@@ -85,6 +108,37 @@ pub fn run(settings: &Settings, out: &Output, args: &LoginArgs) -> Result<()> {
         }
     ));
     Ok(())
+}
+
+/// Whether `gh` is installed and logged in (`gh auth status`).
+///
+/// # Errors
+/// [`Error::Usage`] (exit 2) saying which, and what to do.
+fn gh_ready(repo: Option<&str>) -> Result<()> {
+    let status = Command::new("gh")
+        .args(["auth", "status"])
+        .env("GH_PROMPT_DISABLED", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output();
+    let to = repo.map_or(String::new(), |r| format!(" to {r}"));
+    match status {
+        Err(e) => Err(Error::Usage(format!(
+            "--set-secrets needs GitHub's CLI gh, which cannot be run ({e}): install it (https://cli.github.com) and `gh auth login`, or run `cph50 login` without --set-secrets and store the printed values{to} by hand; ChargePoint was not asked"
+        ))),
+        Ok(o) if !o.status.success() => Err(Error::Usage(format!(
+            "--set-secrets: gh is not logged in ({}): run `gh auth login` first; ChargePoint was not asked",
+            crate::text::printable(
+                String::from_utf8_lossy(&o.stderr)
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("gh auth status failed")
+                    .trim()
+            )
+        ))),
+        Ok(_) => Ok(()),
+    }
 }
 
 /// `gh secret set NAME [--repo R]` with the value on its standard input (never on a command

@@ -34,6 +34,9 @@ struct RepoView {
     name_with_owner: String,
     visibility: String,
     is_fork: bool,
+    /// `None` when gh does not say.
+    #[serde(default)]
+    has_issues_enabled: Option<bool>,
 }
 
 /// One entry of `gh workflow list --json ...`.
@@ -64,7 +67,12 @@ pub fn check(root: &Path, report: &mut Report) {
     }
     let view = match gh(
         root,
-        &["repo", "view", "--json", "nameWithOwner,visibility,isFork"],
+        &[
+            "repo",
+            "view",
+            "--json",
+            "nameWithOwner,visibility,isFork,hasIssuesEnabled",
+        ],
     ) {
         Some(Ok(json)) => serde_json::from_str::<RepoView>(&json).ok(),
         _ => None,
@@ -97,6 +105,16 @@ fn check_repo(view: &RepoView, report: &mut Report) {
             "{name} is {}: Pages of a private repository needs a paid plan (GitHub Pro, Team or Enterprise), and Actions minutes count against the plan's quota (README, \"Costs\")",
             view.visibility.to_ascii_lowercase()
         ));
+    }
+    match view.has_issues_enabled {
+        Some(false) => report.fix(format!(
+            "Issues are disabled for {name}{}: the workflows report an offline charger, a blocked login or failing runs as issues, and fail without them: gh repo edit {name} --enable-issues",
+            if view.is_fork { " (forks start without them)" } else { "" }
+        )),
+        Some(true) => report.ok(format!(
+            "Issues are enabled for {name}: incidents are reported there"
+        )),
+        None => {}
     }
 }
 
@@ -155,9 +173,24 @@ fn check_actions(root: &Path, name: &str, report: &mut Report) {
         root,
         &["workflow", "list", "--all", "--json", "name,path,state"],
     );
-    let Some(Ok(json)) = list else { return };
-    let Ok(states) = serde_json::from_str::<Vec<WorkflowState>>(&json) else {
-        return;
+    let json = match list {
+        Some(Ok(json)) => json,
+        Some(Err(e)) => {
+            report.warn(format!(
+                "cannot check the workflows: gh workflow list failed ({e}); look at the Actions tab for disabled workflows"
+            ));
+            return;
+        }
+        None => return,
+    };
+    let states = match serde_json::from_str::<Vec<WorkflowState>>(&json) {
+        Ok(states) => states,
+        Err(e) => {
+            report.warn(format!(
+                "cannot check the workflows: gh workflow list answered what cph50 cannot read ({e}); look at the Actions tab for disabled workflows"
+            ));
+            return;
+        }
     };
     let mut disabled = 0;
     for w in states.iter().filter(|w| w.state != "active") {
@@ -202,14 +235,16 @@ fn check_pages_site(root: &Path, view: &RepoView, report: &mut Report) {
             }
         }
         Some(Err(e)) if e.contains("404") || e.contains("Not Found") => {
-            report.fix(format!(
-                "Pages is not enabled for {name}: gh api -X POST {path} -f build_type=workflow{}",
-                if view.visibility.eq_ignore_ascii_case("public") {
-                    ""
-                } else {
-                    " (a private repository needs a paid plan for Pages)"
-                }
-            ));
+            let enable = format!("gh api -X POST {path} -f build_type=workflow");
+            if view.visibility.eq_ignore_ascii_case("public") {
+                report.fix(format!("Pages is not enabled for {name}: {enable}"));
+            } else {
+                // GitHub Free has no Pages for private repositories; the site is still built
+                // and committed in site/
+                report.warn(format!(
+                    "Pages is not enabled for {name}: on GitHub Free a private repository cannot have Pages, so the site is built and committed in site/ but not published; with a paid plan (Pro, Team or Enterprise): {enable}"
+                ));
+            }
         }
         Some(Err(e)) => report.warn(format!("cannot read the Pages settings: {e}")),
         None => {}

@@ -232,6 +232,90 @@ pub fn write_config(store: &Store, config: &VehicleConfig) -> Result<()> {
     Ok(())
 }
 
+/// The top-level files of a data folder the data dictionary names (the folders
+/// [`layout::SESSIONS`] and [`layout::SESSION_CACHE`] apart).
+const DATA_FILES: [&str; 7] = [
+    layout::LAST_SESSION,
+    layout::LAST_SESSION_ID,
+    layout::VEHICLE_CONFIG,
+    layout::RUNS,
+    layout::CLASSIFIER_SUMMARY,
+    layout::CLASSIFIER_MODEL,
+    layout::SESSION_VEHICLE_MAP,
+];
+
+/// The entries of the data folder of `store` that are not cph50 data files, by path: anything
+/// at the top that the data dictionary does not name, and anything under `sessions/` or
+/// `session_cache/` that is not a folder or a `.json` file (a photo, a link, a note). cph50's
+/// own temporary files do not count. `--replace-data` deletes the whole folder, so it refuses
+/// while this list is not empty.
+pub fn foreign_files(store: &Store) -> Vec<std::path::PathBuf> {
+    let root = store.layout().root();
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return out;
+    };
+    for e in entries.filter_map(std::result::Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let kind = e.file_type().ok();
+        let is_dir = kind.is_some_and(|k| k.is_dir());
+        let is_file = kind.is_some_and(|k| k.is_file());
+        if name.starts_with(crate::fsio::TEMP_PREFIX) {
+            continue;
+        }
+        if (DATA_FILES.contains(&name.as_str()) && is_file)
+            || ([layout::SESSIONS, layout::SESSION_CACHE].contains(&name.as_str()) && is_dir)
+        {
+            if is_dir {
+                foreign_below(&e.path(), &mut out);
+            }
+            continue;
+        }
+        if is_dir {
+            every_file(&e.path(), &mut out);
+        } else {
+            out.push(e.path());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every file under `dir` (empty folders lose nothing), for [`foreign_files`].
+fn every_file(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(std::result::Result::ok)
+    {
+        if e.file_type().is_ok_and(|k| k.is_dir()) {
+            every_file(&e.path(), out);
+        } else {
+            out.push(e.path());
+        }
+    }
+}
+
+/// [`foreign_files`] under a folder of sessions or caches: what is not a folder or a `.json`
+/// file.
+fn foreign_below(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        out.push(dir.to_owned());
+        return;
+    };
+    for e in entries.filter_map(std::result::Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let kind = e.file_type().ok();
+        if kind.is_some_and(|k| k.is_dir()) {
+            foreign_below(&e.path(), out);
+        } else if !(kind.is_some_and(|k| k.is_file())
+            && (name.ends_with(".json") || name.starts_with(crate::fsio::TEMP_PREFIX)))
+        {
+            out.push(e.path());
+        }
+    }
+}
+
 /// Whether `path` names no file (for messages that say what init will create).
 pub fn missing(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_err()

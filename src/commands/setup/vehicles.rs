@@ -10,6 +10,9 @@ use crate::api::models::Vehicle as AccountVehicle;
 use crate::store::records::{Vehicle, VehicleConfig};
 use crate::store::values::{NonNeg, Timestamp, limits};
 
+/// How the placeholder is replaced by the account's cars.
+pub const FILL_FROM_ACCOUNT: &str = "with CP_USERNAME and CP_PASSWORD set, `cph50 init --yes --vehicles` fills it from your account";
+
 /// The id of the placeholder car.
 pub const PLACEHOLDER_ID: &str = "my_car";
 
@@ -145,7 +148,7 @@ pub fn to_edit(config: &VehicleConfig) -> Vec<String> {
             .map(|(k, _)| k)
             .collect();
             if v.characteristics.as_deref() == Some(PLACEHOLDER_NOTE) {
-                format!("{id}: a placeholder; replace every value with your car's")
+                format!("{id}: a placeholder; replace every value with your car's, or {FILL_FROM_ACCOUNT}")
             } else if missing.is_empty() {
                 format!("{id}: complete")
             } else {
@@ -182,7 +185,9 @@ mod tests {
         assert!(has_placeholder(&back));
         assert_eq!(
             to_edit(&back),
-            ["my_car: a placeholder; replace every value with your car's"]
+            [format!(
+                "my_car: a placeholder; replace every value with your car's, or {FILL_FROM_ACCOUNT}"
+            )]
         );
     }
 }
