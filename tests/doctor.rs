@@ -393,3 +393,26 @@ fn doctor_of_another_folder_gives_commands_for_that_folder() {
     assert!(out.contains("run `cph50 init --repo repo`"), "{out}");
     assert!(!out.contains("run `cph50 init`"), "{out}");
 }
+
+// Run in a folder that is not a repository's root, doctor advised `cph50 init --repo …`,
+// which refuses such a folder: one finding says where to run it instead.
+#[test]
+fn doctor_outside_a_repository_says_so_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cph50(dir.path())
+        .args(["doctor", "--offline"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with(
+            "fix: .: not the root of a cph50 repository (no ./.github/workflows/charge.yml)"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("cph50 init"), "{out}");
+}

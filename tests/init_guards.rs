@@ -148,3 +148,89 @@ fn init_leaves_no_comment_that_names_another_start_time() {
     assert!(stale.is_empty(), "{stale:?}");
     assert!(text.contains("# Written by `cph50 init` for the daily start at 07:15 Asia/Tokyo"));
 }
+
+// `--data` naming a file turned the user's file into a data folder, and the config never
+// pointed at it.
+#[test]
+fn init_refuses_a_data_flag_that_is_not_the_repository_s_data_folder() {
+    let s = Scratch::new();
+    let before = s.files();
+    s.init()
+        .args(["--data", "LICENSE", "--yes", "--offline"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: --data LICENSE: the workflows keep the data in data/",
+        ));
+    assert_eq!(s.files(), before, "init changed something");
+}
+
+// The demo data is filed in Los Angeles time: kept under another zone it fails validate and
+// build; init said nothing and exited 0. The ways out are named, and nothing is written.
+#[test]
+fn keeping_the_demo_data_under_another_zone_is_refused() {
+    let s = Scratch::new();
+    let before = s.files();
+    s.init()
+        .args(["--yes", "--keep-data", "--offline", "--tz", "Asia/Tokyo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "data/ is filed by the local dates of America/Los_Angeles; under Asia/Tokyo `cph50 validate` would find",
+        ))
+        .stderr(predicate::str::contains("let init remove the demo data"));
+    assert_eq!(s.files(), before, "init changed something");
+    // a file of the user's among the demo data: moving it out is the way, not --replace-data
+    fs::write(s.root.join("data/NOTES.md"), "mine").unwrap();
+    s.init()
+        .env("TZ", "Europe/Paris")
+        .args(["--yes", "--offline"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "move ./data/NOTES.md out of data/",
+        ));
+    // the demo's own zone keeps it
+    s.init()
+        .args([
+            "--yes",
+            "--keep-data",
+            "--offline",
+            "--tz",
+            "America/Los_Angeles",
+        ])
+        .assert()
+        .success();
+}
+
+// A tz changed in cph50.toml by hand is no zone change init can see: it warns that the kept
+// data does not validate there.
+#[test]
+fn a_tz_changed_by_hand_over_kept_data_is_warned_about() {
+    let s = Scratch::new();
+    s.init()
+        .args([
+            "--yes",
+            "--keep-data",
+            "--offline",
+            "--tz",
+            "America/Los_Angeles",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("does not validate").not());
+    let config = s
+        .read("cph50.toml")
+        .replace("America/Los_Angeles", "Asia/Tokyo");
+    fs::write(s.root.join("cph50.toml"), config).unwrap();
+    s.init()
+        .args(["--yes", "--keep-data", "--offline"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: data/ does not validate in Asia/Tokyo",
+        ))
+        .stderr(predicate::str::contains(
+            "if you changed tz in cph50.toml by hand, put it back",
+        ));
+}

@@ -92,6 +92,18 @@ pub fn run(out: &Output, args: &DoctorArgs, global: &GlobalArgs) -> Result<()> {
         .into());
     }
     let mut report = Report::default();
+    let charge = args
+        .repo
+        .join(".github/workflows")
+        .join(crate::commands::setup::CHARGE_WORKFLOW);
+    if !charge.is_file() {
+        report.fix(format!(
+            "{}: not the root of a cph50 repository (no {}); run doctor in the folder that holds cph50.toml, data/ and .github/ of a repository made from cph50's template (or give it with --repo)",
+            args.repo.display(),
+            charge.display()
+        ));
+        return finish(out, &report);
+    }
     let repo = Repo::open(&args.repo, global.data.as_deref());
     let daily = match &repo {
         Ok(repo) => check_config(repo, &mut report)?,
@@ -114,6 +126,14 @@ pub fn run(out: &Output, args: &DoctorArgs, global: &GlobalArgs) -> Result<()> {
     if args.repo != std::path::Path::new(".") {
         with_repo_flag(&mut report, &args.repo);
     }
+    finish(out, &report)
+}
+
+/// Prints the findings and the verdict.
+///
+/// # Errors
+/// [`Error::Cannot`] (exit 1) when a finding is a `fix:`.
+fn finish(out: &Output, report: &Report) -> Result<()> {
     for f in &report.findings {
         match f.level {
             Level::Ok => out.result(&format!("ok: {}", f.text)),
@@ -141,8 +161,15 @@ fn with_repo_flag(report: &mut Report, repo: &std::path::Path) {
         "`cph50 init --repo {}",
         shell_word(&repo.display().to_string())
     );
+    let validate = format!(
+        "`cph50 --data {} validate`",
+        shell_word(&repo.join("data").display().to_string())
+    );
     for f in &mut report.findings {
-        f.text = f.text.replace("`cph50 init", &flag);
+        f.text = f
+            .text
+            .replace("`cph50 init", &flag)
+            .replace("`cph50 validate`", &validate);
     }
 }
 

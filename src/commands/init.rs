@@ -88,7 +88,8 @@ pub fn run(settings: &Settings, out: &Output, args: &InitArgs, global: &GlobalAr
     } else {
         answer::<std::io::Empty, std::io::Sink>(&repo, &state, args, global, None)?
     };
-    refuse_zone_change(&repo, &state, &answers)?;
+    refuse_zone_change_over_own_sessions(&repo, &state, &answers)?;
+    refuse_zone_change(&repo, &store, &state, &answers)?;
     if answers.data == DataPlan::Fresh && matches!(state, DataState::Own { .. }) {
         refuse_foreign(&repo, &store)?;
     }
@@ -100,6 +101,7 @@ pub fn run(settings: &Settings, out: &Output, args: &InitArgs, global: &GlobalAr
     // everything is checked and worked out first: a failure leaves the repository unchanged
     let plan = plan::make(settings, &repo, &store, &state, &answers, args, &daily, out)?;
     plan::apply(&plan, &repo, &store)?;
+    warn_if_kept_data_is_invalid(&repo, &store, &state, &answers, out)?;
     if let Some(two) = daily.grace_for_two_runs() {
         out.diag(&format!(
             "warning: grace {} leaves room for one cron run in the start window ({} min after the start): a late or dropped run skips the day; a grace of {}m or more gives two (--grace, or grace in cph50.toml)",
@@ -214,10 +216,10 @@ fn refuse_foreign(repo: &Repo, store: &Store) -> Result<()> {
     .into())
 }
 
-/// Refuses a zone other than `cph50.toml`'s while the kept data folder holds sessions of the
+/// Refuses a zone other than `cph50.toml`'s (even one they would validate in) while the kept data folder holds sessions of the
 /// user's: their folders (`sessions/YYYY/MM/DD/`) and monthly caches are local dates of the
 /// old zone, so `validate` would find them misplaced under the new one.
-fn refuse_zone_change(repo: &Repo, state: &DataState, a: &Answers) -> Result<()> {
+fn refuse_zone_change_over_own_sessions(repo: &Repo, state: &DataState, a: &Answers) -> Result<()> {
     let old = repo
         .config
         .as_ref()
@@ -237,6 +239,89 @@ fn refuse_zone_change(repo: &Repo, state: &DataState, a: &Answers) -> Result<()>
         old.name(),
         a.tz.name()
     )))
+}
+
+/// Refuses a zone under which the kept data folder would stop validating. Session folders
+/// (`sessions/YYYY/MM/DD/`) and monthly caches are filed by the local dates of the zone they
+/// were recorded in: `tz` of `cph50.toml`, else the default zone (the demo data's). Keeping
+/// them under another zone makes `validate` find them misplaced and `build` refuse, so a zone
+/// that finds more problems than the filing zone is refused; the data is read, never changed.
+///
+/// # Errors
+/// [`Error::Usage`] (exit 2) saying how many more problems, the first one, and the ways out.
+fn refuse_zone_change(repo: &Repo, store: &Store, state: &DataState, a: &Answers) -> Result<()> {
+    if a.data != DataPlan::Keep || matches!(state, DataState::Empty) {
+        return Ok(());
+    }
+    let filed = repo
+        .config
+        .as_ref()
+        .and_then(|c| c.tz.as_deref())
+        .and_then(|n| crate::clock::parse_tz(n).ok())
+        .unwrap_or(crate::clock::DEFAULT_TZ);
+    if filed == a.tz {
+        return Ok(());
+    }
+    let problems = |tz| -> Result<Vec<crate::error::Problem>> {
+        let clock = crate::settings::clock_in(tz)?;
+        Ok(crate::validate::validate(store, &clock).problems)
+    };
+    let (before, after) = (problems(filed)?.len(), problems(a.tz)?);
+    if after.len() <= before {
+        return Ok(());
+    }
+    let first = after
+        .iter()
+        .find(|p| !p.message.is_empty())
+        .map(|p| format!(" (first: {p})"))
+        .unwrap_or_default();
+    let way_out = match state {
+        DataState::Own { other, .. } if !other.is_empty() => format!(
+            "move {} out of {}/, then run init again to remove the demo data, or",
+            other.join(", "),
+            repo.shown(&repo.data)
+        ),
+        DataState::Demo { .. } | DataState::Own { sessions: 0, .. } => {
+            "let init remove the demo data (no --keep-data; answer yes), or".to_owned()
+        }
+        _ => "start over in the new zone with --replace-data (it deletes your sessions; `cph50 cache --all` fetches the history again), or".to_owned(),
+    };
+    Err(Error::Usage(format!(
+        "{}/ is filed by the local dates of {}; under {} `cph50 validate` would find {} more problem(s){first} and `cph50 build` would refuse: {way_out} keep the zone {}; nothing was changed",
+        repo.shown(&repo.data),
+        filed.name(),
+        a.tz.name(),
+        after.len() - before,
+        filed.name()
+    )))
+}
+
+/// Says so when the kept data folder does not validate in the zone init wrote: e.g. `tz` was
+/// changed in `cph50.toml` by hand before init ran, so no zone change was seen.
+///
+/// # Errors
+/// As [`crate::settings::clock_in`].
+fn warn_if_kept_data_is_invalid(
+    repo: &Repo,
+    store: &Store,
+    state: &DataState,
+    a: &Answers,
+    out: &Output,
+) -> Result<()> {
+    if a.data != DataPlan::Keep || matches!(state, DataState::Empty) {
+        return Ok(());
+    }
+    let report = crate::validate::validate(store, &crate::settings::clock_in(a.tz)?);
+    if let Some(first) = report.problems.first() {
+        out.diag(&format!(
+            "warning: {}/ does not validate in {}: {} problem(s) (first: {first}); `cph50 validate` lists them, and `cph50 build` refuses such data. Sessions are filed by the local dates of the zone they were recorded in: if you changed tz in {} by hand, put it back",
+            repo.shown(&repo.data),
+            a.tz.name(),
+            report.problems.len(),
+            repo.shown(&repo.config_path)
+        ));
+    }
+    Ok(())
 }
 
 /// A grace window as cph50.toml and the summary write it: whole minutes (`90m`).

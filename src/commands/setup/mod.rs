@@ -117,6 +117,23 @@ impl Repo {
             (None, Some(d)) => root.join(d),
             (None, None) => root.join("data"),
         };
+        // the workflows commit `data/` at the root (commit-data.sh); another folder would be
+        // set up and then never read by them
+        let usual = crate::settings::resolved(&root.join("data"));
+        if data_flag.is_some() && crate::settings::resolved(&data) != usual {
+            return Err(SettingsError::Flags(format!(
+                "--data {}: the workflows keep the data in data/ at the repository's root; leave --data out",
+                data.display()
+            ))
+            .into());
+        }
+        if data.exists() && !data.is_dir() {
+            return Err(SettingsError::Flags(format!(
+                "{}: the data folder is a file, not a folder; move it away first",
+                data.display()
+            ))
+            .into());
+        }
         Ok(Self {
             root: root.to_owned(),
             config_path,
