@@ -16,7 +16,7 @@ struct GitHub<'a> {
     visibility: &'a str,
     fork: bool,
     issues: bool,
-    /// charge.yml's state; empty: `gh workflow list` fails.
+    /// charge.yml's state; empty: `gh workflow list` fails; `none`: it lists no workflow.
     workflow_state: &'a str,
     pages: &'a str,
 }
@@ -33,6 +33,8 @@ impl GitHub<'_> {
             .collect();
         let workflows = if self.workflow_state.is_empty() {
             "echo 'HTTP 403: Resource not accessible by integration' >&2; exit 1".to_owned()
+        } else if self.workflow_state == "none" {
+            "echo '[]'".to_owned()
         } else {
             format!(
                 r#"echo '[{{"name":"charge","path":".github/workflows/charge.yml","state":"{}"}},{{"name":"monitor","path":".github/workflows/monitor.yml","state":"active"}}]'"#,
@@ -162,7 +164,7 @@ fn doctor_gives_the_command_for_each_thing_github_lacks() {
     for line in [
         "fix: secret CP_TOKEN_KEY is not set (a long random key that encrypts the session kept between runs): gh secret set CP_TOKEN_KEY --body \"$(openssl rand -hex 32)\"\n",
         "fix: no secret gives the runners a session: gh secret set CP_PASSWORD (your password), or `cph50 login --set-secrets` on your own machine where bot protection blocks the runners\n",
-        "fix: workflow charge is disabled_inactivity (GitHub stops the schedules of a public repository after 60 days without activity): gh workflow enable charge.yml\n",
+        "fix: workflow charge is disabled_inactivity (GitHub stops scheduled workflows after 60 days without activity in the repository; the keepalive workflow prevents it once enabled): gh workflow enable charge.yml\n",
         "warn: Pages is not enabled for me/charging: on GitHub Free a private repository cannot have Pages, so the site is built and committed in site/ but not published; with a paid plan (Pro, Team or Enterprise): gh api -X POST repos/me/charging/pages -f build_type=workflow\n",
         "fix: Issues are disabled for me/charging (forks start without them): the workflows report an offline charger, a blocked login or failing runs as issues, and fail without them: gh repo edit me/charging --enable-issues\n",
         "warn: me/charging is a fork: GitHub runs no workflow of a fork until you enable them",
@@ -415,4 +417,26 @@ fn doctor_outside_a_repository_says_so_and_nothing_else() {
         "{out}"
     );
     assert!(!out.contains("cph50 init"), "{out}");
+}
+
+// An empty workflow list (Actions off, or nothing pushed yet) printed no line at all.
+#[test]
+fn doctor_says_when_github_lists_no_workflow() {
+    let s = Scratch::new();
+    s.init().args(["--tz", "UTC", "--yes"]).assert().success();
+    let dir = tempfile::tempdir().unwrap();
+    let path = GitHub {
+        secrets: &["CP_PASSWORD", "CP_TOKEN_KEY", "CP_USERNAME"],
+        visibility: "PUBLIC",
+        fork: false,
+        issues: true,
+        workflow_state: "none",
+        pages: "",
+    }
+    .install(dir.path());
+    let out = stdout(&doctor(&s, &path).assert());
+    assert!(
+        out.contains("warn: gh workflow list shows no workflow: Actions may be off"),
+        "{out}"
+    );
 }

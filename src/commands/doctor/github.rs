@@ -200,7 +200,7 @@ fn check_actions(root: &Path, name: &str, report: &mut Report) {
             .map_or_else(|| w.name.clone(), |f| f.to_string_lossy().into_owned());
         let why = match w.state.as_str() {
             "disabled_inactivity" => {
-                " (GitHub stops the schedules of a public repository after 60 days without activity)"
+                " (GitHub stops scheduled workflows after 60 days without activity in the repository; the keepalive workflow prevents it once enabled)"
             }
             "disabled_fork" => " (workflows of a fork start disabled)",
             _ => "",
@@ -210,7 +210,11 @@ fn check_actions(root: &Path, name: &str, report: &mut Report) {
             w.name, w.state
         ));
     }
-    if disabled == 0 && !states.is_empty() {
+    if states.is_empty() {
+        report.warn(
+            "gh workflow list shows no workflow: Actions may be off or the workflows not pushed yet; look at the Actions tab".to_owned(),
+        );
+    } else if disabled == 0 {
         report.ok(format!("all {} workflows are enabled", states.len()));
     }
 }
