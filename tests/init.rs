@@ -119,8 +119,9 @@ fn init_never_deletes_data_of_your_own_without_replace_data() {
     .unwrap();
     cph50(&s.root).arg("validate").assert().success();
     let data_before = snapshot(&s.root.join("data"));
+    // in the demo's own zone (another zone is refused: the kept demo would stop validating)
     s.init()
-        .args(["--tz", "UTC", "--yes"])
+        .args(["--tz", "America/Los_Angeles", "--yes"])
         .assert()
         .success()
         .stderr(predicate::str::contains("1 runs of your own"))
@@ -212,8 +213,11 @@ fn init_names_the_accounts_cars_and_writes_no_vin() {
 #[test]
 fn init_takes_this_machines_zone_when_no_tz_is_given() {
     let s = Scratch::new();
+    // no data yet (the demo's is filed in Los Angeles time, which another zone refuses)
+    fs::remove_dir_all(s.root.join("data")).unwrap();
+    fs::create_dir(s.root.join("data")).unwrap();
     s.init()
-        .args(["--yes", "--keep-data"])
+        .args(["--yes", "--keep-data", "--offline"])
         .env("TZ", "Asia/Tokyo")
         .assert()
         .success()
@@ -222,8 +226,8 @@ fn init_takes_this_machines_zone_when_no_tz_is_given() {
         ));
     assert!(s.read("cph50.toml").contains("tz = \"Asia/Tokyo\""));
     assert_eq!(s.crons(), crons_for(chrono_tz::Asia::Tokyo, "06:00"));
-    // --keep-data left the demo as it was
-    assert!(s.root.join("data/runs.json").exists());
+    // --keep-data wrote only the placeholder car into the empty folder
+    assert_eq!(s.data_names(), ["vehicle_config.json"]);
     // and --help says so, rather than a fixed default
     crate::common::cph50(&s.root)
         .args(["init", "--help"])
@@ -264,7 +268,7 @@ fn init_asks_on_a_terminal() {
                 .stdin
                 .take()
                 .unwrap()
-                .write_all(b"Europe/Paris\n07:45\nn\n")?;
+                .write_all(b"Europe/Paris\n07:45\ny\n")?;
             child.wait_with_output()
         })
         .unwrap();
@@ -287,8 +291,8 @@ fn init_asks_on_a_terminal() {
         toml.contains("tz = \"Europe/Paris\"") && toml.contains("start = \"07:45\""),
         "{toml}"
     );
-    // answered no: the demo stays
-    assert!(s.root.join("data/runs.json").exists());
+    // answered yes: the demo is gone (kept, it would not validate in Paris time)
+    assert!(!s.root.join("data/runs.json").exists());
 }
 
 #[test]

@@ -281,10 +281,10 @@ fn refuse_zone_change(repo: &Repo, store: &Store, state: &DataState, a: &Answers
             other.join(", "),
             repo.shown(&repo.data)
         ),
-        DataState::Demo { .. } | DataState::Own { sessions: 0, .. } => {
+        DataState::Demo { .. } => {
             "let init remove the demo data (no --keep-data; answer yes), or".to_owned()
         }
-        _ => "start over in the new zone with --replace-data (it deletes your sessions; `cph50 cache --all` fetches the history again), or".to_owned(),
+        _ => "start over in the new zone with --replace-data (it deletes your sessions and runs too; `cph50 cache --all` fetches the history again), or".to_owned(),
     };
     Err(Error::Usage(format!(
         "{}/ is filed by the local dates of {}; under {} `cph50 validate` would find {} more problem(s){first} and `cph50 build` would refuse: {way_out} keep the zone {}; nothing was changed",
