@@ -293,7 +293,8 @@ pub enum Command {
     /// Writes index.html (the state of last_session.json, refreshed by the browser every 60 s),
     /// history.html (day/month/year charts computed in local time), sessions/<id>.html (power
     /// curve), blog/ (posts from <blog>/_posts/YYYY-MM-DD-slug.md with Jekyll front matter),
-    /// feed.xml, sitemap.xml, 404.html, data/sessions.csv, api/v1/*.json and assets/.
+    /// feed.xml, sitemap.xml, 404.html, data/sessions.csv, data/cph50.sqlite (the tables of
+    /// `cph50 export --format sqlite`), api/v1/*.json and assets/.
     /// The site is rendered into a temporary folder beside --out and swapped in only when
     /// complete: a failed build leaves the previous site. Two builds of the same input are
     /// byte-identical, build.json included: its generated_at is the newest time the data
