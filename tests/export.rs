@@ -314,3 +314,30 @@ fn bad_usage_is_exit_2_naming_the_flag_and_writes_nothing() {
     let after = ours(snapshot(root));
     assert!(before == after, "a refused export changed files");
 }
+
+#[test]
+fn the_readme_documents_every_exported_column() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("## Export: SQLite, Parquet, CSV")
+        .expect("README has an Export section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    for table in cph50::export::schema::ALL {
+        let at = section
+            .find(&format!("`{}`: `PRIMARY KEY", table.name))
+            .unwrap_or_else(|| panic!("README: no keys line for table {}", table.name));
+        // the column table sits just above the table's keys line
+        let above = &section[..at];
+        let block = &above[above.rfind("| column | type | meaning |").unwrap()..];
+        for c in table.columns {
+            assert!(
+                block.contains(&format!("| `{}` |", c.name)),
+                "README's {} table lacks column {}",
+                table.name,
+                c.name
+            );
+        }
+    }
+}

@@ -36,9 +36,9 @@ pub struct ExportArgs {
 pub const EXPORT_AFTER_HELP: &str = "\
 Examples:
   cph50 export --format sqlite --out cph50.sqlite
-  sqlite3 cph50.sqlite \"SELECT local_month, vehicle_id, round(sum(energy_kwh), 1) FROM sessions GROUP BY 1, 2\"
+  sqlite3 cph50.sqlite \"SELECT local_month, sum(energy_kwh) FROM sessions GROUP BY 1\"
   cph50 export --format parquet --out export
-  duckdb -c \"SELECT year, month, sum(energy_kwh) FROM read_parquet('export/sessions/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL\"
+  duckdb -c \"SELECT year, month, sum(cost) FROM 'export/sessions/**/*.parquet' GROUP BY ALL\"
   cph50 export --format csv --out export-csv --json
 
 The schema (every table and column, with units) is in the README's \"Export\" section and in

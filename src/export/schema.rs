@@ -187,8 +187,3 @@ pub static RUNS: TableSchema = TableSchema {
 
 /// Every table, in write order (a referenced table before the tables that reference it).
 pub static ALL: [&TableSchema; 4] = [&VEHICLES, &SESSIONS, &SAMPLES, &RUNS];
-
-/// The position of column `name` in `table` (a bug if missing: the names are constants).
-pub fn index_of(table: &TableSchema, name: &str) -> Option<usize> {
-    table.columns.iter().position(|c| c.name == name)
-}
