@@ -38,6 +38,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Label(args) => commands::label::run(&settings, &out, &args),
         Command::Sim(args) => commands::sim::run(&args),
         Command::Build(args) => commands::build::run(&settings, &out, &args),
+        Command::Export(args) => commands::export::run(&settings, &out, &args),
         Command::Incident(args) => commands::incident::run(&settings, &out, &args),
         Command::Init(args) => commands::init::run(&settings, &out, &args, &cli.global),
         Command::Login(args) => commands::login::run(&settings, &out, &args),

@@ -13,6 +13,7 @@ pub mod cron;
 pub mod decode;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod fsio;
 pub mod github;
 pub mod incident;

@@ -27,7 +27,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("store", &["clock", "decode", "error", "fsio", "text"]),
     ("classify", &["clock", "error", "store"]),
     ("validate", &["clock", "error", "store", "text"]),
-    ("render", &["clock", "error", "fsio", "store", "text"]),
+    // the tables of `cph50 export` and their formats; the renderer fills them from its data
+    ("export", &["error", "fsio", "text"]),
+    (
+        "render",
+        &["clock", "error", "export", "fsio", "store", "text"],
+    ),
     ("demo", &["classify", "clock", "error", "store"]),
     (
         "pipeline",

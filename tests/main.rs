@@ -26,6 +26,7 @@ mod e2e_charge_guards;
 mod e2e_jobs;
 mod e2e_pipeline;
 mod e2e_status;
+mod export;
 mod fault_matrix;
 mod fresh_machine;
 mod identify;

@@ -65,6 +65,7 @@ fn build_writes_every_page_type_and_export() {
         "blog/custom/second/index.html",
         "blog/tags/data.html",
         "data/sessions.csv",
+        "data/cph50.sqlite",
         "api/v1/sessions.json",
         "api/v1/vehicles.json",
         "api/v1/last_session.json",

@@ -3,6 +3,7 @@
 //! settings. Nothing below the command layer sees these types.
 
 mod args;
+mod export;
 mod incident;
 pub mod parse;
 
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use args::*;
+pub use export::*;
 pub use incident::*;
 
 const AFTER_HELP: &str = "\
@@ -291,7 +293,8 @@ pub enum Command {
     /// Writes index.html (the state of last_session.json, refreshed by the browser every 60 s),
     /// history.html (day/month/year charts computed in local time), sessions/<id>.html (power
     /// curve), blog/ (posts from <blog>/_posts/YYYY-MM-DD-slug.md with Jekyll front matter),
-    /// feed.xml, sitemap.xml, 404.html, data/sessions.csv, api/v1/*.json and assets/.
+    /// feed.xml, sitemap.xml, 404.html, data/sessions.csv, data/cph50.sqlite (the tables of
+    /// `cph50 export --format sqlite`), api/v1/*.json and assets/.
     /// The site is rendered into a temporary folder beside --out and swapped in only when
     /// complete: a failed build leaves the previous site. Two builds of the same input are
     /// byte-identical, build.json included: its generated_at is the newest time the data
@@ -300,6 +303,19 @@ pub enum Command {
     /// (--templates, or ./templates when it exists) replaces them file by file. Links are
     /// relative, so the site opens from file:// and under any project path.
     Build(BuildArgs),
+    /// Export the data as a database other tools read: SQLite, Parquet or CSV.
+    ///
+    /// A derived form of data/ (the JSON stays the source of truth), read and checked as
+    /// `build` reads it: tables vehicles, sessions (one row per session, energy_kwh, cost,
+    /// duration_s, local_date, local_month, vehicle_id), samples (the power curves) and runs
+    /// (the daily starts). --format sqlite writes one file with primary and foreign keys and
+    /// indexes by local month and by vehicle; --format parquet writes a folder whose
+    /// sessions/ and samples/ are partitioned by local year and month in the Hive layout, so
+    /// DuckDB, Polars or Spark read each as one table; --format csv writes one CSV per table.
+    /// The same data always gives the same bytes. The output is written beside --out and
+    /// swapped in whole, so --out is always the old export or the new one.
+    #[command(after_help = EXPORT_AFTER_HELP)]
+    Export(ExportArgs),
     /// Incident issues: one open GitHub issue per kind of trouble, opened when it starts,
     /// commented on at most once a day while it lasts, closed with a note when it ends.
     ///

@@ -42,7 +42,7 @@ pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
 /// # Errors
 /// [`Error::Data`] with the first problem (file, field, line and column) and how many there
 /// are in all; [`Error::Io`] when the data folder does not exist.
-fn refuse_invalid_data(settings: &Settings) -> Result<()> {
+pub(super) fn refuse_invalid_data(settings: &Settings) -> Result<()> {
     if !settings.data.is_dir() {
         return Err(Error::io(
             "read data folder",

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod collect;
 pub mod demo_data;
 pub mod doctor;
+pub mod export;
 pub mod incident;
 pub mod init;
 pub mod label;

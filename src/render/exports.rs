@@ -128,20 +128,7 @@ pub fn sessions_csv(rows: &[ExportSession]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Characters that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a
-/// formula when they come first: OWASP's CSV injection list (`=`, `+`, `-`, `@`, tab, CR) and
-/// ASVS 1.2.10's NUL.
-pub const FORMULA_TRIGGERS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\0'];
-
-/// A text cell as a spreadsheet will show it and never run it: a cell that starts with one of
-/// [`FORMULA_TRIGGERS`] gets a leading `'`, which spreadsheets read as "this is text".
-pub fn neutralise(text: &str) -> String {
-    if text.starts_with(FORMULA_TRIGGERS) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
+pub use crate::text::{FORMULA_TRIGGERS, neutralise};
 
 #[cfg(test)]
 mod tests {

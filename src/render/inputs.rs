@@ -56,11 +56,16 @@ impl Inputs {
 
 /// Reads the data folder; the first unreadable file stops the build, naming it.
 pub(super) fn read_inputs(opts: &BuildOptions) -> Result<Inputs> {
-    let store = Store::new(&opts.data);
-    if !opts.data.is_dir() {
+    read_data(&opts.data, opts.tz)
+}
+
+/// Reads the data folder `data`, with local dates in `tz`; the first unreadable file stops it.
+pub(super) fn read_data(data: &std::path::Path, tz: chrono_tz::Tz) -> Result<Inputs> {
+    let store = Store::new(data);
+    if !data.is_dir() {
         return Err(Error::io(
             "read data folder",
-            &opts.data,
+            data,
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder (set --data)"),
         ));
     }
@@ -74,7 +79,7 @@ pub(super) fn read_inputs(opts: &BuildOptions) -> Result<Inputs> {
     let last: Option<LastSession> = store.load_file(layout::LAST_SESSION)?;
     let runs: Runs = store.load_file(layout::RUNS)?.unwrap_or_default();
     let (files, caches) = read_sessions(&store)?;
-    let rows = sessions::build_rows(opts.tz, &caches, files, &config);
+    let rows = sessions::build_rows(tz, &caches, files, &config);
     let vehicles = views::vehicle_views(&config);
     let ids: Vec<String> = vehicles.iter().map(|v| v.id.clone()).collect();
     let levels = history::levels(&rows, &ids);

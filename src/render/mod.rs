@@ -7,6 +7,7 @@
 
 pub mod blog;
 pub mod charts;
+pub mod database;
 pub mod exports;
 pub mod front_matter;
 pub mod history;
@@ -196,12 +197,18 @@ fn render_data(site: &mut Site) -> Result<(usize, Option<DateTime<Utc>>)> {
     Ok((input.rows.len(), input.newest()))
 }
 
-/// `data/sessions.csv` and the static JSON API under `api/v1/`.
+/// `data/sessions.csv`, `data/cph50.sqlite` (the tables of `cph50 export --format sqlite`)
+/// and the static JSON API under `api/v1/`.
 fn render_exports(site: &mut Site, input: &Inputs) -> Result<()> {
     let export = exports::export_sessions(&input.rows, &input.config);
     let csv = exports::sessions_csv(&export)
         .map_err(|e| Error::Usage(format!("cannot encode {}: {e}", site_paths::CSV_EXPORT)))?;
     site.put(site_paths::CSV_EXPORT, csv);
+    let tables = database::tables(input, site.opts.tz);
+    site.put(
+        site_paths::SQLITE_EXPORT,
+        crate::export::sqlite::to_bytes(&tables)?,
+    );
     site.json("api/v1/sessions.json", &export)?;
     site.json("api/v1/vehicles.json", &input.vehicles)?;
     if let Some(last) = &input.last {
