@@ -160,9 +160,14 @@ fn gh_secret_set(name: &str, value: &str, repo: Option<&str>) -> Result<()> {
             ))
         })?;
     if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(value.as_bytes())
-            .map_err(|e| Error::Cannot(format!("gh secret set {name}: {e}")))?;
+        // gh that refuses at once closes its input: its exit status and message below say
+        // why, better than the broken pipe
+        match stdin.write_all(value.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(Error::Cannot(format!("gh secret set {name}: {e}")));
+            }
+            _ => {}
+        }
     }
     let output = child
         .wait_with_output()
