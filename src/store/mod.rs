@@ -3,6 +3,7 @@
 //! Reads decode into the typed records of [`records`] and name the file, field and position of
 //! any problem. Writes are stable (pretty JSON in model order, trailing newline) and atomic.
 
+pub mod archive;
 mod batch;
 pub mod json;
 pub mod layout;
@@ -46,6 +47,7 @@ pub struct FoundCache {
 #[derive(Debug, Clone)]
 pub struct Store {
     layout: Layout,
+    archives: archive::Memo,
 }
 
 impl Store {
@@ -53,6 +55,7 @@ impl Store {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             layout: Layout::new(root),
+            archives: archive::Memo::default(),
         }
     }
 
@@ -84,7 +87,9 @@ impl Store {
         Ok(FolderLock::acquire_job(self.layout.root(), job, wait)?)
     }
 
-    /// Reads a file, or `None` when it does not exist.
+    /// Reads a file, or `None` when it does not exist. A file of a month archive
+    /// (`sessions/YYYY/MM.jsonl.gz/DD/<id>.json`, as [`Self::discover_sessions`] finds it) is
+    /// read from the archive.
     ///
     /// # Errors
     /// A [`Problem`] naming the file (`data/runs.json`) when it exists but cannot be read:
@@ -92,6 +97,14 @@ impl Store {
     /// folder (git carries symbolic links, so a pushed change could point anywhere on the
     /// runner), or a file larger than [`values::limits::MAX_FILE_BYTES`].
     pub fn read_bytes(&self, path: &Path) -> Result<Option<Vec<u8>>, Problem> {
+        match self.read_archived(path) {
+            Some(read) => read,
+            None => self.read_plain(path),
+        }
+    }
+
+    /// [`Self::read_bytes`] of a file on disk.
+    fn read_plain(&self, path: &Path) -> Result<Option<Vec<u8>>, Problem> {
         let problem = |msg: String| Problem::file(self.layout.display(path), msg);
         let real = match fs::canonicalize(path) {
             Ok(real) => real,
@@ -180,7 +193,7 @@ impl Store {
     /// and `build` would refuse.
     fn save<T: Serialize + DeserializeOwned>(&self, path: &Path, value: &T) -> Result<bool> {
         let bytes = self.checked(path, value)?;
-        json::write_atomic(path, &bytes)
+        self.write_data(path, &bytes)
     }
 
     /// `value` encoded for `path`, once it is known to read back (see [`Self::save`]).
@@ -196,25 +209,30 @@ impl Store {
         Ok(bytes)
     }
 
-    /// Every file under `sessions/`, wherever it sits, sorted by path. Folders that cannot be
-    /// walked (unreadable, symlink loops) and files that are not `<id>.json` come back as
-    /// problems.
+    /// Every file under `sessions/`, wherever it sits, sorted by path, and every file inside a
+    /// month archive `sessions/YYYY/MM.jsonl.gz` (at `sessions/YYYY/MM.jsonl.gz/DD/<id>.json`;
+    /// the month's folder, if one is left beside it, is skipped: the archive wins). Folders
+    /// that cannot be walked (unreadable, symlink loops), archives that do not read and files
+    /// that are not `<id>.json` come back as problems.
     pub fn discover_sessions(&self) -> (Vec<FoundSession>, Vec<Problem>) {
         let mut found = Vec::new();
-        let problems = self.walk(&self.layout.sessions_dir(), |path| {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let Some(stem) = name.strip_suffix(".json") else {
-                return Err(format!(
-                    "not a session file: files under {}/ must be named <session_id>.json",
-                    layout::SESSIONS
-                ));
+        let mut inside = Vec::new();
+        let mut problems = self.walk(&self.layout.sessions_dir(), |path| {
+            let Some(month) = self.layout.month_of_archive(path) else {
+                found.push(found_session(path)?);
+                return Ok(());
             };
-            found.push(FoundSession {
-                path: path.to_owned(),
-                id: SessionId::parse(stem),
-            });
+            let archive = self.load_archive(month).map_err(|p| p.message)?;
+            for (rel, _) in archive.iter().flat_map(|a| a.entries.iter()) {
+                let path = self.layout.archived_file(month, rel);
+                match found_session(&path) {
+                    Ok(f) => found.push(f),
+                    Err(m) => inside.push(Problem::file(self.layout.display(&path), m)),
+                }
+            }
             Ok(())
         });
+        problems.extend(inside);
         (found, problems)
     }
 
@@ -330,7 +348,7 @@ impl Store {
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| !is_temporary(e.file_name()));
+            .filter_entry(|e| !is_temporary(e.file_name()) && !self.archived_dir(e));
         while let Some(entry) = walker.next() {
             match entry {
                 // a link out of the data folder is reported once, and neither read nor walked
@@ -376,11 +394,35 @@ impl Store {
 }
 
 impl Store {
+    /// Whether `e` is the folder of a month that has an archive (which wins over it).
+    fn archived_dir(&self, e: &walkdir::DirEntry) -> bool {
+        e.file_type().is_dir()
+            && self
+                .layout
+                .month_of_dir(e.path())
+                .is_some_and(|m| self.is_archived(m))
+    }
+
     /// Why the symbolic link `path` leads out of the data folder, if it does.
     fn link_outside(&self, path: &Path) -> Option<String> {
         let real = fs::canonicalize(path).ok()?;
         self.inside(&real).err()
     }
+}
+
+/// The session file `path` by its name, `<id>.json`; else why it is not one.
+fn found_session(path: &Path) -> Result<FoundSession, String> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let Some(stem) = name.strip_suffix(".json") else {
+        return Err(format!(
+            "not a session file: files under {}/ must be named <session_id>.json",
+            layout::SESSIONS
+        ));
+    };
+    Ok(FoundSession {
+        path: path.to_owned(),
+        id: SessionId::parse(stem),
+    })
 }
 
 /// The bytes of `path`, refusing a file larger than [`values::limits::MAX_FILE_BYTES`].
