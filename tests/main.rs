@@ -7,6 +7,7 @@ mod api_cli;
 mod api_client;
 mod api_real;
 mod architecture;
+mod archive;
 mod bad_data;
 mod browser;
 mod cache;

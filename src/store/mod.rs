@@ -227,16 +227,24 @@ impl Store {
     /// The session file of `id`, wherever it sits under `sessions/`.
     ///
     /// # Errors
-    /// [`Error::Data`] when a file named `<id>.json` cannot be read or does not decode (the
-    /// problems of other files are not looked at).
+    /// [`Error::Data`] when a file named `<id>.json` cannot be read or does not decode, or,
+    /// when no file holds it, a month archive does not read (it may be in it; the problems of
+    /// other files are not looked at).
     pub fn find_session(&self, id: &SessionId) -> Result<Option<(PathBuf, SessionFile)>> {
-        let (found, _) = self.discover_sessions();
+        let (found, problems) = self.discover_sessions();
         for f in found.into_iter().filter(|f| f.id.as_ref() == Ok(id)) {
             if let Some(s) = self.load::<SessionFile>(&f.path).map_err(Error::Data)? {
                 return Ok(Some((f.path, s)));
             }
         }
-        Ok(None)
+        // a month archive that does not read may hold it: not found is not known then
+        match problems
+            .into_iter()
+            .find(|p| self.layout.month_of_archive(&p.path).is_some())
+        {
+            Some(p) => Err(Error::Data(p)),
+            None => Ok(None),
+        }
     }
 
     /// Rewrites a session file found by [`Self::find_session`] or [`Self::load_sessions`] in
