@@ -12,6 +12,7 @@
 pub mod format;
 mod pack;
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -23,16 +24,19 @@ use crate::store::layout::Month;
 pub use format::Archive;
 pub use pack::{Packed, Restored};
 
-/// The last archive read, kept while its file is unchanged: readers go through a month's files
-/// one by one, and this spares them a decompression each.
+/// The archives read, kept while their files are unchanged: readers list a month's files, then
+/// read them one by one, and this spares them a decompression each time. At most
+/// [`MEMO_BYTES`] of text are kept; past that the memo starts over.
 #[derive(Debug, Default, Clone)]
-pub(super) struct Memo(Arc<Mutex<Option<Memoized>>>);
+pub(super) struct Memo(Arc<Mutex<Memoized>>);
 
-#[derive(Debug)]
+/// Most bytes of decoded archives kept in memory (10 years of one charger take about 30 MB).
+const MEMO_BYTES: usize = 128 * 1024 * 1024;
+
+#[derive(Debug, Default)]
 struct Memoized {
-    path: PathBuf,
-    stamp: Stamp,
-    archive: Arc<Archive>,
+    archives: HashMap<PathBuf, (Stamp, Arc<Archive>)>,
+    bytes: usize,
 }
 
 /// Length and modification time: an atomic rewrite changes them.
@@ -47,24 +51,28 @@ fn stamp(path: &Path) -> Option<Stamp> {
 impl Memo {
     fn get(&self, path: &Path, stamp: Option<Stamp>) -> Option<Arc<Archive>> {
         let memo = self.0.lock().ok()?;
-        memo.as_ref()
-            .filter(|m| m.path == path && Some(m.stamp) == stamp)
-            .map(|m| Arc::clone(&m.archive))
+        memo.archives
+            .get(path)
+            .filter(|(s, _)| Some(*s) == stamp)
+            .map(|(_, a)| Arc::clone(a))
     }
 
     fn set(&self, path: &Path, stamp: Option<Stamp>, archive: &Arc<Archive>) {
-        if let (Ok(mut memo), Some(stamp)) = (self.0.lock(), stamp) {
-            *memo = Some(Memoized {
-                path: path.to_owned(),
-                stamp,
-                archive: Arc::clone(archive),
-            });
+        let (Ok(mut memo), Some(stamp)) = (self.0.lock(), stamp) else {
+            return;
+        };
+        let size: usize = archive.entries.iter().map(|(p, t)| p.len() + t.len()).sum();
+        if memo.bytes + size > MEMO_BYTES {
+            *memo = Memoized::default();
         }
+        memo.bytes += size;
+        memo.archives
+            .insert(path.to_owned(), (stamp, Arc::clone(archive)));
     }
 
     fn forget(&self) {
         if let Ok(mut memo) = self.0.lock() {
-            *memo = None;
+            *memo = Memoized::default();
         }
     }
 }
