@@ -320,3 +320,32 @@ fn a_symlink_in_a_month_is_not_packed_and_bad_ages_are_usage_errors() {
         .success()
         .stdout(predicates::str::contains(r#""cutoff":"2025-10""#));
 }
+
+/// What `collect` does through the store: a session saved into an archived month goes into its
+/// archive (rewritten), and no folder appears beside it.
+#[test]
+fn a_session_saved_into_an_archived_month_goes_into_its_archive() {
+    let demo = Demo::new(MONTHS);
+    let (id, _) = two_sessions_of(&demo, "2025/03");
+    archive_all(&demo);
+    let store = cph50::store::Store::new(demo.data());
+    let id = cph50::store::values::SessionId::parse(&id).unwrap();
+    let (path, mut session) = store.find_session(&id).unwrap().unwrap();
+    assert!(
+        path.to_string_lossy()
+            .contains("sessions/2025/03.jsonl.gz/"),
+        "{}",
+        path.display()
+    );
+    let date = store.layout().session_folder_date(&path).unwrap();
+    assert!(!store.save_session(date, &session).unwrap(), "unchanged");
+    let archive = demo.data().join("sessions/2025/03.jsonl.gz");
+    let old = fs::read(&archive).unwrap();
+    session.vehicle_id = Some("unknown".into());
+    assert!(store.save_session(date, &session).unwrap());
+    assert_ne!(fs::read(&archive).unwrap(), old);
+    assert!(!demo.data().join("sessions/2025/03").exists());
+    let (_, again) = store.find_session(&id).unwrap().unwrap();
+    assert_eq!(again.vehicle_id.as_deref(), Some("unknown"));
+    run(&demo, &["validate"]).success();
+}
