@@ -8,6 +8,8 @@ mod api_client;
 mod api_real;
 mod architecture;
 mod archive;
+#[cfg(unix)]
+mod archive_kill;
 mod bad_data;
 mod browser;
 mod cache;

@@ -106,6 +106,8 @@ fn cutoff(now: Month, older_than: u32) -> Month {
 
 fn pack(store: &Store, cutoff: Month, dry_run: bool) -> Result<ArchiveAnswer> {
     let (folders, archives) = store.session_months()?;
+    // what killed unpackings left beside archived months (packing tidies its own months)
+    archives.iter().for_each(|m| store.tidy_month(*m));
     let mut archived = Vec::new();
     for month in folders.into_iter().filter(|m| *m < cutoff) {
         archived.extend(store.pack_month(month, dry_run)?);

@@ -84,7 +84,7 @@ impl Store {
     pub fn pack_month(&self, month: Month, dry_run: bool) -> Result<Option<Packed>> {
         let dir = self.layout.month_dir(month);
         let path = self.layout.month_archive(month);
-        fsio::tidy::remove_leftover_folders(&dir);
+        self.tidy_month(month);
         let files = self.month_files(month)?;
         if let Some(archive) = self.load_archive(month).map_err(Error::Data)? {
             self.check_held(&archive, &files)?;
@@ -143,7 +143,7 @@ impl Store {
         if dry_run {
             return Ok(Some(restored));
         }
-        fsio::tidy::remove_leftover_folders(&dir);
+        self.tidy_month(month);
         let staging = fsio::staging_dir(&dir, "restore")?;
         for (rel, text) in &archive.entries {
             fsio::write_atomic(&staging.path().join(rel), text.as_bytes())?;
@@ -155,6 +155,14 @@ impl Store {
             let _ = d.sync_all();
         }
         Ok(Some(restored))
+    }
+
+    /// Repairs what a killed unpacking of `month` left: its staging folder
+    /// (`sessions/YYYY/.cph50-restore-MM.XXXXXX`, which readers skip) is deleted, and a month
+    /// folder moved aside by the fallback swap is put back ([`fsio::tidy::tidy`]). Call it
+    /// holding the data folder's lock.
+    pub fn tidy_month(&self, month: Month) {
+        fsio::tidy::tidy(&self.layout.month_dir(month));
     }
 
     fn packed(&self, archive: &Archive, path: &Path, finished: bool) -> Packed {
