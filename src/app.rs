@@ -37,6 +37,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Classify(args) => commands::classify::run(&settings, &out, &args),
         Command::Label(args) => commands::label::run(&settings, &out, &args),
         Command::Sim(args) => commands::sim::run(&args),
+        Command::Archive(args) => commands::archive::run(&settings, &out, &args),
         Command::Build(args) => commands::build::run(&settings, &out, &args),
         Command::Export(args) => commands::export::run(&settings, &out, &args),
         Command::Incident(args) => commands::incident::run(&settings, &out, &args),

@@ -7,6 +7,9 @@ mod api_cli;
 mod api_client;
 mod api_real;
 mod architecture;
+mod archive;
+#[cfg(unix)]
+mod archive_kill;
 mod bad_data;
 mod browser;
 mod cache;

@@ -172,6 +172,25 @@ pub struct LabelArgs {
     pub vehicle_id: String,
 }
 
+/// Options of `archive`.
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// Pack every month before the month that holds now minus this age, in the local zone
+    /// (`6months`: in November, May stays unpacked, April and older are packed; `0months`:
+    /// all but the current month).
+    #[arg(long, value_name = "AGE", default_value = "6months", value_parser = super::parse::parse_months)]
+    pub older_than: u32,
+    /// Unpack this month's archive (byte for byte) instead of packing.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, conflicts_with = "older_than")]
+    pub restore: Option<Month>,
+    /// Say what would be done; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Options of `status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {

@@ -287,6 +287,20 @@ pub enum Command {
     /// to fix, 2 bad usage.
     #[command(after_help = DOCTOR_AFTER_HELP)]
     Doctor(DoctorArgs),
+    /// Pack the session files of old months into one gzip file per month, or unpack one.
+    ///
+    /// Each month before the cut-off (see --older-than) goes from sessions/YYYY/MM/ into
+    /// sessions/YYYY/MM.jsonl.gz: JSON Lines of {"path", "text"} (each file's exact text),
+    /// gzip, the same bytes for the same files. Every command reads archived months as if
+    /// they were unpacked, and label or classify rewrite a month's archive. The archive is
+    /// written atomically before the folder is removed; after a kill in between the archive
+    /// wins and the next run removes the folder. Runs under the data folder's lock. `--json`
+    /// prints {"dry_run", "cutoff", "archived": [{"month", "archive", "files", "bytes",
+    /// "archive_bytes", "finished_interrupted"}], "restored", "already_archived"}. Exit 0 done
+    /// (also nothing to do), 1 a file cannot be packed or an archive does not read (the
+    /// error names the archive and the file inside it; nothing is lost), 2 bad usage.
+    #[command(after_help = ARCHIVE_AFTER_HELP)]
+    Archive(ArchiveArgs),
     /// Render the static site (dashboard, history, session pages, blog, exports) from the data
     /// folder and the blog.
     ///
@@ -342,6 +356,14 @@ Examples:
   cph50 incident resolve --kind offline
   cph50 incident sync --checks login,offline --outcome failure --trouble login
   cph50 incident runs --window 24h";
+const ARCHIVE_AFTER_HELP: &str = "\
+Examples:
+  cph50 archive --dry-run             what would be packed (months older than 6 months)
+  cph50 archive                       pack them: sessions/2025/04/ -> sessions/2025/04.jsonl.gz
+  cph50 archive --older-than 1year    keep the last 12 months unpacked
+  cph50 archive --restore 2025-04     unpack April 2025 again
+  zcat data/sessions/2025/04.jsonl.gz | jq -r 'select(.path) | .path'
+                                      list an archive's files";
 const INIT_AFTER_HELP: &str = "\
 Examples:
   cph50 init                                  ask on the terminal

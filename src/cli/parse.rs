@@ -53,6 +53,27 @@ pub fn parse_month(raw: &str) -> Result<Month, String> {
     Month::parse(raw).ok_or_else(|| format!("{raw:?} is not a month; expected YYYY-MM"))
 }
 
+/// An age in whole calendar months: `6months`, `6 months`, `1month`, `2years`, `0months`.
+///
+/// # Errors
+/// A message with examples when `raw` is not a count of months or years, or is over 100 years.
+pub fn parse_months(raw: &str) -> Result<u32, String> {
+    let t = raw.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let per = match unit.trim() {
+        "month" | "months" | "mo" => 1,
+        "year" | "years" | "y" => 12,
+        _ => 0,
+    };
+    match n.parse::<u32>() {
+        Ok(n) if per > 0 && n * per <= 1200 => Ok(n * per),
+        _ => Err(format!(
+            "{raw:?} is not an age in months; expected e.g. 6months, 1month, 2years (at most 100 years)"
+        )),
+    }
+}
+
 /// A calendar date `YYYY-MM-DD`.
 ///
 /// # Errors

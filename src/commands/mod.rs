@@ -2,6 +2,7 @@
 //! settings, runs the stages, store or renderer it needs, and prints its answer (a line for a
 //! person, or with `--json` one `Serialize` struct). `app` only dispatches here.
 
+pub mod archive;
 pub mod build;
 pub mod cache;
 pub mod charge;

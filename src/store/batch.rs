@@ -2,6 +2,7 @@
 //! before all are, so a file that would not read back (a value outside the data limits) stops
 //! the batch before its first write instead of leaving some files new and some old.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{FoundCache, Store, sort_cache};
@@ -62,15 +63,23 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Writes every file, each atomically; returns how many changed.
+    /// Writes every file, each atomically; returns how many changed. Files of an archived
+    /// month go into its archive, rewritten once for all of them.
     ///
     /// # Errors
     /// [`crate::error::Error::Io`] naming the file or folder that cannot be written (the files
     /// before it are written).
     pub fn write(self) -> Result<usize> {
         let mut changed = 0;
+        let mut archived: BTreeMap<Month, Vec<(String, Vec<u8>)>> = BTreeMap::new();
         for (path, bytes) in self.files {
-            changed += usize::from(super::json::write_atomic(&path, &bytes)?);
+            match self.store.archive_target(&path) {
+                Some((month, rel)) => archived.entry(month).or_default().push((rel, bytes)),
+                None => changed += usize::from(super::json::write_atomic(&path, &bytes)?),
+            }
+        }
+        for (month, files) in archived {
+            changed += self.store.write_into_archive(month, files)?;
         }
         Ok(changed)
     }

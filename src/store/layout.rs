@@ -24,6 +24,16 @@ pub const SESSION_VEHICLE_MAP: &str = "session_vehicle_map.json";
 pub const SESSIONS: &str = "sessions";
 /// Folder of monthly caches.
 pub const SESSION_CACHE: &str = "session_cache";
+/// How a month archive's name ends: `sessions/YYYY/MM.jsonl.gz`.
+pub const ARCHIVE_SUFFIX: &str = ".jsonl.gz";
+
+/// The month of a `YYYY` folder and an `MM` name, when both have that shape.
+fn month_of(y: &str, m: &str) -> Option<Month> {
+    if !(y.len() == 4 && m.len() == 2 && format!("{y}{m}").bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    Month::parse(&format!("{y}-{m}"))
+}
 
 /// A calendar month, the key of a monthly cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -129,7 +139,8 @@ impl Layout {
         self.cache_dir().join(format!("{month}.json"))
     }
 
-    /// The date a session file's folder says (`sessions/YYYY/MM/DD/x.json`), if it has that shape.
+    /// The date a session file's folder says (`sessions/YYYY/MM/DD/x.json`, or inside a month
+    /// archive `sessions/YYYY/MM.jsonl.gz/DD/x.json`), if it has that shape.
     pub fn session_folder_date(&self, path: &Path) -> Option<NaiveDate> {
         let rel = path.strip_prefix(self.sessions_dir()).ok()?;
         let parts: Vec<&str> = rel
@@ -140,11 +151,81 @@ impl Layout {
             })
             .collect();
         match parts.as_slice() {
-            [y, m, d, _file] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+            [y, m, d, _file] => {
+                let m = m.strip_suffix(ARCHIVE_SUFFIX).unwrap_or(m);
+                (y.len() == 4 && m.len() == 2 && d.len() == 2).then_some(())?;
                 NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
             }
             _ => None,
         }
+    }
+
+    /// `sessions/YYYY/MM/`: a month's folder of session files.
+    pub fn month_dir(&self, month: Month) -> PathBuf {
+        self.sessions_dir()
+            .join(format!("{:04}", month.year))
+            .join(format!("{:02}", month.month))
+    }
+
+    /// `sessions/YYYY/MM.jsonl.gz`: a month's archive (see `cph50 archive`).
+    pub fn month_archive(&self, month: Month) -> PathBuf {
+        self.sessions_dir()
+            .join(format!("{:04}", month.year))
+            .join(format!("{:02}{ARCHIVE_SUFFIX}", month.month))
+    }
+
+    /// The month of `sessions/YYYY/MM/` (a month folder), if `path` is one by its name.
+    pub fn month_of_dir(&self, path: &Path) -> Option<Month> {
+        match self.sessions_parts(path)?.as_slice() {
+            [y, m] => month_of(y, m),
+            _ => None,
+        }
+    }
+
+    /// The month of `sessions/YYYY/MM.jsonl.gz` (a month archive), if `path` is one by its name.
+    pub fn month_of_archive(&self, path: &Path) -> Option<Month> {
+        match self.sessions_parts(path)?.as_slice() {
+            [y, file] => month_of(y, file.strip_suffix(ARCHIVE_SUFFIX)?),
+            _ => None,
+        }
+    }
+
+    /// A file inside a month archive, `sessions/YYYY/MM.jsonl.gz/DD/<id>.json`, as the month
+    /// and the entry's path inside it (`DD/<id>.json`); a session file of a month folder,
+    /// `sessions/YYYY/MM/...`, as the same when `archived` says its month is archived.
+    pub fn archive_entry(
+        &self,
+        path: &Path,
+        archived: impl Fn(Month) -> bool,
+    ) -> Option<(Month, String)> {
+        let parts = self.sessions_parts(path)?;
+        let (y, m, rest) = match parts.as_slice() {
+            [y, m, rest @ ..] if !rest.is_empty() => (y, m, rest),
+            _ => return None,
+        };
+        let rel = rest.join("/");
+        if let Some(m) = m.strip_suffix(ARCHIVE_SUFFIX) {
+            return Some((month_of(y, m)?, rel));
+        }
+        let month = month_of(y, m)?;
+        archived(month).then_some((month, rel))
+    }
+
+    /// The path readers see for the entry `rel` of `month`'s archive:
+    /// `sessions/YYYY/MM.jsonl.gz/<rel>`, which names the archive and the file inside it.
+    pub fn archived_file(&self, month: Month, rel: &str) -> PathBuf {
+        self.month_archive(month).join(rel)
+    }
+
+    /// The plain components of `path` below `sessions/`.
+    fn sessions_parts<'a>(&self, path: &'a Path) -> Option<Vec<&'a str>> {
+        let rel = path.strip_prefix(self.sessions_dir()).ok()?;
+        rel.components()
+            .map(|c| match c {
+                Component::Normal(s) => s.to_str(),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The month a cache file's name says, in either accepted place:
@@ -184,6 +265,20 @@ mod tests {
         let p = l.session_file(date, &id);
         assert_eq!(p, Path::new("data/sessions/2026/01/06/4751613101.json"));
         assert_eq!(l.session_folder_date(&p), Some(date));
+        let m = Month::of(date);
+        let inside = l.archived_file(m, "06/4751613101.json");
+        assert_eq!(
+            inside,
+            Path::new("data/sessions/2026/01.jsonl.gz/06/4751613101.json")
+        );
+        assert_eq!(l.session_folder_date(&inside), Some(date));
+        let entry = Some((m, "06/4751613101.json".to_owned()));
+        assert_eq!(l.archive_entry(&inside, |_| false), entry);
+        assert_eq!(l.archive_entry(&p, |_| true), entry);
+        assert_eq!(l.archive_entry(&p, |_| false), None);
+        assert_eq!(l.month_of_archive(&l.month_archive(m)), Some(m));
+        assert_eq!(l.month_of_dir(&l.month_dir(m)), Some(m));
+        assert_eq!(l.month_of_dir(Path::new("data/sessions/2026/1")), None);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! Reads decode into the typed records of [`records`] and name the file, field and position of
 //! any problem. Writes are stable (pretty JSON in model order, trailing newline) and atomic.
 
+pub mod archive;
 mod batch;
+mod discover;
 pub mod json;
 pub mod layout;
 pub mod records;
@@ -46,6 +48,7 @@ pub struct FoundCache {
 #[derive(Debug, Clone)]
 pub struct Store {
     layout: Layout,
+    archives: archive::Memo,
 }
 
 impl Store {
@@ -53,6 +56,7 @@ impl Store {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             layout: Layout::new(root),
+            archives: archive::Memo::default(),
         }
     }
 
@@ -84,7 +88,9 @@ impl Store {
         Ok(FolderLock::acquire_job(self.layout.root(), job, wait)?)
     }
 
-    /// Reads a file, or `None` when it does not exist.
+    /// Reads a file, or `None` when it does not exist. A file of a month archive
+    /// (`sessions/YYYY/MM.jsonl.gz/DD/<id>.json`, as [`Self::discover_sessions`] finds it) is
+    /// read from the archive.
     ///
     /// # Errors
     /// A [`Problem`] naming the file (`data/runs.json`) when it exists but cannot be read:
@@ -92,6 +98,14 @@ impl Store {
     /// folder (git carries symbolic links, so a pushed change could point anywhere on the
     /// runner), or a file larger than [`values::limits::MAX_FILE_BYTES`].
     pub fn read_bytes(&self, path: &Path) -> Result<Option<Vec<u8>>, Problem> {
+        match self.read_archived(path) {
+            Some(read) => read,
+            None => self.read_plain(path),
+        }
+    }
+
+    /// [`Self::read_bytes`] of a file on disk.
+    fn read_plain(&self, path: &Path) -> Result<Option<Vec<u8>>, Problem> {
         let problem = |msg: String| Problem::file(self.layout.display(path), msg);
         let real = match fs::canonicalize(path) {
             Ok(real) => real,
@@ -180,7 +194,7 @@ impl Store {
     /// and `build` would refuse.
     fn save<T: Serialize + DeserializeOwned>(&self, path: &Path, value: &T) -> Result<bool> {
         let bytes = self.checked(path, value)?;
-        json::write_atomic(path, &bytes)
+        self.write_data(path, &bytes)
     }
 
     /// `value` encoded for `path`, once it is known to read back (see [`Self::save`]).
@@ -194,50 +208,6 @@ impl Store {
             }));
         }
         Ok(bytes)
-    }
-
-    /// Every file under `sessions/`, wherever it sits, sorted by path. Folders that cannot be
-    /// walked (unreadable, symlink loops) and files that are not `<id>.json` come back as
-    /// problems.
-    pub fn discover_sessions(&self) -> (Vec<FoundSession>, Vec<Problem>) {
-        let mut found = Vec::new();
-        let problems = self.walk(&self.layout.sessions_dir(), |path| {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let Some(stem) = name.strip_suffix(".json") else {
-                return Err(format!(
-                    "not a session file: files under {}/ must be named <session_id>.json",
-                    layout::SESSIONS
-                ));
-            };
-            found.push(FoundSession {
-                path: path.to_owned(),
-                id: SessionId::parse(stem),
-            });
-            Ok(())
-        });
-        (found, problems)
-    }
-
-    /// Every monthly cache, in `session_cache/YYYY-MM.json` or
-    /// `session_cache/YYYY/MM/YYYY-MM.json`, sorted by path.
-    pub fn discover_caches(&self) -> (Vec<FoundCache>, Vec<Problem>) {
-        let mut found = Vec::new();
-        let problems = self.walk(&self.layout.cache_dir(), |path| {
-            match self.layout.cache_file_month(path) {
-                Some(month) => {
-                    found.push(FoundCache {
-                        path: path.to_owned(),
-                        month,
-                    });
-                    Ok(())
-                }
-                None => Err(format!(
-                    "not a monthly cache: expected {0}/YYYY-MM.json or {0}/YYYY/MM/YYYY-MM.json",
-                    layout::SESSION_CACHE
-                )),
-            }
-        });
-        (found, problems)
     }
 
     /// Every session file that decodes, sorted by path, and the problems of those that do not.
@@ -257,16 +227,24 @@ impl Store {
     /// The session file of `id`, wherever it sits under `sessions/`.
     ///
     /// # Errors
-    /// [`Error::Data`] when a file named `<id>.json` cannot be read or does not decode (the
-    /// problems of other files are not looked at).
+    /// [`Error::Data`] when a file named `<id>.json` cannot be read or does not decode, or,
+    /// when no file holds it, a month archive does not read (it may be in it; the problems of
+    /// other files are not looked at).
     pub fn find_session(&self, id: &SessionId) -> Result<Option<(PathBuf, SessionFile)>> {
-        let (found, _) = self.discover_sessions();
+        let (found, problems) = self.discover_sessions();
         for f in found.into_iter().filter(|f| f.id.as_ref() == Ok(id)) {
             if let Some(s) = self.load::<SessionFile>(&f.path).map_err(Error::Data)? {
                 return Ok(Some((f.path, s)));
             }
         }
-        Ok(None)
+        // a month archive that does not read may hold it: not found is not known then
+        match problems
+            .into_iter()
+            .find(|p| self.layout.month_of_archive(&p.path).is_some())
+        {
+            Some(p) => Err(Error::Data(p)),
+            None => Ok(None),
+        }
     }
 
     /// Rewrites a session file found by [`Self::find_session`] or [`Self::load_sessions`] in
@@ -316,55 +294,6 @@ impl Store {
         self.save(&found.path, entries)
     }
 
-    /// Walks `dir` (following symlinks, so loops are caught), calls `visit` on every file, and
-    /// returns the problems met on the way. cph50's own temporary files and folders
-    /// (`.cph50-*`: an interrupted write, a staging folder) are not data and are skipped. A
-    /// symbolic link that leads out of the data folder is one problem; it is neither visited
-    /// nor walked into.
-    fn walk(&self, dir: &Path, mut visit: impl FnMut(&Path) -> Result<(), String>) -> Vec<Problem> {
-        let mut problems = Vec::new();
-        if !dir.exists() {
-            return problems;
-        }
-        let mut walker = walkdir::WalkDir::new(dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !is_temporary(e.file_name()));
-        while let Some(entry) = walker.next() {
-            match entry {
-                // a link out of the data folder is reported once, and neither read nor walked
-                Ok(e) if e.path_is_symlink() && self.link_outside(e.path()).is_some() => {
-                    let msg = self.link_outside(e.path()).unwrap_or_default();
-                    problems.push(Problem::file(self.layout.display(e.path()), msg));
-                    if e.file_type().is_dir() {
-                        walker.skip_current_dir();
-                    }
-                }
-                Ok(e) if e.file_type().is_dir() => {}
-                Ok(e) => {
-                    if let Err(msg) = visit(e.path()) {
-                        problems.push(Problem::file(self.layout.display(e.path()), msg));
-                    }
-                }
-                Err(e) => {
-                    let path = e.path().unwrap_or(dir).to_owned();
-                    let msg = if e.loop_ancestor().is_some() {
-                        "symbolic link loop: this folder links back to one of its parents"
-                            .to_owned()
-                    } else {
-                        match e.io_error() {
-                            Some(io) => read_error(io),
-                            None => e.to_string(),
-                        }
-                    };
-                    problems.push(Problem::file(self.layout.display(&path), msg));
-                }
-            }
-        }
-        problems
-    }
-
     /// Every entry of every monthly cache, decoded and sorted by start time then id; files
     /// that cannot be read or decoded come back as problems naming the file.
     pub fn load_cache_entries(&self) -> (Vec<CacheEntry>, Vec<Problem>) {
@@ -372,14 +301,6 @@ impl Store {
         let mut entries: Vec<CacheEntry> = caches.into_iter().flat_map(|(_, c)| c).collect();
         sort_cache(&mut entries);
         (entries, problems)
-    }
-}
-
-impl Store {
-    /// Why the symbolic link `path` leads out of the data folder, if it does.
-    fn link_outside(&self, path: &Path) -> Option<String> {
-        let real = fs::canonicalize(path).ok()?;
-        self.inside(&real).err()
     }
 }
 
@@ -409,12 +330,6 @@ pub fn sort_cache(entries: &mut [CacheEntry]) {
     entries.sort_by(|a, b| {
         (a.session_start_time, &a.session_id).cmp(&(b.session_start_time, &b.session_id))
     });
-}
-
-/// A name of cph50's own temporary files and folders ([`crate::fsio::TEMP_PREFIX`]).
-fn is_temporary(name: &std::ffi::OsStr) -> bool {
-    name.to_str()
-        .is_some_and(|n| n.starts_with(crate::fsio::TEMP_PREFIX))
 }
 
 fn read_error(e: &io::Error) -> String {

@@ -90,3 +90,100 @@ fn charge_workflow_steps_record_the_run_and_push_it() {
         "{runs}"
     );
 }
+
+/// The cache workflow on the 2nd of the month (the runner's `date` says so): after the fetch,
+/// the archive step packs the months older than 6 months and pushes them in a commit of its
+/// own; the data validates as before. On another day it does nothing.
+#[test]
+fn cache_workflow_archives_old_months_on_the_second_and_pushes_them() {
+    let now = "2026-10-02T18:00:00Z";
+    let sim = crate::common::sim::SimProcess::start(&[
+        "--scenario",
+        "idle",
+        "--speed",
+        "0",
+        "--start",
+        now,
+    ]);
+    let (origin, clone) = fork_with_demo_data();
+    crate::common::cph50(&clone)
+        .args([
+            "-q",
+            "demo-data",
+            "--months",
+            "9",
+            "--out",
+            "data",
+            "--force",
+        ])
+        .assert()
+        .success();
+    git(&clone, &["add", "-A"]);
+    git(&clone, &["commit", "-q", "-m", "nine months"]);
+    git(&clone, &["push", "-q", "origin", "HEAD:main"]);
+    let tokens = tempfile::tempdir().unwrap();
+    let (mut values, mut env) = secrets(&sim, tokens.path());
+    let gh = crate::common::github::FakeGitHub::start(now);
+    github(&gh, &mut values, &mut env);
+    env.push(("CPH50_NOW", now.to_owned()));
+    let bin = tempfile::tempdir().unwrap();
+    let path = env
+        .iter()
+        .find(|(k, _)| *k == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| std::env::var("PATH").unwrap());
+    let cph50_dir = Path::new(env!("CARGO_BIN_EXE_cph50")).parent().unwrap();
+    env.push((
+        "PATH",
+        format!("{}:{}:{path}", bin.path().display(), cph50_dir.display()),
+    ));
+    let date = bin.path().join("date");
+    for (day, archived) in [("03", false), ("02", true)] {
+        fs::write(
+            &date,
+            format!(
+                "#!/bin/sh\nif [ \"$1\" = +%d ]; then echo {day}; else exec /bin/date \"$@\"; fi\n"
+            ),
+        )
+        .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&date, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let run = run_job_full("cache.yml", "cache", &clone, &values, &env);
+        assert!(!run.failed, "{}", run.log());
+        assert_eq!(
+            run.outcomes["steps.archive.outcome"],
+            "success",
+            "{}",
+            run.log()
+        );
+        let log = origin.log();
+        assert_eq!(
+            log.iter().any(|m| m.starts_with("data: archive")),
+            archived,
+            "day {day}: {log:?}\n{}",
+            run.log()
+        );
+    }
+    // February and March 2026 are older than 6 months in October (the cut-off is April): the
+    // commit adds their archives and removes their folders, nothing else
+    let files = origin.head_files();
+    for archive in [
+        "data/sessions/2026/02.jsonl.gz",
+        "data/sessions/2026/03.jsonl.gz",
+    ] {
+        assert!(files.iter().any(|f| f == archive), "{files:?}");
+    }
+    for f in &files {
+        assert!(
+            f.starts_with("data/sessions/2026/02") || f.starts_with("data/sessions/2026/03"),
+            "{f} in the archive commit"
+        );
+    }
+    crate::common::cph50(&clone)
+        .arg("validate")
+        .assert()
+        .success();
+}

@@ -162,7 +162,7 @@ fn every_cph50_call_in_a_workflow_exists() {
     }
     let commands: BTreeSet<&str> = calls.iter().map(|(_, c, _)| c.as_str()).collect();
     for needed in [
-        "monitor", "cache", "charge", "check", "label", "train", "build",
+        "monitor", "cache", "charge", "check", "label", "train", "build", "archive",
     ] {
         assert!(
             commands.contains(needed),
