@@ -282,6 +282,12 @@ fn bad_usage_is_exit_2_naming_the_flag_and_writes_nothing() {
     fs::create_dir_all(root.join("repo/.git")).unwrap();
     fs::create_dir_all(root.join("photos")).unwrap();
     fs::write(root.join("photos/cat.jpg"), "jpeg").unwrap();
+    // a database of the user's: valid SQLite, but no export of cph50's
+    let theirs = rusqlite::Connection::open(root.join("mine.sqlite")).unwrap();
+    theirs
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);")
+        .unwrap();
+    drop(theirs);
     let ours = |files: Vec<(PathBuf, Vec<u8>)>| -> Vec<(PathBuf, Vec<u8>)> {
         files
             .into_iter()
@@ -299,6 +305,13 @@ fn bad_usage_is_exit_2_naming_the_flag_and_writes_nothing() {
         ("sqlite", "notes.txt", "--out"),
         ("csv", "photos", "--out"),
         ("parquet", "notes.txt", "--out"),
+        ("sqlite", "mine.sqlite", "cph50 export did not write"),
+        (
+            "sqlite",
+            "missing/x.sqlite",
+            "the folder missing does not exist",
+        ),
+        ("parquet", "missing/x", "the folder missing does not exist"),
     ] {
         let run = cph50(root)
             .args(["export", "--format", format, "--out", out])

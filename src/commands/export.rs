@@ -101,7 +101,13 @@ fn refuse_out(format: Format, target: &Path, data: &Path) -> Result<()> {
                 ))
                 .into());
             }
-            Ok(())
+            if target.exists() && !export::sqlite::is_export(target) {
+                return Err(SettingsError::Flags(format!(
+                    "--out {shown} would be replaced, but it is a SQLite database that cph50 export did not write (no info.schema_version); choose another --out"
+                ))
+                .into());
+            }
+            refuse_missing_parent(target)
         }
         Format::Parquet | Format::Csv => {
             if target.exists() && !target.is_dir() {
@@ -112,7 +118,26 @@ fn refuse_out(format: Format, target: &Path, data: &Path) -> Result<()> {
                 ))
                 .into());
             }
-            super::refuse_to_replace("--out", target, &inputs, |dir| dir.join(MARKER).is_file())
+            super::refuse_to_replace("--out", target, &inputs, |dir| dir.join(MARKER).is_file())?;
+            refuse_missing_parent(target)
         }
     }
+}
+
+/// Every format writes beside `--out`: its folder must exist (no folder is made on the way,
+/// as `cp` or `sqlite3` would not either).
+///
+/// # Errors
+/// [`SettingsError::Flags`] naming the missing folder.
+fn refuse_missing_parent(target: &Path) -> Result<()> {
+    let parent = crate::fsio::parent_of(target);
+    if parent.as_os_str().is_empty() || parent.is_dir() {
+        return Ok(());
+    }
+    Err(SettingsError::Flags(format!(
+        "--out {}: the folder {} does not exist; make it first",
+        target.display(),
+        parent.display()
+    ))
+    .into())
 }

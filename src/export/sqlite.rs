@@ -15,6 +15,23 @@ use crate::error::{Error, Result};
 /// The first 16 bytes of every SQLite 3 file.
 pub const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
+/// Whether `path` is a file an earlier `cph50 export --format sqlite` (or the site) wrote: a
+/// SQLite file whose `info` table has a `schema_version` row. Any other database, however
+/// valid, is the user's and must not be replaced. Read only; an unreadable file is `false`.
+pub fn is_export(path: &Path) -> bool {
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(path, flags) else {
+        return false;
+    };
+    conn.query_row(
+        "SELECT value FROM info WHERE key = 'schema_version'",
+        [],
+        |row| row.get::<_, String>(0),
+    )
+    .is_ok()
+}
+
 /// Writes the SQLite file to `out`: into a temporary file beside it (`.cph50-XXXXXX.tmp`,
 /// skipped by readers and deleted by the next writer if a kill leaves it), then renamed over
 /// `out`. Returns (files, bytes) written.
