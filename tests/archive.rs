@@ -377,3 +377,48 @@ fn an_archived_data_folder_exports_the_same_bytes() {
     assert!(!archived_months(&demo.data()).is_empty());
     assert_eq!(export("after"), before, "an export changed after archiving");
 }
+
+/// A file beside an archive that the archive does not hold as it is (changed after a killed
+/// archive or restore, or new) is not read: `validate` (and so `build`) used to say all was
+/// well and drop the change silently. It is a problem naming the file, and the way out it
+/// names works.
+#[test]
+fn a_changed_or_new_file_beside_an_archive_is_reported_and_the_way_out_works() {
+    let demo = Demo::new(MONTHS);
+    let data = demo.data();
+    let month = data.join("sessions/2025/03");
+    let kept = demo.root().join("march");
+    fs::create_dir_all(&kept).unwrap();
+    let (rel, text) = {
+        let day = fs::read_dir(&month)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let file = fs::read_dir(&day).unwrap().next().unwrap().unwrap().path();
+        let rel = file.strip_prefix(&month).unwrap().to_owned();
+        (rel, fs::read_to_string(&file).unwrap())
+    };
+    archive_all(&demo);
+    assert!(!month.exists());
+    // the file, changed, beside the archive
+    let changed = text.replacen("\"interval_seconds\": 10", "\"interval_seconds\": 11", 1);
+    assert_ne!(changed, text, "the session file has interval_seconds 10");
+    fs::create_dir_all(month.join(rel.parent().unwrap())).unwrap();
+    fs::write(month.join(&rel), &changed).unwrap();
+    let a = run(&demo, &["validate"]).code(1);
+    assert!(
+        stderr(&a)
+            .contains("differs from its copy in data/sessions/2025/03.jsonl.gz and is not read"),
+        "{}",
+        stderr(&a)
+    );
+    run(&demo, &["build", "--out", "site"]).code(1);
+    // the way out: move the folder aside, restore the month, copy the file back
+    fs::rename(&month, kept.join("03")).unwrap();
+    run(&demo, &["archive", "--restore", "2025-03"]).success();
+    fs::copy(kept.join("03").join(&rel), month.join(&rel)).unwrap();
+    run(&demo, &["validate"]).success();
+    assert_eq!(fs::read_to_string(month.join(&rel)).unwrap(), changed);
+}

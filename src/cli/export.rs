@@ -27,7 +27,7 @@ pub struct ExportArgs {
     /// whole, but only when it is an earlier export (or absent, or an empty folder).
     #[arg(long, value_name = "PATH")]
     pub out: PathBuf,
-    /// Print one JSON object (format, path, rows per table, files, bytes) on stdout.
+    /// Print one JSON object (format, out, rows per table, files, bytes) on stdout.
     #[arg(long)]
     pub json: bool,
 }

@@ -22,13 +22,16 @@ impl Store {
                 return Ok(());
             };
             let archive = self.load_archive(month).map_err(|p| p.message)?;
-            for (rel, _) in archive.iter().flat_map(|a| a.entries.iter()) {
+            let entries: Vec<&(String, String)> =
+                archive.iter().flat_map(|a| a.entries.iter()).collect();
+            for (rel, _) in &entries {
                 let path = self.layout.archived_file(month, rel);
                 match found_session(&path) {
                     Ok(f) => found.push(f),
                     Err(m) => inside.push(Problem::file(self.layout.display(&path), m)),
                 }
             }
+            inside.extend(self.hidden_beside_archive(month, &entries));
             Ok(())
         });
         problems.extend(inside);
@@ -101,6 +104,54 @@ impl Store {
                     };
                     problems.push(Problem::file(self.layout.display(&path), msg));
                 }
+            }
+        }
+        problems
+    }
+
+    /// Files of a month's folder left beside its archive (a killed archive or restore) that
+    /// the archive does not hold byte for byte: the archive wins, so they are not read, and a
+    /// change made in them would be lost without a word. Each is a problem naming the file and
+    /// the way out.
+    fn hidden_beside_archive(
+        &self,
+        month: crate::store::Month,
+        entries: &[&(String, String)],
+    ) -> Vec<Problem> {
+        let dir = self.layout.month_dir(month);
+        if !dir.is_dir() {
+            return Vec::new();
+        }
+        let archive_path = self.layout.month_archive(month);
+        let archive = self.layout.display(&archive_path);
+        let mut problems = Vec::new();
+        for e in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !is_temporary(e.file_name()))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            let Some(rel) = e.path().strip_prefix(&dir).ok().and_then(Path::to_str) else {
+                continue;
+            };
+            let held = entries.iter().find(|(r, _)| r == rel).map(|(_, text)| text);
+            let same =
+                held.is_some_and(|text| fs::read(e.path()).is_ok_and(|b| b == text.as_bytes()));
+            if !same {
+                let what = if held.is_some() {
+                    "differs from its copy in"
+                } else {
+                    "is not in"
+                };
+                problems.push(Problem::file(
+                    self.layout.display(e.path()),
+                    format!(
+                        "{what} {} and is not read (a month with both a folder and an archive is read from the archive); to keep this file, move the folder {} aside, run `cph50 archive --restore {month}`, then copy the file back",
+                        archive.display(),
+                        self.layout.display(&dir).display()
+                    ),
+                ));
             }
         }
         problems
