@@ -154,21 +154,9 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::session::account_id;
-    use std::collections::BTreeMap;
 
     fn session() -> SavedSession {
-        SavedSession {
-            version: 1,
-            discovery_url: "http://127.0.0.1:1/discovery".into(),
-            account: account_id("driver"),
-            cookie: Secret::new("COOKIE-VALUE-123"),
-            region: "NA-US".into(),
-            endpoints: BTreeMap::new(),
-            user_id: Some(200000001),
-            station_id: Some(100000001),
-            pasted_token: None,
-        }
+        crate::api::session::test_session("COOKIE-VALUE-123")
     }
 
     #[test]

@@ -136,23 +136,11 @@ impl SessionStore for SeededStore {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
-    use crate::api::session::account_id;
 
     fn session(cookie: &str) -> SavedSession {
-        SavedSession {
-            version: 1,
-            discovery_url: "http://127.0.0.1:1/discovery".into(),
-            account: account_id("driver"),
-            cookie: Secret::new(cookie),
-            region: "NA-US".into(),
-            endpoints: BTreeMap::new(),
-            user_id: Some(200000001),
-            station_id: Some(100000001),
-            pasted_token: None,
-        }
+        crate::api::session::test_session(cookie)
     }
 
     #[test]

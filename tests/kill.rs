@@ -13,24 +13,12 @@ use std::time::{Duration, Instant};
 use cph50::clock::Clock;
 use cph50::store::Store;
 
+use crate::common::kill_rng::Rng;
 use crate::common::sim::SimProcess;
 use crate::common::{Demo, snapshot};
 
 const NOW: &str = "2026-10-20T18:00:00Z";
 const KILLS_EACH: usize = 50;
-
-/// xorshift64*: enough randomness for kill instants, replayable from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, max: Duration) -> Duration {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let r = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11;
-        max.mul_f64(r as f64 / (1u64 << 53) as f64)
-    }
-}
 
 /// What the kills found.
 #[derive(Default)]

@@ -120,23 +120,30 @@ pub fn pasted_token_id(token: &Secret) -> String {
     hex::encode(h.finalize())
 }
 
+/// A saved session of the sim's account with `cookie`, for the tests of the modules that keep
+/// one (the token file, the sealed secret).
+#[cfg(test)]
+pub(crate) fn test_session(cookie: &str) -> SavedSession {
+    SavedSession {
+        version: 1,
+        discovery_url: "http://127.0.0.1:1/discovery".into(),
+        account: account_id("driver"),
+        cookie: Secret::new(cookie),
+        region: "NA-US".into(),
+        endpoints: BTreeMap::new(),
+        user_id: Some(200000001),
+        station_id: Some(100000001),
+        pasted_token: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn secrets_never_show_in_debug_output() {
-        let s = SavedSession {
-            version: 1,
-            discovery_url: "http://127.0.0.1:1/discovery".into(),
-            account: account_id("driver"),
-            cookie: Secret::new("COOKIE-VALUE-123"),
-            region: "NA-US".into(),
-            endpoints: BTreeMap::new(),
-            user_id: Some(200000001),
-            station_id: Some(100000001),
-            pasted_token: None,
-        };
+        let s = test_session("COOKIE-VALUE-123");
         assert!(!format!("{s:?}").contains("COOKIE-VALUE-123"));
         assert!(format!("{s:?}").contains("***"));
     }

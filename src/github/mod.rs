@@ -272,7 +272,10 @@ mod tests {
         ] {
             assert!(!valid_repository(bad), "{bad}");
         }
-        assert_eq!(format!("{:?}", Token::new("ghs_secret")), "Token(***)");
+        assert_eq!(
+            format!("{:?}", Token::new("fake-token-for-a-test")),
+            "Token(***)"
+        );
     }
 
     #[test]

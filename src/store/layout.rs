@@ -24,6 +24,19 @@ pub const SESSION_VEHICLE_MAP: &str = "session_vehicle_map.json";
 pub const SESSIONS: &str = "sessions";
 /// Folder of monthly caches.
 pub const SESSION_CACHE: &str = "session_cache";
+/// The top-level files of a data folder that the data dictionary names (the folders
+/// [`SESSIONS`] and [`SESSION_CACHE`] apart).
+pub const DATA_FILES: [&str; 7] = [
+    LAST_SESSION,
+    LAST_SESSION_ID,
+    VEHICLE_CONFIG,
+    RUNS,
+    CLASSIFIER_SUMMARY,
+    CLASSIFIER_MODEL,
+    SESSION_VEHICLE_MAP,
+];
+/// The folders of a data folder that the data dictionary names.
+pub const DATA_FOLDERS: [&str; 2] = [SESSIONS, SESSION_CACHE];
 /// How a month archive's name ends: `sessions/YYYY/MM.jsonl.gz`.
 pub const ARCHIVE_SUFFIX: &str = ".jsonl.gz";
 

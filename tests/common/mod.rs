@@ -106,6 +106,7 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 pub mod gha;
 pub mod github;
+pub mod kill_rng;
 pub mod mock;
 pub mod sim;
 pub mod tools;

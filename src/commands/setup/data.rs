@@ -114,20 +114,12 @@ pub fn inspect(store: &Store) -> DataState {
     if entries.is_empty() {
         return DataState::Empty;
     }
-    let known = [
-        layout::LAST_SESSION,
-        layout::LAST_SESSION_ID,
-        layout::VEHICLE_CONFIG,
-        layout::RUNS,
-        layout::CLASSIFIER_SUMMARY,
-        layout::CLASSIFIER_MODEL,
-        layout::SESSION_VEHICLE_MAP,
-        layout::SESSIONS,
-        layout::SESSION_CACHE,
-    ];
     let mut other: Vec<String> = entries
         .into_iter()
-        .filter(|n| !known.contains(&n.as_str()))
+        .filter(|n| {
+            !(layout::DATA_FILES.contains(&n.as_str())
+                || layout::DATA_FOLDERS.contains(&n.as_str()))
+        })
         .map(|n| store.layout().file(&n).display().to_string())
         .collect();
     let (found, problems) = store.discover_sessions();
@@ -232,18 +224,6 @@ pub fn write_config(store: &Store, config: &VehicleConfig) -> Result<()> {
     Ok(())
 }
 
-/// The top-level files of a data folder the data dictionary names (the folders
-/// [`layout::SESSIONS`] and [`layout::SESSION_CACHE`] apart).
-const DATA_FILES: [&str; 7] = [
-    layout::LAST_SESSION,
-    layout::LAST_SESSION_ID,
-    layout::VEHICLE_CONFIG,
-    layout::RUNS,
-    layout::CLASSIFIER_SUMMARY,
-    layout::CLASSIFIER_MODEL,
-    layout::SESSION_VEHICLE_MAP,
-];
-
 /// The entries of the data folder of `store` that are not cph50 data files, by path: anything
 /// at the top that the data dictionary does not name, and anything under `sessions/` or
 /// `session_cache/` that is not a folder or a `.json` file (a photo, a link, a note). cph50's
@@ -263,7 +243,7 @@ pub fn foreign_files(store: &Store) -> Vec<std::path::PathBuf> {
         if name.starts_with(crate::fsio::TEMP_PREFIX) {
             continue;
         }
-        if (DATA_FILES.contains(&name.as_str()) && is_file)
+        if (layout::DATA_FILES.contains(&name.as_str()) && is_file)
             || ([layout::SESSIONS, layout::SESSION_CACHE].contains(&name.as_str()) && is_dir)
         {
             if is_dir {
