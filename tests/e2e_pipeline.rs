@@ -125,6 +125,10 @@ fn a_new_session_is_detected_collected_and_filed_under_its_local_start_date() {
             .unwrap()
             .ends_with(" PST")
     );
+    assert_eq!(
+        s["amperage_limit_amps"], 40,
+        "the charger's amperage limit while it sampled"
+    );
     let power = s["samples"][5]["power_kw"].as_f64().unwrap();
     assert!((8.5..9.6).contains(&power), "{power}");
     assert_eq!(

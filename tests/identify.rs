@@ -318,3 +318,100 @@ fn classify_needs_a_session_or_a_file_and_names_a_bad_file() {
             "expected a session file or a session-details answer",
         ));
 }
+
+/// A demo session file of `vehicle`, rewritten as if charged under a limit of `amps` (`None`:
+/// no limit recorded) that held the car at `cap_kw`: each reading scaled so the curve's median
+/// sits at the cap, its shape kept. Returns the new file's path.
+fn capped_copy(demo: &Demo, vehicle: &str, amps: Option<u64>, cap_kw: f64) -> PathBuf {
+    let src = sessions_of(demo, vehicle).remove(0);
+    let mut v = json(&fs::read(&src).unwrap());
+    let mut powers: Vec<f64> = v["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["power_kw"].as_f64())
+        .collect();
+    powers.sort_by(f64::total_cmp);
+    let scale = cap_kw / powers[powers.len() / 2];
+    for s in v["samples"].as_array_mut().unwrap() {
+        if let Some(p) = s["power_kw"].as_f64() {
+            s["power_kw"] = serde_json::json!((p * scale * 10_000.0).round() / 10_000.0);
+        }
+    }
+    if let Some(a) = amps {
+        v["amperage_limit_amps"] = serde_json::json!(a);
+    }
+    let out = demo.root().join(format!(
+        "capped-{vehicle}-{}.json",
+        amps.map_or("none".into(), |a| a.to_string())
+    ));
+    fs::write(&out, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    out
+}
+
+#[test]
+fn a_limit_that_holds_both_cars_to_one_power_gives_unknown_never_the_other_car() {
+    let demo = Demo::new(4);
+    let answer = |f: &Path| classify(&demo, &["--file", &f.display().to_string()]);
+    for trained in [false, true] {
+        if trained {
+            cph50(demo.root()).args(["-q", "train"]).assert().success();
+        }
+        for vehicle in ["serenity_equinox_2024", "volvo_xc40_2021"] {
+            // 20 A at 240 V: both cars usually charge near 9 kW
+            let a = answer(&capped_copy(&demo, vehicle, Some(20), 4.8));
+            assert_eq!(
+                a["vehicle_id"], "unknown",
+                "trained {trained}, {vehicle}: {a}"
+            );
+        }
+        // 35 A delivers at most 8.82 kW: the Equinox (9.03 kW) held at the XC40's 8.72 kW,
+        // and the XC40 itself, can each be either car
+        for vehicle in ["serenity_equinox_2024", "volvo_xc40_2021"] {
+            let unrecorded = answer(&capped_copy(&demo, vehicle, None, 8.72));
+            let a = answer(&capped_copy(&demo, vehicle, Some(35), 8.72));
+            if unrecorded["vehicle_id"] == "unknown" {
+                assert_eq!(a["vehicle_id"], "unknown", "{a}");
+            } else if a["vehicle_id"] == "unknown" {
+                let reason = a["reason"].as_str().unwrap();
+                assert!(
+                    reason.starts_with("charged at the 35 A amperage limit (8.7")
+                        && reason.ends_with(" kW): serenity_equinox_2024 also charges faster without it and could have been held down to the same power"),
+                    "trained {trained}, {vehicle}: {a}"
+                );
+            } else {
+                // only the Equinox's own curve may keep its name: the XC40 cannot be held
+                // down to its own level
+                assert_eq!(
+                    (vehicle, a["vehicle_id"].as_str().unwrap()),
+                    ("serenity_equinox_2024", "serenity_equinox_2024"),
+                    "trained {trained}: {a}"
+                );
+            }
+        }
+        // the household's usual 40 A limit delivers both cars' usual power: named as before
+        let usual = answer(&capped_copy(&demo, "volvo_xc40_2021", Some(40), 8.72));
+        assert_eq!(
+            usual["vehicle_id"], "volvo_xc40_2021",
+            "trained {trained}: {usual}"
+        );
+    }
+}
+
+#[test]
+fn a_recorded_amperage_limit_outside_sae_j1772_is_a_data_problem_naming_the_field() {
+    let demo = Demo::new(1);
+    let file = demo.session_files().remove(0);
+    for (amps, shown) in [("3", "3 A"), ("120", "120 A")] {
+        let text = fs::read_to_string(&file).unwrap();
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        v["amperage_limit_amps"] = serde_json::from_str(amps).unwrap();
+        fs::write(&file, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+        demo.validate()
+            .code(1)
+            .stderr(predicate::str::contains("field /amperage_limit_amps: "))
+            .stderr(predicate::str::contains(format!(
+                "amperage limit {shown} is out of range: expected 6 to 80 A"
+            )));
+    }
+}

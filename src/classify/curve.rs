@@ -14,6 +14,7 @@ pub struct Curve {
     points: Vec<(f64, f64)>,
     source: Source,
     date: Option<NaiveDate>,
+    amperage_limit: Option<u32>,
 }
 
 impl Curve {
@@ -25,12 +26,22 @@ impl Curve {
             points,
             source,
             date,
+            amperage_limit: None,
         }
+    }
+
+    /// The same curve, charged under an amperage limit of `amps` amperes (`None`: not known).
+    /// A limit that holds cars down to the same power makes the classifier answer `unknown`
+    /// (see [`super::limit`]).
+    #[must_use]
+    pub fn with_amperage_limit(mut self, amps: Option<u32>) -> Self {
+        self.amperage_limit = amps;
+        self
     }
 
     /// The 10 s samples of a session file, in seconds since its `collection_start` (a sample
     /// before it counts as 0 s); failed readings are left out. Dated by the local date of
-    /// `collection_start`.
+    /// `collection_start`, with the file's `amperage_limit_amps`.
     pub fn from_session(session: &SessionFile, clock: &Clock) -> Self {
         let t0 = session.collection_start.to_utc();
         let points = session
@@ -41,7 +52,11 @@ impl Curve {
                 Some((seconds_since(t0, x.timestamp.to_utc()), p))
             })
             .collect();
-        Self::new(points, Source::Samples, Some(clock.local_date(t0)))
+        Self::new(points, Source::Samples, Some(clock.local_date(t0))).with_amperage_limit(
+            session
+                .amperage_limit_amps
+                .and_then(|a| u32::try_from(a).ok()),
+        )
     }
 
     /// A session's server-side `update_data`, as `(time, kW)` points, in seconds since the
@@ -68,6 +83,11 @@ impl Curve {
     /// What kind of curve it is.
     pub fn source(&self) -> Source {
         self.source
+    }
+
+    /// The amperage limit in force while it charged, amperes, when known.
+    pub fn amperage_limit(&self) -> Option<u32> {
+        self.amperage_limit
     }
 
     /// The local date the car charged on, when known.

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::curve::Curve;
-use super::features::{FeatureError, Features};
+use super::features::{Feature, FeatureError, Features};
 use super::model::{self, Loaded};
 use super::{Answer, round2};
 use crate::error::{Error, Problem, Result};
@@ -59,14 +59,57 @@ impl Identifier {
 
     /// Names the car of `curve` among the vehicles valid on its date. `unknown`, with the
     /// reason, when the curve cannot be described (method `none`), when no car is likely
-    /// enough (`min_confidence`, 0..1), or when the curve lies outside every known car.
+    /// enough (`min_confidence`, 0..1), when the curve lies outside every known car, or when
+    /// the curve's amperage limit held it at a power another car could have been held down to
+    /// (see [`super::limit`]; the model's pick stays the `best_guess`).
     pub fn identify(&self, curve: &Curve, min_confidence: f64) -> Answer {
-        match curve.features() {
-            Ok(f) => self
-                .classifier
-                .identify(&f, curve.date(), &self.config, min_confidence),
-            Err(e) => undescribable(&e),
+        let f = match curve.features() {
+            Ok(f) => f,
+            Err(e) => return undescribable(&e),
+        };
+        let mut answer = self
+            .classifier
+            .identify(&f, curve.date(), &self.config, min_confidence);
+        let Some(amps) = curve.amperage_limit() else {
+            return answer;
+        };
+        if answer.vehicle_id == UNKNOWN_VEHICLE {
+            return answer;
         }
+        let levels: Vec<(String, f64)> = self
+            .classifier
+            .levels()
+            .into_iter()
+            .filter(|(id, _)| valid_on(&self.config, curve.date(), id))
+            .collect();
+        let others = super::limit::held_down(f.median_kw, amps, &answer.vehicle_id, &levels);
+        if !others.is_empty() {
+            let (who, verb) = match others.split_last() {
+                Some((last, [])) => ((*last).to_owned(), "charges"),
+                Some((last, rest)) => (format!("{} and {last}", rest.join(", ")), "charge"),
+                None => (String::new(), "charge"),
+            };
+            answer.reason = format!(
+                "charged at the {amps} A amperage limit ({:.2} kW): {who} also {verb} faster without it and could have been held down to the same power",
+                f.median_kw
+            );
+            answer.vehicle_id = UNKNOWN_VEHICLE.into();
+        }
+        answer
+    }
+}
+
+/// Whether vehicle `id` of `config` was in the household on the local `date` (every vehicle of
+/// `config` when `date` is `None`).
+fn valid_on(config: &VehicleConfig, date: Option<NaiveDate>, id: &str) -> bool {
+    match (date, config.vehicles.get(id)) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(d), Some(v)) => v.valid_periods.as_ref().is_none_or(|periods| {
+            periods
+                .iter()
+                .any(|p| p.start.0 <= d && p.end.is_none_or(|e| d <= e.0))
+        }),
     }
 }
 
@@ -125,6 +168,21 @@ impl Classifier {
         }
     }
 
+    /// Each known car's learned steady level, kW, as `(vehicle id, level)`: with a model, the
+    /// median over the car's training sessions of their median steady power (`median_kw` of
+    /// the sample model's training rows, unstandardized); with statistics, the car's mean
+    /// steady power; nothing before either exists.
+    pub fn levels(&self) -> Vec<(String, f64)> {
+        match self {
+            Self::Model(m) => model_levels(&m.file),
+            Self::Statistics(stats) => stats
+                .iter()
+                .map(|(id, mean, _)| (id.clone(), *mean))
+                .collect(),
+            Self::Nothing => Vec::new(),
+        }
+    }
+
     /// Names the car of a curve's features charged on `date` (local), among the vehicles of
     /// `config` valid that day (every one of them when `date` is `None`).
     fn identify(
@@ -134,15 +192,7 @@ impl Classifier {
         config: &VehicleConfig,
         min_confidence: f64,
     ) -> Answer {
-        let valid = |id: &str| match (date, config.vehicles.get(id)) {
-            (_, None) => false,
-            (None, Some(_)) => true,
-            (Some(d), Some(v)) => v.valid_periods.as_ref().is_none_or(|periods| {
-                periods
-                    .iter()
-                    .any(|p| p.start.0 <= d && p.end.is_none_or(|e| d <= e.0))
-            }),
-        };
+        let valid = |id: &str| valid_on(config, date, id);
         match self {
             Self::Model(m) => from_model(m, features, &valid, min_confidence),
             Self::Statistics(stats) => from_statistics(stats, features, &valid, min_confidence),
@@ -153,6 +203,39 @@ impl Classifier {
             ),
         }
     }
+}
+
+/// The learned steady level of each class of a model file (see [`Classifier::levels`]); a
+/// class with no training row, or a file without `median_kw`, gives no level.
+fn model_levels(file: &ClassifierModel) -> Vec<(String, f64)> {
+    let fm = &file.samples;
+    let Some(col) = fm
+        .features
+        .iter()
+        .position(|n| n == Feature::MedianKw.name())
+    else {
+        return Vec::new();
+    };
+    let (Some(mean), Some(std)) = (fm.mean.get(col), fm.std.get(col)) else {
+        return Vec::new();
+    };
+    file.classes
+        .iter()
+        .enumerate()
+        .filter_map(|(class, id)| {
+            let mut kw: Vec<f64> =
+                fm.x.iter()
+                    .zip(&fm.y)
+                    .filter(|(_, y)| **y as usize == class)
+                    .filter_map(|(row, _)| row.get(col).map(|z| z * std + mean))
+                    .collect();
+            if kw.is_empty() {
+                return None;
+            }
+            kw.sort_by(f64::total_cmp);
+            Some((id.clone(), kw[kw.len() / 2]))
+        })
+        .collect()
 }
 
 /// With a trained model: its pick among the cars valid that day, with the probabilities

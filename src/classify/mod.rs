@@ -9,6 +9,7 @@
 pub mod curve;
 pub mod features;
 pub mod identifier;
+pub mod limit;
 pub mod model;
 pub mod training;
 

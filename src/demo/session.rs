@@ -109,6 +109,7 @@ impl Household<'_> {
             sample_count: SAMPLES,
             valid_sample_count: valid,
             interval_seconds: INTERVAL_S,
+            amperage_limit_amps: None,
             vehicle_id: Some(vehicle_id),
             vehicle_confidence: Some(Confidence(confidence)),
             labeled_by: Some(labeled_by),

@@ -14,7 +14,7 @@ use crate::classify::{Answer, Classifier, Curve, DEFAULT_MIN_CONFIDENCE, Identif
 use crate::error::{Error, Result};
 use crate::store::layout;
 use crate::store::records::{ClassifierSummary, LabelSource, Sample, SessionFile, VehicleConfig};
-use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp};
+use crate::store::values::{Confidence, LocalDisplayTime, NonNeg, SessionId, Timestamp, limits};
 use crate::text::printable;
 
 /// How to sample.
@@ -117,6 +117,7 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
             Timestamp::utc(end)
         )));
     }
+    let amperage_limit = amperage_limit(ctx, id).await?;
     let collection_start = ctx.clock.now();
     let session_start = start_details.start_time.unwrap_or(collection_start);
     let Sampled {
@@ -141,6 +142,7 @@ pub async fn collect(ctx: &mut StageContext<'_>, id: &SessionId, plan: Plan) -> 
         // whole seconds, as the data dictionary has it; a sub-second interval counts as 1
         interval_seconds: u32::try_from(plan.interval.as_millis().div_ceil(1000))
             .unwrap_or(u32::MAX),
+        amperage_limit_amps: amperage_limit,
         vehicle_id: None,
         vehicle_confidence: None,
         labeled_by: None,
@@ -297,6 +299,29 @@ async fn read_sample(
         extra: Default::default(),
     };
     Ok((sample, failed))
+}
+
+/// The charger's amperage limit in force (`charge_amperage_settings.chargeLimit` of the charger
+/// status), whole amperes, for the session file: `None` when the status does not carry one, is
+/// outside SAE J1772's 6..=80 A, or the call fails otherwise (a warning; the curve is then
+/// classified as before limits were recorded).
+///
+/// # Errors
+/// The call's error when it fails on the login (bot protection, a refused login, a 401 a new
+/// login did not mend): sampling would fail the same way.
+async fn amperage_limit(ctx: &mut StageContext<'_>, id: &SessionId) -> Result<Option<u64>> {
+    match ctx.client.charger_status().await {
+        Ok(status) => Ok(status.charge_amperage_settings.and_then(|a| {
+            limits::check_number::<limits::Amperage>(a.charge_limit.round())
+                .ok()
+                .map(|amps| amps as u64)
+        })),
+        Err(e) if reason::is_auth_failure(&e) => Err(e.into()),
+        Err(e) => {
+            tracing::warn!("session {id}: amperage limit not recorded: {e}");
+            Ok(None)
+        }
+    }
 }
 
 /// The classifier's answer for a freshly sampled curve; `unknown` when it cannot tell or the

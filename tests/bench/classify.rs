@@ -54,7 +54,13 @@ fn stranger() -> Profile {
 type Points = Vec<(f64, f64)>;
 
 fn session(p: &Profile, rng: &mut Rng) -> (Points, Points) {
-    let steady = rng.normal(p.steady_kw, p.steady_sd_kw);
+    capped_session(p, f64::INFINITY, rng)
+}
+
+/// A session charged under an amperage limit that delivers at most `cap_kw`: the car's steady
+/// power is held at the cap when it would draw more, its noise and dips stay.
+fn capped_session(p: &Profile, cap_kw: f64, rng: &mut Rng) -> (Points, Points) {
+    let steady = rng.normal(p.steady_kw, p.steady_sd_kw).min(cap_kw);
     let ramp = rng.range(p.ramp_s.0, p.ramp_s.1);
     let kind = rng.unit();
     let (want, full) = if kind < 0.15 {
@@ -252,6 +258,58 @@ fn main() {
         ),
         "",
     );
+
+    println!(
+        "\nunder an amperage limit (the five cars, {TEST_PER_CAR} sessions each, held at amps × 240 V when they draw more; samples and update_data):"
+    );
+    println!(
+        "{:<10} {:>8} {:>8} {:>8}   (wrong with the limit not recorded)",
+        "limit", "right", "unknown", "wrong"
+    );
+    for amps in [16u32, 24, 32, 40] {
+        let cap_kw = f64::from(amps) * 0.240;
+        let mut counts = [0usize; 3];
+        let mut blind_wrong = 0;
+        let mut total = 0;
+        for _ in 0..TEST_PER_CAR {
+            for p in &known {
+                let (samples, update) = capped_session(p, cap_kw, &mut rng);
+                let label = p.vehicle_id.unwrap();
+                for (pts, source) in [(samples, Source::Samples), (update, Source::UpdateData)] {
+                    let curve = PowerCurve::new(pts, source, None);
+                    let blind = c.identify(&curve, DEFAULT_MIN_CONFIDENCE).vehicle_id;
+                    blind_wrong += usize::from(blind != "unknown" && blind != label);
+                    let answer = c
+                        .identify(
+                            &curve.with_amperage_limit(Some(amps)),
+                            DEFAULT_MIN_CONFIDENCE,
+                        )
+                        .vehicle_id;
+                    let k = if answer == label {
+                        0
+                    } else if answer == "unknown" {
+                        1
+                    } else {
+                        2
+                    };
+                    counts[k] += 1;
+                    total += 1;
+                }
+            }
+        }
+        println!(
+            "{:<10} {:>8} {:>8} {:>8}   ({blind_wrong} of {total}){}",
+            format!("{amps} A"),
+            counts[0],
+            counts[1],
+            counts[2],
+            if counts[2] == 0 {
+                ""
+            } else {
+                "  GOAL MISSED: 0 wrong"
+            }
+        );
+    }
 
     let fx = |name: &str| c.identify(&fixture_curve(name), DEFAULT_MIN_CONFIDENCE);
     let eq = fx("charging_status_session_done_equinox_ev.json");

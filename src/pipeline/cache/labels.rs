@@ -101,9 +101,16 @@ pub(super) fn label(
     if s.update_data.is_empty() {
         return (UNKNOWN_VEHICLE.into(), 0.0, false);
     }
-    let a = labels
-        .identifier
-        .identify(&update_data_curve(s, clock), DEFAULT_MIN_CONFIDENCE);
+    // the limit the session file recorded while the car charged, when it was collected
+    let amps = labels
+        .sessions
+        .get(id)
+        .and_then(|f| f.amperage_limit_amps)
+        .and_then(|a| u32::try_from(a).ok());
+    let a = labels.identifier.identify(
+        &update_data_curve(s, clock).with_amperage_limit(amps),
+        DEFAULT_MIN_CONFIDENCE,
+    );
     if a.method == "none" {
         tracing::debug!("session {id}: not classified: {}", a.reason);
     }

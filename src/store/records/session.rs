@@ -32,6 +32,16 @@ pub struct SessionFile {
     pub valid_sample_count: u32,
     /// Planned seconds between samples.
     pub interval_seconds: u32,
+    /// The charger's amperage limit when sampling began, whole amperes (SAE J1772 range, 6 to
+    /// 80); absent when it was not read (files written before cph50 recorded it). The
+    /// classifier answers `unknown` for a curve the limit held down to a power another car
+    /// could have been held down to.
+    #[serde(
+        default,
+        deserialize_with = "limits::opt_whole::<_, limits::Amperage>",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amperage_limit_amps: Option<u64>,
     /// Key into `vehicle_config.json`, or `"unknown"`.
     #[serde(default, deserialize_with = "limits::opt_text::<_, limits::Id>")]
     pub vehicle_id: Option<String>,

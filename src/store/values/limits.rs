@@ -112,6 +112,11 @@ number_kind!(
     "MAX_POWER_KW: 80 A at 240 V, the most a home charger delivers"
 );
 number_kind!(
+    /// An amperage limit in force while a car charged, amperes.
+    Amperage, "amperage limit", "A", MAX_AMPS,
+    "SAE J1772: a charger offers 6 A to MAX_AMPS (80 A)", min 6.0
+);
+number_kind!(
     /// A span of time within one session, seconds.
     Seconds, "duration", "s", MAX_SESSION_SECONDS as f64,
     "MAX_SESSION_SECONDS: a session lasts at most 366 days"
