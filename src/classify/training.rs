@@ -18,8 +18,10 @@ use crate::store::values::{NonNeg, Timestamp};
 /// The labelled training set, in session-id order: each session's label is its manual label,
 /// else the legacy `session_vehicle_map.json`, else its classifier label at or above
 /// [`TRAINING_MIN_CONFIDENCE`]; sessions labelled `unknown` or with a car `config` does not know
-/// are not examples. Returns the examples (the features of each session's samples) and the
-/// sessions left out, with the reason (an unreadable file, a curve that cannot be described).
+/// are not examples, nor is a session its amperage limit held under its car's usual power (see
+/// `leave_out_held_down`). Returns the examples (the features of each session's samples) and
+/// the sessions left out, with the reason (an unreadable file, a curve that cannot be
+/// described, a limit that held the car down).
 ///
 /// # Errors
 ///
@@ -37,7 +39,7 @@ pub fn training_set(
         tracing::warn!("left out of training: {p}");
     }
     sessions.sort_by(|a, b| a.1.session_id.cmp(&b.1.session_id));
-    let mut examples = Vec::new();
+    let mut candidates = Vec::new();
     let mut skipped: Vec<String> = problems.iter().map(ToString::to_string).collect();
     for (_, s) in sessions {
         let label = match (&s.labeled_by, &s.vehicle_id) {
@@ -56,15 +58,62 @@ pub fn training_set(
         else {
             continue;
         };
-        match Curve::from_session(&s, clock).features() {
-            Ok(features) => examples.push(Example {
-                vehicle_id: label,
-                features,
-            }),
+        let curve = Curve::from_session(&s, clock);
+        match curve.features() {
+            Ok(features) => candidates.push((
+                s.session_id.to_string(),
+                curve.amperage_limit(),
+                Example {
+                    vehicle_id: label,
+                    features,
+                },
+            )),
             Err(e) => skipped.push(format!("session {}: {e}", s.session_id)),
         }
     }
+    let (examples, held) = leave_out_held_down(candidates);
+    skipped.extend(held);
     Ok((examples, skipped))
+}
+
+/// The examples that show their car's own level, and a reason for each left out: a session
+/// whose recorded amperage limit cannot deliver its car's usual level (amps × 252 V, see
+/// [`super::limit`]) shows the limit, not the car. A car's usual level is the median
+/// `median_kw` of its sessions the limit did not bind (no limit recorded, or a level under the
+/// limit's [`super::limit::cap_band_kw`]); a car with no such session keeps all of its own.
+fn leave_out_held_down(
+    candidates: Vec<(String, Option<u32>, Example)>,
+) -> (Vec<Example>, Vec<String>) {
+    let mut free: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for (_, amps, e) in &candidates {
+        let binding = amps.is_some_and(|a| e.features.median_kw >= super::limit::cap_band_kw(a).0);
+        if !binding {
+            free.entry(e.vehicle_id.as_str())
+                .or_default()
+                .push(e.features.median_kw);
+        }
+    }
+    let usual: BTreeMap<String, f64> = free
+        .into_iter()
+        .map(|(id, mut kw)| {
+            kw.sort_by(f64::total_cmp);
+            (id.to_owned(), kw[kw.len() / 2])
+        })
+        .collect();
+    let mut kept = Vec::new();
+    let mut held = Vec::new();
+    for (id, amps, e) in candidates {
+        match (amps, usual.get(&e.vehicle_id)) {
+            (Some(a), Some(level)) if *level > super::limit::cap_band_kw(a).1 => {
+                held.push(format!(
+                    "session {id}: its {a} A amperage limit held {} under its usual {level:.2} kW",
+                    e.vehicle_id
+                ))
+            }
+            _ => kept.push(e),
+        }
+    }
+    (kept, held)
 }
 
 /// `cph50 train`: trains on [`training_set`] (see [`model::train`]), writes the model file
@@ -135,4 +184,49 @@ fn vehicle_stats(examples: &[Example]) -> BTreeMap<String, VehicleStats> {
 fn round(x: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (x * f).round() / f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::features::{self, Source};
+
+    fn example(id: &str, kw: f64) -> Example {
+        let points: Vec<(f64, f64)> = (0..30)
+            .map(|i| (f64::from(i) * 10.0, kw + 0.01 * f64::from(i % 3)))
+            .collect();
+        Example {
+            vehicle_id: id.into(),
+            features: features::extract(&points, Source::Samples).unwrap(),
+        }
+    }
+
+    #[test]
+    fn sessions_a_low_limit_held_down_do_not_teach_their_car() {
+        let candidates = vec![
+            ("1".into(), None, example("equinox", 9.03)),
+            ("2".into(), Some(40), example("equinox", 9.05)),
+            ("3".into(), Some(16), example("equinox", 3.84)),
+            // a car seen only under the limit keeps its sessions: nothing says it was held
+            ("4".into(), Some(16), example("guest", 3.80)),
+            ("5".into(), Some(16), example("guest", 3.79)),
+        ];
+        let (kept, held) = leave_out_held_down(candidates);
+        assert_eq!(
+            kept.iter()
+                .map(|e| (e.vehicle_id.as_str(), (e.features.median_kw * 10.0).round()))
+                .collect::<Vec<_>>(),
+            [
+                ("equinox", 90.0),
+                ("equinox", 91.0),
+                ("guest", 38.0),
+                ("guest", 38.0)
+            ]
+        );
+        assert_eq!(
+            held,
+            // the usual level is session 1's: session 2's 40 A limit could have bound it
+            ["session 3: its 16 A amperage limit held equinox under its usual 9.04 kW"]
+        );
+    }
 }
