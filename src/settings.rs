@@ -116,6 +116,14 @@ impl ConfigFile {
 }
 
 impl Settings {
+    /// The configured rate plan as `validate` checks splits against it.
+    pub fn known_plan(&self) -> Option<crate::validate::KnownPlan> {
+        self.tariff.as_ref().map(|t| crate::validate::KnownPlan {
+            fingerprint: t.fingerprint.clone(),
+            periods: t.period_names(),
+        })
+    }
+
     /// Resolves the settings; flags win over the config file.
     ///
     /// # Errors

@@ -420,6 +420,14 @@ impl Tariff {
             })
     }
 
+    /// Every `(season, period)` name pair, in the plan's order.
+    pub fn period_names(&self) -> Vec<(String, String)> {
+        self.periods
+            .iter()
+            .map(|p| (p.season.clone(), p.name.clone()))
+            .collect()
+    }
+
     /// Minutes after local midnight at which some day's schedule may change period.
     pub fn boundaries(&self) -> &[u16] {
         &self.boundaries
