@@ -160,6 +160,9 @@ pub struct Tariff {
     pub fingerprint: String,
 }
 
+/// One window of a period entry while checking: `(start, end, period, entry index)`.
+type Window = (u16, u16, usize, usize);
+
 /// A day type of the schedule.
 const DAY_TYPES: [&str; 2] = ["weekdays", "weekends"];
 
@@ -217,7 +220,7 @@ impl Tariff {
         // periods, and each entry's windows on each (month, day type)
         let mut periods: Vec<Period> = Vec::new();
         // (month, day type) -> (start, end, period, entry)
-        let mut windows: Vec<[Vec<(u16, u16, usize, usize)>; 2]> =
+        let mut windows: Vec<[Vec<Window>; 2]> =
             (0..12).map(|_| [Vec::new(), Vec::new()]).collect();
         for (i, p) in spec.period.iter().enumerate() {
             let key = |k: &str| format!("tariff.period[{i}].{k}");

@@ -36,6 +36,9 @@ use crate::clock::{local_instants, local_wall, offset_changes};
 use crate::store::records::{EnergyCost, PeriodUse, TimeOfUse};
 use crate::store::values::NonNeg;
 
+/// A cumulative energy curve: `(time, kWh since plug-in)`, both non-decreasing.
+pub type EnergyCurve = Vec<(DateTime<Utc>, f64)>;
+
 /// Where a split's curve came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CurveSource {
@@ -156,7 +159,7 @@ impl Split {
 
 /// The session's cumulative curve, `(time, kWh)` non-decreasing in both, and its source; see
 /// the module documentation. `None` when energy was delivered but nothing says when.
-pub fn energy_curve(input: &SplitInput) -> Option<(Vec<(DateTime<Utc>, f64)>, CurveSource)> {
+pub fn energy_curve(input: &SplitInput) -> Option<(EnergyCurve, CurveSource)> {
     let total = input.total_kwh.max(0.0);
     let inside = |r: &&Reading| r.at >= input.start && input.end.is_none_or(|e| r.at <= e);
     let mut readings: Vec<(Reading, bool)> = input
