@@ -171,6 +171,54 @@ pub fn local_month_bounds(tz: Tz, year: i32, month: u32) -> Option<(DateTime<Utc
     Some((local_day_start(tz, first), local_day_start(tz, next)))
 }
 
+/// The local wall-clock time of instant `at` in zone `tz`. Total and unambiguous: every
+/// instant shows exactly one wall-clock time (the other direction is [`local_to_utc`]).
+pub fn local_wall(tz: Tz, at: DateTime<Utc>) -> NaiveDateTime {
+    at.with_timezone(&tz).naive_local()
+}
+
+/// Every instant whose wall clock in zone `tz` shows `local`: one for an ordinary time, two
+/// in a fall-back overlap (earlier first), none in a spring-forward gap. Unlike
+/// [`local_to_utc`], which must name one instant, this is for finding where something that
+/// depends on the wall clock (a time-of-use period) changes.
+pub fn local_instants(tz: Tz, local: NaiveDateTime) -> Vec<DateTime<Utc>> {
+    match tz.from_local_datetime(&local) {
+        MappedLocalTime::Single(t) => vec![t.with_timezone(&Utc)],
+        MappedLocalTime::Ambiguous(a, b) => vec![a.with_timezone(&Utc), b.with_timezone(&Utc)],
+        MappedLocalTime::None => Vec::new(),
+    }
+}
+
+/// The instants in `[from, to)` at which zone `tz`'s UTC offset changes (DST starts or ends),
+/// each to the second, oldest first. Found by comparing the offset hour by hour and bisecting
+/// where it differs, so two changes less than an hour apart may be missed (no zone in the
+/// tz database has them since 1990).
+pub fn offset_changes(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    let offset = |t: DateTime<Utc>| tz.offset_from_utc_datetime(&t.naive_utc()).fix();
+    let mut out = Vec::new();
+    let mut a = from;
+    while a < to {
+        let b = (a + Duration::hours(1)).min(to);
+        if offset(a) != offset(b) {
+            // the first second of `(a, b]` with `b`'s offset
+            let (mut lo, mut hi) = (a, b);
+            while (hi - lo).num_seconds() > 1 {
+                let mid = lo + Duration::seconds((hi - lo).num_seconds() / 2);
+                if offset(mid) == offset(a) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            if hi < to {
+                out.push(hi);
+            }
+        }
+        a = b;
+    }
+    out
+}
+
 /// Parses an IANA zone name, with a message that says what was expected.
 ///
 /// # Errors
@@ -367,6 +415,31 @@ mod tests {
         assert_eq!(
             sep,
             (utc("2026-09-01T04:00:00Z"), utc("2026-10-01T03:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn wall_clock_instants_and_offset_changes_follow_dst() {
+        // 01:30 happens twice on 2026-11-01, 02:30 never on 2026-03-08.
+        assert_eq!(
+            local_instants(LA, at("2026-11-01 01:30:00")),
+            vec![utc("2026-11-01T08:30:00Z"), utc("2026-11-01T09:30:00Z")]
+        );
+        assert!(local_instants(LA, at("2026-03-08 02:30:00")).is_empty());
+        assert_eq!(
+            local_instants(LA, at("2026-03-08 06:00:00")),
+            vec![utc("2026-03-08T13:00:00Z")]
+        );
+        assert_eq!(
+            offset_changes(LA, utc("2026-03-07T00:00:00Z"), utc("2026-11-05T00:00:00Z")),
+            vec![utc("2026-03-08T10:00:00Z"), utc("2026-11-01T09:00:00Z")]
+        );
+        assert!(
+            offset_changes(LA, utc("2026-06-01T00:00:00Z"), utc("2026-06-20T00:00:00Z")).is_empty()
+        );
+        assert_eq!(
+            local_wall(LA, utc("2026-11-01T09:30:00Z")),
+            at("2026-11-01 01:30:00")
         );
     }
 

@@ -25,6 +25,7 @@ pub mod session_seal;
 pub mod settings;
 pub mod sim;
 pub mod store;
+pub mod tariff;
 pub mod text;
 pub mod validate;
 

@@ -17,6 +17,7 @@ use crate::error::{Error, Result, SettingsError};
 use crate::github::{GitHubConfig, Token};
 use crate::session_file::TokenFile;
 use crate::session_seal::{SEALED_VARIABLE, SeededStore};
+use crate::tariff::{Tariff, TariffSpec};
 
 /// The config file looked for in the working folder when `--config` is not given.
 pub const DEFAULT_CONFIG: &str = "cph50.toml";
@@ -41,10 +42,12 @@ pub struct Settings {
     /// How long after `start` a late scheduled run may still start (config file `grace =
     /// "90m"`), when set; `charge --grace` wins over it.
     pub grace: Option<Duration>,
+    /// The rate plan (config file `[tariff]`), checked; `None` without one.
+    pub tariff: Option<Tariff>,
 }
 
 /// `cph50.toml`, as read. Unknown keys are refused so a typo does not pass silently.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// Data folder, relative to the config file.
@@ -57,9 +60,28 @@ pub struct ConfigFile {
     pub start: Option<String>,
     /// How late after `start` a scheduled run may still start (`90m`, `2h`).
     pub grace: Option<String>,
+    /// The rate plan: time-of-use periods and their prices (README, "Rate plan").
+    pub tariff: Option<TariffSpec>,
 }
 
 impl ConfigFile {
+    /// `[tariff]`, checked ([`Tariff::new`]).
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming `file` and the key at fault (`tariff.period[2].hours: ...`),
+    /// with the first gap or overlap of the periods.
+    pub fn tariff(&self, file: &Path) -> Result<Option<Tariff>> {
+        self.tariff
+            .as_ref()
+            .map(|spec| {
+                Tariff::new(spec).map_err(|message| Error::Config {
+                    path: file.to_owned(),
+                    message,
+                })
+            })
+            .transpose()
+    }
+
     /// `start` as a time.
     ///
     /// # Errors
@@ -94,6 +116,14 @@ impl ConfigFile {
 }
 
 impl Settings {
+    /// The configured rate plan as `validate` checks splits against it.
+    pub fn known_plan(&self) -> Option<crate::validate::KnownPlan> {
+        self.tariff.as_ref().map(|t| crate::validate::KnownPlan {
+            fingerprint: t.fingerprint.clone(),
+            periods: t.period_names(),
+        })
+    }
+
     /// Resolves the settings; flags win over the config file.
     ///
     /// # Errors
@@ -107,6 +137,7 @@ impl Settings {
         let file = args.config.as_deref().unwrap_or(Path::new(DEFAULT_CONFIG));
         let start = config.start_time(file)?;
         let grace = config.grace_duration(file)?;
+        let tariff = config.tariff(file)?;
         let tz = match (&args.tz, &config.tz) {
             (Some(name), _) => {
                 clock::parse_tz(name).map_err(|e| SettingsError::TimeZone(format!("--tz: {e}")))?
@@ -130,6 +161,7 @@ impl Settings {
             keep_personal_data: config.keep_personal_data.unwrap_or(false),
             start,
             grace,
+            tariff,
         })
     }
 }

@@ -14,6 +14,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("clock", &[]),
     // the daily start's crons: local time through the clock
     ("cron", &["clock"]),
+    // the rate plan and the split by time-of-use period (a domain function, as the classifier):
+    // local time through the clock, the split as the monthly cache's record
+    ("tariff", &["clock", "store"]),
     ("decode", &[]),
     ("fsio", &[]),
     ("text", &[]),
@@ -33,10 +36,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "render",
         &["clock", "error", "export", "fsio", "store", "text"],
     ),
-    ("demo", &["classify", "clock", "error", "store"]),
+    // with a rate plan, the demo's caches carry the split by period
+    ("demo", &["classify", "clock", "error", "store", "tariff"]),
     (
         "pipeline",
-        &["api", "classify", "clock", "error", "fsio", "store", "text"],
+        &[
+            "api", "classify", "clock", "error", "fsio", "store", "tariff", "text",
+        ],
     ),
     ("sim", &["api", "clock", "decode", "demo", "error"]),
     ("session_file", &["api", "fsio"]),

@@ -48,5 +48,6 @@ mod reliability;
 mod render;
 mod sim;
 mod site_safety;
+mod tariff;
 mod validate;
 mod workflows;

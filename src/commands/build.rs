@@ -51,7 +51,8 @@ pub(super) fn refuse_invalid_data(settings: &Settings) -> Result<()> {
         ));
     }
     let store = crate::store::Store::new(&settings.data);
-    let report = crate::validate::validate(&store, &settings.clock()?);
+    let report =
+        crate::validate::validate_with(&store, &settings.clock()?, settings.known_plan().as_ref());
     match report.problems.first() {
         None => Ok(()),
         Some(first) => Err(Error::Data(Problem {

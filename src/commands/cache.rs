@@ -34,6 +34,7 @@ pub fn run(settings: &Settings, out: &Output, args: &CacheArgs) -> Result<()> {
     let opts = Options {
         selection: selection(args),
         keep_personal_data: settings.keep_personal_data,
+        tariff: settings.tariff.as_ref(),
     };
     let store = Store::new(&settings.data);
     let bar = super::progress_bar(

@@ -56,6 +56,7 @@ impl DemoSettings {
             months: args.months,
             until: args.until,
             clock: settings.clock()?,
+            tariff: settings.tariff.clone(),
         };
         let out_of_range = || {
             SettingsError::Flags(format!(

@@ -21,7 +21,8 @@ pub fn run(settings: &Settings, out: &Output) -> Result<()> {
         ));
     }
     let store = Store::new(&settings.data);
-    let report = crate::validate::validate(&store, &settings.clock()?);
+    let report =
+        crate::validate::validate_with(&store, &settings.clock()?, settings.known_plan().as_ref());
     if report.problems.is_empty() {
         out.result(&format!(
             "ok: {} files valid under {} ({} sessions, {} cache months with {} entries)",

@@ -162,6 +162,7 @@ pub fn cache_entry(
         },
         vehicle_id: file.vehicle_id.clone(),
         vehicle_confidence: file.vehicle_confidence,
+        time_of_use: None,
         extra: Default::default(),
     }
 }

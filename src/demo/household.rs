@@ -331,6 +331,7 @@ mod tests {
             months: 1,
             until: DEFAULT_UNTIL,
             clock: Clock::fixed(tz, utc("2026-10-01T00:00:00Z")),
+            tariff: None,
         };
         let santiago = params(chrono_tz::America::Santiago);
         let h = household(&santiago);

@@ -23,6 +23,7 @@ use crate::store::records::{
     ClassifierSummary, LastSession, LastSessionId, MonthlyCache, Runs, SessionFile, VehicleConfig,
     VehicleMap,
 };
+use crate::tariff::Tariff;
 
 pub use household::generate;
 
@@ -37,7 +38,7 @@ pub const DEFAULT_UNTIL: Month = Month {
 };
 
 /// What to generate.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Params {
     /// Random seed.
     pub seed: u64,
@@ -47,6 +48,10 @@ pub struct Params {
     pub until: Month,
     /// The local zone of the household.
     pub clock: Clock,
+    /// The rate plan, if any: each cache entry then carries its split by time-of-use period,
+    /// computed from the session's whole demo curve sampled every 5 minutes as ChargePoint's
+    /// `update_data` would be (no random draws, so the rest of the data is the same).
+    pub tariff: Option<Tariff>,
 }
 
 impl Params {

@@ -8,8 +8,11 @@ use super::household::{Household, INTERVAL_S, Outcome, SAMPLES, display, secs};
 use super::profiles::{Curve, Profile};
 use super::round;
 use crate::store::layout::Month;
+use crate::store::records::{CacheEntry, TimeOfUse};
 use crate::store::records::{LabelSource, Sample, SessionFile, UNKNOWN_VEHICLE};
 use crate::store::values::{Confidence, NonNeg, SessionId, Timestamp};
+use crate::tariff::Tariff;
+use crate::tariff::split::{Reading, SplitInput, split};
 
 impl Household<'_> {
     /// Plays one session: plug-in at `start`, charge up to `want_kwh` (less if `cut` ends the
@@ -169,8 +172,48 @@ impl Household<'_> {
     ) {
         let vehicle = car.vehicle_id.and_then(|id| self.config.vehicles.get(id));
         let hour = self.params.clock.local(start).0.hour();
-        let entry = derived::cache_entry(file, (start, end), hour, vehicle, curve);
+        let mut entry = derived::cache_entry(file, (start, end), hour, vehicle, curve);
+        if let Some(tariff) = &self.params.tariff {
+            entry.time_of_use = time_of_use(tariff, &self.params.clock, &entry, start, curve);
+        }
         let month = Month::of(self.params.clock.local_date(start));
         self.caches.entry(month).or_default().push(entry);
     }
+}
+
+/// Seconds between the `update_data`-like points of a demo curve.
+const CURVE_STEP_S: f64 = 300.0;
+
+/// The split of a demo session by `tariff`'s periods: its whole curve as cumulative energy
+/// every [`CURVE_STEP_S`] and at the end of charging.
+fn time_of_use(
+    tariff: &Tariff,
+    clock: &crate::clock::Clock,
+    entry: &CacheEntry,
+    start: DateTime<Utc>,
+    curve: &Curve,
+) -> Option<TimeOfUse> {
+    let mut update_data = Vec::new();
+    let mut t = CURVE_STEP_S;
+    loop {
+        let at_s = t.min(curve.charge_s);
+        update_data.push(Reading {
+            at: start + secs(at_s),
+            energy_kwh: Some(round(curve.energy(at_s), 4)),
+            power_kw: Some(round(curve.power(at_s), 3)),
+        });
+        if t >= curve.charge_s {
+            break;
+        }
+        t += CURVE_STEP_S;
+    }
+    let input = SplitInput {
+        start,
+        end: entry.session_end_time.map(|e| e.to_utc()),
+        total_kwh: entry.session.energy_kwh.0,
+        update_data,
+        samples: Vec::new(),
+        peak_kw: entry.session.peak_power_kw.map(|p| p.0),
+    };
+    split(tariff, clock.tz(), &input).map(|s| s.to_record(tariff))
 }

@@ -16,6 +16,7 @@ pub mod sanitize;
 pub mod sessions;
 pub mod site_paths;
 pub mod tera_env;
+pub mod tou;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -182,12 +183,14 @@ fn render_data(site: &mut Site) -> Result<(usize, Option<DateTime<Utc>>)> {
         .map(|r| r.local_date().format("%Y-%m").to_string())
         .unwrap_or_default();
     render_dashboard(site, &input, &latest_month)?;
-    render_history(site, &input, &latest_month)?;
+    let colours = tou::PeriodColours::of(&input.rows);
+    render_history(site, &input, &latest_month, &colours)?;
     for r in &input.rows {
         let path = site_paths::session_page(&r.id);
         let mut ctx = site.context(&path);
         ctx.insert("s", &views::session_view(r, &input.vehicles));
         ctx.insert("chart", &charts::power_curve(&r.samples));
+        ctx.insert("tou", &tou::session_tou(r, &colours));
         site.page(&path, "session.html", &ctx)?;
     }
     // The 404 page is served at any depth: it links from the site's base, not relatively.
@@ -241,12 +244,19 @@ fn render_dashboard(site: &mut Site, input: &Inputs, latest_month: &str) -> Resu
     site.page("index.html", "index.html", &ctx)
 }
 
-/// `history.html`: the latest month's days, drawn at build time; the script redraws on change.
+/// `history.html`: the latest month's days, drawn at build time; the script redraws on change;
+/// with splits by time-of-use period, the cost by period per month.
 /// Its style sheet is inlined (allowed by its hash in the CSP) so that the page, the script
 /// and one level's JSON are all it ever requests.
-fn render_history(site: &mut Site, input: &Inputs, latest_month: &str) -> Result<()> {
+fn render_history(
+    site: &mut Site,
+    input: &Inputs,
+    latest_month: &str,
+    colours: &tou::PeriodColours,
+) -> Result<()> {
     let vehicles = &input.vehicles;
     let mut ctx = site.context("history.html");
+    ctx.insert("tou", &tou::history_tou(&input.rows, colours));
     if let Some(css) = inline_style(site.templates) {
         ctx.insert("style_hash", &css.hash);
         ctx.insert("inline_css", &css.text);

@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::clock::local_day_start;
-use crate::store::records::{CacheEntry, LabelSource, SessionFile, UNKNOWN_VEHICLE, VehicleConfig};
+use crate::store::records::{
+    CacheEntry, LabelSource, SessionFile, TimeOfUse, UNKNOWN_VEHICLE, VehicleConfig,
+};
 
 /// One power reading of a session, for its chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +56,8 @@ pub struct SessionRow {
     pub samples: Vec<Point>,
     /// Energy per local day, kWh, in date order.
     pub days: Vec<(NaiveDate, f64)>,
+    /// The split by time-of-use period the monthly cache keeps (with a rate plan).
+    pub time_of_use: Option<TimeOfUse>,
 }
 
 impl SessionRow {
@@ -98,6 +102,7 @@ pub fn build_rows(
                 peak_kw: c.session.peak_power_kw.map(|p| p.0),
                 vehicle_id: cache_vehicle,
                 confidence: c.vehicle_confidence.map(|v| v.0),
+                time_of_use: c.time_of_use.clone(),
             },
             file.as_ref(),
         ));
@@ -125,6 +130,7 @@ pub fn build_rows(
             peak_kw: peak,
             vehicle_id: None,
             confidence: None,
+            time_of_use: None,
         };
         rows.push(row(tz, vehicles, base, Some(&f)));
     }
@@ -142,6 +148,7 @@ struct Base {
     peak_kw: Option<f64>,
     vehicle_id: Option<String>,
     confidence: Option<f64>,
+    time_of_use: Option<TimeOfUse>,
 }
 
 fn row(tz: Tz, vehicles: &VehicleConfig, b: Base, file: Option<&SessionFile>) -> SessionRow {
@@ -204,6 +211,7 @@ fn row(tz: Tz, vehicles: &VehicleConfig, b: Base, file: Option<&SessionFile>) ->
         miles,
         samples,
         days,
+        time_of_use: b.time_of_use,
     }
 }
 

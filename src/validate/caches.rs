@@ -48,6 +48,7 @@ impl Validator<'_> {
                     ));
                 }
                 self.check_end(&shown, &text, i, e);
+                self.check_time_of_use(&shown, &text, i, e);
                 match seen.get(&e.session_id) {
                     Some((other, _)) => {
                         let where_ = if *other == shown {
@@ -80,6 +81,47 @@ impl Validator<'_> {
         seen.into_iter()
             .map(|(id, (_, start))| (id, start))
             .collect()
+    }
+
+    /// The split by time-of-use period of cache entry `i`: adding up to the session's energy
+    /// (0.1 %), each cost its energy times its price, and, when made with the configured plan,
+    /// naming only its periods.
+    fn check_time_of_use(&mut self, shown: &Path, text: &[u8], i: usize, e: &CacheEntry) {
+        let Some(tou) = &e.time_of_use else {
+            return;
+        };
+        let at = locate_value(text, "session_id", e.session_id.as_str());
+        if let Some((field, msg)) = tou.problem(e.session.energy_kwh.0) {
+            self.problem(Problem::field(
+                shown,
+                format!("/{i}/time_of_use/{field}"),
+                at,
+                format!("session {}: {msg}", e.session_id),
+            ));
+        }
+        let Some(plan) = self
+            .plan
+            .filter(|p| p.fingerprint == tou.tariff_fingerprint)
+        else {
+            return;
+        };
+        for (j, p) in tou.periods.iter().enumerate() {
+            let known = plan
+                .periods
+                .iter()
+                .any(|(season, period)| *season == p.season && *period == p.period);
+            if !known {
+                self.problem(Problem::field(
+                    shown,
+                    format!("/{i}/time_of_use/periods/{j}/period"),
+                    at,
+                    format!(
+                        "session {}: period {:?} of season {:?} is not in the rate plan {:?} of cph50.toml",
+                        e.session_id, p.period, p.season, tou.tariff
+                    ),
+                ));
+            }
+        }
     }
 
     /// The end of cache entry `i`: not before its start, not more than

@@ -43,14 +43,31 @@ impl Report {
     }
 }
 
+/// The configured rate plan, as far as `validate` checks splits against it.
+#[derive(Debug, Clone, Default)]
+pub struct KnownPlan {
+    /// The plan's fingerprint: only splits made with this plan must name its periods (a split
+    /// made with an earlier plan is kept as it was made).
+    pub fingerprint: String,
+    /// Every `(season, period)` of the plan.
+    pub periods: Vec<(String, String)>,
+}
+
 /// Checks the whole data folder of `store`; local dates are taken in `clock`'s zone. Never
 /// fails and never writes: every problem is in the report.
 pub fn validate(store: &Store, clock: &Clock) -> Report {
+    validate_with(store, clock, None)
+}
+
+/// [`validate`], and with `plan`, that every split by time-of-use period made with that plan
+/// names only its periods.
+pub fn validate_with(store: &Store, clock: &Clock, plan: Option<&KnownPlan>) -> Report {
     let mut v = Validator {
         store,
         clock,
         report: Report::default(),
         config: None,
+        plan,
     };
     v.run();
     let mut report = v.report;
@@ -69,6 +86,8 @@ struct Validator<'a> {
     report: Report,
     /// `vehicle_config.json`, once read: vehicle ids are checked against it as files are read.
     config: Option<VehicleConfig>,
+    /// The configured rate plan, if any.
+    plan: Option<&'a KnownPlan>,
 }
 
 impl Validator<'_> {

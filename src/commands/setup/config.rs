@@ -38,6 +38,19 @@ pub fn render(config: &ConfigFile) -> String {
         );
         out.push_str(&format!("keep_personal_data = {keep}\n"));
     }
+    if let Some(tariff) = &config.tariff {
+        // a table comes after every plain key; serialized whole, so no period is lost
+        #[derive(serde::Serialize)]
+        struct Wrapper<'a> {
+            tariff: &'a crate::tariff::TariffSpec,
+        }
+        if let Ok(text) = toml::to_string(&Wrapper { tariff }) {
+            out.push_str(
+                "\n# The rate plan: time-of-use periods and prices (README, \"Rate plan\").\n",
+            );
+            out.push_str(&text);
+        }
+    }
     out
 }
 
@@ -53,11 +66,25 @@ mod tests {
             keep_personal_data: Some(true),
             start: Some("06:30".into()),
             grace: Some("90m".into()),
+            tariff: None,
         };
         let text = render(&config);
         let back: ConfigFile = toml::from_str(&text).unwrap();
         assert_eq!(back, config);
         assert!(text.contains("tz = \"Europe/Berlin\"\n"), "{text}");
+        // a rate plan is written back whole, and still checks
+        let with_plan: ConfigFile = toml::from_str(&crate::tariff::readme_sample()).unwrap();
+        let text = render(&ConfigFile {
+            tz: Some("America/Los_Angeles".into()),
+            ..with_plan.clone()
+        });
+        let back: ConfigFile = toml::from_str(&text).unwrap();
+        assert_eq!(back.tariff, with_plan.tariff);
+        assert!(
+            back.tariff(std::path::Path::new("cph50.toml"))
+                .unwrap()
+                .is_some()
+        );
         let bare = render(&ConfigFile::default());
         assert_eq!(
             toml::from_str::<ConfigFile>(&bare).unwrap(),

@@ -83,6 +83,7 @@ fn demo_ids() -> Option<DemoIds> {
         months: DEFAULT_MONTHS,
         until: DEFAULT_UNTIL,
         clock: Clock::system(DEFAULT_TZ),
+        tariff: None,
     };
     let data = demo::generate(&params, || {})?;
     let mut sessions: BTreeSet<String> = data

@@ -3,13 +3,17 @@
 //! unless the config keeps it.
 
 use crate::api::models::SessionDetails;
+use crate::clock::Clock;
 use crate::store::records::{
     CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle,
 };
+use crate::store::records::{SessionFile, TimeOfUse};
 use crate::store::values::limits::{
     MAX_ID_CHARS, MAX_NAME_CHARS, MAX_SESSION_ENERGY_KWH, MAX_SESSION_SECONDS, clip,
 };
 use crate::store::values::{Confidence, NonNeg, SessionId, Timestamp};
+use crate::tariff::Tariff;
+use crate::tariff::split::{Reading, SplitInput, split};
 
 use super::labels::Labels;
 
@@ -77,8 +81,62 @@ pub(super) fn to_entry(
         },
         vehicle_id: Some(vehicle_id),
         vehicle_confidence: Some(Confidence(confidence.clamp(0.0, 1.0))),
+        // kept until `time_of_use` below makes a new one (only with a rate plan)
+        time_of_use: old.and_then(|o| o.time_of_use.clone()),
         extra: old.map(|o| o.extra.clone()).unwrap_or_default(),
     }
+}
+
+/// Whether the session needs a (new) split by the rate plan whose fingerprint is
+/// `fingerprint`: not cached yet, cached without a split or with another plan's, or cached
+/// while still open.
+pub(super) fn needs_split(old: Option<&CacheEntry>, fingerprint: &str) -> bool {
+    old.is_none_or(|e| {
+        e.session.status.as_deref() == Some("in_use")
+            || e.time_of_use
+                .as_ref()
+                .is_none_or(|t| t.tariff_fingerprint != fingerprint)
+    })
+}
+
+/// The split of `entry`'s energy among `tariff`'s periods (see [`crate::tariff::split`]):
+/// from `update_data` and the session file's samples, with the entry's start, end, energy and
+/// peak power. `None` when nothing says when the energy came.
+pub(super) fn time_of_use(
+    tariff: &Tariff,
+    clock: &Clock,
+    s: &SessionDetails,
+    file: Option<&SessionFile>,
+    entry: &CacheEntry,
+) -> Option<TimeOfUse> {
+    let input = SplitInput {
+        start: entry.session_start_time.to_utc(),
+        end: entry.session_end_time.map(|t| t.to_utc()),
+        total_kwh: entry.session.energy_kwh.0,
+        update_data: s
+            .update_data
+            .iter()
+            .map(|p| Reading {
+                at: p.timestamp,
+                energy_kwh: Some(p.energy_kwh),
+                power_kw: Some(p.power_kw),
+            })
+            .collect(),
+        samples: file
+            .map(|f| {
+                f.samples
+                    .iter()
+                    .map(|x| Reading {
+                        at: x.timestamp.to_utc(),
+                        energy_kwh: x.energy_kwh.map(|e| e.0),
+                        power_kw: x.power_kw.map(|p| p.0),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        peak_kw: entry.session.peak_power_kw.map(|p| p.0),
+    };
+    split(tariff, clock.tz(), &input).map(|sp| sp.to_record(tariff))
 }
 
 /// Where: "Home", with city and state; street, ZIP and coordinates only with `keep_personal`.

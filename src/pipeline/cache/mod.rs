@@ -4,8 +4,9 @@
 //! Everything is fetched first and written last: a failed request leaves every file as it was,
 //! and every file is checked before the first is written. A session whose answer holds a value
 //! outside the data limits is left out with a warning ([`super::checks`]).
-//! Session details (with `update_data`) are asked only for sessions that still need a label, so
-//! the daily run stays at a few requests and a second identical run writes nothing.
+//! Session details (with `update_data`) are asked only for sessions that still need a label or,
+//! with a rate plan, a split by time-of-use period, so the daily run stays at a few requests
+//! and a second identical run writes nothing.
 
 mod entry;
 mod labels;
@@ -23,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::store::layout::Month;
 use crate::store::records::CacheEntry;
 use crate::store::values::SessionId;
+use crate::tariff::Tariff;
 use labels::Labels;
 use merge::MonthFiles;
 
@@ -45,11 +47,14 @@ pub enum Selection {
 
 /// How to run.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub struct Options<'a> {
     /// Which sessions.
     pub selection: Selection,
     /// Write street, ZIP and coordinates (private repositories only).
     pub keep_personal_data: bool,
+    /// The rate plan: each session gets its split by time-of-use period (`time_of_use`).
+    /// Without one, entries keep the split they have.
+    pub tariff: Option<&'a Tariff>,
 }
 
 /// What a run did; the `--json` output.
@@ -78,6 +83,8 @@ pub struct Report {
     pub classified: usize,
     /// Session-details requests made for `update_data`.
     pub details_fetched: usize,
+    /// Sessions split by time-of-use period in this run (with a rate plan).
+    pub split: usize,
     /// ChargePoint requests, retries included.
     pub requests: u32,
     /// Password logins.
@@ -115,7 +122,7 @@ impl Report {
 /// naming the cache file that cannot be written.
 pub async fn run(
     ctx: &mut StageContext<'_>,
-    opts: &Options,
+    opts: &Options<'_>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Report> {
     // Read everything first: a broken cache file stops the run before any request.
@@ -127,7 +134,16 @@ pub async fn run(
     let mut files = MonthFiles::new(caches);
     let mut report = Report::default();
     let mut sessions = list(ctx, opts.selection, &mut report).await?;
-    fetch_details(ctx, &mut sessions, &labels, &files, &mut report, progress).await?;
+    fetch_details(
+        ctx,
+        &mut sessions,
+        &labels,
+        &files,
+        opts.tariff,
+        &mut report,
+        progress,
+    )
+    .await?;
     // a value outside the data limits is neither clamped into a figure that looks real nor
     // written into a file every later read would refuse: the session is left out
     sessions.retain(|(id, s)| match checks::session(s) {
@@ -147,7 +163,7 @@ pub async fn run(
         let old = files.cached(id);
         let (vehicle_id, confidence, classified) = labels::label(&labels, id, s, old, ctx.clock);
         report.classified += usize::from(classified);
-        let entry = entry::to_entry(
+        let mut entry = entry::to_entry(
             id,
             s,
             old,
@@ -156,6 +172,14 @@ pub async fn run(
             &labels,
             opts.keep_personal_data,
         );
+        if let Some(tariff) = opts.tariff {
+            // a fresh curve, or an entry whose split is missing, stale or of an open session
+            if !s.update_data.is_empty() || entry::needs_split(old, &tariff.fingerprint) {
+                entry.time_of_use =
+                    entry::time_of_use(tariff, ctx.clock, s, labels.sessions.get(id), &entry);
+                report.split += usize::from(entry.time_of_use.is_some());
+            }
+        }
         match old {
             None => report.new += 1,
             Some(o) if *o == entry => report.unchanged += 1,
@@ -210,24 +234,25 @@ async fn list(
     Ok(sessions)
 }
 
-/// Replaces the listed answer of each session only the classifier can label by its details
-/// (with `update_data`).
+/// Replaces the listed answer of each session only the classifier can label, or (with a rate
+/// plan) that needs its split by period, by its details (with `update_data`).
 async fn fetch_details(
     ctx: &mut StageContext<'_>,
     sessions: &mut [(SessionId, SessionDetails)],
     labels: &Labels,
     files: &MonthFiles,
+    tariff: Option<&Tariff>,
     report: &mut Report,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<()> {
     let need: Vec<usize> = (0..sessions.len())
         .filter(|&i| {
             let (id, s) = &sessions[i];
-            s.update_data.is_empty()
-                && labels::known_label(labels, id).is_none()
-                && files
-                    .cached(id)
-                    .is_none_or(|e: &CacheEntry| e.vehicle_id.is_none())
+            let old = files.cached(id);
+            let for_label = labels::known_label(labels, id).is_none()
+                && old.is_none_or(|e: &CacheEntry| e.vehicle_id.is_none());
+            let for_split = tariff.is_some_and(|t| entry::needs_split(old, &t.fingerprint));
+            s.update_data.is_empty() && (for_label || for_split)
         })
         .collect();
     let total = need.len() as u64;

@@ -30,9 +30,126 @@ pub struct CacheEntry {
     pub vehicle_id: Option<String>,
     /// Confidence of `vehicle_id`, 0..1.
     pub vehicle_confidence: Option<Confidence>,
+    /// The session's energy and cost by time-of-use period of the configured rate plan;
+    /// absent without a `[tariff]` in `cph50.toml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_of_use: Option<TimeOfUse>,
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// `time_of_use` of a cache entry: the split of the session among the rate plan's periods
+/// (`crate::tariff::split`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeOfUse {
+    /// The rate plan's `name`.
+    #[serde(deserialize_with = "limits::text::<_, limits::Name>")]
+    pub tariff: String,
+    /// First 16 hex digits of the SHA-256 of the plan as configured: a split made with
+    /// another plan is redone by the next `cache` of its month.
+    #[serde(deserialize_with = "limits::text::<_, limits::Id>")]
+    pub tariff_fingerprint: String,
+    /// ISO currency of the prices and costs.
+    #[serde(deserialize_with = "limits::text::<_, limits::Id>")]
+    pub currency: String,
+    /// What the split was computed from: `update_data`, `samples`, `peak_power` or `even`.
+    #[serde(deserialize_with = "limits::text::<_, limits::Id>")]
+    pub curve: String,
+    /// The periods the session has energy in, in the plan's order; their energies add up to
+    /// `session.energy_kwh` (to 0.1 Wh).
+    pub periods: Vec<PeriodUse>,
+    /// What was charged after the cheap window (the stretch of a day right after a cheap one).
+    pub after_cheap_window: EnergyCost,
+    /// Keys this version does not know, kept on rewrite.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One period of [`TimeOfUse`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodUse {
+    /// Season name.
+    #[serde(deserialize_with = "limits::text::<_, limits::Name>")]
+    pub season: String,
+    /// Period name (`super_off_peak`).
+    #[serde(deserialize_with = "limits::text::<_, limits::Name>")]
+    pub period: String,
+    /// Part of the cheap window.
+    pub cheap: bool,
+    /// Price per kWh when the split was made.
+    #[serde(deserialize_with = "limits::non_neg::<_, limits::Cost>")]
+    pub price_per_kwh: NonNeg,
+    /// Energy in the period, kWh.
+    #[serde(deserialize_with = "limits::non_neg::<_, limits::Energy>")]
+    pub energy_kwh: NonNeg,
+    /// `energy_kwh` × `price_per_kwh`, 4 decimals.
+    #[serde(deserialize_with = "limits::non_neg::<_, limits::Cost>")]
+    pub cost: NonNeg,
+    /// Keys this version does not know, kept on rewrite.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// An energy and its cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnergyCost {
+    /// kWh.
+    #[serde(deserialize_with = "limits::non_neg::<_, limits::Energy>")]
+    pub energy_kwh: NonNeg,
+    /// Cost, in the plan's currency.
+    #[serde(deserialize_with = "limits::non_neg::<_, limits::Cost>")]
+    pub cost: NonNeg,
+    /// Keys this version does not know, kept on rewrite.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl TimeOfUse {
+    /// The field (under `time_of_use`) and a sentence when the split does not add up to
+    /// `total_kwh` within 0.1 % (or 0.1 Wh), or names a period twice. `validate` asks.
+    pub fn problem(&self, total_kwh: f64) -> Option<(String, String)> {
+        let sum: f64 = self.periods.iter().map(|p| p.energy_kwh.0).sum();
+        if (sum - total_kwh).abs() > (total_kwh * 0.001).max(0.0001) {
+            return Some((
+                "periods".into(),
+                format!(
+                    "the periods add up to {sum:.4} kWh, not the session's {total_kwh:.4} kWh (0.1 % allowed)"
+                ),
+            ));
+        }
+        for (i, p) in self.periods.iter().enumerate() {
+            let twice = self.periods[..i]
+                .iter()
+                .any(|q| q.period == p.period && q.season == p.season);
+            if twice {
+                return Some((
+                    format!("periods/{i}"),
+                    format!(
+                        "period {:?} of season {:?} is listed twice",
+                        p.period, p.season
+                    ),
+                ));
+            }
+            if (p.cost.0 - p.energy_kwh.0 * p.price_per_kwh.0).abs() > 0.0001 {
+                return Some((
+                    format!("periods/{i}/cost"),
+                    format!(
+                        "cost {} is not energy_kwh x price_per_kwh ({:.4})",
+                        p.cost.0,
+                        p.energy_kwh.0 * p.price_per_kwh.0
+                    ),
+                ));
+            }
+        }
+        if self.after_cheap_window.energy_kwh.0 > sum + 0.0001 {
+            return Some((
+                "after_cheap_window/energy_kwh".into(),
+                "more than the session's energy".into(),
+            ));
+        }
+        None
+    }
 }
 
 impl CacheEntry {

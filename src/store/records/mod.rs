@@ -13,7 +13,8 @@ mod session;
 mod vehicle;
 
 pub use cache::{
-    CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle, MonthlyCache,
+    CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle, EnergyCost,
+    MonthlyCache, PeriodUse, TimeOfUse,
 };
 pub use classifier::{ClassifierSummary, VehicleStats};
 pub use classifier_model::{ClassStats, ClassifierModel, FeatureModel};
