@@ -201,7 +201,11 @@ pub enum Command {
     /// session details and remote start/stop with their acks, in the shapes of the real API.
     /// Behind them: one charger with an overnight schedule (00:00-06:00 America/Los_Angeles),
     /// an Equinox EV, a Volvo XC40 and a guest car whose sessions follow their power curves,
-    /// and --history-days of past sessions. The same --seed gives the same answers.
+    /// and --history-days of past sessions. The same --seed gives the same answers. The
+    /// charger obeys what it is told: the amperage limit caps a car's power (limit × 240 V,
+    /// from the moment it is set, the running session too), the schedule holds a plugged-in
+    /// car until its window opens and ends the session when it closes, a stop ends the
+    /// session it names.
     ///
     /// The first line on stdout is `CP_DISCOVERY_URL=<url>`: export it and every other cph50
     /// command talks to the sim (log in with any username and the --password). Runs until
@@ -399,8 +403,10 @@ Fault SPEC: <endpoint>=<kind>[x<count>]; count defaults to 1, x0 = every request
              html            200 text/html maintenance page where JSON was expected
              truncated       200, half the JSON
              empty           200, empty body
-             refuse          start, stop, ack only: ChargePoint's refusal, 422 errorId 89
-                             CHARGE (on ack: that poll; on start/stop: when the station answers)
+             refuse          start, stop, ack: ChargePoint's refusal, 422 errorId 89 CHARGE
+                             (on ack: that poll; on start/stop: when the station answers);
+                             amperage, schedule: the next PUT answers 422 with an errorMessage
+                             and changes nothing (a schedule GET passes it by)
 
 Browser login: POST <base>/_sim/cookie answers {\"coulomb_sess\": value, \"max_age_s\": 7200}, a
 live cookie to paste into CP_SESSION_TOKEN (no password login is counted).
@@ -409,4 +415,7 @@ Examples:
   cph50 sim                                   default scenario, real time, any free port
   cph50 sim --port 8765 --speed 60            one sim minute per second
   cph50 sim --scenario offline                the charger is unreachable
-  cph50 sim --fault status=503x2 --fault login=captcha_html";
+  cph50 sim --fault status=503x2 --fault login=captcha_html
+  cph50 sim --fault stop=refuse               the next stop is refused (cph50 stop exits 1)
+  cph50 sim --fault amperage=refuse --fault schedule=refuse
+                                              the next limit and schedule changes are refused";
