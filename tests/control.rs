@@ -105,13 +105,20 @@ fn stop_ends_the_session_in_progress_and_status_shows_it() {
     let after = state(&sim);
     assert!(after["current_session_id"].is_null() && after["charging"] == false);
     let status = run(&sim, &demo, &["status", "--json"]).json();
-    assert_eq!((status["charging"].clone(), status["session"].clone()), (json!(false), Value::Null));
+    assert_eq!(
+        (status["charging"].clone(), status["session"].clone()),
+        (json!(false), Value::Null)
+    );
     // nothing left to stop: a clear no-op a scheduled job can read, and no stop sent
     let again = run(&sim, &demo, &["stop", "--json"]);
     assert_eq!(again.code, Some(0), "{}", again.stderr);
     assert_eq!(again.json()["outcome"], "none");
     let text = run(&sim, &demo, &["stop"]);
-    assert!(text.stdout.contains("no session in progress"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("no session in progress"),
+        "{}",
+        text.stdout
+    );
     assert_eq!(requests(&sim, "stop"), 1);
     demo.validate().success();
 }
@@ -126,7 +133,9 @@ fn a_refused_stop_prints_chargepoints_reason_and_the_session_runs_on() {
     let line = ran.error_line();
     assert!(
         line.contains("stop_session refused")
-            && line.contains("Failed to stop charging. Try again, or stop the session at the charger."),
+            && line.contains(
+                "Failed to stop charging. Try again, or stop the session at the charger."
+            ),
         "{line}"
     );
     assert_eq!(state(&sim)["current_session_id"].as_u64(), Some(running));
@@ -150,9 +159,17 @@ fn stopping_another_session_than_the_one_in_progress_sends_nothing() {
     assert_eq!(state(&sim)["current_session_id"].as_u64(), Some(running));
     // the right id stops it
     let id = running.to_string();
-    let ran = run(&sim, &demo, &["stop", "--session", &id, "--ack-interval", "1ms"]);
+    let ran = run(
+        &sim,
+        &demo,
+        &["stop", "--session", &id, "--ack-interval", "1ms"],
+    );
     assert_eq!(ran.code, Some(0), "{}", ran.stderr);
-    assert!(ran.stdout.contains(&format!("stopped session {id}")), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains(&format!("stopped session {id}")),
+        "{}",
+        ran.stdout
+    );
 }
 
 /// The session's energy over `seconds` of sim time, kWh.
@@ -172,7 +189,11 @@ fn limit_shows_the_range_and_a_new_limit_caps_the_cars_power() {
     assert_eq!(shown["allowed_a"], json!(allowed));
     assert!(shown["set"].is_null());
     let text = run(&sim, &demo, &["limit"]);
-    assert!(text.stdout.contains("amperage limit 40 A") && text.stdout.contains("20-40 A"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("amperage limit 40 A") && text.stdout.contains("20-40 A"),
+        "{}",
+        text.stdout
+    );
     // the Equinox draws about 9 kW at 40 A: 1.5 kWh in 10 minutes
     let full = energy_over(&sim, 600);
     assert!((1.4..1.6).contains(&full), "{full}");
@@ -199,7 +220,10 @@ fn a_limit_outside_the_chargers_range_is_refused_before_any_put() {
         let ran = run(&sim, &demo, &["limit", amps]);
         assert_eq!(ran.code, Some(2), "{}", ran.stderr);
         let line = ran.error_line();
-        assert!(line.contains(&format!("limit {amps} A")) && line.contains("20-40 A"), "{line}");
+        assert!(
+            line.contains(&format!("limit {amps} A")) && line.contains("20-40 A"),
+            "{line}"
+        );
     }
     let ran = run(&sim, &demo, &["limit", "lots"]);
     assert_eq!(ran.code, Some(2), "{}", ran.stderr);
@@ -248,16 +272,34 @@ fn schedule_show_set_off_round_trip_and_the_window_holds_a_plugged_car() {
     let set = run(
         &sim,
         &demo,
-        &["schedule", "set", "--weekday", "12:00-14:00", "--weekend", "23:00-07:00", "--json"],
+        &[
+            "schedule",
+            "set",
+            "--weekday",
+            "12:00-14:00",
+            "--weekend",
+            "23:00-07:00",
+            "--json",
+        ],
     );
     assert_eq!(set.code, Some(0), "{}", set.stderr);
     let set = set.json();
-    assert_eq!((set["action"].clone(), set["enabled"].clone()), (json!("set"), json!(true)));
+    assert_eq!(
+        (set["action"].clone(), set["enabled"].clone()),
+        (json!("set"), json!(true))
+    );
     assert_eq!(set["weekday"], json!({"start": "12:00", "end": "14:00"}));
     assert_eq!(set["weekend"], json!({"start": "23:00", "end": "07:00"}));
-    assert_eq!(run(&sim, &demo, &["schedule", "--json"]).json()["weekday"], set["weekday"]);
+    assert_eq!(
+        run(&sim, &demo, &["schedule", "--json"]).json()["weekday"],
+        set["weekday"]
+    );
     // a car plugged in at 10:00 waits for the window, charges inside it, stops at its end
-    post(&sim, "plug", json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 40.0}));
+    post(
+        &sim,
+        "plug",
+        json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 40.0}),
+    );
     assert_eq!(state(&sim)["charging"], false);
     post(&sim, "advance", json!({"seconds": 7140}));
     assert_eq!(state(&sim)["charging"], false, "11:59: not yet");
@@ -278,11 +320,26 @@ fn schedule_show_set_off_round_trip_and_the_window_holds_a_plugged_car() {
     // a bad window: exit 2, no PUT
     let puts = requests(&sim, "schedule");
     for bad in ["12:00-12:00", "7:00-09:00", "25:00-06:00", "noon"] {
-        let ran = run(&sim, &demo, &["schedule", "set", "--weekday", bad, "--weekend", "00:00-06:00"]);
+        let ran = run(
+            &sim,
+            &demo,
+            &[
+                "schedule",
+                "set",
+                "--weekday",
+                bad,
+                "--weekend",
+                "00:00-06:00",
+            ],
+        );
         assert_eq!(ran.code, Some(2), "{bad}: {}", ran.stderr);
         assert!(ran.stderr.contains("HH:MM-HH:MM"), "{bad}: {}", ran.stderr);
     }
-    let ran = run(&sim, &demo, &["schedule", "set", "--weekday", "12:00-14:00"]);
+    let ran = run(
+        &sim,
+        &demo,
+        &["schedule", "set", "--weekday", "12:00-14:00"],
+    );
     assert_eq!(ran.code, Some(2), "--weekend is required: {}", ran.stderr);
     assert_eq!(requests(&sim, "schedule"), puts);
 }
@@ -315,7 +372,14 @@ fn charge(sim: &SimProcess, demo: &Demo, now: Option<&str>, extra: &[&str]) -> R
     }
     let out = cmd
         .env("GITHUB_RUN_ID", "4242")
-        .args(["charge", "--now", "--ack-interval", "1ms", "--poll", "100ms"])
+        .args([
+            "charge",
+            "--now",
+            "--ack-interval",
+            "1ms",
+            "--poll",
+            "100ms",
+        ])
         .args(extra)
         .output()
         .unwrap();
@@ -329,7 +393,11 @@ fn charge(sim: &SimProcess, demo: &Demo, now: Option<&str>, extra: &[&str]) -> R
 /// The idle sim with the Equinox plugged in (outside the window: not charging).
 fn plugged(extra: &[&str]) -> SimProcess {
     let sim = sim("idle", extra);
-    post(&sim, "plug", json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 40.0}));
+    post(
+        &sim,
+        "plug",
+        json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 40.0}),
+    );
     assert_eq!(state(&sim)["charging"], false);
     sim
 }
@@ -362,9 +430,16 @@ fn charge_for_stops_the_session_it_started_and_records_the_stop() {
     assert_eq!(stop["stop"]["value"], "1s");
     assert_eq!(stop["stop"]["outcome"], "stopped");
     assert!(stop["polling_duration_sec"].as_f64().unwrap() >= 1.0);
-    assert!(ran.stdout.contains(&format!("Stopped session {id}")), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains(&format!("Stopped session {id}")),
+        "{}",
+        ran.stdout
+    );
     let s = state(&sim);
-    assert!(s["current_session_id"].is_null() && s["charging"] == false, "{s}");
+    assert!(
+        s["current_session_id"].is_null() && s["charging"] == false,
+        "{s}"
+    );
     assert_eq!(requests(&sim, "stop"), 1);
     demo.validate().success();
 }
@@ -376,7 +451,12 @@ fn charge_until_stops_at_the_local_time() {
     let before = runs(&demo).len();
     // 09:59:58 PST: --until 10:00 is two seconds away
     let started = std::time::Instant::now();
-    let ran = charge(&sim, &demo, Some("2026-01-09T17:59:58Z"), &["--until", "10:00"]);
+    let ran = charge(
+        &sim,
+        &demo,
+        Some("2026-01-09T17:59:58Z"),
+        &["--until", "10:00"],
+    );
     assert_eq!(ran.code, Some(0), "{}", ran.stderr);
     assert!(started.elapsed() >= Duration::from_secs(2));
     let (_, stop) = start_and_stop(&demo, before);
@@ -392,9 +472,20 @@ fn charge_until_stops_at_the_local_time() {
 fn charge_max_kwh_stops_once_the_session_has_delivered_it() {
     // ten sim minutes per second: 2 kWh at 9 kW in under 1.5 s
     let sim = SimProcess::start(&[
-        "--scenario", "idle", "--speed", "600", "--start", START, "--history-days", "2",
+        "--scenario",
+        "idle",
+        "--speed",
+        "600",
+        "--start",
+        START,
+        "--history-days",
+        "2",
     ]);
-    post(&sim, "plug", json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 40.0}));
+    post(
+        &sim,
+        "plug",
+        json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 40.0}),
+    );
     let demo = Demo::new(1);
     let before = runs(&demo).len();
     let ran = charge(&sim, &demo, None, &["--max-kwh", "2"]);
@@ -419,7 +510,10 @@ fn a_session_that_ends_on_its_own_is_recorded_and_not_stopped() {
         // the start is confirmed within a second; then the car leaves
         let waited = std::time::Instant::now();
         while state(&sim)["current_session_id"].is_null() {
-            assert!(waited.elapsed() < Duration::from_secs(20), "no session started");
+            assert!(
+                waited.elapsed() < Duration::from_secs(20),
+                "no session started"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         std::thread::sleep(Duration::from_millis(300));
@@ -450,12 +544,25 @@ fn a_refused_stop_of_charge_is_recorded_then_exit_1() {
     let before = runs(&demo).len();
     let ran = charge(&sim, &demo, Some(START), &["--for", "1s"]);
     assert_eq!(ran.code, Some(1), "{}", ran.stderr);
-    assert!(ran.error_line().contains("Failed to stop charging"), "{}", ran.stderr);
+    assert!(
+        ran.error_line().contains("Failed to stop charging"),
+        "{}",
+        ran.stderr
+    );
     let (_, stop) = start_and_stop(&demo, before);
     assert_eq!(stop["result"], "failure");
     assert_eq!(stop["stop"]["outcome"], "failed");
-    assert!(stop["reason"].as_str().unwrap().starts_with("Stop failed: Stop refused by the charger"), "{stop}");
-    assert!(!state(&sim)["current_session_id"].is_null(), "the session runs on");
+    assert!(
+        stop["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Stop failed: Stop refused by the charger"),
+        "{stop}"
+    );
+    assert!(
+        !state(&sim)["current_session_id"].is_null(),
+        "the session runs on"
+    );
     demo.validate().success();
 }
 
@@ -477,7 +584,10 @@ fn stop_waits_beyond_the_bound_are_refused_before_any_request() {
     }
     let ran = charge(&sim, &demo, Some(START), &["--until", "16:00"]);
     assert!(ran.error_line().contains("at most 5h"), "{}", ran.stderr);
-    assert_eq!(std::fs::read(demo.data().join("runs.json")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(demo.data().join("runs.json")).unwrap(),
+        before
+    );
     assert_eq!(state(&sim)["requests_total"], 0);
 }
 
@@ -497,13 +607,25 @@ fn validate_accepts_stop_records_and_names_bad_ones() {
     };
     let good = json!({"session_id": "4754846071", "condition": "for", "value": "2h",
                       "outcome": "stopped", "energy_kwh": 18.2});
-    std::fs::write(&path, serde_json::to_vec_pretty(&record("success", good.clone())).unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        serde_json::to_vec_pretty(&record("success", good.clone())).unwrap(),
+    )
+    .unwrap();
     demo.validate().success();
     let bad = |stop: Value, result: &str, needle: &str| {
-        std::fs::write(&path, serde_json::to_vec_pretty(&record(result, stop)).unwrap()).unwrap();
+        std::fs::write(
+            &path,
+            serde_json::to_vec_pretty(&record(result, stop)).unwrap(),
+        )
+        .unwrap();
         let out = demo.validate().failure().get_output().clone();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-        assert!(text.contains("runs.json") && text.contains(needle), "{needle}: {text}");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            text.contains("runs.json") && text.contains(needle),
+            "{needle}: {text}"
+        );
     };
     bad(good.clone(), "failure", "/runs/1/result");
     let mut v = good.clone();

@@ -233,9 +233,22 @@ mod tests {
         assert_eq!(parse_hhmm("06:00").unwrap().to_string(), "06:00:00");
         assert_eq!(parse_grace("90m"), Ok(Duration::from_secs(5400)));
         let w = parse_window("23:00-07:00").unwrap();
-        assert_eq!((w.start.to_string(), w.end.to_string()), ("23:00:00".into(), "07:00:00".into()));
-        for bad in ["06:00-06:00", "6:00-07:00", "24:00-06:00", "00:00", "00:00-06:00-07:00", "x"] {
-            assert!(parse_window(bad).unwrap_err().contains("HH:MM-HH:MM"), "{bad}");
+        assert_eq!(
+            (w.start.to_string(), w.end.to_string()),
+            ("23:00:00".into(), "07:00:00".into())
+        );
+        for bad in [
+            "06:00-06:00",
+            "6:00-07:00",
+            "24:00-06:00",
+            "00:00",
+            "00:00-06:00-07:00",
+            "x",
+        ] {
+            assert!(
+                parse_window(bad).unwrap_err().contains("HH:MM-HH:MM"),
+                "{bad}"
+            );
         }
         assert_eq!(parse_kwh("7.5"), Ok(7.5));
         for bad in ["0", "-1", "NaN", "97", "inf", "ten"] {

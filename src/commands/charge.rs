@@ -167,10 +167,9 @@ pub fn run(settings: &Settings, out: &Output, args: &ChargeArgs) -> Result<()> {
     out.result(&st.summary);
     match (st.error, st.record.result) {
         (Some(e), _) => Err(Error::Api(e)),
-        (None, crate::store::records::RunResult::Failure) => Err(Error::Cannot(format!(
-            "charge: {}",
-            st.record.reason
-        ))),
+        (None, crate::store::records::RunResult::Failure) => {
+            Err(Error::Cannot(format!("charge: {}", st.record.reason)))
+        }
         _ => Ok(()),
     }
 }

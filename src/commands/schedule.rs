@@ -103,7 +103,14 @@ async fn schedule(
             }
         },
     };
-    Ok(report_of(word, &answer, zone, utility, from, client.stats()))
+    Ok(report_of(
+        word,
+        &answer,
+        zone,
+        utility,
+        from,
+        client.stats(),
+    ))
 }
 
 /// The request's window: times only.

@@ -44,8 +44,8 @@ enum Stopped {
 /// # Errors
 /// [`Error::Offline`] (exit 3) when the charger is offline, before anything is sent;
 /// [`Error::Cannot`] (exit 1) when `--session` is not the session in progress, or the charger
-/// charges a session ChargePoint lists no id for yet (nothing is sent); [`Error::Api`] (exit
-/// 1) naming the endpoint when a request fails, the charger refuses the stop
+/// charges a session ChargePoint lists no id for yet (nothing is sent); [`Error::Api`]
+/// (exit 1) naming the endpoint when a request fails, the charger refuses the stop
 /// ([`ApiError::Refused`], with ChargePoint's reason) or does not confirm it in time; a
 /// settings error (exit 2).
 pub fn run(settings: &Settings, out: &Output, args: &StopArgs) -> Result<()> {

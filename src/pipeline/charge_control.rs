@@ -123,7 +123,7 @@ pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<Cha
     let mut runs: Runs = ctx.store.load_file(layout::RUNS)?.unwrap_or_default();
     runs.runs.push(record.clone());
     ctx.store.save_file(layout::RUNS, &runs)?;
-    let started_charging = (tried.result == RunResult::Success).then(|| Started {
+    let started_charging = (tried.result == RunResult::Success).then_some(Started {
         session_id: tried.session,
         at: run_at,
         began: started,

@@ -111,9 +111,7 @@ pub async fn watch_and_stop(
 ) -> Result<StopReport> {
     let waiting = Instant::now();
     let deadline = match plan.when {
-        StopWhen::At(t) => {
-            waiting + (t - ctx.clock.now()).to_std().unwrap_or(Duration::ZERO)
-        }
+        StopWhen::At(t) => waiting + (t - ctx.clock.now()).to_std().unwrap_or(Duration::ZERO),
         StopWhen::After(d) => waiting + d,
         StopWhen::Energy(_) => waiting + MAX_STOP_WAIT,
     };
@@ -123,7 +121,11 @@ pub async fn watch_and_stop(
         let seen = match observe(ctx, &mut session, plan).await {
             Ok(seen) => Some(seen),
             Err(e) if reason::is_auth_failure(&e) => {
-                break (StopOutcome::Failed, format!("Stop not sent: {}", reason::failure(&e)), Some(e));
+                break (
+                    StopOutcome::Failed,
+                    format!("Stop not sent: {}", reason::failure(&e)),
+                    Some(e),
+                );
             }
             Err(e) => {
                 tracing::warn!("while waiting to stop: {e}");

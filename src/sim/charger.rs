@@ -135,12 +135,16 @@ pub(crate) async fn schedule_get(
     headers: HeaderMap,
 ) -> Response {
     let checked = ours(None, Some(&c));
-    serve_read(&sim, Ep::Schedule, &headers, Auth::Required, |w, _| {
-        match checked {
+    serve_read(
+        &sim,
+        Ep::Schedule,
+        &headers,
+        Auth::Required,
+        |w, _| match checked {
             Ok(()) => Reply::ok(&bodies::schedule(w.schedule)),
             Err(r) => r,
-        }
-    })
+        },
+    )
     .await
 }
 

@@ -215,9 +215,10 @@ impl Faults {
     /// The fault the next request to `ep` gets, if any, used up by this call. A request that
     /// changes nothing (`refusable` false: the schedule's `GET`) passes a `refuse` fault by.
     pub(crate) fn take(&mut self, ep: Ep, refusable: bool) -> Option<FaultKind> {
-        let i = self.armed.iter().position(|(s, _)| {
-            s.target.hits(ep) && (refusable || s.kind != FaultKind::Refuse)
-        })?;
+        let i = self
+            .armed
+            .iter()
+            .position(|(s, _)| s.target.hits(ep) && (refusable || s.kind != FaultKind::Refuse))?;
         let kind = self.armed[i].0.kind;
         if let Some(left) = &mut self.armed[i].1 {
             *left = left.saturating_sub(1);

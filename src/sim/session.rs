@@ -456,9 +456,16 @@ mod tests {
         let start = utc("2026-01-09T18:00:00Z");
         let mut s = Session::new(42, 1, Car::Equinox, start, 30.0, 40);
         let before = s.power_at(1200.0);
-        assert!(before > 8.0, "the Equinox draws about 9 kW at 40 A: {before}");
+        assert!(
+            before > 8.0,
+            "the Equinox draws about 9 kW at 40 A: {before}"
+        );
         s.limit(20, start + Duration::seconds(1800));
-        assert_eq!(s.power_at(1800.0), before, "the change itself keeps the old power");
+        assert_eq!(
+            s.power_at(1800.0),
+            before,
+            "the change itself keeps the old power"
+        );
         let after = s.power_at(1801.0);
         assert!((after - 4.8).abs() < 1e-9, "20 A x 240 V = 4.8 kW: {after}");
         assert!((s.energy_at(1800.0) - s.energy_at(1799.0)) > 0.0);

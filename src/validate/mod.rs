@@ -203,7 +203,6 @@ impl Validator<'_> {
     }
 }
 
-
 /// The JSON word of a record's enum value (`stopped`, `success`).
 fn word<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
