@@ -114,6 +114,23 @@ const COMMANDS: &[Cell] = &[
         endpoint: "status",
         label: "charger status",
     },
+    // the control commands, each with the fault on the call that changes the charger (a
+    // command: never retried) or, for schedule, the one it reads
+    Cell {
+        args: &["stop", "--ack-interval", "10ms"],
+        endpoint: "stop",
+        label: "stop session",
+    },
+    Cell {
+        args: &["limit", "32"],
+        endpoint: "amperage",
+        label: "amperage limit",
+    },
+    Cell {
+        args: &["schedule"],
+        endpoint: "schedule",
+        label: "charger schedule",
+    },
 ];
 
 /// What one run printed and left: exit code, stdout, stderr, the demo folder and its files

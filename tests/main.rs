@@ -17,6 +17,7 @@ mod cli;
 mod collect_deadline;
 mod common;
 mod concurrent_writers;
+mod control;
 mod corrupt_config;
 mod data_props;
 mod demo_data;

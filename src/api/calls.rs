@@ -125,11 +125,14 @@ impl Client {
     }
 
     /// Sets the schedule windows, or disables the schedule with `None`. Only the times are sent
-    /// (the weekday numbers of an answer's windows are left out).
+    /// (the weekday numbers of an answer's windows are left out). Sent once (a `PUT` is never
+    /// retried by the transport).
     ///
     /// # Errors
     /// Those of [`Self::station_id`], then the errors of every call (see [`Client`]) for
-    /// `PUT .../schedule`; a refused body is an [`ApiError::Http`] with its 4xx status.
+    /// `PUT .../schedule`; a 4xx answer (a body the charger refuses) is
+    /// [`ApiError::Refused`] (action `set_schedule`) with ChargePoint's `errorMessage`, else
+    /// its `errorCategory`, else `HTTP <status>: <excerpt>`.
     pub async fn set_schedule(
         &mut self,
         windows: Option<WeekSchedule>,
@@ -139,25 +142,46 @@ impl Client {
         let body = ScheduleRequest {
             schedule: windows.map(WeekSchedule::times_only),
         };
-        self.call(Ep::Schedule, Method::PUT, HCM, &path, Some(&body))
+        self.put_setting(Ep::Schedule, "set_schedule", &path, &body)
             .await
     }
 
     /// Sets the charge amperage limit to `amps`, whole amperes; the answer's `desired_value` is
-    /// the limit being applied (A).
+    /// the limit being applied (A). Sent once (a `PUT` is never retried by the transport).
     ///
     /// # Errors
     /// Those of [`Self::station_id`], then the errors of every call (see [`Client`]) for
-    /// `PUT .../charge-amperage-limit`; a limit the API refuses is an [`ApiError::Http`] with
-    /// its 4xx status (`cph50 sim` answers 400 outside 20..=40 A).
+    /// `PUT .../charge-amperage-limit`; a 4xx answer (a limit the API refuses; `cph50 sim`
+    /// answers 400 outside 20..=40 A) is [`ApiError::Refused`] (action
+    /// `set_amperage_limit`) with ChargePoint's reason, as for [`Self::set_schedule`].
     pub async fn set_amperage_limit(&mut self, amps: u32) -> Result<AmperageAnswer, ApiError> {
         let station = self.station_id().await?;
         let path = format!("api/v1/configuration/chargers/{station}/charge-amperage-limit");
         let body = AmperageRequest {
             charge_amperage_limit: amps,
         };
-        self.call(Ep::Amperage, Method::PUT, HCM, &path, Some(&body))
+        self.put_setting(Ep::Amperage, "set_amperage_limit", &path, &body)
             .await
+    }
+
+    /// A `PUT` of a charger setting: a 4xx answer is the charger's refusal, with its reason.
+    async fn put_setting<T: serde::de::DeserializeOwned, B: serde::Serialize>(
+        &mut self,
+        ep: Ep,
+        action: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let raw = self.request(ep, Method::PUT, HCM, path, Some(body)).await?;
+        if (400..500).contains(&raw.status) {
+            let error: AccountsError = serde_json::from_slice(&raw.body).unwrap_or_default();
+            return Err(ApiError::Refused {
+                endpoint: raw.endpoint,
+                action: action.into(),
+                message: ack::reason(raw.status, &error, &raw.body),
+            });
+        }
+        expect_json(raw)
     }
 
     /// The account's vehicles as the ChargePoint app lists them: make, model, model year,

@@ -123,12 +123,12 @@ pub enum ApiError {
         /// Polls made.
         attempts: u32,
     },
-    /// The charger refused a start or stop.
+    /// The charger refused a start or stop, or a setting (amperage limit, schedule).
     #[error("{endpoint}: {action} refused: {message}")]
     Refused {
         /// The call.
         endpoint: String,
-        /// `start_session` / `stop_session`.
+        /// `start_session` / `stop_session` / `set_amperage_limit` / `set_schedule`.
         action: String,
         /// The charger's reason.
         message: String,

@@ -101,6 +101,7 @@ pub struct CollectArgs {
 
 /// Options of `charge`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("stop_when").multiple(false).args(["until", "stop_for", "max_kwh"])))]
 pub struct ChargeArgs {
     /// Start at once, whatever the time (run_type manual-start).
     #[arg(long)]
@@ -131,6 +132,18 @@ pub struct ChargeArgs {
     /// Time between polls of the start confirmation.
     #[arg(long, default_value = "3s", value_parser = parse_duration)]
     pub ack_interval: std::time::Duration,
+    /// After the start, stop the session it started at this local time, HH:MM (the next
+    /// one, at most 5h away); recorded in runs.json.
+    #[arg(long, value_parser = parse_hhmm, value_name = "HH:MM")]
+    pub until: Option<NaiveTime>,
+    /// After the start, stop the session it started this long after the start was
+    /// confirmed (e.g. 90m, 2h; at most 5h); recorded in runs.json.
+    #[arg(long = "for", value_parser = parse_duration, value_name = "DURATION")]
+    pub stop_for: Option<std::time::Duration>,
+    /// After the start, stop the session it started once it has delivered this many kWh
+    /// (watched for at most 5h, then left running); recorded in runs.json.
+    #[arg(long, value_parser = super::parse::parse_kwh, value_name = "KWH")]
+    pub max_kwh: Option<f64>,
 }
 
 /// Options of `train`.

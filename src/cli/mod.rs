@@ -3,6 +3,7 @@
 //! settings. Nothing below the command layer sees these types.
 
 mod args;
+mod control;
 mod export;
 mod incident;
 pub mod parse;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use args::*;
+pub use control::*;
 pub use export::*;
 pub use incident::*;
 
@@ -165,7 +167,57 @@ pub enum Command {
     /// command exits 1 with one error line naming the endpoint. The recorded reason never
     /// holds a URL or a server body. `--now` starts at once (run_type manual-start). The run id
     /// is $GITHUB_RUN_ID when set.
+    ///
+    /// --until HH:MM, --for DURATION or --max-kwh X (one of them) end what the run started:
+    /// after a confirmed start it keeps polling every --poll (30 s: the charger status and the
+    /// user status, and the session's energy with --max-kwh), then stops that session, and
+    /// only it, and appends a stop record to runs.json (`stop`: session_id, condition, value,
+    /// outcome, energy_kwh). A session that ended on its own (unplugged, stopped at the
+    /// charger) is recorded as ended and no stop is sent; --max-kwh not reached within 5h
+    /// leaves the session running. --until and --for may be at most 5h away (exit 2), so the
+    /// run fits GitHub's 6-hour job limit. A stop that fails is recorded, then exit 1. A run
+    /// that started nothing (no car, already charging, not the day's start) waits for
+    /// nothing.
+    #[command(after_help = CHARGE_AFTER_HELP)]
     Charge(ChargeArgs),
+    /// Stop the session in progress at the home charger and wait for the charger to confirm.
+    ///
+    /// Reads the charger status and the user status to find the session in progress, sends
+    /// the stop once (never retried: a stop is a command) and polls its confirmation (the ack)
+    /// --ack-polls times, --ack-interval apart. ChargePoint's reason is printed when the
+    /// charger refuses. Writes nothing. Exit 0 stopped, or nothing in progress (a no-op, said
+    /// so; `--json` outcome "none"), 1 refused, unconfirmed or a request failed, or --session
+    /// names another session than the one in progress (nothing is sent), 2 bad usage, 3 the
+    /// charger is offline (nothing is sent). `--json` prints {"outcome": "stopped"|"none",
+    /// "session_id", "energy_kwh", "charging_after", "api": {"requests", "logins"}}.
+    #[command(after_help = STOP_AFTER_HELP)]
+    Stop(StopArgs),
+    /// Show the charger's amperage limit and its allowed range, or set it.
+    ///
+    /// Without AMPS it prints the limit in force, the values the charger allows and whether a
+    /// new one is being applied (from the charger status). With AMPS it checks the value
+    /// against that range first (outside it: exit 2, nothing sent), sends the new limit once
+    /// (never retried), and prints the charger's answer: the value it applies and its state
+    /// (APPLYING). Writes nothing. Exit 0 done, 1 the charger refused (ChargePoint's reason is
+    /// printed) or a request failed, 2 bad usage or a value outside the range. `--json` prints
+    /// {"limit_a", "allowed_a", "applying", "set": null or {"desired_a", "status"}, "api"}.
+    #[command(after_help = LIMIT_AFTER_HELP)]
+    Limit(LimitArgs),
+    /// Show or change the charger's own charging schedule; show its utility and rate plan.
+    ///
+    /// While the schedule is enabled the charger charges a plugged-in car only inside its
+    /// window (weekdays Monday to Friday, weekend Saturday and Sunday; local time of the
+    /// charger, which is the configured zone), and `charge` waits for the window to end.
+    /// `show` (the default) prints the windows, enabled or disabled, and the utility and rate
+    /// plan the schedule follows (from the schedule answer, else the charger configuration).
+    /// `set` checks both windows (HH:MM-HH:MM, not empty: exit 2 before any request), sends
+    /// them once and prints the schedule as the charger answers it; `off` disables it. Writes
+    /// nothing. Exit 0 done, 1 the charger refused (ChargePoint's reason) or a request failed,
+    /// 2 bad usage. `--json` prints {"action", "enabled", "weekday", "weekend" (null or
+    /// {"start", "end"}), "zone", "utility" (null or {"name", "plan_name", "plan_code"}),
+    /// "utility_from", "api"}.
+    #[command(after_help = SCHEDULE_AFTER_HELP)]
+    Schedule(ScheduleArgs),
     /// Train the vehicle classifier from labelled sessions.
     ///
     /// Labels come from manual labels (session files with labeled_by "manual"), then the legacy
@@ -201,7 +253,11 @@ pub enum Command {
     /// session details and remote start/stop with their acks, in the shapes of the real API.
     /// Behind them: one charger with an overnight schedule (00:00-06:00 America/Los_Angeles),
     /// an Equinox EV, a Volvo XC40 and a guest car whose sessions follow their power curves,
-    /// and --history-days of past sessions. The same --seed gives the same answers.
+    /// and --history-days of past sessions. The same --seed gives the same answers. The
+    /// charger obeys what it is told: the amperage limit caps a car's power (limit × 240 V,
+    /// from the moment it is set, the running session too), the schedule holds a plugged-in
+    /// car until its window opens and ends the session when it closes, a stop ends the
+    /// session it names.
     ///
     /// The first line on stdout is `CP_DISCOVERY_URL=<url>`: export it and every other cph50
     /// command talks to the sim (log in with any username and the --password). Runs until
@@ -350,6 +406,30 @@ pub enum Command {
     Incident(IncidentArgs),
 }
 
+const CHARGE_AFTER_HELP: &str = "\
+Examples:
+  cph50 charge                        the scheduled start (what charge.yml runs)
+  cph50 charge --now                  start at once
+  cph50 charge --now --for 2h         start, then stop that session 2 hours later
+  cph50 charge --now --until 07:30    ... at 07:30 local time (the configured zone)
+  cph50 charge --now --max-kwh 10     ... once it has delivered 10 kWh";
+const STOP_AFTER_HELP: &str = "\
+Examples:
+  cph50 stop                          stop whatever session is in progress
+  cph50 stop --session 4754846071     stop it only if that is the session in progress
+  cph50 stop --json                   {\"outcome\": \"none\", ...} when nothing is in progress";
+const LIMIT_AFTER_HELP: &str = "\
+Examples:
+  cph50 limit                         amperage limit 40 A (the charger allows 20-40 A)
+  cph50 limit 32                      set it to 32 A (7.7 kW at 240 V)
+  cph50 limit 99                      exit 2: outside the charger's range, nothing sent";
+const SCHEDULE_AFTER_HELP: &str = "\
+Examples:
+  cph50 schedule                      the windows, enabled or not, utility and rate plan
+  cph50 schedule set --weekday 23:00-07:00 --weekend 00:00-08:00
+                                      charge overnight only
+  cph50 schedule off                  charge whenever a car is plugged in
+  cph50 schedule --json show          one JSON object";
 const INCIDENT_AFTER_HELP: &str = "\
 Examples:
   cph50 incident report --kind offline --details \"The charger is offline.\"
@@ -399,8 +479,10 @@ Fault SPEC: <endpoint>=<kind>[x<count>]; count defaults to 1, x0 = every request
              html            200 text/html maintenance page where JSON was expected
              truncated       200, half the JSON
              empty           200, empty body
-             refuse          start, stop, ack only: ChargePoint's refusal, 422 errorId 89
-                             CHARGE (on ack: that poll; on start/stop: when the station answers)
+             refuse          start, stop, ack: ChargePoint's refusal, 422 errorId 89 CHARGE
+                             (on ack: that poll; on start/stop: when the station answers);
+                             amperage, schedule: the next PUT answers 422 with an errorMessage
+                             and changes nothing (a schedule GET passes it by)
 
 Browser login: POST <base>/_sim/cookie answers {\"coulomb_sess\": value, \"max_age_s\": 7200}, a
 live cookie to paste into CP_SESSION_TOKEN (no password login is counted).
@@ -409,4 +491,7 @@ Examples:
   cph50 sim                                   default scenario, real time, any free port
   cph50 sim --port 8765 --speed 60            one sim minute per second
   cph50 sim --scenario offline                the charger is unreachable
-  cph50 sim --fault status=503x2 --fault login=captcha_html";
+  cph50 sim --fault status=503x2 --fault login=captcha_html
+  cph50 sim --fault stop=refuse               the next stop is refused (cph50 stop exits 1)
+  cph50 sim --fault amperage=refuse --fault schedule=refuse
+                                              the next limit and schedule changes are refused";

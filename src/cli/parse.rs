@@ -45,6 +45,64 @@ pub fn parse_hhmm(raw: &str) -> Result<NaiveTime, String> {
     NaiveTime::parse_from_str(raw, "%H:%M").map_err(|_| format!("{raw:?} is not HH:MM"))
 }
 
+/// A daily window of local wall-clock time, `HH:MM-HH:MM`; an end at or before the start
+/// means the window runs past midnight (`23:00-07:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeWindow {
+    /// Local start time.
+    pub start: NaiveTime,
+    /// Local end time.
+    pub end: NaiveTime,
+}
+
+/// A schedule window `HH:MM-HH:MM` (24-hour, local), not empty.
+///
+/// # Errors
+/// A message with an example when `raw` is not two `HH:MM` times joined by `-`, or when both
+/// are the same (a window of no time).
+pub fn parse_window(raw: &str) -> Result<TimeWindow, String> {
+    let expected = "expected HH:MM-HH:MM, e.g. 00:00-06:00 or 23:00-07:00";
+    let (start, end) = raw
+        .trim()
+        .split_once('-')
+        .ok_or_else(|| format!("{raw:?} is not a window; {expected}"))?;
+    let time = |t: &str| {
+        let t = t.trim();
+        // two digits each: `6:00` and `06:0` are refused, so what is sent is what was meant
+        if t.len() != 5 {
+            return Err(format!("{t:?} in {raw:?} is not HH:MM; {expected}"));
+        }
+        parse_hhmm(t).map_err(|_| format!("{t:?} in {raw:?} is not HH:MM; {expected}"))
+    };
+    let window = TimeWindow {
+        start: time(start)?,
+        end: time(end)?,
+    };
+    if window.start == window.end {
+        return Err(format!(
+            "{raw:?} starts and ends at the same time (a window of no time); {expected}"
+        ));
+    }
+    Ok(window)
+}
+
+/// An energy in kWh above 0 and at most [`MAX_STOP_KWH`] (`10`, `7.5`).
+///
+/// # Errors
+/// A message when `raw` is not such a number.
+pub fn parse_kwh(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(k) if k > 0.0 && k <= MAX_STOP_KWH => Ok(k),
+        _ => Err(format!(
+            "{raw:?} is not an energy in kWh above 0 and at most {MAX_STOP_KWH}"
+        )),
+    }
+}
+
+/// The largest `--max-kwh`: 19.2 kW (the most a home charger delivers) for the 5 hours a stop
+/// is waited for at most.
+pub const MAX_STOP_KWH: f64 = 96.0;
+
 /// A calendar month `YYYY-MM`.
 ///
 /// # Errors
@@ -174,6 +232,28 @@ mod tests {
         assert!(parse_rfc3339("yesterday").is_err());
         assert_eq!(parse_hhmm("06:00").unwrap().to_string(), "06:00:00");
         assert_eq!(parse_grace("90m"), Ok(Duration::from_secs(5400)));
+        let w = parse_window("23:00-07:00").unwrap();
+        assert_eq!(
+            (w.start.to_string(), w.end.to_string()),
+            ("23:00:00".into(), "07:00:00".into())
+        );
+        for bad in [
+            "06:00-06:00",
+            "6:00-07:00",
+            "24:00-06:00",
+            "00:00",
+            "00:00-06:00-07:00",
+            "x",
+        ] {
+            assert!(
+                parse_window(bad).unwrap_err().contains("HH:MM-HH:MM"),
+                "{bad}"
+            );
+        }
+        assert_eq!(parse_kwh("7.5"), Ok(7.5));
+        for bad in ["0", "-1", "NaN", "97", "inf", "ten"] {
+            assert!(parse_kwh(bad).is_err(), "{bad}");
+        }
         assert!(parse_grace("5m").unwrap_err().contains("15m to 12h"));
         assert!(parse_grace("13h").is_err());
     }

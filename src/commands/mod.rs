@@ -15,11 +15,14 @@ pub mod export;
 pub mod incident;
 pub mod init;
 pub mod label;
+pub mod limit;
 pub mod login;
 pub mod monitor;
+pub mod schedule;
 pub mod setup;
 pub mod sim;
 pub mod status;
+pub mod stop;
 pub mod train;
 pub mod validate;
 

@@ -230,6 +230,7 @@ impl Household<'_> {
             reason: reason.to_owned(),
             run_type,
             polling_duration_sec: Some(NonNeg(round(polling, 1))),
+            stop: None,
             extra: Default::default(),
         });
     }

@@ -45,6 +45,9 @@ pub struct ChargePlan {
 pub struct ChargeOutcome {
     /// The record appended to `runs.json`; `None` when this run was not the day's start.
     pub record: Option<Run>,
+    /// This run started charging (result `success`): the session it may stop.
+    #[serde(skip)]
+    pub started: Option<Started>,
     /// One line for a person.
     pub summary: String,
     /// The charger was offline (exit 3).
@@ -87,6 +90,7 @@ pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<Cha
         if let Some(summary) = daily::explain(&decision, ctx.clock, run_at, grace) {
             return Ok(ChargeOutcome {
                 record: None,
+                started: None,
                 summary,
                 offline: false,
                 error: None,
@@ -112,15 +116,23 @@ pub async fn charge(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Result<Cha
         polling_duration_sec: Some(NonNeg(
             (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
         )),
+        stop: None,
         extra: Default::default(),
     };
     let _lock = ctx.store.lock()?;
     let mut runs: Runs = ctx.store.load_file(layout::RUNS)?.unwrap_or_default();
     runs.runs.push(record.clone());
     ctx.store.save_file(layout::RUNS, &runs)?;
+    let started_charging = (tried.result == RunResult::Success).then_some(Started {
+        session_id: tried.session,
+        at: run_at,
+        began: started,
+        run_type: record.run_type,
+    });
     Ok(ChargeOutcome {
         summary: format!("{}: {}", result_word(tried.result), tried.reason),
         record: Some(record),
+        started: started_charging,
         offline,
         error: tried
             .error
@@ -153,11 +165,26 @@ fn result_word(r: RunResult) -> &'static str {
     }
 }
 
+/// The charging a run started, for a stop that ends it (`charge --until/--for/--max-kwh`).
+#[derive(Debug, Clone, Copy)]
+pub struct Started {
+    /// The new session's id; `None` when ChargePoint had not listed it yet.
+    pub session_id: Option<u64>,
+    /// When the run began (its start record's time).
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The same moment on the monotonic clock.
+    pub began: Instant,
+    /// The start record's `run_type`, which the stop record repeats.
+    pub run_type: RunType,
+}
+
 /// How an attempt ended: the record's result and reason, and the API error behind a failure.
 struct Tried {
     result: RunResult,
     reason: String,
     error: Option<ApiError>,
+    /// The session a confirmed start made, when known.
+    session: Option<u64>,
 }
 
 impl Tried {
@@ -166,6 +193,7 @@ impl Tried {
             result,
             reason: reason.into(),
             error: None,
+            session: None,
         }
     }
 
@@ -180,6 +208,7 @@ impl Tried {
             result: RunResult::Failure,
             reason,
             error: Some(e),
+            session: None,
         }
     }
 }
@@ -266,6 +295,7 @@ async fn start(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Tried {
         result: RunResult::Failure,
         reason,
         error: last,
+        session: None,
     }
 }
 
@@ -273,23 +303,29 @@ async fn start(ctx: &mut StageContext<'_>, plan: &ChargePlan) -> Tried {
 /// accepted without a session or power means the car is full, which is not a failure.
 async fn confirm(ctx: &mut StageContext<'_>, session: Option<u64>) -> Tried {
     match ctx.client.charger_status().await {
-        Ok(s) if s.is_charging() || session.is_some() => Tried::done(
-            RunResult::Success,
-            match session {
-                Some(id) => format!("Charging started and confirmed (session {id})"),
-                None => "Charging started and confirmed".into(),
-            },
-        ),
+        Ok(s) if s.is_charging() || session.is_some() => Tried {
+            session,
+            ..Tried::done(
+                RunResult::Success,
+                match session {
+                    Some(id) => format!("Charging started and confirmed (session {id})"),
+                    None => "Charging started and confirmed".into(),
+                },
+            )
+        },
         Ok(_) => Tried::done(
             RunResult::Other,
             "Vehicle already fully charged (start accepted, no power drawn)",
         ),
         Err(e) => {
             tracing::warn!("after the confirmed start: {e}");
-            Tried::done(
-                RunResult::Success,
-                format!("Charging started (ack confirmed; {})", reason::failure(&e)),
-            )
+            Tried {
+                session,
+                ..Tried::done(
+                    RunResult::Success,
+                    format!("Charging started (ack confirmed; {})", reason::failure(&e)),
+                )
+            }
         }
     }
 }

@@ -70,8 +70,10 @@ pub fn decide(
             _ => return Decision::Before { start: today_start },
         }
     };
+    // a stop record belongs to a start that has a record of its own
     let done = runs.runs.iter().rev().find(|r| {
         r.run_type == RunType::Scheduled
+            && !r.is_stop()
             && instant_of(r)
                 .is_some_and(|t| clock.local_date(t) == day || (t >= start && t <= start + grace))
     });
@@ -159,6 +161,7 @@ mod tests {
             reason: "Charging started and confirmed".into(),
             run_type,
             polling_duration_sec: None,
+            stop: None,
             extra: Default::default(),
         }
     }

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod charge_control;
+pub mod charge_stop;
 pub mod checks;
 pub mod collect;
 pub mod daily;

@@ -79,12 +79,14 @@ pub fn failure(e: &ApiError) -> String {
     }
 }
 
-/// `Start` / `Stop` of `start_session` / `stop_session`.
+/// `Start` / `Stop` of `start_session` / `stop_session`; `Amperage limit change` /
+/// `Schedule change` of `set_amperage_limit` / `set_schedule`.
 fn action_word(action: &str) -> &'static str {
-    if action.starts_with("stop") {
-        "Stop"
-    } else {
-        "Start"
+    match action {
+        a if a.starts_with("stop") => "Stop",
+        "set_amperage_limit" => "Amperage limit change",
+        "set_schedule" => "Schedule change",
+        _ => "Start",
     }
 }
 

@@ -8,7 +8,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::http::{Auth, Reply, Sim, decode_body, serve};
+use super::http::{Auth, Reply, Sim, decode_body, serve, serve_read};
 use super::schedule::{Schedule, Window};
 use super::world::World;
 use super::{CHARGER_ID, USER_ID, bodies};
@@ -28,6 +28,22 @@ fn ours(user: Option<&str>, charger: Option<&str>) -> Result<(), Reply> {
         )));
     }
     Ok(())
+}
+
+/// The `errorMessage` of a refused amperage limit `PUT` (the `refuse` fault). No real
+/// refusal was captured: the status (422), the `errorCategory` and the words are the sim's.
+pub(crate) const LIMIT_REFUSED: &str =
+    "The charger did not accept the new charge amperage limit. Try again later.";
+/// The `errorMessage` of a refused schedule `PUT` (the `refuse` fault); the sim's words too.
+pub(crate) const SCHEDULE_REFUSED: &str =
+    "The charging schedule could not be saved to the charger. Try again later.";
+
+/// A `PUT` the charger refused (the `refuse` fault): 422 with ChargePoint's error body.
+fn refused(message: &str) -> Reply {
+    Reply::with(
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        &bodies::error(422, "CHARGER_CONFIGURATION", message),
+    )
 }
 
 /// Serves a charger call after checking the path's ids.
@@ -118,9 +134,17 @@ pub(crate) async fn schedule_get(
     Path(c): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    charger_call(&sim, Ep::Schedule, &headers, (None, Some(&c)), |w, _| {
-        Reply::ok(&bodies::schedule(w.schedule))
-    })
+    let checked = ours(None, Some(&c));
+    serve_read(
+        &sim,
+        Ep::Schedule,
+        &headers,
+        Auth::Required,
+        |w, _| match checked {
+            Ok(()) => Reply::ok(&bodies::schedule(w.schedule)),
+            Err(r) => r,
+        },
+    )
     .await
 }
 
@@ -134,6 +158,7 @@ pub(crate) async fn schedule_put(
         let what = "PUT api/v1/schedule/charger/{chargerId}/schedule";
         let parsed = parse_schedule(&body, what);
         match parsed {
+            Ok(_) if w.faults.take_refusing() => refused(SCHEDULE_REFUSED),
             Ok(s) => {
                 w.set_schedule(s, now);
                 Reply::ok(&bodies::schedule(w.schedule))
@@ -197,6 +222,7 @@ pub(crate) async fn amperage(
         let what = "PUT .../charge-amperage-limit";
         let amps = decode_body::<AmperageRequest>(&body, what).map(|b| b.charge_amperage_limit);
         match amps {
+            Ok(a) if (20..=40).contains(&a) && w.faults.take_refusing() => refused(LIMIT_REFUSED),
             Ok(a) if (20..=40).contains(&a) => {
                 w.set_amperage(a, now);
                 Reply::ok(&bodies::amperage_put(a))

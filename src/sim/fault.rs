@@ -54,7 +54,8 @@ pub enum FaultKind {
     Html,
     /// The station refuses the command: on `ack`, the poll answers ChargePoint's refusal (422,
     /// errorId 89, `CHARGE`) at once; on `start`/`stop`, the command is accepted and its ack
-    /// refused when the station answers.
+    /// refused when the station answers; on `amperage` and `schedule`, the next `PUT` answers
+    /// 422 with an `errorMessage` and changes nothing (a `GET` of the schedule is not hit).
     Refuse,
     /// 403 with the Datadome JSON body (`{"url": ...}`).
     CaptchaJson,
@@ -120,7 +121,7 @@ impl fmt::Display for FaultSpec {
     }
 }
 
-const KINDS: &str = "500, 502, 503, 429, delay<ms> (e.g. delay3000), expire, unauthorized, captcha_json, captcha_html, html, truncated, empty, refuse (start, stop, ack)";
+const KINDS: &str = "500, 502, 503, 429, delay<ms> (e.g. delay3000), expire, unauthorized, captcha_json, captcha_html, html, truncated, empty, refuse (start, stop, ack, amperage, schedule)";
 
 impl FromStr for FaultSpec {
     type Err = String;
@@ -155,10 +156,11 @@ impl FromStr for FaultSpec {
         };
         let kind = parse_kind(kind)
             .ok_or_else(|| fail(format!("unknown kind {kind:?}; expected one of {KINDS}")))?;
-        let commands = [Ep::Start, Ep::Stop, Ep::Ack].map(FaultTarget::One);
+        let commands =
+            [Ep::Start, Ep::Stop, Ep::Ack, Ep::Amperage, Ep::Schedule].map(FaultTarget::One);
         if kind == FaultKind::Refuse && !commands.contains(&target) {
             return Err(fail(format!(
-                "kind \"refuse\" applies to start, stop and ack, not {}",
+                "kind \"refuse\" applies to start, stop, ack, amperage and schedule, not {}",
                 target.name()
             )));
         }
@@ -210,9 +212,13 @@ impl Faults {
         self.armed.push((spec, left));
     }
 
-    /// The fault the next request to `ep` gets, if any, used up by this call.
-    pub(crate) fn take(&mut self, ep: Ep) -> Option<FaultKind> {
-        let i = self.armed.iter().position(|(s, _)| s.target.hits(ep))?;
+    /// The fault the next request to `ep` gets, if any, used up by this call. A request that
+    /// changes nothing (`refusable` false: the schedule's `GET`) passes a `refuse` fault by.
+    pub(crate) fn take(&mut self, ep: Ep, refusable: bool) -> Option<FaultKind> {
+        let i = self
+            .armed
+            .iter()
+            .position(|(s, _)| s.target.hits(ep) && (refusable || s.kind != FaultKind::Refuse))?;
         let kind = self.armed[i].0.kind;
         if let Some(left) = &mut self.armed[i].1 {
             *left = left.saturating_sub(1);
@@ -333,9 +339,10 @@ mod tests {
         assert!(e.contains("too large"), "{e}");
         let e = "status=refuse".parse::<FaultSpec>().unwrap_err();
         assert!(
-            e.contains("applies to start, stop and ack, not status"),
+            e.contains("applies to start, stop, ack, amperage and schedule, not status"),
             "{e}"
         );
+        assert!("amperage=refuse".parse::<FaultSpec>().is_ok());
         assert!("any=refuse".parse::<FaultSpec>().is_err());
     }
 
@@ -344,11 +351,16 @@ mod tests {
         let mut f = Faults::default();
         f.add("status=503x2".parse().unwrap());
         f.add("any=emptyx0".parse().unwrap());
-        assert_eq!(f.take(Ep::Status), Some(FaultKind::Status(503)));
+        assert_eq!(f.take(Ep::Status, true), Some(FaultKind::Status(503)));
         assert_eq!(f.describe(), vec!["status=503x1", "any=emptyx0"]);
-        assert_eq!(f.take(Ep::Status), Some(FaultKind::Status(503)));
-        assert_eq!(f.take(Ep::Status), Some(FaultKind::Empty));
-        assert_eq!(f.take(Ep::Login), Some(FaultKind::Empty));
+        assert_eq!(f.take(Ep::Status, true), Some(FaultKind::Status(503)));
+        assert_eq!(f.take(Ep::Status, true), Some(FaultKind::Empty));
+        assert_eq!(f.take(Ep::Login, true), Some(FaultKind::Empty));
         assert_eq!(f.describe(), vec!["any=emptyx0"]);
+        let mut f = Faults::default();
+        f.add("schedule=refuse".parse().unwrap());
+        assert_eq!(f.take(Ep::Schedule, false), None, "a GET passes it by");
+        assert_eq!(f.take(Ep::Schedule, true), Some(FaultKind::Refuse));
+        assert!(f.describe().is_empty());
     }
 }

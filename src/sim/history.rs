@@ -60,7 +60,7 @@ pub(crate) fn replay(w: &mut World, days: u32, start: DateTime<Utc>) {
             let full = w
                 .current
                 .and_then(|id| w.sessions.get(&id))
-                .map_or(0.0, |s| s.curve.charge_s);
+                .map_or(0.0, |s| s.charge_s());
             let stay = (full as i64 + rng.int(60, 900)).min(rng.int(1800, 2700));
             let unplug = begun + Duration::seconds(stay);
             w.advance_to(unplug);

@@ -198,11 +198,40 @@ pub(crate) async fn serve<F>(
 where
     F: FnOnce(&mut World, DateTime<Utc>) -> Reply,
 {
+    serve_as(sim, ep, headers, auth, true, handle).await
+}
+
+/// [`serve`] for a call that changes nothing although its endpoint takes commands (the
+/// schedule's `GET`): a `refuse` fault waits for the next `PUT`.
+pub(crate) async fn serve_read<F>(
+    sim: &Shared,
+    ep: Ep,
+    headers: &HeaderMap,
+    auth: Auth,
+    handle: F,
+) -> Response
+where
+    F: FnOnce(&mut World, DateTime<Utc>) -> Reply,
+{
+    serve_as(sim, ep, headers, auth, false, handle).await
+}
+
+async fn serve_as<F>(
+    sim: &Shared,
+    ep: Ep,
+    headers: &HeaderMap,
+    auth: Auth,
+    refusable: bool,
+    handle: F,
+) -> Response
+where
+    F: FnOnce(&mut World, DateTime<Utc>) -> Reply,
+{
     let fault = {
         let mut w = sim.lock();
         w.tick();
         w.count(ep.name());
-        w.faults.take(ep)
+        w.faults.take(ep, refusable)
     };
     match fault {
         Some(FaultKind::Delay(ms)) => {

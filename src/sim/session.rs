@@ -70,12 +70,28 @@ pub(crate) struct Session {
     pub(crate) start: DateTime<Utc>,
     /// End (stop, schedule end, unplug), whole seconds; `None` while in progress.
     pub(crate) end: Option<DateTime<Utc>>,
-    /// Power over time since `start`.
+    /// Power over time since `start`, until the first amperage limit change (if any).
     pub(crate) curve: Curve,
+    /// The power the car draws when the charger does not hold it back, kW.
+    want_kw: f64,
+    /// The curves after each amperage limit change during the session, in time order.
+    legs: Vec<Leg>,
     noise_seed: u64,
     api_flag: bool,
     /// It ran at the workplace station, not at the home charger.
     pub(crate) away: bool,
+}
+
+/// The rest of a session after an amperage limit change: a new curve from `from_s` seconds
+/// after the start, at the new limit's power, for the energy the car still takes.
+#[derive(Debug, Clone)]
+struct Leg {
+    /// Seconds after the session's start.
+    from_s: f64,
+    /// Energy delivered before it, kWh.
+    energy_before: f64,
+    /// Power over time since `from_s` (no ramp: the car is already drawing).
+    curve: Curve,
 }
 
 /// One `update_data` point.
@@ -101,9 +117,8 @@ impl Session {
     ) -> Self {
         let p = car.profile();
         let mut rng = Rng::new(mix(seed, id));
-        let steady = (p.steady_kw + rng.normal(0.0, p.steady_sd_kw))
-            .min(f64::from(amps) * VOLTS / 1000.0)
-            .max(1.0);
+        let want_kw = (p.steady_kw + rng.normal(0.0, p.steady_sd_kw)).max(1.0);
+        let steady = capped(want_kw, amps);
         let ramp = rng.range(p.ramp_s.0, p.ramp_s.1);
         Self {
             id,
@@ -111,6 +126,8 @@ impl Session {
             start: whole_seconds(start),
             end: None,
             curve: Curve::for_energy(steady, ramp, need_kwh.max(0.0003), true),
+            want_kw,
+            legs: Vec::new(),
             noise_seed: mix(seed ^ 0x5e55_1011, id),
             api_flag: rng.chance(0.12),
             away: false,
@@ -123,18 +140,67 @@ impl Session {
         (until - self.start).num_seconds().max(0)
     }
 
+    /// The curve in force `t` seconds after the start: its offset and the energy before it.
+    /// A leg takes over just after its change (at the change itself the old power holds).
+    fn leg(&self, t: f64) -> (f64, f64, &Curve) {
+        self.legs
+            .iter()
+            .rev()
+            .find(|l| l.from_s < t)
+            .map_or((0.0, 0.0, &self.curve), |l| {
+                (l.from_s, l.energy_before, &l.curve)
+            })
+    }
+
+    /// Noise-free power `t` seconds after the start, kW.
+    fn power_at(&self, t: f64) -> f64 {
+        let (from, _, curve) = self.leg(t);
+        curve.power(t - from)
+    }
+
+    /// Energy delivered `t` seconds after the start, kWh.
+    fn energy_at(&self, t: f64) -> f64 {
+        let (from, before, curve) = self.leg(t);
+        before + curve.energy(t - from)
+    }
+
+    /// Seconds from the start until the car is full.
+    pub(crate) fn charge_s(&self) -> f64 {
+        let (from, _, curve) = self.leg(f64::INFINITY);
+        from + curve.charge_s
+    }
+
     /// Energy delivered up to `now`, kWh.
     pub(crate) fn energy(&self, now: DateTime<Utc>) -> f64 {
-        self.curve.energy(self.elapsed_s(now) as f64)
+        self.energy_at(self.elapsed_s(now) as f64)
     }
 
     /// Whether energy flows at `now`.
     pub(crate) fn is_charging(&self, now: DateTime<Utc>) -> bool {
         self.end.is_none_or(|e| now < e)
-            && self
-                .curve
-                .power((now - self.start).num_milliseconds() as f64 / 1000.0)
-                > 0.0
+            && self.power_at((now - self.start).num_milliseconds() as f64 / 1000.0) > 0.0
+    }
+
+    /// A new amperage limit at `at`: from then on the car draws at most `amps` × 240 V (its
+    /// own power when that is less), for the energy it still takes. Nothing changes for a
+    /// session that has ended or a car that is full.
+    pub(crate) fn limit(&mut self, amps: u32, at: DateTime<Utc>) {
+        if self.end.is_some() {
+            return;
+        }
+        let t = (whole_seconds(at) - self.start).num_seconds().max(0) as f64;
+        let total = self.energy_at(f64::INFINITY);
+        let before = self.energy_at(t);
+        let left = total - before;
+        if t >= self.charge_s() || left <= 1e-6 {
+            return;
+        }
+        self.legs.retain(|l| l.from_s < t);
+        self.legs.push(Leg {
+            from_s: t,
+            energy_before: before,
+            curve: Curve::for_energy(capped(self.want_kw, amps), NO_RAMP_S, left, true),
+        });
     }
 
     /// Ends the session at `at`.
@@ -147,8 +213,9 @@ impl Session {
             return 0.0;
         }
         let mut rng = Rng::new(mix(self.noise_seed, t as u64));
+        let (from, _, curve) = self.leg(t as f64);
         round(
-            self.curve.reading(self.car.profile(), t as f64, &mut rng),
+            curve.reading(self.car.profile(), t as f64 - from, &mut rng),
             4,
         )
     }
@@ -156,7 +223,7 @@ impl Session {
     fn point(&self, t: i64) -> Point {
         Point {
             t,
-            energy_kwh: round(self.curve.energy(t as f64), 6),
+            energy_kwh: round(self.energy_at(t as f64), 6),
             power_kw: self.reading(t),
             update_date: None,
         }
@@ -177,7 +244,7 @@ impl Session {
                 _ => 3600,
             };
         }
-        let full = self.curve.charge_s.floor() as i64;
+        let full = self.charge_s().floor() as i64;
         if full < last {
             ts.extend([full, full + 30].into_iter().filter(|t| *t < last));
         }
@@ -234,7 +301,7 @@ impl Session {
     /// The item of the monthly activity list (finished sessions).
     pub(crate) fn list_item(&self, tz: Tz) -> SessionDetails {
         let last = self.elapsed_s(self.end.unwrap_or(self.start));
-        let energy = round(self.curve.energy(last as f64), 6);
+        let energy = round(self.energy_at(last as f64), 6);
         self.placed(SessionDetails {
             vehicle_id: Some(PRIMARY_VEHICLE_ID),
             session_id_string: Some(self.id.to_string()),
@@ -259,7 +326,7 @@ impl Session {
         let c = &self.curve;
         // energy flows from about 0.1 kW on the ramp until the car is full or the session ends
         let on = c.ramp_s * 0.1 / c.steady_kw;
-        let charging_s = (c.charge_s.min(last_t as f64) - on).max(0.0).round();
+        let charging_s = (self.charge_s().min(last_t as f64) - on).max(0.0).round();
         let offset = tz
             .offset_from_utc_datetime(&self.start.naive_utc())
             .fix()
@@ -328,6 +395,15 @@ pub(crate) fn primary_vehicle_info() -> PrimaryVehicleInfo {
     }
 }
 
+/// The ramp of a leg after a limit change, seconds: none to speak of (the car already draws;
+/// a zero would divide by zero in the curve's energy).
+const NO_RAMP_S: f64 = 0.001;
+
+/// The power a car that wants `want_kw` draws under a limit of `amps` (at 240 V), kW.
+fn capped(want_kw: f64, amps: u32) -> f64 {
+    want_kw.min(f64::from(amps) * VOLTS / 1000.0)
+}
+
 fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
@@ -364,5 +440,43 @@ pub(crate) fn at_workplace(d: SessionDetails) -> SessionDetails {
         payment_type: text("free"),
         total_amount: Some(0.0),
         ..d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_lower_limit_caps_the_power_from_then_on_and_the_car_still_gets_its_energy() {
+        let start = utc("2026-01-09T18:00:00Z");
+        let mut s = Session::new(42, 1, Car::Equinox, start, 30.0, 40);
+        let before = s.power_at(1200.0);
+        assert!(
+            before > 8.0,
+            "the Equinox draws about 9 kW at 40 A: {before}"
+        );
+        s.limit(20, start + Duration::seconds(1800));
+        assert_eq!(
+            s.power_at(1800.0),
+            before,
+            "the change itself keeps the old power"
+        );
+        let after = s.power_at(1801.0);
+        assert!((after - 4.8).abs() < 1e-9, "20 A x 240 V = 4.8 kW: {after}");
+        assert!((s.energy_at(1800.0) - s.energy_at(1799.0)) > 0.0);
+        assert!((s.energy_at(f64::INFINITY) - 30.0).abs() < 1e-6);
+        assert!(s.charge_s() > Session::new(42, 1, Car::Equinox, start, 30.0, 40).charge_s());
+        // raising it again lets the car draw its own power, never more
+        s.limit(40, start + Duration::seconds(3600));
+        assert_eq!(s.power_at(3700.0), before);
+        let full = s.charge_s();
+        s.finish(start + Duration::seconds(full as i64 + 10));
+        s.limit(20, start + Duration::seconds(full as i64 + 20));
+        assert_eq!(s.charge_s(), full, "an ended session is left as it was");
     }
 }

@@ -247,10 +247,14 @@ impl World {
         }
     }
 
-    /// A new amperage limit; the charger reports it as applying for a few seconds.
+    /// A new amperage limit; the charger reports it as applying for a few seconds. It caps
+    /// the running session's power from now on (`amps` × 240 V), and every later session's.
     pub(crate) fn set_amperage(&mut self, amps: u32, at: DateTime<Utc>) {
         self.amperage = amps;
         self.amperage_until = at + Duration::seconds(10);
+        if let Some(s) = self.current.and_then(|id| self.sessions.get_mut(&id)) {
+            s.limit(amps, at);
+        }
     }
 
     /// Sets the charger on- or offline; commands sent while offline are never confirmed.

@@ -99,7 +99,9 @@ impl Validator<'_> {
             self.vehicle_ref(&path, &text, "/vehicle_id", last.vehicle_id.as_deref());
         }
         self.top_level::<LastSessionId>(layout::LAST_SESSION_ID);
-        self.top_level::<Runs>(layout::RUNS);
+        if let Some((runs, path, _)) = self.top_level::<Runs>(layout::RUNS) {
+            self.stop_records(&runs, &path);
+        }
         self.top_level::<ClassifierModel>(layout::CLASSIFIER_MODEL);
         if let Some((summary, path, text)) =
             self.top_level::<ClassifierSummary>(layout::CLASSIFIER_SUMMARY)
@@ -124,6 +126,28 @@ impl Validator<'_> {
 
         let starts = self.caches();
         self.sessions(&starts);
+    }
+
+    /// A stop record's `result` must be the one its `stop.outcome` goes with (`stopped` is a
+    /// success, `ended` and `not-reached` are other, `failed` is a failure).
+    fn stop_records(&mut self, runs: &Runs, path: &Path) {
+        for (i, run) in runs.runs.iter().enumerate() {
+            let Some(stop) = &run.stop else { continue };
+            let want = stop.outcome.result();
+            if run.result != want {
+                self.problem(Problem::field(
+                    self.shown(path),
+                    format!("/runs/{i}/result"),
+                    None,
+                    format!(
+                        "a stop record whose stop.outcome is {} has result {}, not {}",
+                        word(&stop.outcome),
+                        word(&want),
+                        word(&run.result)
+                    ),
+                ));
+            }
+        }
     }
 
     /// Decodes one optional top-level file; problems are recorded.
@@ -196,4 +220,12 @@ impl Validator<'_> {
     fn problem(&mut self, p: Problem) {
         self.report.problems.push(p);
     }
+}
+
+/// The JSON word of a record's enum value (`stopped`, `success`).
+fn word<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }

@@ -25,6 +25,7 @@ fn workflows_exist_with_their_schedules() {
         "label.yml",
         "pages.yml",
         "monitor.yml",
+        "control.yml",
     ] {
         assert!(
             workflow(name)["on"].get("workflow_dispatch").is_some(),
@@ -38,6 +39,24 @@ fn workflows_exist_with_their_schedules() {
                 .get(input)
                 .is_some()
         );
+    }
+    let control = &workflow("control.yml")["on"]["workflow_dispatch"]["inputs"];
+    let commands: Vec<&str> = control["command"]["options"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands,
+        ["schedule", "schedule-set", "schedule-off", "limit", "stop"]
+    );
+    for input in ["session_id", "amps", "weekday", "weekend"] {
+        assert!(control.get(input).is_some(), "control.yml input {input}");
+    }
+    let charge = &workflow("charge.yml")["on"]["workflow_dispatch"]["inputs"];
+    for input in ["stop_for", "stop_until", "max_kwh"] {
+        assert!(charge.get(input).is_some(), "charge.yml input {input}");
     }
     let modes = &workflow("cache.yml")["on"]["workflow_dispatch"]["inputs"]["mode"]["options"];
     let modes: Vec<&str> = modes
@@ -86,6 +105,7 @@ fn workflows_grant_least_privilege_per_job() {
         (("label.yml", "label"), &contents_write),
         (("label.yml", "pages"), &caller),
         (("charge.yml", "charge"), &contents_write),
+        (("control.yml", "control"), &contents_read),
         (("check.yml", "check"), &health),
         (("pages.yml", "build"), &build),
         (("pages.yml", "deploy"), &deploy),

@@ -22,7 +22,7 @@ pub use classifier_model::{ClassStats, ClassifierModel, FeatureModel};
 /// Format version of `classifier_model.json` this build writes and reads.
 pub const CLASSIFIER_MODEL_VERSION: u32 = 1;
 pub use last_session::{LastSession, LastSessionId};
-pub use runs::{Run, RunResult, RunType, Runs};
+pub use runs::{Run, RunResult, RunStop, RunType, Runs, StopCondition, StopOutcome};
 pub use session::{LabelSource, Sample, SessionFile};
 pub use vehicle::{
     UNKNOWN_VEHICLE, ValidPeriod, Vehicle, VehicleConfig, VehicleMap, VehicleMapEntry,

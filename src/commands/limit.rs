@@ -1,0 +1,172 @@
+//! `cph50 limit [AMPS]`: the charger's amperage limit and the values it allows, or a new limit
+//! (checked against them before anything is sent).
+
+use serde::Serialize;
+
+use crate::api::models::AmperageSettings;
+use crate::api::{Client, Stats};
+use crate::cli::LimitArgs;
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::settings::Settings;
+
+/// Volts behind the power a limit allows, for the human line (a North American home charger).
+const VOLTS: f64 = 240.0;
+
+/// What `limit --json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct LimitReport {
+    /// The limit in force before any change, A.
+    pub limit_a: f64,
+    /// Every limit the charger allows, A, lowest first.
+    pub allowed_a: Vec<f64>,
+    /// The charger is applying a new limit (its status's `inProgress`).
+    pub applying: bool,
+    /// The change, when AMPS was given: the charger's answer.
+    pub set: Option<LimitSet>,
+    /// Requests and logins this command made.
+    pub api: Stats,
+}
+
+/// The charger's answer to a new limit.
+#[derive(Debug, Clone, Serialize)]
+pub struct LimitSet {
+    /// The limit the charger applies, A (its `desiredValue`).
+    pub desired_a: f64,
+    /// Its state (`APPLYING`), null when it gave none.
+    pub status: Option<String>,
+}
+
+/// Runs `cph50 limit`.
+///
+/// # Errors
+/// [`Error::Usage`] (exit 2) when AMPS is not one of the values the charger allows (nothing is
+/// sent); [`Error::Cannot`] (exit 1) when the charger status gives no amperage settings to
+/// check it against; [`Error::Api`] (exit 1) naming the endpoint when a request fails or the
+/// charger refuses the limit (with ChargePoint's reason); a settings error (exit 2).
+pub fn run(settings: &Settings, out: &Output, args: &LimitArgs) -> Result<()> {
+    let report = super::with_client(settings, async |client, _| limit(client, args.amps).await)?;
+    if args.json {
+        return super::print_json(out, &report);
+    }
+    for line in describe(&report) {
+        out.result(&line);
+    }
+    Ok(())
+}
+
+/// Reads the settings from the charger status; with `amps`, checks and sends the new limit.
+async fn limit(client: &mut Client, amps: Option<u32>) -> Result<LimitReport> {
+    let status = client.charger_status().await?;
+    let Some(settings) = status.charge_amperage_settings else {
+        return Err(Error::Cannot(
+            "limit: the charger status gives no amperage settings (chargeAmperageSettings); nothing was sent".into(),
+        ));
+    };
+    let mut allowed = settings.possible_charge_limit.clone();
+    allowed.retain(|a| a.is_finite());
+    allowed.sort_by(f64::total_cmp);
+    allowed.dedup();
+    let set = match amps {
+        None => None,
+        Some(a) => {
+            check(a, &settings, &allowed)?;
+            let answer = client.set_amperage_limit(a).await?;
+            Some(LimitSet {
+                desired_a: answer.desired_value,
+                status: answer.status,
+            })
+        }
+    };
+    Ok(LimitReport {
+        limit_a: settings.charge_limit,
+        allowed_a: allowed,
+        applying: settings.in_progress.unwrap_or(false),
+        set,
+        api: client.stats(),
+    })
+}
+
+/// `amps` must be one of the charger's values.
+fn check(amps: u32, settings: &AmperageSettings, allowed: &[f64]) -> Result<()> {
+    if allowed.is_empty() {
+        return Err(Error::Cannot(format!(
+            "limit: the charger lists no allowed amperage limits (its limit is {} A); nothing was sent",
+            settings.charge_limit
+        )));
+    }
+    if allowed.contains(&f64::from(amps)) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "limit {amps} A is not one the charger allows ({}); nothing was sent",
+        range(allowed)
+    )))
+}
+
+/// `20-40 A`, or the list when it has gaps (`16, 24, 32 A`).
+fn range(allowed: &[f64]) -> String {
+    let whole: Vec<i64> = allowed.iter().map(|a| a.round() as i64).collect();
+    match (whole.first(), whole.last()) {
+        (Some(lo), Some(hi)) if whole.windows(2).all(|w| w[1] == w[0] + 1) => {
+            format!("{lo}-{hi} A")
+        }
+        _ => format!(
+            "{} A",
+            whole
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The human form: the limit, the range, and the change.
+pub fn describe(r: &LimitReport) -> Vec<String> {
+    let kw = |a: f64| a * VOLTS / 1000.0;
+    let mut lines = vec![format!(
+        "amperage limit {} A ({:.1} kW at {VOLTS} V); the charger allows {}{}",
+        r.limit_a,
+        kw(r.limit_a),
+        range(&r.allowed_a),
+        if r.applying {
+            "; a new limit is being applied"
+        } else {
+            ""
+        }
+    )];
+    if let Some(set) = &r.set {
+        lines.push(format!(
+            "new limit {} A ({:.1} kW): {}",
+            set.desired_a,
+            kw(set.desired_a),
+            set.status
+                .as_deref()
+                .map_or("accepted".to_owned(), |s| s.to_lowercase())
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_range_is_a_span_when_it_has_no_gaps() {
+        let span: Vec<f64> = (20..=40).map(f64::from).collect();
+        assert_eq!(range(&span), "20-40 A");
+        assert_eq!(range(&[16.0, 24.0, 32.0]), "16, 24, 32 A");
+        let s = AmperageSettings {
+            charge_limit: 40.0,
+            in_progress: None,
+            possible_charge_limit: span.clone(),
+        };
+        assert!(check(32, &s, &span).is_ok());
+        let e = check(99, &s, &span).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("20-40 A"), "{e}");
+        assert_eq!(check(32, &s, &[]).unwrap_err().exit_code(), 1);
+    }
+}
