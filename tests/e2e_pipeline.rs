@@ -172,6 +172,39 @@ fn a_new_session_is_detected_collected_and_filed_under_its_local_start_date() {
     demo.validate().success();
 }
 
+/// A session sampled under a low amperage limit: the limit is recorded with it, and the curve
+/// the limit held at 4.8 kW (both household cars usually charge near 9 kW) is `unknown`, with
+/// the trained model as with the summary statistics.
+#[test]
+fn a_session_under_a_low_amperage_limit_records_it_and_names_no_car() {
+    let now = "2026-03-08T07:50:00Z";
+    for trained in [false, true] {
+        let (demo, sim) = setup("default", now);
+        if trained {
+            run(&sim, &demo, now, &["-q", "train"]).success();
+        }
+        run(&sim, &demo, now, &["limit", "20"]).success();
+        // a minute on: the car draws what the new limit lets it
+        control(&sim, "advance", json!({"seconds": 60}));
+        let later = "2026-03-08T07:51:00Z";
+        let out = json_out(run(
+            &sim,
+            &demo,
+            later,
+            &["monitor", "--collect", "--interval", "1ms", "--json"],
+        ));
+        assert_eq!(out["event"], "new_session", "{out}");
+        let id = out["session_id"].as_str().unwrap();
+        let file = demo.data().join(format!("sessions/2026/03/07/{id}.json"));
+        let s: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+        assert_eq!(s["amperage_limit_amps"], 20);
+        let power = s["samples"][10]["power_kw"].as_f64().unwrap();
+        assert!((4.0..=5.0).contains(&power), "{power} kW under 20 A");
+        assert_eq!(s["vehicle_id"], "unknown", "trained {trained}: {s}");
+        demo.validate().success();
+    }
+}
+
 /// Both crons of a winter and of a summer day on the same data folder: the first run at or
 /// after 06:00 local acts, the other says why it does not and records nothing.
 #[test]
