@@ -184,8 +184,8 @@ fn limit_shows_the_range_and_a_new_limit_caps_the_cars_power() {
     let sim = sim("default", &[]);
     let demo = Demo::new(1);
     let shown = run(&sim, &demo, &["limit", "--json"]).json();
-    assert_eq!(shown["limit_a"], 40.0);
-    let allowed: Vec<f64> = (20..=40).map(f64::from).collect();
+    assert_eq!(shown["limit_a"], 40);
+    let allowed: Vec<u32> = (20..=40).collect();
     assert_eq!(shown["allowed_a"], json!(allowed));
     assert!(shown["set"].is_null());
     let text = run(&sim, &demo, &["limit"]);
@@ -200,7 +200,7 @@ fn limit_shows_the_range_and_a_new_limit_caps_the_cars_power() {
     let set = run(&sim, &demo, &["limit", "20", "--json"]);
     assert_eq!(set.code, Some(0), "{}", set.stderr);
     let set = set.json();
-    assert_eq!(set["set"]["desired_a"], 20.0);
+    assert_eq!(set["set"]["desired_a"], 20);
     assert_eq!(set["set"]["status"], "APPLYING");
     assert_eq!(state(&sim)["amperage_limit"], 20);
     // 20 A x 240 V = 4.8 kW: 0.8 kWh in 10 minutes

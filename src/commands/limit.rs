@@ -11,15 +11,15 @@ use crate::output::Output;
 use crate::settings::Settings;
 
 /// Volts behind the power a limit allows, for the human line (a North American home charger).
-const VOLTS: f64 = 240.0;
+const VOLTS: f64 = crate::store::values::limits::SUPPLY_VOLTS;
 
 /// What `limit --json` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct LimitReport {
-    /// The limit in force before any change, A.
-    pub limit_a: f64,
-    /// Every limit the charger allows, A, lowest first.
-    pub allowed_a: Vec<f64>,
+    /// The limit in force before any change, whole amperes.
+    pub limit_a: u32,
+    /// Every limit the charger allows, whole amperes, lowest first.
+    pub allowed_a: Vec<u32>,
     /// The charger is applying a new limit (its status's `inProgress`).
     pub applying: bool,
     /// The change, when AMPS was given: the charger's answer.
@@ -31,8 +31,8 @@ pub struct LimitReport {
 /// The charger's answer to a new limit.
 #[derive(Debug, Clone, Serialize)]
 pub struct LimitSet {
-    /// The limit the charger applies, A (its `desiredValue`).
-    pub desired_a: f64,
+    /// The limit the charger applies, whole amperes (its `desiredValue`).
+    pub desired_a: u32,
     /// Its state (`APPLYING`), null when it gave none.
     pub status: Option<String>,
 }
@@ -73,18 +73,25 @@ async fn limit(client: &mut Client, amps: Option<u32>) -> Result<LimitReport> {
             check(a, &settings, &allowed)?;
             let answer = client.set_amperage_limit(a).await?;
             Some(LimitSet {
-                desired_a: answer.desired_value,
+                desired_a: whole_amps(answer.desired_value),
                 status: answer.status,
             })
         }
     };
     Ok(LimitReport {
-        limit_a: settings.charge_limit,
-        allowed_a: allowed,
+        limit_a: whole_amps(settings.charge_limit),
+        allowed_a: allowed.iter().map(|a| whole_amps(*a)).collect(),
         applying: settings.in_progress.unwrap_or(false),
         set,
         api: client.stats(),
     })
+}
+
+/// Amperes as the wire means them: whole numbers (a negative or absurd value reads as 0, or
+/// saturates).
+fn whole_amps(a: f64) -> u32 {
+    // `as` saturates and maps NaN to 0
+    a.round() as u32
 }
 
 /// `amps` must be one of the charger's values.
@@ -100,13 +107,13 @@ fn check(amps: u32, settings: &AmperageSettings, allowed: &[f64]) -> Result<()> 
     }
     Err(Error::Usage(format!(
         "limit {amps} A is not one the charger allows ({}); nothing was sent",
-        range(allowed)
+        range(&allowed.iter().map(|a| whole_amps(*a)).collect::<Vec<_>>())
     )))
 }
 
 /// `20-40 A`, or the list when it has gaps (`16, 24, 32 A`).
-fn range(allowed: &[f64]) -> String {
-    let whole: Vec<i64> = allowed.iter().map(|a| a.round() as i64).collect();
+fn range(allowed: &[u32]) -> String {
+    let whole: Vec<i64> = allowed.iter().map(|a| i64::from(*a)).collect();
     match (whole.first(), whole.last()) {
         (Some(lo), Some(hi)) if whole.windows(2).all(|w| w[1] == w[0] + 1) => {
             format!("{lo}-{hi} A")
@@ -124,7 +131,7 @@ fn range(allowed: &[f64]) -> String {
 
 /// The human form: the limit, the range, and the change.
 pub fn describe(r: &LimitReport) -> Vec<String> {
-    let kw = |a: f64| a * VOLTS / 1000.0;
+    let kw = |a: u32| f64::from(a) * VOLTS / 1000.0;
     let mut lines = vec![format!(
         "amperage limit {} A ({:.1} kW at {VOLTS} V); the charger allows {}{}",
         r.limit_a,
@@ -156,8 +163,9 @@ mod tests {
     #[test]
     fn the_range_is_a_span_when_it_has_no_gaps() {
         let span: Vec<f64> = (20..=40).map(f64::from).collect();
-        assert_eq!(range(&span), "20-40 A");
-        assert_eq!(range(&[16.0, 24.0, 32.0]), "16, 24, 32 A");
+        let whole: Vec<u32> = (20..=40).collect();
+        assert_eq!(range(&whole), "20-40 A");
+        assert_eq!(range(&[16, 24, 32]), "16, 24, 32 A");
         let s = AmperageSettings {
             charge_limit: 40.0,
             in_progress: None,
