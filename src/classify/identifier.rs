@@ -82,7 +82,13 @@ impl Identifier {
             .into_iter()
             .filter(|(id, _)| valid_on(&self.config, curve.date(), id))
             .collect();
-        let others = super::limit::held_down(f.median_kw, amps, &answer.vehicle_id, &levels);
+        let others = super::limit::held_down(
+            f.median_kw,
+            amps,
+            self.classifier.reference_limit(),
+            &answer.vehicle_id,
+            &levels,
+        );
         if !others.is_empty() {
             let (who, verb) = match others.split_last() {
                 Some((last, [])) => ((*last).to_owned(), "charges"),
@@ -123,8 +129,9 @@ pub enum Classifier {
     /// A trained model.
     Model(Box<Loaded>),
     /// Per-vehicle `(vehicle id, mean steady power kW, standard deviation kW)` of
-    /// `classifier_summary.json`, before any training.
-    Statistics(Vec<(String, f64, f64)>),
+    /// `classifier_summary.json`, before any training, with the summary's
+    /// `amperage_limit_amps`.
+    Statistics(Vec<(String, f64, f64)>, Option<u32>),
     /// Nothing yet: every answer is `unknown`.
     Nothing,
 }
@@ -164,7 +171,12 @@ impl Classifier {
         if stats.is_empty() {
             Self::Nothing
         } else {
-            Self::Statistics(stats)
+            Self::Statistics(
+                stats,
+                summary
+                    .and_then(|s| s.amperage_limit_amps)
+                    .and_then(|a| u32::try_from(a).ok()),
+            )
         }
     }
 
@@ -175,12 +187,23 @@ impl Classifier {
     pub fn levels(&self) -> Vec<(String, f64)> {
         match self {
             Self::Model(m) => model_levels(&m.file),
-            Self::Statistics(stats) => stats
+            Self::Statistics(stats, _) => stats
                 .iter()
                 .map(|(id, mean, _)| (id.clone(), *mean))
                 .collect(),
             Self::Nothing => Vec::new(),
         }
+    }
+
+    /// The highest amperage limit recorded on the sessions the classifier learned from (the
+    /// model file's or the summary's `amperage_limit_amps`), when one was.
+    pub fn reference_limit(&self) -> Option<u32> {
+        let amps = match self {
+            Self::Model(m) => m.file.amperage_limit_amps,
+            Self::Statistics(_, amps) => amps.map(u64::from),
+            Self::Nothing => None,
+        };
+        amps.and_then(|a| u32::try_from(a).ok())
     }
 
     /// Names the car of a curve's features charged on `date` (local), among the vehicles of
@@ -195,7 +218,7 @@ impl Classifier {
         let valid = |id: &str| valid_on(config, date, id);
         match self {
             Self::Model(m) => from_model(m, features, &valid, min_confidence),
-            Self::Statistics(stats) => from_statistics(stats, features, &valid, min_confidence),
+            Self::Statistics(stats, _) => from_statistics(stats, features, &valid, min_confidence),
             Self::Nothing => Answer::unknown(
                 0.0,
                 "none",

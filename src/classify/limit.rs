@@ -8,17 +8,17 @@
 //! `unknown` rather than the model's guess.
 //!
 //! The rule, for a curve of steady level `L` kW charged under a limit of `A` amperes:
-//! - `L` is *a level the limit can hold a car at* when it lies within [`cap_band_kw`]`(A)`:
-//!   from `A ×` [`MIN_VOLTS`] `×` [`MIN_DRAW`] to `A ×` [`MAX_VOLTS`] (a car draws at most the
-//!   limit, and a little under it);
-//! - a car *was held down by the limit* when its learned level is above what `A` delivers at
-//!   any such voltage, `A ×` [`MAX_VOLTS`]: under `A` it cannot have charged at its usual level;
-//! - when both hold for a car other than the one the model names, that car could have drawn
-//!   `L` too, and the answer is `unknown`.
-//!
-//! A limit that only just reaches under a car's usual power (within the supply's voltage
-//! range) is not taken as holding it down: the household's usual limit, under which the cars'
-//! levels were learned, must not make every session `unknown`.
+//! - the cars' levels were learned under a *reference limit* `R` (the highest limit recorded
+//!   on the sessions they were learned from, kept in the model and summary files): when
+//!   `A ≥ R` the limit gives every car at least the current it was learned with, and the
+//!   model's answer stands;
+//! - otherwise (`A < R`, or no limit was recorded on the training sessions) `L` is *a level
+//!   the limit can hold a car at* when it lies within [`cap_band_kw`]`(A)`: from `A ×`
+//!   [`MIN_VOLTS`] `×` [`MIN_DRAW`] to `A ×` [`MAX_VOLTS`] (a car draws at most the limit, and
+//!   a little under it);
+//! - and a car *could have been held down to `L`* when its learned level is above `L` by more
+//!   than [`level_slack_kw`]`(L)` (its own session-to-session spread);
+//! - when both hold for a car other than the one the model names, the answer is `unknown`.
 
 /// Lowest service voltage of a 240 V split-phase residential supply: 228 V, ANSI C84.1 Range A
 /// (240 V − 5 %). The Home Flex is a 240 V charger.
@@ -38,22 +38,35 @@ pub fn cap_band_kw(amps: u32) -> (f64, f64) {
     (a * MIN_VOLTS * MIN_DRAW / 1000.0, a * MAX_VOLTS / 1000.0)
 }
 
+/// How far above a curve's level `level_kw` a car's learned level must be for the limit to
+/// have held it down (kW): 2 % of the level, at least 0.15 kW, so a car's own
+/// session-to-session spread is not taken for a limit.
+pub fn level_slack_kw(level_kw: f64) -> f64 {
+    (level_kw * 0.02).max(0.15)
+}
+
 /// The cars, other than `named`, that a limit of `amps` amperes could have held down to a
-/// curve of steady level `level_kw` (see the module documentation). `levels` are the candidate
-/// cars' learned steady levels, kW, as `(vehicle id, level)`.
+/// curve of steady level `level_kw`, when the cars' levels were learned under the reference
+/// limit `reference` (`None`: not recorded; see the module documentation). `levels` are the
+/// candidate cars' learned steady levels, kW, as `(vehicle id, level)`.
 pub fn held_down<'a>(
     level_kw: f64,
     amps: u32,
+    reference: Option<u32>,
     named: &str,
     levels: &'a [(String, f64)],
 ) -> Vec<&'a str> {
+    if reference.is_some_and(|r| amps >= r) {
+        return Vec::new();
+    }
     let (low, high) = cap_band_kw(amps);
     if !(low..=high).contains(&level_kw) {
         return Vec::new();
     }
+    let slack = level_slack_kw(level_kw);
     levels
         .iter()
-        .filter(|(id, level)| id != named && *level > high)
+        .filter(|(id, level)| id != named && *level > level_kw + slack)
         .map(|(id, _)| id.as_str())
         .collect()
 }
@@ -79,28 +92,37 @@ mod tests {
     #[test]
     fn two_cars_capped_at_16_a_cannot_be_told_apart() {
         let l = levels(&[("equinox", 9.03), ("xc40", 8.72)]);
-        assert_eq!(held_down(3.84, 16, "xc40", &l), ["equinox"]);
-        assert_eq!(held_down(3.84, 16, "equinox", &l), ["xc40"]);
-        // a curve well under what 16 A delivers: the limit did not bind
-        assert!(held_down(3.0, 16, "xc40", &l).is_empty());
+        for reference in [None, Some(40)] {
+            assert_eq!(held_down(3.84, 16, reference, "xc40", &l), ["equinox"]);
+            assert_eq!(held_down(3.84, 16, reference, "equinox", &l), ["xc40"]);
+            // a curve well under what 16 A delivers: the limit did not bind
+            assert!(held_down(3.0, 16, reference, "xc40", &l).is_empty());
+        }
     }
 
     #[test]
-    fn the_households_usual_40_a_limit_leaves_both_cars_apart() {
+    fn the_limit_the_cars_were_learned_under_changes_nothing() {
         let l = levels(&[("equinox", 9.03), ("xc40", 8.72)]);
-        // 40 A delivers up to 10.08 kW: neither car is held under its usual level
-        assert!(held_down(8.72, 40, "xc40", &l).is_empty());
-        assert!(held_down(9.03, 40, "equinox", &l).is_empty());
+        assert!(held_down(8.72, 40, Some(40), "xc40", &l).is_empty());
+        assert!(held_down(8.72, 48, Some(40), "xc40", &l).is_empty());
+        // without a recorded reference, 40 A on a 228 V supply could hold the Equinox at
+        // 8.72 kW
+        assert_eq!(held_down(8.72, 40, None, "xc40", &l), ["equinox"]);
+        // the faster car is never held up to its own level by a slower one
+        assert!(held_down(9.03, 40, None, "equinox", &l).is_empty());
     }
 
     #[test]
-    fn a_car_under_the_cap_is_unknown_when_a_faster_car_is_held_down_to_it() {
-        // 32 A: 6.93 to 8.06 kW; the Ioniq 5 charges at 7.20 on its own, the XC40 would be
-        // held at about 7.68
-        let l = levels(&[("ioniq5", 7.20), ("xc40", 8.72), ("model_y", 11.3)]);
-        assert_eq!(held_down(7.20, 32, "ioniq5", &l), ["xc40", "model_y"]);
-        assert_eq!(held_down(7.68, 32, "xc40", &l), ["model_y"]);
-        // a car whose usual level 32 A still delivers is never held down
-        assert!(held_down(7.68, 32, "model_y", &levels(&[("a", 7.9)])).is_empty());
+    fn a_limit_just_under_a_cars_level_holds_it_onto_the_other_cars_level() {
+        // 36 A: the Equinox (learned 9.03 kW under 40 A) held at 8.61 kW looks like the XC40
+        let l = levels(&[("equinox", 9.03), ("xc40", 8.67)]);
+        assert_eq!(held_down(8.61, 36, Some(40), "xc40", &l), ["equinox"]);
+    }
+
+    #[test]
+    fn a_car_within_its_own_spread_is_not_taken_for_a_held_one() {
+        let l = levels(&[("a", 7.60), ("b", 7.80)]);
+        assert!(held_down(7.68, 32, None, "a", &l).is_empty());
+        assert_eq!(held_down(7.55, 32, None, "a", &l), ["b"]);
     }
 }

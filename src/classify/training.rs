@@ -21,7 +21,9 @@ use crate::store::values::{NonNeg, Timestamp};
 /// are not examples, nor is a session its amperage limit held under its car's usual power (see
 /// `leave_out_held_down`). Returns the examples (the features of each session's samples) and
 /// the sessions left out, with the reason (an unreadable file, a curve that cannot be
-/// described, a limit that held the car down).
+/// described, a limit that held the car down), and the highest amperage limit recorded on the
+/// examples (`None` when none recorded one): the reference limit the cars' levels were learned
+/// under (see [`super::limit`]).
 ///
 /// # Errors
 ///
@@ -30,7 +32,7 @@ pub fn training_set(
     store: &Store,
     clock: &Clock,
     config: &VehicleConfig,
-) -> Result<(Vec<Example>, Vec<String>)> {
+) -> Result<(Vec<Example>, Vec<String>, Option<u32>)> {
     let legacy: VehicleMap = store
         .load_file(layout::SESSION_VEHICLE_MAP)?
         .unwrap_or_default();
@@ -71,19 +73,20 @@ pub fn training_set(
             Err(e) => skipped.push(format!("session {}: {e}", s.session_id)),
         }
     }
-    let (examples, held) = leave_out_held_down(candidates);
+    let (examples, held, reference) = leave_out_held_down(candidates);
     skipped.extend(held);
-    Ok((examples, skipped))
+    Ok((examples, skipped, reference))
 }
 
-/// The examples that show their car's own level, and a reason for each left out: a session
+/// The examples that show their car's own level, a reason for each left out, and the highest
+/// limit recorded on those kept: a session
 /// whose recorded amperage limit cannot deliver its car's usual level (amps × 252 V, see
 /// [`super::limit`]) shows the limit, not the car. A car's usual level is the median
 /// `median_kw` of its sessions the limit did not bind (no limit recorded, or a level under the
 /// limit's [`super::limit::cap_band_kw`]); a car with no such session keeps all of its own.
 fn leave_out_held_down(
     candidates: Vec<(String, Option<u32>, Example)>,
-) -> (Vec<Example>, Vec<String>) {
+) -> (Vec<Example>, Vec<String>, Option<u32>) {
     let mut free: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for (_, amps, e) in &candidates {
         let binding = amps.is_some_and(|a| e.features.median_kw >= super::limit::cap_band_kw(a).0);
@@ -102,6 +105,7 @@ fn leave_out_held_down(
         .collect();
     let mut kept = Vec::new();
     let mut held = Vec::new();
+    let mut reference = None;
     for (id, amps, e) in candidates {
         match (amps, usual.get(&e.vehicle_id)) {
             (Some(a), Some(level)) if *level > super::limit::cap_band_kw(a).1 => {
@@ -110,10 +114,13 @@ fn leave_out_held_down(
                     e.vehicle_id
                 ))
             }
-            _ => kept.push(e),
+            _ => {
+                reference = reference.max(amps);
+                kept.push(e);
+            }
         }
     }
-    (kept, held)
+    (kept, held, reference)
 }
 
 /// `cph50 train`: trains on [`training_set`] (see [`model::train`]), writes the model file
@@ -127,9 +134,10 @@ fn leave_out_held_down(
 /// when there is too little to learn or smartcore refuses the data, and the store's errors.
 pub fn train(store: &Store, clock: &Clock) -> Result<(TrainReport, usize)> {
     let config = vehicle_config(store)?;
-    let (examples, skipped) = training_set(store, clock, &config)?;
-    let (model, report) =
+    let (examples, skipped, reference) = training_set(store, clock, &config)?;
+    let (mut model, report) =
         model::train(&examples).map_err(|e| Error::Usage(format!("train: {e}")))?;
+    model.amperage_limit_amps = reference.map(u64::from);
     store.save_file(layout::CLASSIFIER_MODEL, &model)?;
     let mut summary: ClassifierSummary = store
         .load_file(layout::CLASSIFIER_SUMMARY)?
@@ -144,6 +152,7 @@ pub fn train(store: &Store, clock: &Clock) -> Result<(TrainReport, usize)> {
     summary.confusion = Some(report.confusion.clone());
     summary.update_data_accuracy = Some(report.update_data_accuracy);
     summary.vehicles = vehicle_stats(&examples);
+    summary.amperage_limit_amps = reference.map(u64::from);
     store.save_file(layout::CLASSIFIER_SUMMARY, &summary)?;
     Ok((report, skipped.len()))
 }
@@ -211,7 +220,12 @@ mod tests {
             ("4".into(), Some(16), example("guest", 3.80)),
             ("5".into(), Some(16), example("guest", 3.79)),
         ];
-        let (kept, held) = leave_out_held_down(candidates);
+        let (kept, held, reference) = leave_out_held_down(candidates);
+        assert_eq!(
+            reference,
+            Some(40),
+            "the highest limit of the sessions kept"
+        );
         assert_eq!(
             kept.iter()
                 .map(|e| (e.vehicle_id.as_str(), (e.features.median_kw * 10.0).round()))

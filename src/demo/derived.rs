@@ -65,6 +65,10 @@ pub fn summary(sessions: &[(NaiveDate, SessionFile)]) -> ClassifierSummary {
     ClassifierSummary {
         n_sessions,
         vehicles,
+        amperage_limit_amps: sessions
+            .iter()
+            .filter_map(|(_, s)| s.amperage_limit_amps)
+            .max(),
         ..Default::default()
     }
 }

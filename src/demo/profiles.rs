@@ -33,6 +33,11 @@ pub struct Profile {
     pub battery_kwh: f64,
 }
 
+/// The demo household's charger amperage limit, amperes: 40 A, the limit of the fixture
+/// charger (`desiredValue` of its amperage answer) and of `cph50 sim`. Both cars' levels lie
+/// under what it delivers (9.6 kW at 240 V).
+pub const AMPERAGE_LIMIT_A: u32 = 40;
+
 /// Chevrolet Equinox EV 2024.
 pub const EQUINOX: Profile = Profile {
     vehicle_id: Some("serenity_equinox_2024"),

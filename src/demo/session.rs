@@ -112,7 +112,7 @@ impl Household<'_> {
             sample_count: SAMPLES,
             valid_sample_count: valid,
             interval_seconds: INTERVAL_S,
-            amperage_limit_amps: None,
+            amperage_limit_amps: Some(u64::from(super::profiles::AMPERAGE_LIMIT_A)),
             vehicle_id: Some(vehicle_id),
             vehicle_confidence: Some(Confidence(confidence)),
             labeled_by: Some(labeled_by),

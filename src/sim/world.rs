@@ -85,7 +85,7 @@ impl World {
             connected: true,
             last_connected: cfg.start,
             schedule: Some(Schedule::overnight()),
-            amperage: 40,
+            amperage: crate::demo::profiles::AMPERAGE_LIMIT_A,
             amperage_until: origin,
             plugged: None,
             current: None,

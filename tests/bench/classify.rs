@@ -266,7 +266,7 @@ fn main() {
         "{:<10} {:>8} {:>8} {:>8}   (wrong with the limit not recorded)",
         "limit", "right", "unknown", "wrong"
     );
-    for amps in [16u32, 24, 32, 40] {
+    for amps in [16u32, 24, 32, 36, 40] {
         let cap_kw = f64::from(amps) * 0.240;
         let mut counts = [0usize; 3];
         let mut blind_wrong = 0;

@@ -108,6 +108,7 @@ pub fn train(examples: &[Example]) -> Result<(ClassifierModel, TrainReport), Tra
             classes.len(),
             split,
         ),
+        amperage_limit_amps: None,
         extra: Default::default(),
     };
     let report = TrainReport {

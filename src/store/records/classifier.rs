@@ -24,6 +24,15 @@ pub struct ClassifierSummary {
     /// Steady-state power statistics per vehicle id.
     #[serde(default, deserialize_with = "limits::vehicles")]
     pub vehicles: BTreeMap<String, VehicleStats>,
+    /// The highest amperage limit recorded on the sessions the statistics were learned from,
+    /// whole amperes; absent when none recorded one. A session charged under at least this
+    /// limit cannot have been held below a car's learned level.
+    #[serde(
+        default,
+        deserialize_with = "limits::opt_whole::<_, limits::Amperage>",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amperage_limit_amps: Option<u64>,
     /// Folds of the stratified k-fold evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folds: Option<u32>,

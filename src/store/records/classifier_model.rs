@@ -17,6 +17,14 @@ pub struct ClassifierModel {
     pub samples: FeatureModel,
     /// Model for sparse `update_data` curves (level features only).
     pub update_data: FeatureModel,
+    /// The highest amperage limit recorded on the training sessions, whole amperes; absent
+    /// when none recorded one (see `classifier_summary.json`'s key of the same name).
+    #[serde(
+        default,
+        deserialize_with = "crate::store::values::limits::opt_whole::<_, crate::store::values::limits::Amperage>",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amperage_limit_amps: Option<u64>,
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]
     pub extra: Extra,
