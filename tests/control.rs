@@ -125,7 +125,7 @@ fn stop_ends_the_session_in_progress_and_status_shows_it() {
 
 #[test]
 fn a_refused_stop_prints_chargepoints_reason_and_the_session_runs_on() {
-    let sim = sim("default", &["--fault", "stop=refuse"]);
+    let sim = sim("default", &["--fault", "stop=refusex2"]);
     let demo = Demo::new(1);
     let running = state(&sim)["current_session_id"].as_u64().unwrap();
     let ran = run(&sim, &demo, &["stop", "--ack-interval", "1ms"]);
@@ -139,6 +139,18 @@ fn a_refused_stop_prints_chargepoints_reason_and_the_session_runs_on() {
         "{line}"
     );
     assert_eq!(state(&sim)["current_session_id"].as_u64(), Some(running));
+    // the `error:` line is the first thing printed at default verbosity (no warning before it)
+    assert!(ran.stderr.starts_with("error: "), "{}", ran.stderr);
+    // with every detail (-vv), still no Rust debug text
+    let ran = run(&sim, &demo, &["-vv", "stop", "--ack-interval", "1ms"]);
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("refused on poll")
+            && !ran.stderr.contains("Some(")
+            && !ran.stderr.contains("None"),
+        "{}",
+        ran.stderr
+    );
 }
 
 #[test]
@@ -319,7 +331,13 @@ fn schedule_show_set_off_round_trip_and_the_window_holds_a_plugged_car() {
     assert!(text.stdout.contains("schedule disabled"), "{}", text.stdout);
     // a bad window: exit 2, no PUT
     let puts = requests(&sim, "schedule");
-    for bad in ["12:00-12:00", "7:00-09:00", "25:00-06:00", "noon"] {
+    for bad in [
+        "12:00-12:00",
+        "7:0-09:00",
+        "25:00-06:00",
+        "00:00-24:00",
+        "noon",
+    ] {
         let ran = run(
             &sim,
             &demo,
@@ -342,6 +360,123 @@ fn schedule_show_set_off_round_trip_and_the_window_holds_a_plugged_car() {
     );
     assert_eq!(ran.code, Some(2), "--weekend is required: {}", ran.stderr);
     assert_eq!(requests(&sim, "schedule"), puts);
+    // 24:00 is no time of the charger's day: the message says what to use
+    let ran = run(
+        &sim,
+        &demo,
+        &[
+            "schedule",
+            "set",
+            "--weekday",
+            "00:00-06:00",
+            "--weekend",
+            "00:00-24:00",
+        ],
+    );
+    assert!(
+        ran.error_line().contains("end it at 23:59"),
+        "{}",
+        ran.stderr
+    );
+    // a one-digit hour, as `charge --until` takes it, is sent as HH:MM
+    let set = run(
+        &sim,
+        &demo,
+        &[
+            "schedule",
+            "set",
+            "--weekday",
+            "6:00-7:30",
+            "--weekend",
+            "0:00-23:59",
+            "--json",
+        ],
+    );
+    assert_eq!(set.code, Some(0), "{}", set.stderr);
+    let set = set.json();
+    assert_eq!(set["weekday"], json!({"start": "06:00", "end": "07:30"}));
+    assert_eq!(set["weekend"], json!({"start": "00:00", "end": "23:59"}));
+}
+
+/// A charger that is not connected to ChargePoint takes no command: `limit AMPS`,
+/// `schedule set` and `schedule off` exit 3 like `stop`, with the offline `error:` line and
+/// nothing sent; `limit` and `schedule show` show what ChargePoint last had and say the
+/// charger is offline (`connected` false).
+fn offline_charger_takes_no_command(sim: &SimProcess) {
+    let demo = Demo::new(1);
+    let limit_before = state(sim)["amperage_limit"].clone();
+    let schedule_before = state(sim)["schedule_enabled"].clone();
+    let window = ["--weekday", "6:00-07:00", "--weekend", "00:00-06:00"];
+    for args in [
+        &["limit", "25", "--json"][..],
+        &["limit", "25"],
+        &[
+            "schedule", "set", window[0], window[1], window[2], window[3],
+        ],
+        &[
+            "schedule", "set", "--json", window[0], window[1], window[2], window[3],
+        ],
+        &["schedule", "off"],
+        &["stop"],
+    ] {
+        let ran = run(sim, &demo, args);
+        assert_eq!(ran.code, Some(3), "{args:?}: {}", ran.stderr);
+        let line = ran.error_line();
+        assert!(
+            line.contains("is offline (not connected to ChargePoint)")
+                && ran.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            ran.stderr
+        );
+        assert!(ran.stdout.trim().is_empty(), "{args:?}: {}", ran.stdout);
+    }
+    assert_eq!(requests(sim, "amperage"), 0);
+    assert_eq!(requests(sim, "schedule"), 0);
+    assert_eq!(requests(sim, "stop"), 0);
+    assert_eq!(state(sim)["amperage_limit"], limit_before);
+    assert_eq!(state(sim)["schedule_enabled"], schedule_before);
+    // shown, exit 0, with the charger's state said
+    let shown = run(sim, &demo, &["limit", "--json"]);
+    assert_eq!(shown.code, Some(0), "{}", shown.stderr);
+    let shown = shown.json();
+    assert_eq!(shown["connected"], false);
+    assert_eq!(shown["limit_a"], 40);
+    let text = run(sim, &demo, &["limit"]);
+    assert!(
+        text.stdout.contains("amperage limit 40 A")
+            && text.stdout.contains("the charger is offline"),
+        "{}",
+        text.stdout
+    );
+    let shown = run(sim, &demo, &["schedule", "--json"]);
+    assert_eq!(shown.code, Some(0), "{}", shown.stderr);
+    let shown = shown.json();
+    assert_eq!(
+        (shown["connected"].clone(), shown["enabled"].clone()),
+        (json!(false), json!(true))
+    );
+    let text = run(sim, &demo, &["schedule"]);
+    assert!(
+        text.stdout.contains("the charger is offline"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn limit_and_schedule_changes_are_refused_while_the_charger_is_offline() {
+    offline_charger_takes_no_command(&sim("offline", &[]));
+    // a charger that drops off while the sim runs, and comes back
+    let sim = sim("idle", &[]);
+    post(&sim, "connect", json!({"connected": false}));
+    offline_charger_takes_no_command(&sim);
+    post(&sim, "connect", json!({"connected": true}));
+    let demo = Demo::new(1);
+    let shown = run(&sim, &demo, &["limit", "--json"]).json();
+    assert_eq!(shown["connected"], true);
+    let set = run(&sim, &demo, &["limit", "25", "--json"]);
+    assert_eq!(set.code, Some(0), "{}", set.stderr);
+    assert_eq!(requests(&sim, "amperage"), 1);
 }
 
 #[test]
@@ -583,7 +718,24 @@ fn stop_waits_beyond_the_bound_are_refused_before_any_request() {
         assert_eq!(ran.code, Some(2), "{args:?}: {}", ran.stderr);
     }
     let ran = charge(&sim, &demo, Some(START), &["--until", "16:00"]);
-    assert!(ran.error_line().contains("at most 5h"), "{}", ran.stderr);
+    assert!(
+        ran.error_line()
+            .contains("--until 16:00 is 6h away, more than the 5h a run waits at most"),
+        "{}",
+        ran.stderr
+    );
+    // a whole sentence: longer than what
+    let ran = charge(&sim, &demo, Some(START), &["--for", "6h"]);
+    assert!(
+        ran.error_line()
+            .contains("--for 6h is longer than the 5h a run waits at most for its stop"),
+        "{}",
+        ran.stderr
+    );
+    // a one-digit hour is taken as in `schedule set`; one-digit minutes nowhere
+    let ran = charge(&sim, &demo, Some(START), &["--until", "6:3"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(ran.stderr.contains("is not HH:MM"), "{}", ran.stderr);
     assert_eq!(
         std::fs::read(demo.data().join("runs.json")).unwrap(),
         before

@@ -120,6 +120,21 @@ fn demo_data_with_a_rate_plan_splits_every_session_and_the_site_shows_it() {
         "{id}"
     );
     assert!(page.contains("id=\"after-cheap\""), "{id}");
+    // ChargePoint's cost and the plan's are labelled as such, side by side
+    assert!(
+        page.contains("<dt>Cost (ChargePoint)</dt>")
+            && page.contains("<dt>Cost by the rate plan</dt><dd id=\"plan-cost\">"),
+        "{id}"
+    );
+    // a session across midnight: its energy per day follows the kept samples, the split
+    // ChargePoint's update_data (not kept), and the page says why they may differ
+    let crossing = with
+        .iter()
+        .map(|e| e["session_id"].as_str().unwrap())
+        .map(|id| fs::read_to_string(site.join(format!("sessions/{id}.html"))).unwrap())
+        .find(|p| p.contains("<h2>Energy per day</h2>"))
+        .expect("a demo session across midnight");
+    assert!(crossing.contains("id=\"days-vs-tou\""), "{crossing}");
     // and the site of the bare demo has none of it
     cph50(bare.path())
         .args(["build", "--out", "site"])
@@ -127,6 +142,14 @@ fn demo_data_with_a_rate_plan_splits_every_session_and_the_site_shows_it() {
         .success();
     let bare_history = fs::read_to_string(bare.path().join("site/history.html")).unwrap();
     assert!(!bare_history.contains("time-of-use"));
+    let bare_page =
+        fs::read_to_string(bare.path().join(format!("site/sessions/{id}.html"))).unwrap();
+    assert!(
+        bare_page.contains("<dt>Cost (ChargePoint)</dt>")
+            && !bare_page.contains("rate plan")
+            && !bare_page.contains("days-vs-tou"),
+        "{id}"
+    );
 }
 
 /// `cache` with a plan asks each session's details once, splits it from `update_data`, and

@@ -397,7 +397,13 @@ impl Client {
                             message: "expected a JSON object".into(),
                         });
                     }
-                    tracing::debug!("{action} confirmed ({endpoint}, {answer:?})");
+                    tracing::debug!(
+                        "{action} confirmed ({endpoint}{})",
+                        answer
+                            .session_id
+                            .map(|id| format!(", session {id}"))
+                            .unwrap_or_default()
+                    );
                     return Ok(());
                 }
                 AckOutcome::Pending => {
@@ -407,11 +413,13 @@ impl Client {
                     }
                 }
                 AckOutcome::Refused => {
-                    tracing::warn!(
-                        "{action} refused on poll {attempt}: HTTP {}, errorId {:?}, errorCategory {:?}",
+                    // the detail behind the error returned below: the `error:` line comes
+                    // first at default verbosity (docs/cli.md), so this is for `-vv`
+                    tracing::debug!(
+                        "{action} refused on poll {attempt}: HTTP {}, errorId {}, errorCategory {}",
                         raw.status,
-                        error.id,
-                        error.category
+                        error.id.map_or("none".to_owned(), |id| id.to_string()),
+                        error.category.as_deref().unwrap_or("none")
                     );
                     return Err(ApiError::Refused {
                         endpoint,

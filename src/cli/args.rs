@@ -233,6 +233,7 @@ pub struct SimArgs {
           value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::sim::MAX_HISTORY_DAYS)))]
     pub history_days: u32,
     /// Sim seconds per real second, 0 to 100000 (0 = frozen; move it with POST /_sim/advance).
+    /// Only the sim's clock: `charge --for/--until` wait on cph50's real clock.
     #[arg(long, default_value_t = 1.0, value_name = "X")]
     pub speed: f64,
     /// Inject a fault (repeatable); see SPEC below.

@@ -53,7 +53,8 @@ pub enum ScheduleAction {
     Show,
     /// Set and enable the weekday and weekend windows (local time of the configured zone).
     Set {
-        /// Monday to Friday window, HH:MM-HH:MM (23:00-07:00 runs past midnight).
+        /// Monday to Friday window, HH:MM-HH:MM (23:00-07:00 runs past midnight; a one-digit
+        /// hour is taken, 6:00; the day ends at 23:59, not 24:00).
         #[arg(long, value_name = "HH:MM-HH:MM", value_parser = parse_window)]
         weekday: TimeWindow,
         /// Saturday and Sunday window, HH:MM-HH:MM.

@@ -199,8 +199,10 @@ pub enum Command {
     /// against that range first (outside it: exit 2, nothing sent), sends the new limit once
     /// (never retried), and prints the charger's answer: the value it applies and its state
     /// (APPLYING). Writes nothing. Exit 0 done, 1 the charger refused (ChargePoint's reason is
-    /// printed) or a request failed, 2 bad usage or a value outside the range. `--json` prints
-    /// {"limit_a", "allowed_a", "applying", "set": null or {"desired_a", "status"}, "api"}.
+    /// printed) or a request failed, 2 bad usage or a value outside the range, 3 AMPS given
+    /// while the charger is offline (nothing is sent; without AMPS the limit it last reported
+    /// is shown, said to be offline, exit 0). `--json` prints {"connected", "limit_a",
+    /// "allowed_a", "applying", "set": null or {"desired_a", "status"}, "api"}.
     #[command(after_help = LIMIT_AFTER_HELP)]
     Limit(LimitArgs),
     /// Show or change the charger's own charging schedule; show its utility and rate plan.
@@ -210,10 +212,12 @@ pub enum Command {
     /// charger, which is the configured zone), and `charge` waits for the window to end.
     /// `show` (the default) prints the windows, enabled or disabled, and the utility and rate
     /// plan the schedule follows (from the schedule answer, else the charger configuration).
-    /// `set` checks both windows (HH:MM-HH:MM, not empty: exit 2 before any request), sends
-    /// them once and prints the schedule as the charger answers it; `off` disables it. Writes
-    /// nothing. Exit 0 done, 1 the charger refused (ChargePoint's reason) or a request failed,
-    /// 2 bad usage. `--json` prints {"action", "enabled", "weekday", "weekend" (null or
+    /// `set` checks both windows (HH:MM-HH:MM or H:MM-H:MM, not empty, no 24:00: exit 2 before
+    /// any request), sends them once and prints the schedule as the charger answers it; `off`
+    /// disables it. Writes nothing. Exit 0 done, 1 the charger refused (ChargePoint's reason)
+    /// or a request failed, 2 bad usage, 3 `set` or `off` while the charger is offline
+    /// (nothing is sent; `show` says it is offline, exit 0). `--json` prints {"action",
+    /// "connected", "enabled", "weekday", "weekend" (null or
     /// {"start", "end"}), "zone", "utility" (null or {"name", "plan_name", "plan_code"}),
     /// "utility_from", "api"}.
     #[command(after_help = SCHEDULE_AFTER_HELP)]

@@ -37,12 +37,25 @@ pub fn parse_grace(raw: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-/// A local wall-clock time `HH:MM` (24-hour).
+/// A local wall-clock time `HH:MM` (24-hour): the hour in one or two digits (`6:00` is
+/// 06:00), the minutes in two (`6:3` is refused, so what is used is what was meant), 00:00 to
+/// 23:59. The one parser of a time of day on the command line and in `cph50.toml`
+/// (`--at`, `--until`, `start`, the `schedule set` windows).
 ///
 /// # Errors
-/// A message when `raw` is not `HH:MM`.
+/// A message when `raw` is not such a time (`24:00` included: it is no time of a day).
 pub fn parse_hhmm(raw: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(raw, "%H:%M").map_err(|_| format!("{raw:?} is not HH:MM"))
+    let t = raw.trim();
+    let bad = || format!("{raw:?} is not HH:MM (24-hour, 00:00 to 23:59; e.g. 06:00 or 6:00)");
+    let (h, m) = t.split_once(':').ok_or_else(bad)?;
+    let digits = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 1..=2) || !digits(m, 2..=2) {
+        return Err(bad());
+    }
+    let (h, m) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    NaiveTime::from_hms_opt(h, m, 0).ok_or_else(bad)
 }
 
 /// A daily window of local wall-clock time, `HH:MM-HH:MM`; an end at or before the start
@@ -55,11 +68,13 @@ pub struct TimeWindow {
     pub end: NaiveTime,
 }
 
-/// A schedule window `HH:MM-HH:MM` (24-hour, local), not empty.
+/// A schedule window `HH:MM-HH:MM` (24-hour, local; each time as [`parse_hhmm`] takes it,
+/// `6:00-7:30` too), not empty.
 ///
 /// # Errors
-/// A message with an example when `raw` is not two `HH:MM` times joined by `-`, or when both
-/// are the same (a window of no time).
+/// A message with an example when `raw` is not two `HH:MM` times joined by `-`, when both
+/// are the same (a window of no time), or when it ends at `24:00` (the message says to use
+/// 23:59).
 pub fn parse_window(raw: &str) -> Result<TimeWindow, String> {
     let expected = "expected HH:MM-HH:MM, e.g. 00:00-06:00 or 23:00-07:00";
     let (start, end) = raw
@@ -68,12 +83,14 @@ pub fn parse_window(raw: &str) -> Result<TimeWindow, String> {
         .ok_or_else(|| format!("{raw:?} is not a window; {expected}"))?;
     let time = |t: &str| {
         let t = t.trim();
-        // two digits each: `6:00` and `06:0` are refused, so what is sent is what was meant
-        if t.len() != 5 {
-            return Err(format!("{t:?} in {raw:?} is not HH:MM; {expected}"));
-        }
         parse_hhmm(t).map_err(|_| format!("{t:?} in {raw:?} is not HH:MM; {expected}"))
     };
+    // ChargePoint's schedule takes a time of a day, 00:00 to 23:59: no 24:00 end
+    if end.trim() == "24:00" {
+        return Err(format!(
+            "{raw:?} ends at 24:00, which the charger's schedule does not take (a time of day, 00:00 to 23:59); end it at 23:59, or at 00:00 of the next day ({expected})"
+        ));
+    }
     let window = TimeWindow {
         start: time(start)?,
         end: time(end)?,
@@ -237,9 +254,23 @@ mod tests {
             (w.start.to_string(), w.end.to_string()),
             ("23:00:00".into(), "07:00:00".into())
         );
+        // one-digit hours are taken wherever a time is, two-digit minutes always needed
+        assert_eq!(parse_hhmm("6:00"), parse_hhmm("06:00"));
+        assert_eq!(
+            parse_window("6:00-7:30").unwrap().end.to_string(),
+            "07:30:00"
+        );
+        for bad in [
+            "6:3", "06:0", "24:00", "006:00", "6", "6:00pm", "-1:00", "+6:00",
+        ] {
+            assert!(parse_hhmm(bad).unwrap_err().contains("HH:MM"), "{bad}");
+        }
+        let e = parse_window("00:00-24:00").unwrap_err();
+        assert!(e.contains("23:59") && e.contains("HH:MM-HH:MM"), "{e}");
         for bad in [
             "06:00-06:00",
-            "6:00-07:00",
+            "6:00-6:00",
+            "6:3-07:00",
             "24:00-06:00",
             "00:00",
             "00:00-06:00-07:00",

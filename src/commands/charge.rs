@@ -66,7 +66,7 @@ fn stop_plan(settings: &Settings, args: &ChargeArgs, run_id: &str) -> Result<Opt
     let bound = humantime::format_duration(MAX_STOP_WAIT);
     let too_far = |what: String| -> Result<Option<StopPlan>> {
         Err(SettingsError::Flags(format!(
-            "{what}; a run waits at most {bound} for its stop (GitHub ends a job after 6 hours)"
+            "{what} the {bound} a run waits at most for its stop (GitHub ends a job after 6 hours)"
         ))
         .into())
     };
@@ -82,7 +82,7 @@ fn stop_plan(settings: &Settings, args: &ChargeArgs, run_id: &str) -> Result<Opt
         let away = (target - now).to_std().unwrap_or_default();
         if away > MAX_STOP_WAIT {
             return too_far(format!(
-                "--until {} is {} away",
+                "--until {} is {} away, more than",
                 at.format("%H:%M"),
                 humantime::format_duration(away)
             ));
@@ -93,7 +93,10 @@ fn stop_plan(settings: &Settings, args: &ChargeArgs, run_id: &str) -> Result<Opt
             return Err(SettingsError::Flags("--for must be longer than zero".into()).into());
         }
         if d > MAX_STOP_WAIT {
-            return too_far(format!("--for {} is longer", humantime::format_duration(d)));
+            return too_far(format!(
+                "--for {} is longer than",
+                humantime::format_duration(d)
+            ));
         }
         (
             StopWhen::After(d),

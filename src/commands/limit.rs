@@ -16,6 +16,9 @@ const VOLTS: f64 = crate::store::values::limits::SUPPLY_VOLTS;
 /// What `limit --json` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct LimitReport {
+    /// The charger is connected to ChargePoint (its status's `isConnected`). When false the
+    /// limit and range are the ones it last reported, and no new limit can be set (exit 3).
+    pub connected: bool,
     /// The limit in force before any change, whole amperes.
     pub limit_a: u32,
     /// Every limit the charger allows, whole amperes, lowest first.
@@ -40,6 +43,8 @@ pub struct LimitSet {
 /// Runs `cph50 limit`.
 ///
 /// # Errors
+/// [`Error::Offline`] (exit 3) when AMPS is given and the charger status says it is not
+/// connected (nothing is sent; without AMPS an offline charger's last limit is shown, exit 0);
 /// [`Error::Usage`] (exit 2) when AMPS is not one of the values the charger allows (nothing is
 /// sent); [`Error::Cannot`] (exit 1) when the charger status gives no amperage settings to
 /// check it against; [`Error::Api`] (exit 1) naming the endpoint when a request fails or the
@@ -58,6 +63,12 @@ pub fn run(settings: &Settings, out: &Output, args: &LimitArgs) -> Result<()> {
 /// Reads the settings from the charger status; with `amps`, checks and sends the new limit.
 async fn limit(client: &mut Client, amps: Option<u32>) -> Result<LimitReport> {
     let status = client.charger_status().await?;
+    if amps.is_some() && !status.is_connected {
+        return Err(Error::Offline {
+            charger: client.station_id().await?,
+            last_connected: None,
+        });
+    }
     let Some(settings) = status.charge_amperage_settings else {
         return Err(Error::Cannot(
             "limit: the charger status gives no amperage settings (chargeAmperageSettings); nothing was sent".into(),
@@ -79,6 +90,7 @@ async fn limit(client: &mut Client, amps: Option<u32>) -> Result<LimitReport> {
         }
     };
     Ok(LimitReport {
+        connected: status.is_connected,
         limit_a: whole_amps(settings.charge_limit),
         allowed_a: allowed.iter().map(|a| whole_amps(*a)).collect(),
         applying: settings.in_progress.unwrap_or(false),
@@ -143,6 +155,11 @@ pub fn describe(r: &LimitReport) -> Vec<String> {
             ""
         }
     )];
+    if !r.connected {
+        lines.push(
+            "the charger is offline (not connected to ChargePoint): this is the limit it last reported; a new limit cannot be set until it is back".into(),
+        );
+    }
     if let Some(set) = &r.set {
         lines.push(format!(
             "new limit {} A ({:.1} kW): {}",

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::api::models::{HcmPlan, Schedule, Utility, WeekSchedule, Window};
 use crate::api::{Client, Stats};
 use crate::cli::{ScheduleAction, ScheduleArgs, parse::TimeWindow};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::settings::Settings;
 
@@ -15,6 +15,9 @@ use crate::settings::Settings;
 pub struct ScheduleReport {
     /// `show`, `set` or `off`.
     pub action: &'static str,
+    /// The charger is connected to ChargePoint (its status's `isConnected`). When false `show`
+    /// gives the schedule ChargePoint last had, and `set` and `off` are refused (exit 3).
+    pub connected: bool,
     /// The user's schedule is on: the charger charges only inside its windows.
     pub enabled: bool,
     /// Monday to Friday window (local `HH:MM`), null when the schedule is off.
@@ -55,9 +58,10 @@ pub struct UtilityReport {
 /// Runs `cph50 schedule`.
 ///
 /// # Errors
-/// [`crate::error::Error::Api`] (exit 1) naming the endpoint when a request fails or the
-/// charger refuses the schedule (with ChargePoint's reason); a settings error (exit 2). Bad
-/// windows never get here: clap refuses them (exit 2).
+/// [`Error::Offline`] (exit 3) when `set` or `off` finds the charger status saying it is not
+/// connected (nothing is sent; `show` reports it and exits 0); [`Error::Api`] (exit 1) naming
+/// the endpoint when a request fails or the charger refuses the schedule (with ChargePoint's
+/// reason); a settings error (exit 2). Bad windows never get here: clap refuses them (exit 2).
 pub fn run(settings: &Settings, out: &Output, args: &ScheduleArgs) -> Result<()> {
     let zone = settings.tz.name().to_owned();
     let action = args.action.clone().unwrap_or(ScheduleAction::Show);
@@ -78,6 +82,15 @@ async fn schedule(
     action: &ScheduleAction,
     zone: String,
 ) -> Result<ScheduleReport> {
+    // the status first: a schedule sent to an offline charger would be reported as set while
+    // the charger never got it
+    let connected = client.charger_status().await?.is_connected;
+    if !connected && !matches!(action, ScheduleAction::Show) {
+        return Err(Error::Offline {
+            charger: client.station_id().await?,
+            last_connected: None,
+        });
+    }
     let (word, answer) = match action {
         ScheduleAction::Show => ("show", client.schedule().await?),
         ScheduleAction::Set { weekday, weekend } => {
@@ -105,6 +118,7 @@ async fn schedule(
     };
     Ok(report_of(
         word,
+        connected,
         &answer,
         zone,
         utility,
@@ -125,6 +139,7 @@ fn window(w: &TimeWindow) -> Window {
 
 fn report_of(
     action: &'static str,
+    connected: bool,
     s: &Schedule,
     zone: String,
     utility: Option<Utility<HcmPlan>>,
@@ -151,6 +166,7 @@ fn report_of(
     });
     ScheduleReport {
         action,
+        connected,
         enabled: s.schedule_enabled,
         weekday: user.map(|u| shown(&u.weekdays)),
         weekend: user.map(|u| shown(&u.weekends)),
@@ -184,6 +200,11 @@ pub fn describe(r: &ScheduleReport) -> Vec<String> {
         _ => lines.push(format!(
             "{said}schedule disabled: a plugged-in car charges at once"
         )),
+    }
+    if !r.connected {
+        lines.push(
+            "the charger is offline (not connected to ChargePoint): this is the schedule ChargePoint last had; it cannot be changed until the charger is back".into(),
+        );
     }
     match &r.utility {
         Some(u) => lines.push(format!(

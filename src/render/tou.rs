@@ -97,6 +97,10 @@ pub struct SessionTou {
     pub currency: String,
     /// What the split was computed from, in words.
     pub curve: &'static str,
+    /// Split from ChargePoint's `update_data`, which the site does not keep: the page's energy
+    /// per day (from the session file's samples, [`super::sessions::split_by_day`]) then
+    /// follows another curve, and the page says so.
+    pub from_update_data: bool,
     /// The stacked bar (inline SVG).
     pub bar: String,
     /// The periods.
@@ -140,6 +144,7 @@ pub fn session_tou(r: &SessionRow, colours: &PeriodColours) -> Option<SessionTou
     Some(SessionTou {
         tariff: t.tariff.clone(),
         currency: t.currency.clone(),
+        from_update_data: t.curve == "update_data",
         curve: match t.curve.as_str() {
             "update_data" => "Split from ChargePoint's power samples over the whole session.",
             "samples" => {

@@ -244,12 +244,13 @@ impl Tariff {
                 ));
             }
             let days: &[usize] = match p.days.as_deref().unwrap_or("all") {
-                "weekday" | "weekdays" => &[0],
-                "weekend" | "weekends" => &[1],
+                // only the documented words: a near miss (`weekdays`) is named, not guessed
+                "weekday" => &[0],
+                "weekend" => &[1],
                 "all" => &[0, 1],
                 other => {
                     return Err(format!(
-                        "{}: {other:?}; expected \"weekday\", \"weekend\" or \"all\"",
+                        "{}: {other:?} is not a day type; expected \"weekday\", \"weekend\" (holidays included) or \"all\"",
                         key("days")
                     ));
                 }

@@ -415,6 +415,20 @@ fn a_gap_or_an_overlap_is_named_with_its_key_month_and_day_type() {
         "days = \"weekdays and sundays\"\nhours = \"16:00-21:00\"",
     );
     assert!(error(&days).starts_with("tariff.period[2].days:"));
+    // near misses of the documented words are refused too, naming the key
+    for near in ["weekdays", "weekends", "Weekday", "ALL"] {
+        let days = SIMPLE.replace(
+            "hours = \"16:00-21:00\"",
+            &format!("days = \"{near}\"\nhours = \"16:00-21:00\""),
+        );
+        let e = error(&days);
+        assert!(
+            e.starts_with(&format!(
+                "tariff.period[2].days: \"{near}\" is not a day type"
+            )) && e.contains("\"weekday\", \"weekend\""),
+            "{e}"
+        );
+    }
     let holiday = SIMPLE.replace(
         "name = \"simple\"",
         "name = \"simple\"\nholidays = [\"boxing-day\"]",

@@ -9,6 +9,7 @@
 mod commit_data;
 mod files;
 mod incident_jobs;
+mod inputs;
 mod jobs;
 mod lint;
 

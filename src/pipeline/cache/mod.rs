@@ -220,8 +220,11 @@ async fn list(
         };
         if !is_home_session(s.device_id, s.is_home_charger, home) {
             tracing::debug!(
-                "session {id} ran at station {:?}, not at the home charger {home}; left out",
-                s.device_id
+                "session {id} ran at {}, not at the home charger {home}; left out",
+                s.device_id.map_or(
+                    "a station ChargePoint does not name".to_owned(),
+                    |d| format!("station {d}")
+                )
             );
             report.skipped_public += 1;
             continue;
