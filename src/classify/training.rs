@@ -79,24 +79,33 @@ pub fn training_set(
 }
 
 /// The examples that show their car's own level, a reason for each left out, and the highest
-/// limit recorded on those kept: a session
-/// whose recorded amperage limit cannot deliver its car's usual level (amps × 252 V, see
-/// [`super::limit`]) shows the limit, not the car. A car's usual level is the median
-/// `median_kw` of its sessions the limit did not bind (no limit recorded, or a level under the
-/// limit's [`super::limit::cap_band_kw`]); a car with no such session keeps all of its own.
+/// limit recorded on those kept: a session whose recorded amperage limit cannot deliver its
+/// car's usual level (amps × 252 V, see [`super::limit`]) shows the limit, not the car. A car's
+/// usual level is the median `median_kw` of its sessions under its highest limit: those with no
+/// limit recorded when it has any (older files: the household's usual limit), else those at the
+/// highest limit recorded for it.
 fn leave_out_held_down(
     candidates: Vec<(String, Option<u32>, Example)>,
 ) -> (Vec<Example>, Vec<String>, Option<u32>) {
-    let mut free: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    // per car, the highest limit of its sessions: `None` (not recorded) above any number
+    let mut top: BTreeMap<&str, Option<u32>> = BTreeMap::new();
     for (_, amps, e) in &candidates {
-        let binding = amps.is_some_and(|a| e.features.median_kw >= super::limit::cap_band_kw(a).0);
-        if !binding {
-            free.entry(e.vehicle_id.as_str())
+        let t = top.entry(e.vehicle_id.as_str()).or_insert(*amps);
+        *t = match (*t, *amps) {
+            (None, _) | (_, None) => None,
+            (Some(x), Some(y)) => Some(x.max(y)),
+        };
+    }
+    let mut at_top: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for (_, amps, e) in &candidates {
+        if top.get(e.vehicle_id.as_str()) == Some(amps) {
+            at_top
+                .entry(e.vehicle_id.as_str())
                 .or_default()
                 .push(e.features.median_kw);
         }
     }
-    let usual: BTreeMap<String, f64> = free
+    let usual: BTreeMap<String, f64> = at_top
         .into_iter()
         .map(|(id, mut kw)| {
             kw.sort_by(f64::total_cmp);
@@ -216,6 +225,9 @@ mod tests {
             ("1".into(), None, example("equinox", 9.03)),
             ("2".into(), Some(40), example("equinox", 9.05)),
             ("3".into(), Some(16), example("equinox", 3.84)),
+            // a car seen only at 40 and 32 A: its usual level is its 40 A sessions'
+            ("6".into(), Some(40), example("volvo", 8.70)),
+            ("7".into(), Some(32), example("volvo", 7.60)),
             // a car seen only under the limit keeps its sessions: nothing says it was held
             ("4".into(), Some(16), example("guest", 3.80)),
             ("5".into(), Some(16), example("guest", 3.79)),
@@ -233,6 +245,7 @@ mod tests {
             [
                 ("equinox", 90.0),
                 ("equinox", 91.0),
+                ("volvo", 87.0),
                 ("guest", 38.0),
                 ("guest", 38.0)
             ]
@@ -240,7 +253,10 @@ mod tests {
         assert_eq!(
             held,
             // the usual level is session 1's: session 2's 40 A limit could have bound it
-            ["session 3: its 16 A amperage limit held equinox under its usual 9.04 kW"]
+            [
+                "session 3: its 16 A amperage limit held equinox under its usual 9.04 kW",
+                "session 7: its 32 A amperage limit held volvo under its usual 8.71 kW"
+            ]
         );
     }
 }
