@@ -12,17 +12,10 @@ use crate::common::Demo;
 use crate::common::sim::SimProcess;
 
 fn current_session(sim: &SimProcess) -> String {
-    let url = format!(
-        "{}/_sim/state",
-        sim.discovery_url.split("/discovery").next().unwrap()
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let state: Value =
-        rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
-    state["current_session_id"].as_u64().unwrap().to_string()
+    sim.state()["current_session_id"]
+        .as_u64()
+        .unwrap()
+        .to_string()
 }
 
 #[test]

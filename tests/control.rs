@@ -31,25 +31,9 @@ fn sim(scenario: &str, extra: &[&str]) -> SimProcess {
     SimProcess::start(&args)
 }
 
-fn state(sim: &SimProcess) -> Value {
-    let base = sim.discovery_url.split("/discovery").next().unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        reqwest::get(format!("{base}/_sim/state"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    })
-}
-
 /// Requests the sim counted for the endpoint `name`.
 fn requests(sim: &SimProcess, name: &str) -> u64 {
-    state(sim)["requests"][name].as_u64().unwrap_or(0)
+    sim.state()["requests"][name].as_u64().unwrap_or(0)
 }
 
 struct Ran {
@@ -94,7 +78,7 @@ fn run(sim: &SimProcess, demo: &Demo, args: &[&str]) -> Ran {
 fn stop_ends_the_session_in_progress_and_status_shows_it() {
     let sim = sim("default", &[]);
     let demo = Demo::new(1);
-    let running = state(&sim)["current_session_id"].as_u64().unwrap();
+    let running = sim.state()["current_session_id"].as_u64().unwrap();
     let stopped = run(&sim, &demo, &["stop", "--json", "--ack-interval", "1ms"]);
     assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
     let report = stopped.json();
@@ -102,7 +86,7 @@ fn stop_ends_the_session_in_progress_and_status_shows_it() {
     assert_eq!(report["session_id"].as_u64(), Some(running));
     assert_eq!(report["charging_after"], false);
     assert!(report["energy_kwh"].as_f64().unwrap() > 0.0);
-    let after = state(&sim);
+    let after = sim.state();
     assert!(after["current_session_id"].is_null() && after["charging"] == false);
     let status = run(&sim, &demo, &["status", "--json"]).json();
     assert_eq!(
@@ -127,7 +111,7 @@ fn stop_ends_the_session_in_progress_and_status_shows_it() {
 fn a_refused_stop_prints_chargepoints_reason_and_the_session_runs_on() {
     let sim = sim("default", &["--fault", "stop=refusex2"]);
     let demo = Demo::new(1);
-    let running = state(&sim)["current_session_id"].as_u64().unwrap();
+    let running = sim.state()["current_session_id"].as_u64().unwrap();
     let ran = run(&sim, &demo, &["stop", "--ack-interval", "1ms"]);
     assert_eq!(ran.code, Some(1), "{}", ran.stderr);
     let line = ran.error_line();
@@ -138,7 +122,7 @@ fn a_refused_stop_prints_chargepoints_reason_and_the_session_runs_on() {
             ),
         "{line}"
     );
-    assert_eq!(state(&sim)["current_session_id"].as_u64(), Some(running));
+    assert_eq!(sim.state()["current_session_id"].as_u64(), Some(running));
     // the `error:` line is the first thing printed at default verbosity (no warning before it)
     assert!(ran.stderr.starts_with("error: "), "{}", ran.stderr);
     // with every detail (-vv), still no Rust debug text
@@ -157,7 +141,7 @@ fn a_refused_stop_prints_chargepoints_reason_and_the_session_runs_on() {
 fn stopping_another_session_than_the_one_in_progress_sends_nothing() {
     let sim = sim("default", &[]);
     let demo = Demo::new(1);
-    let running = state(&sim)["current_session_id"].as_u64().unwrap();
+    let running = sim.state()["current_session_id"].as_u64().unwrap();
     let ran = run(&sim, &demo, &["stop", "--session", "4700000001"]);
     assert_eq!(ran.code, Some(1), "{}", ran.stderr);
     let line = ran.error_line();
@@ -168,7 +152,7 @@ fn stopping_another_session_than_the_one_in_progress_sends_nothing() {
         "{line}"
     );
     assert_eq!(requests(&sim, "stop"), 0);
-    assert_eq!(state(&sim)["current_session_id"].as_u64(), Some(running));
+    assert_eq!(sim.state()["current_session_id"].as_u64(), Some(running));
     // the right id stops it
     let id = running.to_string();
     let ran = run(
@@ -186,9 +170,9 @@ fn stopping_another_session_than_the_one_in_progress_sends_nothing() {
 
 /// The session's energy over `seconds` of sim time, kWh.
 fn energy_over(sim: &SimProcess, seconds: u64) -> f64 {
-    let before = state(sim)["session_energy_kwh"].as_f64().unwrap();
+    let before = sim.state()["session_energy_kwh"].as_f64().unwrap();
     post(sim, "advance", json!({"seconds": seconds}));
-    state(sim)["session_energy_kwh"].as_f64().unwrap() - before
+    sim.state()["session_energy_kwh"].as_f64().unwrap() - before
 }
 
 #[test]
@@ -214,7 +198,7 @@ fn limit_shows_the_range_and_a_new_limit_caps_the_cars_power() {
     let set = set.json();
     assert_eq!(set["set"]["desired_a"], 20);
     assert_eq!(set["set"]["status"], "APPLYING");
-    assert_eq!(state(&sim)["amperage_limit"], 20);
+    assert_eq!(sim.state()["amperage_limit"], 20);
     // 20 A x 240 V = 4.8 kW: 0.8 kWh in 10 minutes
     let capped = energy_over(&sim, 600);
     assert!((capped - 0.8).abs() < 0.01, "{capped}");
@@ -240,7 +224,7 @@ fn a_limit_outside_the_chargers_range_is_refused_before_any_put() {
     let ran = run(&sim, &demo, &["limit", "lots"]);
     assert_eq!(ran.code, Some(2), "{}", ran.stderr);
     assert_eq!(requests(&sim, "amperage"), 0);
-    assert_eq!(state(&sim)["amperage_limit"], 40);
+    assert_eq!(sim.state()["amperage_limit"], 40);
 }
 
 #[test]
@@ -256,7 +240,7 @@ fn a_refused_limit_prints_the_reason_and_changes_nothing() {
             && line.contains("The charger did not accept the new charge amperage limit."),
         "{line}"
     );
-    assert_eq!(state(&sim)["amperage_limit"], 40);
+    assert_eq!(sim.state()["amperage_limit"], 40);
     assert_eq!(requests(&sim, "amperage"), 1, "sent once, never retried");
 }
 
@@ -312,13 +296,13 @@ fn schedule_show_set_off_round_trip_and_the_window_holds_a_plugged_car() {
         "plug",
         json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 40.0}),
     );
-    assert_eq!(state(&sim)["charging"], false);
+    assert_eq!(sim.state()["charging"], false);
     post(&sim, "advance", json!({"seconds": 7140}));
-    assert_eq!(state(&sim)["charging"], false, "11:59: not yet");
+    assert_eq!(sim.state()["charging"], false, "11:59: not yet");
     post(&sim, "advance", json!({"seconds": 120}));
-    assert_eq!(state(&sim)["charging"], true, "12:01: inside the window");
+    assert_eq!(sim.state()["charging"], true, "12:01: inside the window");
     post(&sim, "advance", json!({"seconds": 7200}));
-    assert_eq!(state(&sim)["charging"], false, "14:01: the window closed");
+    assert_eq!(sim.state()["charging"], false, "14:01: the window closed");
     // off: the plugged-in car charges at once
     let off = run(&sim, &demo, &["schedule", "off", "--json"]);
     assert_eq!(off.code, Some(0), "{}", off.stderr);
@@ -326,7 +310,7 @@ fn schedule_show_set_off_round_trip_and_the_window_holds_a_plugged_car() {
     assert_eq!(off["enabled"], false);
     assert!(off["weekday"].is_null());
     post(&sim, "advance", json!({"seconds": 10}));
-    assert_eq!(state(&sim)["charging"], true);
+    assert_eq!(sim.state()["charging"], true);
     let text = run(&sim, &demo, &["schedule"]);
     assert!(text.stdout.contains("schedule disabled"), "{}", text.stdout);
     // a bad window: exit 2, no PUT
@@ -404,8 +388,8 @@ fn schedule_show_set_off_round_trip_and_the_window_holds_a_plugged_car() {
 /// charger is offline (`connected` false).
 fn offline_charger_takes_no_command(sim: &SimProcess) {
     let demo = Demo::new(1);
-    let limit_before = state(sim)["amperage_limit"].clone();
-    let schedule_before = state(sim)["schedule_enabled"].clone();
+    let limit_before = sim.state()["amperage_limit"].clone();
+    let schedule_before = sim.state()["schedule_enabled"].clone();
     let window = ["--weekday", "6:00-07:00", "--weekend", "00:00-06:00"];
     for args in [
         &["limit", "25", "--json"][..],
@@ -433,8 +417,8 @@ fn offline_charger_takes_no_command(sim: &SimProcess) {
     assert_eq!(requests(sim, "amperage"), 0);
     assert_eq!(requests(sim, "schedule"), 0);
     assert_eq!(requests(sim, "stop"), 0);
-    assert_eq!(state(sim)["amperage_limit"], limit_before);
-    assert_eq!(state(sim)["schedule_enabled"], schedule_before);
+    assert_eq!(sim.state()["amperage_limit"], limit_before);
+    assert_eq!(sim.state()["schedule_enabled"], schedule_before);
     // shown, exit 0, with the charger's state said
     let shown = run(sim, &demo, &["limit", "--json"]);
     assert_eq!(shown.code, Some(0), "{}", shown.stderr);
@@ -495,7 +479,7 @@ fn a_refused_schedule_prints_the_reason_and_changes_nothing() {
             && line.contains("The charging schedule could not be saved to the charger."),
         "{line}"
     );
-    assert_eq!(state(&sim)["schedule_enabled"], true);
+    assert_eq!(sim.state()["schedule_enabled"], true);
 }
 
 /// `charge --now` with quick start polls and `extra`; the car waits outside the schedule
@@ -533,7 +517,7 @@ fn plugged(extra: &[&str]) -> SimProcess {
         "plug",
         json!({"vehicle": "serenity_equinox_2024", "soc_kwh_needed": 40.0}),
     );
-    assert_eq!(state(&sim)["charging"], false);
+    assert_eq!(sim.state()["charging"], false);
     sim
 }
 
@@ -570,7 +554,7 @@ fn charge_for_stops_the_session_it_started_and_records_the_stop() {
         "{}",
         ran.stdout
     );
-    let s = state(&sim);
+    let s = sim.state();
     assert!(
         s["current_session_id"].is_null() && s["charging"] == false,
         "{s}"
@@ -599,7 +583,7 @@ fn charge_until_stops_at_the_local_time() {
     assert_eq!(stop["stop"]["value"], "10:00");
     assert_eq!(stop["stop"]["outcome"], "stopped");
     assert!(stop["time_pt"].as_str().unwrap() >= "10:00:00", "{stop}");
-    assert!(state(&sim)["current_session_id"].is_null());
+    assert!(sim.state()["current_session_id"].is_null());
     demo.validate().success();
 }
 
@@ -631,7 +615,7 @@ fn charge_max_kwh_stops_once_the_session_has_delivered_it() {
     let kwh = stop["stop"]["energy_kwh"].as_f64().unwrap();
     // a 100 ms poll is 60 sim seconds, 0.15 kWh at 9 kW
     assert!((2.0..2.6).contains(&kwh), "{kwh}");
-    assert!(state(&sim)["current_session_id"].is_null());
+    assert!(sim.state()["current_session_id"].is_null());
     demo.validate().success();
 }
 
@@ -644,7 +628,7 @@ fn a_session_that_ends_on_its_own_is_recorded_and_not_stopped() {
         let job = s.spawn(|| charge(&sim, &demo, Some(START), &["--for", "30s"]));
         // the start is confirmed within a second; then the car leaves
         let waited = std::time::Instant::now();
-        while state(&sim)["current_session_id"].is_null() {
+        while sim.state()["current_session_id"].is_null() {
             assert!(
                 waited.elapsed() < Duration::from_secs(20),
                 "no session started"
@@ -695,7 +679,7 @@ fn a_refused_stop_of_charge_is_recorded_then_exit_1() {
         "{stop}"
     );
     assert!(
-        !state(&sim)["current_session_id"].is_null(),
+        !sim.state()["current_session_id"].is_null(),
         "the session runs on"
     );
     demo.validate().success();
@@ -740,7 +724,7 @@ fn stop_waits_beyond_the_bound_are_refused_before_any_request() {
         std::fs::read(demo.data().join("runs.json")).unwrap(),
         before
     );
-    assert_eq!(state(&sim)["requests_total"], 0);
+    assert_eq!(sim.state()["requests_total"], 0);
 }
 
 #[test]

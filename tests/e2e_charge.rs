@@ -262,17 +262,7 @@ fn charge_failure_is_recorded_then_exits_1() {
                 "{fault}: runs.json holds {secret:?}"
             );
         }
-        let state: Value = {
-            let url = format!(
-                "{}/_sim/state",
-                sim.discovery_url.split("/discovery").next().unwrap()
-            );
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() })
-        };
+        let state = sim.state();
         let made = state["requests"]["start"].as_u64().unwrap_or(0);
         assert!(
             if starts == 3 {
@@ -344,19 +334,7 @@ fn a_zero_poll_interval_cannot_hammer_the_charger() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let base = sim.discovery_url.split("/discovery").next().unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let state: Value = rt.block_on(async {
-        reqwest::get(format!("{base}/_sim/state"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let state = sim.state();
     let asked = state["requests"]["status"].as_u64().unwrap();
     assert!(asked <= 122, "{asked} status requests in 2 s");
     let last = runs(&demo).pop().unwrap();

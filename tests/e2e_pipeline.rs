@@ -40,24 +40,7 @@ fn json_out(a: assert_cmd::assert::Assert) -> Value {
 
 /// POSTs to one of the sim's control endpoints.
 fn control(sim: &SimProcess, path: &str, body: Value) {
-    let url = format!(
-        "{}/_sim/{path}",
-        sim.discovery_url.split("/discovery").next().unwrap()
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let status = rt.block_on(async {
-        reqwest::Client::new()
-            .post(url)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .status()
-    });
-    assert!(status.is_success(), "{path}: {status}");
+    sim.post_control(path, body);
 }
 
 fn runs(demo: &Demo) -> Vec<Value> {
@@ -308,19 +291,6 @@ fn a_failed_poll_names_the_endpoint_and_leaves_every_file_as_it_was() {
     assert_eq!(snapshot(&demo.data()), before);
 }
 
-/// GETs the sim's state.
-fn sim_state(sim: &SimProcess) -> Value {
-    let url = format!(
-        "{}/_sim/state",
-        sim.discovery_url.split("/discovery").next().unwrap()
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() })
-}
-
 /// A simulated week of the schedule across a month boundary: monitor every 10 minutes, the
 /// daily start at 13:00 and 14:00 UTC, `cache --current` every night and `cache --previous` on
 /// the 2nd; the two cars take turns. Every session ends up exactly once in the caches with the
@@ -412,7 +382,7 @@ fn a_simulated_week_captures_every_session_exactly_once() {
     assert!(
         seen.len() >= 7,
         "sessions seen: {seen:?} (sim: {})",
-        sim_state(&sim)
+        sim.state()
     );
     let cached: Vec<Value> = demo
         .cache_files()

@@ -197,20 +197,10 @@ fn run_cell(cell: &Cell, spec: &str) -> Ran {
 
 /// The session the sim is charging now.
 fn current_session(sim: &SimProcess) -> String {
-    let base = sim.discovery_url.split("/discovery").next().unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let state: Value = rt.block_on(async {
-        reqwest::get(format!("{base}/_sim/state"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
-    state["current_session_id"].as_u64().unwrap().to_string()
+    sim.state()["current_session_id"]
+        .as_u64()
+        .unwrap()
+        .to_string()
 }
 
 /// Checks every command under one fault; returns the cells that broke the rule.

@@ -267,7 +267,7 @@ fn main() {
         "limit", "right", "unknown", "wrong"
     );
     for amps in [16u32, 24, 32, 36, 40] {
-        let cap_kw = f64::from(amps) * 0.240;
+        let cap_kw = f64::from(amps) * cph50::store::values::limits::SUPPLY_VOLTS / 1000.0;
         let mut counts = [0usize; 3];
         let mut blind_wrong = 0;
         let mut total = 0;

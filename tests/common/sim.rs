@@ -52,9 +52,24 @@ impl SimProcess {
 }
 
 impl SimProcess {
+    /// The sim's base URL (the discovery URL without its path).
+    pub fn base_url(&self) -> &str {
+        self.discovery_url.split("/discovery").next().unwrap()
+    }
+
+    /// GETs the sim's state (`/_sim/state`): its clock, sessions and request counts.
+    pub fn state(&self) -> serde_json::Value {
+        let url = format!("{}/_sim/state", self.base_url());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() })
+    }
+
     /// POSTs `body` to the sim's control endpoint `/_sim/<path>` (`fault`, `advance`, ...).
     pub fn post_control(&self, path: &str, body: serde_json::Value) {
-        let base = self.discovery_url.split("/discovery").next().unwrap();
+        let base = self.base_url();
         let url = format!("{base}/_sim/{path}");
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
