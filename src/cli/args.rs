@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::Args;
 
 use super::parse::{
-    parse_base_url, parse_confidence, parse_date, parse_duration, parse_grace, parse_hhmm,
-    parse_month, parse_rfc3339, parse_session_id, parse_session_number,
+    parse_base_url, parse_blog_path, parse_confidence, parse_date, parse_duration, parse_grace,
+    parse_hhmm, parse_month, parse_rfc3339, parse_session_id, parse_session_number,
 };
 use crate::store::layout::Month;
 use crate::store::values::SessionId;
@@ -26,10 +26,22 @@ pub struct BuildArgs {
     /// exists, else the built-in templates alone.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Where the site is served, for the absolute links of feed.xml and sitemap.xml
-    /// (e.g. /repo/ or https://you.github.io/repo/).
-    #[arg(long, default_value = "/", value_name = "URL", value_parser = parse_base_url)]
-    pub base_url: String,
+    /// Where the site is served, for the absolute links of feed.xml, sitemap.xml and Liquid's
+    /// site.url/site.baseurl (e.g. https://you.github.io/repo/ or /repo/). Default: the blog's
+    /// _config.yml url + baseurl, else /.
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+    /// Where the blog's URLs start inside the site: blog/ (default), or / to keep a moved
+    /// Jekyll blog's addresses (its posts' permalinks then start at the site root).
+    #[arg(long, default_value = "blog/", value_name = "PATH", value_parser = parse_blog_path)]
+    pub blog_path: String,
+    /// Publish posts dated in the future too (Jekyll's --future; _config.yml `future: true`).
+    #[arg(long)]
+    pub future: bool,
+    /// Publish the posts in the blog's _drafts/ folder, dated by their file's modification time
+    /// unless they give a date (Jekyll's --drafts).
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// Options of `cache`: which sessions to fetch (exactly one).

@@ -219,6 +219,25 @@ pub fn parse_base_url(raw: &str) -> Result<String, String> {
     Ok(url)
 }
 
+/// `--blog-path`: `blog/`, `/` or any relative folder path of the site; given back with a
+/// trailing `/` and no leading one (`""` for the site root).
+///
+/// # Errors
+/// A message when the path climbs (`..`), has a backslash, or names a scheme.
+pub fn parse_blog_path(raw: &str) -> Result<String, String> {
+    let path = raw.trim().trim_matches('/');
+    if path.split('/').any(|p| p == ".." || p == ".") || path.contains(['\\', ':']) {
+        return Err(format!(
+            "{raw:?} is not a folder of the site; use blog/ or / (the site root)"
+        ));
+    }
+    Ok(if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}/")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +264,10 @@ mod tests {
         assert!(parse_confidence("NaN").is_err());
         assert_eq!(parse_base_url("/repo").unwrap(), "/repo/");
         assert_eq!(parse_base_url("/").unwrap(), "/");
+        assert_eq!(parse_blog_path("/").unwrap(), "");
+        assert_eq!(parse_blog_path("blog").unwrap(), "blog/");
+        assert_eq!(parse_blog_path("/notes/blog/").unwrap(), "notes/blog/");
+        assert!(parse_blog_path("../x").is_err());
         assert!(parse_rfc3339("2026-01-09T07:40:00Z").is_ok());
         assert!(parse_rfc3339("yesterday").is_err());
         assert_eq!(parse_hhmm("06:00").unwrap().to_string(), "06:00:00");

@@ -87,6 +87,10 @@ pub fn build_options(settings: &Settings, args: &BuildArgs) -> Result<BuildOptio
         blog: args.blog.clone(),
         templates,
         base_url: args.base_url.clone(),
+        blog_path: args.blog_path.clone(),
+        future: args.future,
+        drafts: args.drafts,
+        now: settings.clock()?.now(),
         tz: settings.tz,
         source_date: settings.source_date_epoch()?,
     })

@@ -9,7 +9,6 @@ pub mod blog;
 pub mod charts;
 pub mod database;
 pub mod exports;
-pub mod front_matter;
 pub mod history;
 mod inputs;
 pub mod sanitize;
@@ -44,9 +43,20 @@ pub struct BuildOptions {
     /// A templates folder whose files override the built-in ones file by file (`*.html`,
     /// `*.xml`, and `assets/` copied as is); `None` for the built-in templates alone.
     pub templates: Option<PathBuf>,
-    /// Path or URL the site is served under (`/`, `/repo/`, `https://x.github.io/repo/`);
-    /// used only where a link must be absolute (feed, sitemap). Pages link relatively.
-    pub base_url: String,
+    /// Path or URL the site is served under (`/`, `/repo/`, `https://x.github.io/repo/`), with
+    /// a trailing `/`; `None` for the blog's `_config.yml` `url` + `baseurl`, else `/`. Used
+    /// only where a link must be absolute (feed, sitemap, Liquid's `site.url`/`site.baseurl`).
+    /// Pages link relatively.
+    pub base_url: Option<String>,
+    /// Where the blog's URLs start inside the site: `blog/` (the default) or `""` (the site
+    /// root, so a moved Jekyll blog keeps its addresses).
+    pub blog_path: String,
+    /// Publish posts dated after `now` (`build --future`).
+    pub future: bool,
+    /// Publish the blog's `_drafts/` (`build --drafts`).
+    pub drafts: bool,
+    /// The instant of the build: a post dated after it is not published yet (as in Jekyll).
+    pub now: DateTime<Utc>,
     /// Local zone of every date shown.
     pub tz: Tz,
     /// The `generated_at` of `build.json` (`SOURCE_DATE_EPOCH`); `None` for the newest instant
@@ -72,9 +82,21 @@ pub struct Site<'a> {
     files: BTreeMap<String, Vec<u8>>,
     templates: &'a Templates,
     opts: &'a BuildOptions,
+    /// The resolved base URL (see [`BuildOptions::base_url`]), ending in `/`.
+    base_url: String,
 }
 
 impl Site<'_> {
+    /// The site's base URL (`https://x.github.io/repo/`, or a path such as `/repo/`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The base URL of the blog's own root (the base URL and `--blog-path`).
+    pub fn blog_base(&self) -> String {
+        format!("{}{}", self.base_url, self.opts.blog_path)
+    }
+
     /// Adds a file.
     pub fn put(&mut self, path: &str, bytes: impl Into<Vec<u8>>) {
         self.files.insert(path.to_owned(), bytes.into());
@@ -86,7 +108,7 @@ impl Site<'_> {
         let mut ctx = Context::new();
         ctx.insert("root", &"../".repeat(path.matches('/').count()));
         ctx.insert("path", path);
-        ctx.insert("base_url", &self.opts.base_url);
+        ctx.insert("base_url", &self.base_url);
         ctx.insert("version", env!("CARGO_PKG_VERSION"));
         ctx
     }
@@ -139,16 +161,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 /// # Errors
 /// As [`build`], except that the templates are not read again.
 pub fn build_with(opts: &BuildOptions, templates: &Templates) -> Result<BuildReport> {
+    let config = blog::config::Config::load(&opts.blog, opts.tz)?;
+    let base_url = resolve_base_url(opts.base_url.as_deref(), &config);
+    if !base_url.contains("://") {
+        tracing::info!(
+            "feed.xml and sitemap.xml link from {base_url}, not a full URL: give --base-url https://… or `url` in _config.yml"
+        );
+    }
     let mut site = Site {
         files: BTreeMap::new(),
         templates,
         opts,
+        base_url,
     };
     let (sessions, newest) = render_data(&mut site)?;
-    let posts = blog::render(&mut site, &opts.blog)?;
     for (name, bytes) in templates.assets() {
         site.put(name, bytes);
     }
+    let posts = blog::render(
+        &mut site,
+        &blog::posts::BlogOptions {
+            dir: &opts.blog,
+            path: &opts.blog_path,
+            future: opts.future,
+            drafts: opts.drafts,
+            now: opts.now,
+        },
+        &config,
+    )?;
     let generated_at = opts
         .source_date
         .or(newest)
@@ -168,6 +208,19 @@ pub fn build_with(opts: &BuildOptions, templates: &Templates) -> Result<BuildRep
     };
     write_atomically(&site.files, &opts.out)?;
     Ok(report)
+}
+
+/// `--base-url`, else `_config.yml`'s `url` + `baseurl`, else `/`; always ending in `/`.
+fn resolve_base_url(given: Option<&str>, config: &blog::config::Config) -> String {
+    let base = match given {
+        Some(b) => b.to_owned(),
+        None => format!("{}{}/", config.url.as_deref().unwrap_or(""), config.baseurl),
+    };
+    if base.ends_with('/') {
+        base
+    } else {
+        format!("{base}/")
+    }
 }
 
 /// Renders every page made from the data folder; returns the number of sessions and the
@@ -195,7 +248,7 @@ fn render_data(site: &mut Site) -> Result<(usize, Option<DateTime<Utc>>)> {
     }
     // The 404 page is served at any depth: it links from the site's base, not relatively.
     let mut ctx = site.context("404.html");
-    ctx.insert("root", &site.opts.base_url);
+    ctx.insert("root", &site.base_url);
     site.page("404.html", "404.html", &ctx)?;
     Ok((input.rows.len(), input.newest()))
 }
@@ -313,7 +366,7 @@ fn inline_style(templates: &Templates) -> Option<InlineStyle> {
 }
 
 /// Standard base64 with padding (RFC 4648), as CSP hash sources want.
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

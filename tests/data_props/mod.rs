@@ -221,7 +221,11 @@ proptest! {
             out: dir.path().join("site"),
             blog: dir.path().join("no-blog"),
             templates: None,
-            base_url: "/".to_owned(),
+            base_url: Some("/".to_owned()),
+            blog_path: "blog/".to_owned(),
+            future: false,
+            drafts: false,
+            now: Utc::now(),
             tz: TZ,
             source_date: None,
         };

@@ -1,0 +1,112 @@
+//! `feed.xml` as jekyll-feed 0.17 writes it, and `sitemap.xml` as jekyll-sitemap 1.4 does:
+//! absolute URLs (the site's base URL from `--base-url` or `_config.yml`'s `url` and
+//! `baseurl`), the feed's title and subtitle from `title` and `description`, one entry per post
+//! (the newest `feed.posts_limit`), each with jekyll-feed's id (the absolute URL of the post's
+//! `id`), link, title, published and updated instants, categories, tags and summary.
+
+use super::config::Config;
+use super::posts::{Post, text_of};
+use crate::error::Result;
+use crate::render::Site;
+
+/// The feed's title when `_config.yml` gives none.
+pub const DEFAULT_TITLE: &str = "cph50 charging logbook";
+
+/// Writes `feed.xml` (or `feed.path`).
+///
+/// # Errors
+/// [`crate::error::Error::Data`] naming the template when `feed.xml` does not render.
+pub fn render_feed(site: &mut Site, posts: &[Post], config: &Config) -> Result<()> {
+    let path = config.feed_path.clone();
+    let mut ctx = site.context(&path);
+    let base = site.base_url().to_owned();
+    let entries: Vec<&Post> = posts.iter().take(config.feed_posts_limit).collect();
+    ctx.insert("feed_url", &format!("{base}{path}"));
+    ctx.insert("home_url", &site.blog_base());
+    ctx.insert(
+        "title",
+        &smartify(config.title.as_deref().unwrap_or(DEFAULT_TITLE)),
+    );
+    ctx.insert("subtitle", &config.description);
+    ctx.insert("posts", &entries);
+    let titles: Vec<String> = entries.iter().map(|p| smartify(&p.title)).collect();
+    ctx.insert("titles", &titles);
+    ctx.insert(
+        "updated",
+        &posts
+            .iter()
+            .map(|p| p.updated.clone())
+            .max()
+            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_owned()),
+    );
+    site.page(&path, "feed.xml", &ctx)
+}
+
+/// Writes `sitemap.xml`: every page of the site (`index.html` as its folder's URL) and every
+/// post with its `<lastmod>`.
+///
+/// # Errors
+/// [`crate::error::Error::Data`] naming the template when `sitemap.xml` does not render.
+pub fn render_sitemap(site: &mut Site, posts: &[Post]) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Url {
+        loc: String,
+        lastmod: Option<String>,
+    }
+    let base = site.base_url().to_owned();
+    let mut post_files = std::collections::BTreeMap::new();
+    for p in posts {
+        post_files.insert(p.url.clone(), p);
+    }
+    let mut urls: Vec<Url> = site
+        .files
+        .keys()
+        .filter(|k| k.ends_with(".html") && k.as_str() != "404.html")
+        .map(|k| {
+            let path = k.strip_suffix("index.html").unwrap_or(k);
+            match post_files.get(k) {
+                Some(p) => Url {
+                    loc: p.absolute_url.clone(),
+                    lastmod: Some(p.updated.clone()),
+                },
+                None => Url {
+                    loc: format!("{base}{path}"),
+                    lastmod: None,
+                },
+            }
+        })
+        .collect();
+    urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+    let mut ctx = site.context("sitemap.xml");
+    ctx.insert("urls", &urls);
+    site.page("sitemap.xml", "sitemap.xml", &ctx)
+}
+
+/// Jekyll's `smartify` on a title: typographic quotes, dashes and ellipses, tags removed.
+pub fn smartify(text: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let mut out = String::new();
+    for e in Parser::new_ext(text, Options::ENABLE_SMART_PUNCTUATION) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::Html(h) | Event::InlineHtml(h) => out.push_str(&text_of(&h)),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_get_typographic_quotes() {
+        assert_eq!(
+            smartify("Don't \"charge\" -- yet..."),
+            "Don’t “charge” – yet…"
+        );
+        assert_eq!(smartify("2026"), "2026");
+    }
+}

@@ -1,0 +1,762 @@
+//! Liquid in posts and pages, as Jekyll renders it before Markdown: the `liquid` crate with its
+//! standard library and Jekyll's `include`, plus the tags and filters Jekyll adds
+//! (<https://jekyllrb.com/docs/liquid/>) that blog posts use:
+//!
+//! - tags: `{% highlight LANG %}`, `{% post_url NAME %}`, `{% link PATH %}`, and `{% include
+//!   FILE k=v %}` from the blog's `_includes/`;
+//! - filters: `relative_url`, `absolute_url`, `date_to_string`, `date_to_long_string`,
+//!   `date_to_xmlschema`, `date_to_rfc822`, `xml_escape`, `cgi_escape`, `uri_escape`,
+//!   `jsonify`, `markdownify`, `number_of_words`, `normalize_whitespace`, `slugify`, and the
+//!   array filters `push`, `pop`, `shift`, `unshift`, `array_to_sentence_string`.
+//!
+//! As in Jekyll, an unknown `site.*`, `page.*` or top-level variable prints nothing (the
+//! `liquid` crate alone stops at it).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use liquid_core::model::{KStringCow, ScalarCow};
+use liquid_core::{
+    BlockReflection, Display_filter, Expression, Filter, FilterParameters, FilterReflection,
+    FromFilterParameters, Language, ObjectView, ParseBlock, ParseFilter, ParseTag, Renderable,
+    Runtime, TagBlock, TagReflection, TagTokenIter, Value, ValueView,
+};
+
+use crate::error::{Error, Problem, Result};
+
+/// Where each post and file is, for `post_url` and `link`: a name or path -> its URL from the
+/// blog's root (`/2026/01/10/first.html`).
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    /// `2026-01-10-first` and `sub/2026-01-10-first` (a post in `_posts/sub/`) -> URL.
+    pub posts: BTreeMap<String, String>,
+    /// A path from the blog folder (`about.md`, `_posts/2026-01-10-first.md`,
+    /// `assets/a.png`) -> URL.
+    pub files: BTreeMap<String, String>,
+}
+
+/// A Liquid parser set up for one blog.
+pub struct Engine {
+    parser: liquid::Parser,
+}
+
+impl Engine {
+    /// A parser with the tags and filters above; `{% include %}` reads `<blog>/_includes/`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when `_includes/` cannot be read; [`Error::Data`] naming the include that
+    /// does not parse.
+    pub fn new(blog: &Path, index: Index) -> Result<Self> {
+        let mut source = liquid::partials::InMemorySource::new();
+        let includes = blog.join("_includes");
+        if includes.is_dir() {
+            for entry in walkdir::WalkDir::new(&includes).sort_by_file_name() {
+                let entry = entry.map_err(|e| Error::io("read", &includes, e.into()))?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let path = entry.path();
+                let text = crate::fsio::read_regular_text(path, crate::fsio::MAX_INPUT_BYTES)
+                    .map_err(|e| Error::io("read", path, e))?;
+                let name = path
+                    .strip_prefix(&includes)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                source.add(name, text);
+            }
+        }
+        let index = Arc::new(index);
+        let parser = liquid::ParserBuilder::with_stdlib()
+            .tag(liquid_lib::jekyll::IncludeTag)
+            .filter(liquid_lib::jekyll::Slugify)
+            .filter(liquid_lib::jekyll::Push)
+            .filter(liquid_lib::jekyll::Pop)
+            .filter(liquid_lib::jekyll::Shift)
+            .filter(liquid_lib::jekyll::Unshift)
+            .filter(liquid_lib::jekyll::ArrayToSentenceString)
+            .block(Highlight)
+            .tag(UrlTag {
+                name: "post_url",
+                index: Arc::clone(&index),
+            })
+            .tag(UrlTag {
+                name: "link",
+                index,
+            })
+            .filter(RelativeUrl)
+            .filter(AbsoluteUrl)
+            .filter(DateToString)
+            .filter(DateToLongString)
+            .filter(DateToXmlschema)
+            .filter(DateToRfc822)
+            .filter(XmlEscape)
+            .filter(CgiEscape)
+            .filter(UriEscape)
+            .filter(Jsonify)
+            .filter(Markdownify)
+            .filter(NumberOfWords)
+            .filter(NormalizeWhitespace)
+            .partials(liquid::partials::EagerCompiler::new(source))
+            .build()
+            .map_err(|e| {
+                Error::Data(Problem::file(
+                    &includes,
+                    format!("an include does not parse: {e}"),
+                ))
+            })?;
+        Ok(Self { parser })
+    }
+
+    /// Renders `text` (a post's or page's body) with `site` and `page` as Jekyll's variables.
+    ///
+    /// # Errors
+    /// The Liquid error (unknown tag or filter, a tag's bad argument, a missing include or
+    /// post), as text, for the caller to name the file.
+    pub fn render(
+        &self,
+        text: &str,
+        site: &liquid::Object,
+        page: &liquid::Object,
+    ) -> std::result::Result<String, String> {
+        if !text.contains("{{") && !text.contains("{%") {
+            return Ok(text.to_owned());
+        }
+        let template = self.parser.parse(text).map_err(|e| e.to_string())?;
+        let globals = Globals {
+            site: Lax(site.clone()),
+            page: Lax(page.clone()),
+        };
+        template.render(&globals).map_err(|e| e.to_string())
+    }
+}
+
+/// Nil for what a page asks for and does not have.
+const NIL: &Value = &Value::Nil;
+
+/// The top-level variables: `site`, `page`, and nil for any other name.
+#[derive(Debug)]
+struct Globals {
+    site: Lax,
+    page: Lax,
+}
+
+impl ValueView for Globals {
+    fn as_debug(&self) -> &dyn fmt::Debug {
+        self
+    }
+    fn render(&self) -> liquid_core::model::DisplayCow<'_> {
+        liquid_core::model::DisplayCow::Owned(Box::new(String::new()))
+    }
+    fn source(&self) -> liquid_core::model::DisplayCow<'_> {
+        self.render()
+    }
+    fn type_name(&self) -> &'static str {
+        "object"
+    }
+    fn query_state(&self, state: liquid_core::model::State) -> bool {
+        matches!(state, liquid_core::model::State::Truthy)
+    }
+    fn to_kstr(&self) -> liquid_core::model::KStringCow<'_> {
+        KStringCow::from_static("")
+    }
+    fn to_value(&self) -> Value {
+        let mut o = liquid::Object::new();
+        o.insert("site".into(), self.site.to_value());
+        o.insert("page".into(), self.page.to_value());
+        Value::Object(o)
+    }
+    fn as_object(&self) -> Option<&dyn ObjectView> {
+        Some(self)
+    }
+}
+
+impl ObjectView for Globals {
+    fn as_value(&self) -> &dyn ValueView {
+        self
+    }
+    fn size(&self) -> i64 {
+        2
+    }
+    fn keys<'k>(&'k self) -> Box<dyn Iterator<Item = KStringCow<'k>> + 'k> {
+        Box::new(["site", "page"].into_iter().map(KStringCow::from_static))
+    }
+    fn values<'k>(&'k self) -> Box<dyn Iterator<Item = &'k dyn ValueView> + 'k> {
+        Box::new([&self.site as &dyn ValueView, &self.page].into_iter())
+    }
+    fn iter<'k>(&'k self) -> Box<dyn Iterator<Item = (KStringCow<'k>, &'k dyn ValueView)> + 'k> {
+        Box::new(self.keys().zip(self.values()))
+    }
+    fn contains_key(&self, _index: &str) -> bool {
+        true
+    }
+    fn get<'s>(&'s self, index: &str) -> Option<&'s dyn ValueView> {
+        Some(match index {
+            "site" => &self.site,
+            "page" => &self.page,
+            _ => NIL,
+        })
+    }
+}
+
+/// An object whose missing keys are nil (Liquid's lax lookups, which Jekyll uses).
+#[derive(Debug)]
+struct Lax(liquid::Object);
+
+impl ValueView for Lax {
+    fn as_debug(&self) -> &dyn fmt::Debug {
+        self
+    }
+    fn render(&self) -> liquid_core::model::DisplayCow<'_> {
+        self.0.render()
+    }
+    fn source(&self) -> liquid_core::model::DisplayCow<'_> {
+        self.0.source()
+    }
+    fn type_name(&self) -> &'static str {
+        "object"
+    }
+    fn query_state(&self, state: liquid_core::model::State) -> bool {
+        self.0.query_state(state)
+    }
+    fn to_kstr(&self) -> liquid_core::model::KStringCow<'_> {
+        self.0.to_kstr()
+    }
+    fn to_value(&self) -> Value {
+        Value::Object(self.0.clone())
+    }
+    fn as_object(&self) -> Option<&dyn ObjectView> {
+        Some(self)
+    }
+}
+
+impl ObjectView for Lax {
+    fn as_value(&self) -> &dyn ValueView {
+        self
+    }
+    fn size(&self) -> i64 {
+        ObjectView::size(&self.0)
+    }
+    fn keys<'k>(&'k self) -> Box<dyn Iterator<Item = KStringCow<'k>> + 'k> {
+        ObjectView::keys(&self.0)
+    }
+    fn values<'k>(&'k self) -> Box<dyn Iterator<Item = &'k dyn ValueView> + 'k> {
+        ObjectView::values(&self.0)
+    }
+    fn iter<'k>(&'k self) -> Box<dyn Iterator<Item = (KStringCow<'k>, &'k dyn ValueView)> + 'k> {
+        ObjectView::iter(&self.0)
+    }
+    fn contains_key(&self, _index: &str) -> bool {
+        true
+    }
+    fn get<'s>(&'s self, index: &str) -> Option<&'s dyn ValueView> {
+        Some(ObjectView::get(&self.0, index).unwrap_or(NIL))
+    }
+}
+
+/// `{% highlight LANG %}…{% endhighlight %}`: Jekyll's (Rouge's) markup without the colour
+/// spans: `<figure class="highlight"><pre><code class="language-LANG" data-lang="LANG">`.
+#[derive(Debug, Clone, Copy)]
+struct Highlight;
+
+impl BlockReflection for Highlight {
+    fn start_tag(&self) -> &str {
+        "highlight"
+    }
+    fn end_tag(&self) -> &str {
+        "endhighlight"
+    }
+    fn description(&self) -> &str {
+        "Jekyll's code block with a language"
+    }
+}
+
+impl ParseBlock for Highlight {
+    fn parse(
+        &self,
+        mut arguments: TagTokenIter<'_>,
+        mut tokens: TagBlock<'_, '_>,
+        options: &Language,
+    ) -> liquid_core::Result<Box<dyn Renderable>> {
+        let lang = arguments
+            .next()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default();
+        // `linenos` and other options are accepted and have no effect
+        for _ in arguments.by_ref() {}
+        let body = tokens.parse_all(options)?;
+        Ok(Box::new(HighlightT { lang, body }))
+    }
+    fn reflection(&self) -> &dyn BlockReflection {
+        self
+    }
+}
+
+#[derive(Debug)]
+struct HighlightT {
+    lang: String,
+    body: Vec<Box<dyn Renderable>>,
+}
+
+impl Renderable for HighlightT {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> liquid_core::Result<()> {
+        let mut code = Vec::new();
+        for r in &self.body {
+            r.render_to(&mut code, runtime)?;
+        }
+        let code = String::from_utf8_lossy(&code);
+        let code = code.trim_matches('\n');
+        let lang = xml_escape(&self.lang);
+        write!(
+            writer,
+            "<figure class=\"highlight\"><pre><code class=\"language-{lang}\" data-lang=\"{lang}\">{}</code></pre></figure>",
+            xml_escape(code)
+        )
+        .map_err(|e| liquid_core::Error::with_msg(e.to_string()))
+    }
+}
+
+/// `{% post_url NAME %}` and `{% link PATH %}`: the URL (with `site.baseurl`) of a post by its
+/// file name without extension, or of a file by its path from the blog folder.
+#[derive(Debug, Clone)]
+struct UrlTag {
+    name: &'static str,
+    index: Arc<Index>,
+}
+
+impl TagReflection for UrlTag {
+    fn tag(&self) -> &str {
+        self.name
+    }
+    fn description(&self) -> &str {
+        "the URL of a post or file"
+    }
+}
+
+impl ParseTag for UrlTag {
+    fn parse(
+        &self,
+        arguments: TagTokenIter<'_>,
+        _options: &Language,
+    ) -> liquid_core::Result<Box<dyn Renderable>> {
+        let arg: String = arguments.map(|t| t.as_str().to_owned()).collect();
+        let arg = arg
+            .trim_matches(['"', '\''])
+            .trim_start_matches('/')
+            .to_owned();
+        let found = if self.name == "post_url" {
+            self.index.posts.get(&arg)
+        } else {
+            self.index.files.get(&arg)
+        };
+        let url = found.cloned().ok_or_else(|| {
+            liquid_core::Error::with_msg(if self.name == "post_url" {
+                format!("{{% post_url {arg} %}}: no post is named {arg} (the file name without its extension)")
+            } else {
+                format!("{{% link {arg} %}}: no file {arg} in the blog folder")
+            })
+        })?;
+        Ok(Box::new(UrlT { url }))
+    }
+    fn reflection(&self) -> &dyn TagReflection {
+        self
+    }
+}
+
+#[derive(Debug)]
+struct UrlT {
+    url: String,
+}
+
+impl Renderable for UrlT {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> liquid_core::Result<()> {
+        write!(writer, "{}", relative_url(&self.url, runtime))
+            .map_err(|e| liquid_core::Error::with_msg(e.to_string()))
+    }
+}
+
+/// `site.<key>` as text, `""` when unset.
+fn site_text(runtime: &dyn Runtime, key: &str) -> String {
+    let path = [ScalarCow::new("site"), ScalarCow::new(key.to_owned())];
+    runtime
+        .try_get(&path)
+        .map(|v| v.to_kstr().to_string())
+        .unwrap_or_default()
+}
+
+/// Jekyll's `relative_url`: `site.baseurl` + the path with a leading `/`; an absolute URL is
+/// given back as it is.
+fn relative_url(input: &str, runtime: &dyn Runtime) -> String {
+    if input.contains("://") || input.starts_with("//") {
+        return input.to_owned();
+    }
+    let base = site_text(runtime, "baseurl");
+    let base = base.trim_end_matches('/');
+    let base = if base.is_empty() || base.starts_with('/') {
+        base.to_owned()
+    } else {
+        format!("/{base}")
+    };
+    if input.starts_with('/') {
+        format!("{base}{input}")
+    } else {
+        format!("{base}/{input}")
+    }
+}
+
+/// `& < > " '` as entities (`xml_escape`, and what code blocks need).
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The date of a Liquid value: a date, or text in a form Liquid reads.
+fn date_of(input: &dyn ValueView) -> liquid_core::Result<liquid_core::model::DateTime> {
+    input
+        .as_scalar()
+        .and_then(|s| s.to_date_time())
+        .ok_or_else(|| liquid_core::Error::with_msg(format!("{} is not a date", input.source())))
+}
+
+fn format_date(input: &dyn ValueView, fmt: &str) -> liquid_core::Result<Value> {
+    let d = date_of(input)?;
+    let text = d
+        .format(fmt)
+        .map_err(|e| liquid_core::Error::with_msg(e.to_string()))?;
+    Ok(Value::scalar(text))
+}
+
+macro_rules! simple_filter {
+    ($parse:ident, $filter:ident, $name:literal, $doc:literal, |$input:ident, $runtime:ident| $body:expr) => {
+        #[doc = $doc]
+        #[derive(Clone, liquid_core::ParseFilter, liquid_core::FilterReflection)]
+        #[filter(name = $name, description = $doc, parsed($filter))]
+        struct $parse;
+
+        #[derive(Debug, Default, Display_filter)]
+        #[name = $name]
+        struct $filter;
+
+        impl Filter for $filter {
+            fn evaluate(
+                &self,
+                $input: &dyn ValueView,
+                $runtime: &dyn Runtime,
+            ) -> liquid_core::Result<Value> {
+                $body
+            }
+        }
+    };
+}
+
+simple_filter!(
+    RelativeUrl,
+    RelativeUrlF,
+    "relative_url",
+    "site.baseurl + the path",
+    |input, runtime| { Ok(Value::scalar(relative_url(&input.to_kstr(), runtime))) }
+);
+simple_filter!(
+    AbsoluteUrl,
+    AbsoluteUrlF,
+    "absolute_url",
+    "site.url + site.baseurl + the path",
+    |input, runtime| {
+        let rel = relative_url(&input.to_kstr(), runtime);
+        if rel.contains("://") {
+            return Ok(Value::scalar(rel));
+        }
+        let url = site_text(runtime, "url");
+        Ok(Value::scalar(format!("{}{rel}", url.trim_end_matches('/'))))
+    }
+);
+simple_filter!(
+    DateToXmlschema,
+    DateToXmlschemaF,
+    "date_to_xmlschema",
+    "ISO 8601 date",
+    |input, _runtime| { format_date(input, "%Y-%m-%dT%H:%M:%S%:z") }
+);
+simple_filter!(
+    DateToRfc822,
+    DateToRfc822F,
+    "date_to_rfc822",
+    "RFC 822 date",
+    |input, _runtime| { format_date(input, "%a, %d %b %Y %H:%M:%S %z") }
+);
+simple_filter!(
+    XmlEscape,
+    XmlEscapeF,
+    "xml_escape",
+    "XML entities",
+    |input, _runtime| {
+        if input.is_nil() {
+            return Ok(Value::Nil);
+        }
+        Ok(Value::scalar(xml_escape(&input.to_kstr())))
+    }
+);
+simple_filter!(
+    CgiEscape,
+    CgiEscapeF,
+    "cgi_escape",
+    "form encoding",
+    |input, _runtime| {
+        let mut out = String::new();
+        for b in input.to_kstr().bytes() {
+            match b {
+                b' ' => out.push('+'),
+                b if b.is_ascii_alphanumeric() || b"*-._".contains(&b) => out.push(char::from(b)),
+                b => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        Ok(Value::scalar(out))
+    }
+);
+simple_filter!(
+    UriEscape,
+    UriEscapeF,
+    "uri_escape",
+    "percent-encoding of a URI",
+    |input, _runtime| {
+        let mut out = String::new();
+        for b in input.to_kstr().bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b) {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        Ok(Value::scalar(out))
+    }
+);
+simple_filter!(
+    Jsonify,
+    JsonifyF,
+    "jsonify",
+    "JSON of a value",
+    |input, _runtime| {
+        let json = serde_json::to_string(&input.to_value())
+            .map_err(|e| liquid_core::Error::with_msg(e.to_string()))?;
+        Ok(Value::scalar(json))
+    }
+);
+simple_filter!(
+    Markdownify,
+    MarkdownifyF,
+    "markdownify",
+    "Markdown to HTML",
+    |input, _runtime| { Ok(Value::scalar(super::markdown(&input.to_kstr()))) }
+);
+simple_filter!(
+    NumberOfWords,
+    NumberOfWordsF,
+    "number_of_words",
+    "words in the text",
+    |input, _runtime| {
+        let n = input.to_kstr().split_whitespace().count();
+        Ok(Value::scalar(i64::try_from(n).unwrap_or(i64::MAX)))
+    }
+);
+simple_filter!(
+    NormalizeWhitespace,
+    NormalizeWhitespaceF,
+    "normalize_whitespace",
+    "one space for each run",
+    |input, _runtime| {
+        Ok(Value::scalar(
+            input
+                .to_kstr()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ))
+    }
+);
+
+#[derive(Debug, FilterParameters)]
+struct DateStringArgs {
+    #[parameter(description = "\"ordinal\" for 7th", arg_type = "str")]
+    kind: Option<Expression>,
+    #[parameter(description = "\"US\" for Nov 7th, 2008", arg_type = "str")]
+    style: Option<Expression>,
+}
+
+/// `date_to_string`: `07 Nov 2008` (`"ordinal"`: `7th Nov 2008`; `"ordinal", "US"`: `Nov 7th,
+/// 2008`).
+#[derive(Clone, ParseFilter, FilterReflection)]
+#[filter(
+    name = "date_to_string",
+    description = "short date",
+    parameters(DateStringArgs),
+    parsed(DateToStringF)
+)]
+struct DateToString;
+
+#[derive(Debug, FromFilterParameters, Display_filter)]
+#[name = "date_to_string"]
+struct DateToStringF {
+    #[parameters]
+    args: DateStringArgs,
+}
+
+impl Filter for DateToStringF {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> liquid_core::Result<Value> {
+        let args = self.args.evaluate(runtime)?;
+        date_text(input, "%b", args.kind.as_deref(), args.style.as_deref())
+    }
+}
+
+/// `date_to_long_string`: `07 November 2008` (with the same options).
+#[derive(Clone, ParseFilter, FilterReflection)]
+#[filter(
+    name = "date_to_long_string",
+    description = "long date",
+    parameters(DateStringArgs),
+    parsed(DateToLongStringF)
+)]
+struct DateToLongString;
+
+#[derive(Debug, FromFilterParameters, Display_filter)]
+#[name = "date_to_long_string"]
+struct DateToLongStringF {
+    #[parameters]
+    args: DateStringArgs,
+}
+
+impl Filter for DateToLongStringF {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> liquid_core::Result<Value> {
+        let args = self.args.evaluate(runtime)?;
+        date_text(input, "%B", args.kind.as_deref(), args.style.as_deref())
+    }
+}
+
+/// Jekyll's `stringify_date`.
+fn date_text(
+    input: &dyn ValueView,
+    month: &str,
+    kind: Option<&str>,
+    style: Option<&str>,
+) -> liquid_core::Result<Value> {
+    if input.is_nil() || input.to_kstr().is_empty() {
+        return Ok(Value::scalar(""));
+    }
+    if kind != Some("ordinal") {
+        return format_date(input, &format!("%d {month} %Y"));
+    }
+    let d = date_of(input)?;
+    let day = d.day();
+    let suffix = match (day % 10, day % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    let m = d
+        .format(month)
+        .map_err(|e| liquid_core::Error::with_msg(e.to_string()))?;
+    let y = d.year();
+    Ok(Value::scalar(if style == Some("US") {
+        format!("{m} {day}{suffix}, {y}")
+    } else {
+        format!("{day}{suffix} {m} {y}")
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> std::result::Result<String, String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("_includes")).unwrap();
+        std::fs::write(
+            dir.path().join("_includes/note.html"),
+            "<aside>{{ include.text }}</aside>",
+        )
+        .unwrap();
+        let mut index = Index::default();
+        index
+            .posts
+            .insert("2026-01-10-first".into(), "/2026/01/10/first.html".into());
+        index.files.insert("about.md".into(), "/about/".into());
+        let engine = Engine::new(dir.path(), index).unwrap();
+        let site =
+            liquid::object!({"title": "Logbook", "url": "https://example.org", "baseurl": "/log"});
+        let page = liquid::object!({"title": "A post", "date": liquid_core::model::DateTime::from_str("2026-01-10 09:05:00 -0800").unwrap()});
+        engine.render(text, &site, &page)
+    }
+
+    #[test]
+    fn jekylls_tags_render() {
+        assert_eq!(
+            render("{% post_url 2026-01-10-first %} {% link about.md %}").unwrap(),
+            "/log/2026/01/10/first.html /log/about/"
+        );
+        assert_eq!(
+            render("{% include note.html text=\"hi\" %}").unwrap(),
+            "<aside>hi</aside>"
+        );
+        assert_eq!(
+            render("{% highlight ruby %}\nputs 1 < 2\n{% endhighlight %}").unwrap(),
+            "<figure class=\"highlight\"><pre><code class=\"language-ruby\" data-lang=\"ruby\">puts 1 &lt; 2</code></pre></figure>"
+        );
+        assert_eq!(render("{% raw %}{{ x }}{% endraw %}").unwrap(), "{{ x }}");
+    }
+
+    #[test]
+    fn jekylls_filters_render() {
+        assert_eq!(
+            render("{{ '/a.png' | relative_url }} {{ 'a.png' | absolute_url }}").unwrap(),
+            "/log/a.png https://example.org/log/a.png"
+        );
+        assert_eq!(
+            render("{{ page.date | date_to_string }}|{{ page.date | date_to_long_string: 'ordinal', 'US' }}|{{ page.date | date_to_xmlschema }}").unwrap(),
+            "10 Jan 2026|January 10th, 2026|2026-01-10T09:05:00-08:00"
+        );
+        assert_eq!(render("{{ 'a < b' | xml_escape }}").unwrap(), "a &lt; b");
+        assert_eq!(
+            render("{{ 'one two  three' | number_of_words }}").unwrap(),
+            "3"
+        );
+        assert_eq!(
+            render("{{ 'Data Notes!' | slugify }}").unwrap(),
+            "data-notes"
+        );
+        assert_eq!(
+            render("{{ site.title }} {{ page.title }}").unwrap(),
+            "Logbook A post"
+        );
+    }
+
+    #[test]
+    fn unknown_variables_print_nothing_as_in_jekyll() {
+        assert_eq!(
+            render("[{{ page.author }}{{ site.nope }}{{ nope }}]").unwrap(),
+            "[]"
+        );
+        assert_eq!(render("{% assign n = 2 %}{{ n }}").unwrap(), "2");
+    }
+
+    #[test]
+    fn a_missing_post_or_include_is_an_error_that_names_it() {
+        let e = render("{% post_url 2020-01-01-gone %}").unwrap_err();
+        assert!(e.contains("2020-01-01-gone"), "{e}");
+        let e = render("{% include missing.html %}").unwrap_err();
+        assert!(e.contains("missing.html"), "{e}");
+    }
+}

@@ -1,0 +1,851 @@
+//! Posts and pages: read them, give each its URL, run Liquid and Markdown, and write the post
+//! pages, the index pages, the tag pages, the pages, the static files, `feed.xml` and
+//! `sitemap.xml`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::config::Config;
+use super::front_matter::{self, FrontMatter};
+use super::permalink::{self, Permalink, Placeholders};
+use super::{PAGE_LAYOUT, PER_PAGE, POST_LAYOUT, date, feed, files, liquid, markdown, slugify};
+use crate::error::{Error, Problem, Result};
+use crate::render::{Site, sanitize};
+
+/// A post as the templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Post {
+    /// Title (front matter `title`, else the file name's slug in title case, as Jekyll does).
+    pub title: String,
+    /// The page's path inside the site (`blog/2026/01/10/slug.html`, `2026/first/index.html`),
+    /// for links between pages.
+    pub url: String,
+    /// The URL Jekyll gives it, from the blog's root (`/2026/first/`).
+    pub permalink: String,
+    /// The absolute (or, without a known origin, site-absolute) URL: feed links, sitemap.
+    pub absolute_url: String,
+    /// jekyll-feed's entry id: the absolute URL of the post's `id` (the URL's folder and the
+    /// slug).
+    pub feed_id: String,
+    /// RFC 3339 date with the blog zone's offset.
+    pub date: String,
+    /// `last_modified_at`, else the date (RFC 3339).
+    pub updated: String,
+    /// `10 January 2026`.
+    pub date_text: String,
+    /// Tags, with their page slugs.
+    pub tags: Vec<TagLink>,
+    /// Categories.
+    pub categories: Vec<String>,
+    /// Excerpt HTML.
+    pub excerpt: String,
+    /// The excerpt as one line of text (the feed's `<summary>`).
+    pub summary: String,
+    /// Body HTML.
+    pub content: String,
+    /// CSP hash sources (`sha256-…`) of the body's `style="…"` attributes.
+    pub style_hashes: Vec<String>,
+}
+
+/// A tag and its page.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TagLink {
+    /// The tag as the post writes it.
+    pub name: String,
+    /// Its slug (`blog/tags/<slug>.html`); tags that differ only in case share one.
+    pub slug: String,
+}
+
+/// What a build needs to know about the blog.
+#[derive(Debug, Clone)]
+pub struct BlogOptions<'a> {
+    /// The blog folder.
+    pub dir: &'a Path,
+    /// Where the blog's URLs start in the site: `blog/` or `""` (the site root).
+    pub path: &'a str,
+    /// Publish posts dated after `now` (`--future`, or `future: true`).
+    pub future: bool,
+    /// Publish `_drafts/` (`--drafts`, or `show_drafts: true`).
+    pub drafts: bool,
+    /// The build's instant (what "the future" is measured from).
+    pub now: DateTime<Utc>,
+}
+
+/// A post or page read from disk, before its Liquid runs.
+struct Doc {
+    rel: String,
+    path: PathBuf,
+    fm: FrontMatter,
+    body: String,
+    markdown: bool,
+    date: DateTime<Tz>,
+    slug: String,
+    title: String,
+    link: Permalink,
+    /// The output file inside the site.
+    file: String,
+}
+
+/// Renders every published post and page, the index pages, tag pages, static files,
+/// `feed.xml` and `sitemap.xml`. Returns the number of posts.
+///
+/// # Errors
+/// [`Error::Data`] naming the file when its front matter does not parse, its date is not a
+/// date, its permalink has an unknown placeholder, its Liquid fails, or two posts (or a post
+/// and a page of the site) would be written to one path (naming both); naming the template
+/// that fails to render; [`Error::Io`] when a file cannot be read.
+pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<usize> {
+    let source = files::read(blog.dir, config)?;
+    for rel in &source.skipped {
+        tracing::warn!(
+            "{}: not a post (a post's name is YYYY-MM-DD-slug.md); left out",
+            blog.dir.join(rel).display()
+        );
+    }
+    let mut posts = Vec::new();
+    for (path, rel) in &source.posts {
+        if let Some(doc) = read_post(path, rel, false, blog, config)? {
+            posts.push(doc);
+        }
+    }
+    if blog.drafts || config.show_drafts {
+        for (path, rel) in &source.drafts {
+            if let Some(doc) = read_post(path, rel, true, blog, config)? {
+                posts.push(doc);
+            }
+        }
+    }
+    posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.rel.cmp(&a.rel)));
+    let mut pages = Vec::new();
+    for (path, rel) in &source.pages {
+        pages.push(read_page(path, rel, blog, config)?);
+    }
+
+    // one output path, one source: posts are errors, pages and files give way to cph50's own
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    for doc in &posts {
+        if site.files.contains_key(&doc.file) {
+            return Err(bad(
+                &doc.path,
+                format!(
+                    "its URL {} is cph50's own page {}; give it another permalink",
+                    doc.link.url, doc.file
+                ),
+            ));
+        }
+        if let Some(other) = owners.insert(doc.file.clone(), doc.rel.clone()) {
+            return Err(bad(
+                &doc.path,
+                format!(
+                    "{} and {} both have the URL {}; give one of them another permalink or slug",
+                    blog.dir.join(&other).display(),
+                    blog.dir.join(&doc.rel).display(),
+                    doc.link.url
+                ),
+            ));
+        }
+    }
+    pages.retain(|doc| {
+        let taken = site.files.contains_key(&doc.file) || owners.contains_key(&doc.file);
+        if taken {
+            tracing::warn!(
+                "{}: its URL {} is already a page of the site; left out",
+                doc.path.display(),
+                doc.link.url
+            );
+        } else {
+            owners.insert(doc.file.clone(), doc.rel.clone());
+        }
+        !taken
+    });
+
+    let index = url_index(&posts, &pages, &source.statics);
+    let engine = liquid::Engine::new(blog.dir, index)?;
+    let site_vars = site_object(site, blog, config, &posts);
+
+    let mut rendered = Vec::with_capacity(posts.len());
+    for doc in &posts {
+        rendered.push(render_post(site, doc, &engine, &site_vars, config)?);
+    }
+    for p in &rendered {
+        let mut ctx = site.context(&p.url);
+        ctx.insert("post", p);
+        ctx.insert("style_attr_hashes", &p.style_hashes);
+        site.page(&p.url, POST_LAYOUT, &ctx)?;
+    }
+    for doc in &pages {
+        render_page(site, doc, &engine, &site_vars)?;
+    }
+    for (path, rel) in &source.statics {
+        let file = format!("{}{rel}", blog.path);
+        if site.files.contains_key(&file) {
+            tracing::warn!(
+                "{}: {file} is already a file of the site; left out",
+                path.display()
+            );
+            continue;
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+        site.put(&file, bytes);
+    }
+    render_index(site, &rendered)?;
+    render_tags(site, &rendered)?;
+    feed::render_feed(site, &rendered, config)?;
+    feed::render_sitemap(site, &rendered)?;
+    Ok(rendered.len())
+}
+
+fn bad(path: &Path, msg: String) -> Error {
+    Error::Data(Problem::file(path, msg))
+}
+
+/// Reads one post (or draft); `None` when it is not published (`published: false`, or dated
+/// after `now` without `future`).
+fn read_post(
+    path: &Path,
+    rel: &str,
+    draft: bool,
+    blog: &BlogOptions,
+    config: &Config,
+) -> Result<Option<Doc>> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let (file_date, slug, ext) = if draft {
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+        (None, stem.to_owned(), format!(".{ext}"))
+    } else {
+        let (d, slug, ext) = files::split_dated_name(name)
+            .ok_or_else(|| bad(path, "a post's name is YYYY-MM-DD-slug.md".to_owned()))?;
+        (Some(d.to_owned()), slug.to_owned(), ext.to_owned())
+    };
+    let slug = slug.trim_end_matches('.').to_owned();
+    let text = crate::fsio::read_regular_text(path, crate::fsio::MAX_INPUT_BYTES)
+        .map_err(|e| Error::io("read", path, e))?;
+    let (yaml, body) = front_matter::split(&text).map_err(|m| bad(path, m))?;
+    let kind = if draft { "drafts" } else { "posts" };
+    let defaults = config.defaults_for(rel, kind);
+    let mut fm = front_matter::parse(yaml.unwrap_or(""), &defaults).map_err(|m| bad(path, m))?;
+    if draft && yaml.is_none() && defaults.is_empty() {
+        fm.published = true;
+    }
+    if !fm.published {
+        return Ok(None);
+    }
+    warn_layout(path, &fm);
+    let date = match (&fm.date, &file_date) {
+        (Some(raw), _) => {
+            date::parse(raw, config.tz).map_err(|m| bad(path, format!("front matter: {m}")))?
+        }
+        (None, Some(d)) => {
+            date::parse(d, config.tz).map_err(|m| bad(path, format!("file name: {m}")))?
+        }
+        (None, None) => modified(path)?.with_timezone(&config.tz),
+    };
+    if date.with_timezone(&Utc) > blog.now && !(blog.future || config.future) {
+        tracing::info!(
+            "{}: dated {} (after now); not published yet (build --future publishes it)",
+            path.display(),
+            date.to_rfc3339()
+        );
+        return Ok(None);
+    }
+    let slug = fm.slug.clone().unwrap_or(slug);
+    let basename = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let markdown = is_markdown(&ext);
+    let output_ext = if markdown || ext == ".html" {
+        ".html"
+    } else {
+        ext.as_str()
+    };
+    let pattern = fm
+        .permalink
+        .clone()
+        .unwrap_or_else(|| config.permalink.clone());
+    let link = permalink::expand(
+        &pattern,
+        &Placeholders {
+            date,
+            slug: &slug,
+            basename,
+            categories: &fm.categories,
+            output_ext,
+            path: rel.rsplit_once('.').map_or(rel, |(s, _)| s),
+        },
+    )
+    .map_err(|m| bad(path, m))?;
+    if link.url.contains(':') {
+        return Err(bad(
+            path,
+            format!("its URL {} has a `:` (Jekyll refuses it)", link.url),
+        ));
+    }
+    let title = fm.title.clone().unwrap_or_else(|| titleize(&slug));
+    Ok(Some(Doc {
+        rel: rel.to_owned(),
+        path: path.to_path_buf(),
+        file: format!("{}{}", blog.path, link.file),
+        body: body.to_owned(),
+        markdown,
+        date,
+        slug,
+        title,
+        link,
+        fm,
+    }))
+}
+
+/// Reads one page (a file with front matter outside `_posts/`).
+fn read_page(path: &Path, rel: &str, blog: &BlogOptions, config: &Config) -> Result<Doc> {
+    let text = crate::fsio::read_regular_text(path, crate::fsio::MAX_INPUT_BYTES)
+        .map_err(|e| Error::io("read", path, e))?;
+    let (yaml, body) = front_matter::split(&text).map_err(|m| bad(path, m))?;
+    let defaults = config.defaults_for(rel, "pages");
+    let fm = front_matter::parse(yaml.unwrap_or(""), &defaults).map_err(|m| bad(path, m))?;
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let (stem, ext) = name
+        .rsplit_once('.')
+        .map_or((name, String::new()), |(s, e)| (s, format!(".{e}")));
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let markdown = is_markdown(&ext);
+    let output_ext = if markdown { ".html" } else { ext.as_str() };
+    // Jekyll's `Page#template`
+    let pattern = if let Some(p) = &fm.permalink {
+        p.clone()
+    } else if output_ext != ".html" {
+        "/:path/:basename:output_ext".to_owned()
+    } else if stem == "index" {
+        "/:path/".to_owned()
+    } else if config.permalink.ends_with('/') {
+        "/:path/:basename/".to_owned()
+    } else {
+        "/:path/:basename:output_ext".to_owned()
+    };
+    let date = blog.now.with_timezone(&config.tz);
+    let link = permalink::expand(
+        &pattern,
+        &Placeholders {
+            date,
+            slug: stem,
+            basename: stem,
+            categories: &[],
+            output_ext,
+            path: dir,
+        },
+    )
+    .map_err(|m| bad(path, m))?;
+    Ok(Doc {
+        rel: rel.to_owned(),
+        path: path.to_path_buf(),
+        file: format!("{}{}", blog.path, link.file),
+        body: body.to_owned(),
+        markdown,
+        date,
+        slug: stem.to_owned(),
+        title: fm.title.clone().unwrap_or_default(),
+        link,
+        fm,
+    })
+}
+
+/// Jekyll's default `markdown_ext`.
+fn is_markdown(ext: &str) -> bool {
+    matches!(
+        ext.to_ascii_lowercase().as_str(),
+        ".md" | ".markdown" | ".mkdown" | ".mkdn" | ".mkd" | ".mdown"
+    )
+}
+
+/// The file's modification time (a draft's date in Jekyll).
+fn modified(path: &Path) -> Result<DateTime<Utc>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+    let t = meta.modified().map_err(|e| Error::io("read", path, e))?;
+    Ok(DateTime::<Utc>::from(t))
+}
+
+/// `my-post` -> `My Post` (Jekyll's `Utils.titleize_slug`).
+fn titleize(slug: &str) -> String {
+    slug.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(c.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
+/// One warning line when a post asks for a layout it does not get.
+fn warn_layout(path: &Path, fm: &FrontMatter) {
+    if let Some(layout) = fm
+        .layout
+        .as_deref()
+        .filter(|l| !matches!(*l, "post" | "default" | "page" | "null" | "none"))
+    {
+        tracing::warn!(
+            "{}: layout {:?} is not a post layout; rendered with {POST_LAYOUT}",
+            path.display(),
+            crate::text::printable(layout)
+        );
+    }
+}
+
+/// The URLs `post_url` and `link` look up.
+fn url_index(posts: &[Doc], pages: &[Doc], statics: &[(PathBuf, String)]) -> liquid::Index {
+    let mut index = liquid::Index::default();
+    for d in posts {
+        let inside = d.rel.split_once('/').map_or(d.rel.as_str(), |(_, r)| r);
+        let stem = inside.rsplit_once('.').map_or(inside, |(s, _)| s);
+        let name = stem.rsplit('/').next().unwrap_or(stem);
+        index.posts.insert(stem.to_owned(), d.link.url.clone());
+        index
+            .posts
+            .entry(name.to_owned())
+            .or_insert_with(|| d.link.url.clone());
+        index.files.insert(d.rel.clone(), d.link.url.clone());
+    }
+    for d in pages {
+        index.files.insert(d.rel.clone(), d.link.url.clone());
+    }
+    for (_, rel) in statics {
+        index.files.insert(rel.clone(), format!("/{rel}"));
+    }
+    index
+}
+
+/// Liquid's `site`: every `_config.yml` key, then `url`, `baseurl`, `time`, `posts`, `tags`,
+/// `categories`.
+fn site_object(
+    site: &Site,
+    blog: &BlogOptions,
+    config: &Config,
+    posts: &[Doc],
+) -> ::liquid::Object {
+    let mut obj = match yaml_to_liquid(&serde_norway::Value::Mapping(config.raw.clone())) {
+        ::liquid::model::Value::Object(o) => o,
+        _ => ::liquid::Object::new(),
+    };
+    let (origin, path) = split_base(site.base_url());
+    let baseurl = format!("{}{}", path, blog.path);
+    obj.insert("url".into(), ::liquid::model::Value::scalar(origin));
+    obj.insert(
+        "baseurl".into(),
+        ::liquid::model::Value::scalar(baseurl.trim_end_matches('/').to_owned()),
+    );
+    obj.insert(
+        "time".into(),
+        ::liquid::model::Value::scalar(liquid_date(blog.now.with_timezone(&config.tz))),
+    );
+    // every key any post has, nil where a post lacks it (Jekyll prints nothing for it)
+    let mut keys: Vec<serde_norway::Value> = Vec::new();
+    for d in posts {
+        for k in d.fm.data.keys() {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    let list: Vec<::liquid::model::Value> = posts
+        .iter()
+        .map(|d| {
+            let mut o = page_object(d);
+            for k in &keys {
+                if let Some(k) = k.as_str() {
+                    if !o.contains_key(k) {
+                        o.insert(k.to_owned().into(), ::liquid::model::Value::Nil);
+                    }
+                }
+            }
+            ::liquid::model::Value::Object(o)
+        })
+        .collect();
+    let mut tags: BTreeMap<String, Vec<::liquid::model::Value>> = BTreeMap::new();
+    let mut categories: BTreeMap<String, Vec<::liquid::model::Value>> = BTreeMap::new();
+    for (d, v) in posts.iter().zip(&list) {
+        for t in &d.fm.tags {
+            tags.entry(t.clone()).or_default().push(v.clone());
+        }
+        for c in &d.fm.categories {
+            categories.entry(c.clone()).or_default().push(v.clone());
+        }
+    }
+    let to_obj = |m: BTreeMap<String, Vec<::liquid::model::Value>>| {
+        ::liquid::model::Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (k.into(), ::liquid::model::Value::Array(v)))
+                .collect(),
+        )
+    };
+    obj.insert("posts".into(), ::liquid::model::Value::Array(list));
+    obj.insert("tags".into(), to_obj(tags));
+    obj.insert("categories".into(), to_obj(categories));
+    obj
+}
+
+/// (`https://example.github.io`, `/logbook/`) of a base URL; (``, `/repo/`) of a path.
+fn split_base(base: &str) -> (String, String) {
+    match base.find("://") {
+        Some(i) => {
+            let after = &base[i + 3..];
+            let slash = after.find('/').map_or(base.len(), |j| i + 3 + j);
+            let path = &base[slash..];
+            (
+                base[..slash].to_owned(),
+                if path.is_empty() {
+                    "/".to_owned()
+                } else {
+                    path.to_owned()
+                },
+            )
+        }
+        None => (String::new(), base.to_owned()),
+    }
+}
+
+/// Liquid's `page`: the front matter, then `title`, `date`, `url`, `id`, `slug`, `tags`,
+/// `categories`, `path`.
+fn page_object(d: &Doc) -> ::liquid::Object {
+    let mut o = match yaml_to_liquid(&serde_norway::Value::Mapping(d.fm.data.clone())) {
+        ::liquid::model::Value::Object(o) => o,
+        _ => ::liquid::Object::new(),
+    };
+    let s = |v: &str| ::liquid::model::Value::scalar(v.to_owned());
+    o.insert("title".into(), s(&d.title));
+    o.insert(
+        "date".into(),
+        ::liquid::model::Value::scalar(liquid_date(d.date)),
+    );
+    o.insert("url".into(), s(&d.link.url));
+    o.insert("id".into(), s(&post_id(&d.link.url, &d.slug)));
+    o.insert("slug".into(), s(&d.slug));
+    o.insert("path".into(), s(&d.rel));
+    let list = |v: &[String]| ::liquid::model::Value::Array(v.iter().map(|x| s(x)).collect());
+    o.insert("tags".into(), list(&d.fm.tags));
+    o.insert("categories".into(), list(&d.fm.categories));
+    o
+}
+
+/// A date as Liquid holds it (printed as Ruby prints a `Time`: `2026-01-10 09:00:00 -0800`).
+fn liquid_date(d: DateTime<Tz>) -> ::liquid::model::DateTime {
+    let text = d.format("%Y-%m-%d %H:%M:%S %z").to_string();
+    ::liquid::model::DateTime::from_str(&text).unwrap_or_default()
+}
+
+/// YAML to a Liquid value.
+fn yaml_to_liquid(v: &serde_norway::Value) -> ::liquid::model::Value {
+    use ::liquid::model::Value as L;
+    use serde_norway::Value as Y;
+    match v {
+        Y::Null => L::Nil,
+        Y::Bool(b) => L::scalar(*b),
+        Y::Number(n) => n
+            .as_i64()
+            .map(L::scalar)
+            .or_else(|| n.as_f64().map(L::scalar))
+            .unwrap_or(L::Nil),
+        Y::String(s) => L::scalar(s.clone()),
+        Y::Sequence(items) => L::Array(items.iter().map(yaml_to_liquid).collect()),
+        Y::Mapping(m) => L::Object(
+            m.iter()
+                .filter_map(|(k, v)| {
+                    super::config::scalar_text(k).map(|k| (k.into(), yaml_to_liquid(v)))
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => yaml_to_liquid(&t.value),
+    }
+}
+
+/// Jekyll's `Document#id`: the URL's folder joined with the slug (`/2026/01/10/first`).
+fn post_id(url: &str, slug: &str) -> String {
+    let trimmed = url.trim_end_matches('/');
+    let dir = match trimmed.rfind('/') {
+        Some(0) | None => "",
+        Some(i) => &trimmed[..i],
+    };
+    format!("{dir}/{slug}")
+}
+
+/// Liquid, then Markdown (for a Markdown file), then the sanitiser.
+fn to_html(
+    doc: &Doc,
+    text: &str,
+    engine: &liquid::Engine,
+    site_vars: &::liquid::Object,
+    page: &::liquid::Object,
+) -> Result<String> {
+    let out = engine
+        .render(text, site_vars, page)
+        .map_err(|m| bad(&doc.path, format!("Liquid: {m}")))?;
+    Ok(sanitize::clean(&if doc.markdown {
+        markdown(&out)
+    } else {
+        out
+    }))
+}
+
+fn render_post(
+    site: &Site,
+    doc: &Doc,
+    engine: &liquid::Engine,
+    site_vars: &::liquid::Object,
+    config: &Config,
+) -> Result<Post> {
+    let page = page_object(doc);
+    let content = to_html(doc, &doc.body, engine, site_vars, &page)?;
+    let separator = doc
+        .fm
+        .excerpt_separator
+        .clone()
+        .unwrap_or_else(|| config.excerpt_separator.clone());
+    let excerpt = match &doc.fm.excerpt {
+        Some(e) => to_html(doc, e, engine, site_vars, &page)?,
+        None if separator.is_empty() => String::new(),
+        None => to_html(
+            doc,
+            &excerpt_source(&doc.body, &separator),
+            engine,
+            site_vars,
+            &page,
+        )?,
+    };
+    let updated = match &doc.fm.last_modified_at {
+        Some(raw) => date::parse(raw, config.tz)
+            .map_err(|m| bad(&doc.path, format!("front matter: last_modified_at: {m}")))?,
+        None => doc.date,
+    };
+    let absolute_url = format!(
+        "{}{}",
+        site.blog_base(),
+        doc.link.url.trim_start_matches('/')
+    );
+    let feed_id = format!(
+        "{}{}",
+        site.blog_base(),
+        post_id(&doc.link.url, &doc.slug).trim_start_matches('/')
+    );
+    Ok(Post {
+        title: doc.title.clone(),
+        url: doc.file.clone(),
+        permalink: doc.link.url.clone(),
+        absolute_url,
+        feed_id,
+        date: doc.date.to_rfc3339(),
+        updated: updated.to_rfc3339(),
+        date_text: doc.date.format("%-d %B %Y").to_string(),
+        tags: doc
+            .fm
+            .tags
+            .iter()
+            .map(|t| TagLink {
+                name: t.clone(),
+                slug: slugify(t),
+            })
+            .collect(),
+        categories: doc.fm.categories.clone(),
+        summary: text_of(&excerpt),
+        style_hashes: style_hashes(&content),
+        excerpt,
+        content,
+    })
+}
+
+/// Jekyll's `Excerpt#extract_excerpt`: the text before the separator (all of it without one),
+/// with the link reference definitions it uses from the rest.
+fn excerpt_source(body: &str, separator: &str) -> String {
+    let Some((head, tail)) = body.split_once(separator) else {
+        return body.to_owned();
+    };
+    let mut head = head.to_owned();
+    let defs: Vec<&str> = tail
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            t.starts_with('[') && t.find("]:").is_some_and(|i| head.contains(&t[..=i]))
+        })
+        .collect();
+    if !defs.is_empty() {
+        head.push_str("\n\n");
+        head.push_str(&defs.join("\n"));
+    }
+    head
+}
+
+/// The text of an HTML fragment on one line (tags removed, entities decoded, spaces squeezed):
+/// jekyll-feed's `strip_html | normalize_whitespace`.
+pub fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The CSP hash sources of every `style="…"` attribute in `html` (as the sanitiser writes
+/// them: double quotes, `&amp;` and `&quot;` escaped).
+fn style_hashes(html: &str) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" style=\"") {
+        rest = &rest[i + 8..];
+        let Some(end) = rest.find('"') else { break };
+        let value = rest[..end]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&nbsp;", "\u{a0}")
+            .replace("&amp;", "&");
+        let hash = format!(
+            "sha256-{}",
+            crate::render::base64(&Sha256::digest(value.as_bytes()))
+        );
+        if !out.contains(&hash) {
+            out.push(hash);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn render_page(
+    site: &mut Site,
+    doc: &Doc,
+    engine: &liquid::Engine,
+    site_vars: &::liquid::Object,
+) -> Result<()> {
+    let page = page_object(doc);
+    if !doc.file.ends_with(".html") {
+        // a feed, a JSON file: its Liquid output as it is
+        let out = engine
+            .render(&doc.body, site_vars, &page)
+            .map_err(|m| bad(&doc.path, format!("Liquid: {m}")))?;
+        site.put(&doc.file, out);
+        return Ok(());
+    }
+    let content = to_html(doc, &doc.body, engine, site_vars, &page)?;
+    let mut ctx = site.context(&doc.file);
+    ctx.insert("title", &doc.title);
+    ctx.insert("style_attr_hashes", &style_hashes(&content));
+    ctx.insert("content", &content);
+    site.page(&doc.file, PAGE_LAYOUT, &ctx)
+}
+
+/// `blog/index.html` and `blog/pageN/index.html`.
+fn render_index(site: &mut Site, posts: &[Post]) -> Result<()> {
+    let pages: Vec<&[Post]> = if posts.is_empty() {
+        vec![&[]]
+    } else {
+        posts.chunks(PER_PAGE).collect()
+    };
+    let page_url = |n: usize| {
+        if n == 1 {
+            "blog/index.html".to_owned()
+        } else {
+            format!("blog/page{n}/index.html")
+        }
+    };
+    for (i, chunk) in pages.iter().enumerate() {
+        let n = i + 1;
+        let url = page_url(n);
+        let mut ctx = site.context(&url);
+        ctx.insert("posts", chunk);
+        ctx.insert("page", &n);
+        ctx.insert("pages", &pages.len());
+        ctx.insert("prev", &(n > 1).then(|| page_url(n - 1)));
+        ctx.insert("next", &(n < pages.len()).then(|| page_url(n + 1)));
+        site.page(&url, "blog_index.html", &ctx)?;
+    }
+    Ok(())
+}
+
+/// `blog/tags/<slug>.html`: tags that differ only in case (`Milk`, `milk`) share one page,
+/// named by the spelling most posts use.
+fn render_tags(site: &mut Site, posts: &[Post]) -> Result<()> {
+    let mut tags: BTreeMap<String, (BTreeMap<String, usize>, Vec<&Post>)> = BTreeMap::new();
+    for p in posts {
+        let mut seen = Vec::new();
+        for t in &p.tags {
+            if t.slug.is_empty() || seen.contains(&t.slug) {
+                continue;
+            }
+            seen.push(t.slug.clone());
+            let entry = tags.entry(t.slug.clone()).or_default();
+            *entry.0.entry(t.name.clone()).or_default() += 1;
+            entry.1.push(p);
+        }
+    }
+    for (slug, (names, tagged)) in &tags {
+        let name = names
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default();
+        let url = format!("blog/tags/{slug}.html");
+        let mut ctx = site.context(&url);
+        ctx.insert(
+            "tag",
+            &TagLink {
+                name,
+                slug: slug.clone(),
+            },
+        );
+        ctx.insert("spellings", &names.keys().collect::<Vec<_>>());
+        ctx.insert("posts", tagged);
+        site.page(&url, "tag.html", &ctx)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_titles_and_excerpts_follow_jekyll() {
+        assert_eq!(
+            post_id("/2026/01/09/the-6am-problem/", "the-6am-problem"),
+            "/2026/01/09/the-6am-problem"
+        );
+        assert_eq!(post_id("/2026/third.html", "third"), "/2026/third");
+        assert_eq!(post_id("/about/", "x"), "/x");
+        assert_eq!(titleize("how-it-works"), "How It Works");
+        assert_eq!(excerpt_source("a\n\nb", "\n\n"), "a");
+        assert_eq!(excerpt_source("a\nb", "\n\n"), "a\nb");
+        assert_eq!(
+            excerpt_source("See [x][1].\n\nMore.\n\n[1]: https://e.org", "\n\n"),
+            "See [x][1].\n\n[1]: https://e.org"
+        );
+        assert_eq!(text_of("<p>a &amp; <b>b</b></p>\n<p>c</p>"), "a & b c");
+    }
+
+    #[test]
+    fn style_attributes_are_hashed_for_the_csp() {
+        let h = style_hashes(r#"<p style="color: red">a</p><span style="color: red">b</span>"#);
+        assert_eq!(h.len(), 1);
+        assert!(h[0].starts_with("sha256-") && h[0].ends_with('='), "{h:?}");
+    }
+}
