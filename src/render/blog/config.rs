@@ -317,15 +317,20 @@ impl Config {
     /// parts starts with `.`, `_` or `#` or ends with `~` (Jekyll's `EntryFilter`) and is not in
     /// `include`, or it is under an `exclude` entry.
     pub fn excluded(&self, rel: &str) -> bool {
-        let special = rel.split('/').any(|part| {
-            (part.starts_with(['.', '_', '#']) || part.ends_with('~'))
-                && !self.include.iter().any(|i| i.trim_matches('/') == part)
-        });
-        special
+        self.special(rel)
             || self.exclude.iter().any(|e| {
                 let e = e.trim_matches('/');
                 !e.is_empty() && (rel == e || rel.starts_with(&format!("{e}/")))
             })
+    }
+
+    /// Whether a part of `rel` starts with `.`, `_` or `#` or ends with `~` and is not in
+    /// `include`.
+    pub fn special(&self, rel: &str) -> bool {
+        rel.split('/').any(|part| {
+            (part.starts_with(['.', '_', '#']) || part.ends_with('~'))
+                && !self.include.iter().any(|i| i.trim_matches('/') == part)
+        })
     }
 
     /// The front matter defaults for the file at `rel` of `kind` (`posts`, `pages`, `drafts`),

@@ -25,11 +25,15 @@ pub fn render_feed(site: &mut Site, posts: &[Post], config: &Config) -> Result<(
     ctx.insert("home_url", &site.blog_base());
     ctx.insert(
         "title",
-        &smartify(config.title.as_deref().unwrap_or(DEFAULT_TITLE)),
+        &super::liquid::xml_escape(&smartify(config.title.as_deref().unwrap_or(DEFAULT_TITLE))),
     );
     ctx.insert("subtitle", &config.description);
     ctx.insert("posts", &entries);
-    let titles: Vec<String> = entries.iter().map(|p| smartify(&p.title)).collect();
+    // `type="html"`: the title is HTML (escaped once here), written as XML text
+    let titles: Vec<String> = entries
+        .iter()
+        .map(|p| super::liquid::xml_escape(&smartify(&p.title)))
+        .collect();
     ctx.insert("titles", &titles);
     ctx.insert(
         "updated",
@@ -82,19 +86,22 @@ pub fn render_sitemap(site: &mut Site, posts: &[Post]) -> Result<()> {
     site.page("sitemap.xml", "sitemap.xml", &ctx)
 }
 
-/// Jekyll's `smartify` on a title: typographic quotes, dashes and ellipses, tags removed.
+/// jekyll-feed's title as text: `smartify | strip_html | normalize_whitespace` (typographic
+/// quotes, dashes and ellipses; no tags; entities decoded; one line).
 pub fn smartify(text: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser};
+    let text = text_of(text);
     let mut out = String::new();
-    for e in Parser::new_ext(text, Options::ENABLE_SMART_PUNCTUATION) {
+    for e in Parser::new_ext(&text, Options::ENABLE_SMART_PUNCTUATION) {
         match e {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t);
+            }
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::Html(h) | Event::InlineHtml(h) => out.push_str(&text_of(&h)),
             _ => {}
         }
     }
-    out.trim().to_owned()
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

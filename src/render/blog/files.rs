@@ -54,7 +54,7 @@ pub fn read(dir: &Path, config: &Config) -> Result<Source> {
         let rel = relative(dir, &path);
         let name = rel.rsplit('/').next().unwrap_or("");
         if let Some(inside) = rel.strip_prefix("_posts/") {
-            if config.excluded(inside) {
+            if config.special(inside) {
                 continue;
             }
             if dated_name(name) {
@@ -63,7 +63,7 @@ pub fn read(dir: &Path, config: &Config) -> Result<Source> {
                 source.skipped.push(rel);
             }
         } else if let Some(inside) = rel.strip_prefix("_drafts/") {
-            if !config.excluded(inside) {
+            if !config.special(inside) {
                 source.drafts.push((path, rel));
             }
         } else if starts_with_front_matter(&path)? {

@@ -440,7 +440,7 @@ fn format_date(input: &dyn ValueView, fmt: &str) -> liquid_core::Result<Value> {
 }
 
 macro_rules! simple_filter {
-    ($parse:ident, $filter:ident, $name:literal, $doc:literal, |$input:ident, $runtime:ident| $body:expr) => {
+    ($parse:ident, $filter:ident, $name:literal, $doc:literal, |$input:ident, $runtime:ident| $body:block) => {
         #[doc = $doc]
         #[derive(Clone, liquid_core::ParseFilter, liquid_core::FilterReflection)]
         #[filter(name = $name, description = $doc, parsed($filter))]

@@ -336,6 +336,7 @@ fn read_page(path: &Path, rel: &str, blog: &BlogOptions, config: &Config) -> Res
         },
     )
     .map_err(|m| bad(path, m))?;
+    check_file_name(path, &link)?;
     Ok(Doc {
         rel: rel.to_owned(),
         path: path.to_path_buf(),
@@ -348,6 +349,25 @@ fn read_page(path: &Path, rel: &str, blog: &BlogOptions, config: &Config) -> Res
         link,
         fm,
     })
+}
+
+/// An output file that every system can check out: no `:` (Jekyll refuses it too), none of
+/// `<>"|?*\` and no control character (the site folder is committed to git).
+fn check_file_name(path: &Path, link: &Permalink) -> Result<()> {
+    match link
+        .file
+        .chars()
+        .find(|c| c.is_control() || "<>:\"|?*\\".contains(*c))
+    {
+        Some(c) => Err(bad(
+            path,
+            format!(
+                "its URL {} would be a file name with {:?}, which not every system allows; change its permalink, slug or categories",
+                link.url, c
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Jekyll's default `markdown_ext`.
@@ -678,29 +698,34 @@ fn excerpt_source(body: &str, separator: &str) -> String {
     head
 }
 
-/// The text of an HTML fragment on one line (tags removed, entities decoded, spaces squeezed):
-/// jekyll-feed's `strip_html | normalize_whitespace`.
+/// The text of an HTML fragment on one line: Liquid's `strip_html` (`<script>` and `<style>`
+/// elements and comments removed with their content, other tags removed) then
+/// `normalize_whitespace`. Entities stay as they are: the result is still HTML (jekyll-feed's
+/// `<summary type="html">`), so text that only looks like a tag stays text.
 pub fn text_of(html: &str) -> String {
+    let mut rest = html.to_owned();
+    for (open, close) in [
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+        ("<!--", "-->"),
+    ] {
+        while let Some(i) = rest.to_ascii_lowercase().find(open) {
+            let end = rest.to_ascii_lowercase()[i..]
+                .find(close)
+                .map_or(rest.len(), |j| i + j + close.len());
+            rest.replace_range(i..end, "");
+        }
+    }
     let mut out = String::new();
     let mut in_tag = false;
-    for c in html.chars() {
+    for c in rest.chars() {
         match c {
             '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
+            '>' if in_tag => in_tag = false,
             c if !in_tag => out.push(c),
             _ => {}
         }
     }
-    let out = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -839,7 +864,8 @@ mod tests {
             excerpt_source("See [x][1].\n\nMore.\n\n[1]: https://e.org", "\n\n"),
             "See [x][1].\n\n[1]: https://e.org"
         );
-        assert_eq!(text_of("<p>a &amp; <b>b</b></p>\n<p>c</p>"), "a & b c");
+        assert_eq!(text_of("<p>a &amp; <b>b</b></p>\n<p>c</p>"), "a &amp; b c");
+        assert_eq!(text_of("x<script>alert(1)</script>y<!-- c -->z"), "xyz");
     }
 
     #[test]
