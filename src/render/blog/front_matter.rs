@@ -22,6 +22,9 @@ pub struct FrontMatter {
     pub title: Option<String>,
     /// `date`, as written (see [`super::date::parse`]).
     pub date: Option<String>,
+    /// Whether `date` is an unquoted YAML timestamp with seconds and no zone
+    /// (`date: 2026-01-10 14:30:00`): Ruby's YAML (Psych) reads it as UTC, so Jekyll does.
+    pub date_is_utc: bool,
     /// `last_modified_at`, as written (jekyll-feed's `<updated>`).
     pub last_modified_at: Option<String>,
     /// Tags: `tag` when present, else `tags` (a string is split on spaces, as Jekyll does).
@@ -104,7 +107,36 @@ pub fn parse(yaml: &str, defaults: &Mapping) -> Result<FrontMatter, String> {
     for (k, v) in own {
         data.insert(k, v);
     }
-    from_data(data)
+    let mut fm = from_data(data)?;
+    fm.date_is_utc = yaml
+        .lines()
+        .find_map(|l| l.strip_prefix("date:"))
+        .is_some_and(|v| zoneless_timestamp(v.trim()));
+    Ok(fm)
+}
+
+/// A YAML 1.1 timestamp (as Psych reads it) with a time and no zone:
+/// `2026-01-10 14:30:00`, `2026-01-10T14:30:00.5`; quoted text is not one.
+fn zoneless_timestamp(v: &str) -> bool {
+    let Some(i) = v.find([' ', '\t', 'T', 't']) else {
+        return false;
+    };
+    let (date, time) = (&v[..i], v[i + 1..].trim_start());
+    let digits = |s: &str, lo: usize, hi: usize| {
+        (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    let d: Vec<&str> = date.split('-').collect();
+    let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
+    let t: Vec<&str> = hms.split(':').collect();
+    d.len() == 3
+        && digits(d[0], 4, 4)
+        && digits(d[1], 1, 2)
+        && digits(d[2], 1, 2)
+        && t.len() == 3
+        && digits(t[0], 1, 2)
+        && digits(t[1], 2, 2)
+        && digits(t[2], 2, 2)
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn from_data(data: Mapping) -> Result<FrontMatter, String> {
@@ -166,6 +198,7 @@ fn from_data(data: Mapping) -> Result<FrontMatter, String> {
         layout: text("layout")?,
         title: text("title")?,
         date: text("date")?,
+        date_is_utc: false,
         last_modified_at: text("last_modified_at")?,
         tags,
         categories,
@@ -230,6 +263,16 @@ mod tests {
         // `tag` wins over `tags`, and is not split
         assert_eq!(fm("tag: two words\ntags: [a]").tags, vec!["two words"]);
         assert_eq!(fm("tags: a b").tags, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn an_unquoted_timestamp_without_a_zone_is_utc_as_in_psych() {
+        assert!(fm("date: 2026-01-10 14:30:00").date_is_utc);
+        assert!(fm("date: 2026-01-13 10:00:00.5").date_is_utc);
+        assert!(!fm("date: '2026-01-10 14:30:00'").date_is_utc);
+        assert!(!fm("date: 2026-01-10 14:30").date_is_utc);
+        assert!(!fm("date: 2026-01-10 14:30:00 -0800").date_is_utc);
+        assert!(!fm("date: 2026-01-10").date_is_utc);
     }
 
     #[test]

@@ -237,7 +237,14 @@ fn read_post(
     warn_layout(path, &fm);
     let date = match (&fm.date, &file_date) {
         (Some(raw), _) => {
-            date::parse(raw, config.tz).map_err(|m| bad(path, format!("front matter: {m}")))?
+            let zone = if fm.date_is_utc {
+                chrono_tz::UTC
+            } else {
+                config.tz
+            };
+            date::parse(raw, zone)
+                .map_err(|m| bad(path, format!("front matter: {m}")))?
+                .with_timezone(&config.tz)
         }
         (None, Some(d)) => {
             date::parse(d, config.tz).map_err(|m| bad(path, format!("file name: {m}")))?
@@ -657,8 +664,9 @@ fn render_post(
         permalink: doc.link.url.clone(),
         absolute_url,
         feed_id,
-        date: doc.date.to_rfc3339(),
-        updated: updated.to_rfc3339(),
+        // `date_to_xmlschema`: whole seconds
+        date: doc.date.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        updated: updated.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         date_text: doc.date.format("%-d %B %Y").to_string(),
         tags: doc
             .fm
