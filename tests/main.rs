@@ -39,6 +39,7 @@ mod init;
 mod init_guards;
 mod init_workflows;
 mod init_zones;
+mod jekyll_differential;
 mod jobs_api;
 #[cfg(unix)]
 mod kill;
