@@ -185,14 +185,19 @@ fn files(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// The path inside the site of a link: `https://example.github.io/logbook/x/` and
+/// The path inside the output folder of a link: `https://example.github.io/logbook/x/` and
 /// `/logbook/x/` give `/x/`, as does a root-relative `/x/` (which check 2 reports for not
-/// being absolute). The blog's part of cph50's site is `BLOG_PATH`, removed too.
-fn site_path(url: &str) -> String {
-    let path = url
-        .strip_prefix(SITE)
+/// being absolute).
+fn in_site(url: &str) -> &str {
+    url.strip_prefix(SITE)
         .or_else(|| url.strip_prefix(BASEURL).filter(|p| p.starts_with('/')))
-        .unwrap_or(url);
+        .unwrap_or(url)
+}
+
+/// The path of a link inside the blog: `in_site` less cph50's `BLOG_PATH`, so that both
+/// sides' posts have the same path. The report names posts by it.
+fn site_path(url: &str) -> String {
+    let path = in_site(url);
     let blog = BLOG_PATH.trim_matches('/');
     if blog.is_empty() {
         return path.to_owned();
@@ -201,6 +206,15 @@ fn site_path(url: &str) -> String {
         Some(rest) if rest.starts_with('/') => rest.to_owned(),
         _ => path.to_owned(),
     }
+}
+
+/// A blog path without what only tells how it is served (`index.html`, `/`, `.html`): pairs
+/// the feed entries of one post whose URLs differ in that alone (the link check still reports
+/// the difference).
+fn stem(path: &str) -> &str {
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    let path = path.strip_suffix('/').unwrap_or(path);
+    path.strip_suffix(".html").unwrap_or(path)
 }
 
 /// The file a static host serves for a site path, relative to the output folder: `/x/` is
@@ -295,13 +309,73 @@ fn sitemap_locs(xml: &str) -> Result<BTreeSet<String>, String> {
         .collect())
 }
 
-/// The visible text of the first `<div class="e-content">` of the HTML page `html`.
+/// Elements a browser lays out apart from their neighbours: their text is separated from
+/// the text around them, whatever whitespace the HTML has there (`<td>a</td><td>b</td>` and
+/// `<td>a</td>\n<td>b</td>` both read "a b").
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// The text of `element`'s descendants, with a space around each of `BLOCKS`.
+fn visible_text(element: scraper::ElementRef, out: &mut String) {
+    for child in element.children() {
+        if let Some(text) = child.value().as_text() {
+            out.push_str(text);
+        } else if let Some(child) = scraper::ElementRef::wrap(child) {
+            let block = BLOCKS.contains(&child.value().name());
+            if block {
+                out.push(' ');
+            }
+            visible_text(child, out);
+            if block {
+                out.push(' ');
+            }
+        }
+    }
+}
+
+/// The visible text of the first `<div class="e-content">` of the HTML page `html`: its
+/// text nodes, blocks apart, whitespace collapsed.
 fn post_text(html: &str) -> Option<String> {
     let page = scraper::Html::parse_document(html);
     let selector = scraper::Selector::parse("div.e-content").unwrap();
-    page.select(&selector)
-        .next()
-        .map(|div| collapse(&div.text().collect::<String>()))
+    page.select(&selector).next().map(|div| {
+        let mut text = String::new();
+        visible_text(div, &mut text);
+        collapse(&text)
+    })
 }
 
 /// An `Option` as the report shows it.
@@ -408,56 +482,72 @@ fn cph50_build(work: &Path, source: &Path, out: &Path, report: &mut Report) -> b
     run.status.success()
 }
 
+/// The file of cph50's output at the blog path `path` (`BLOG_PATH` + `file_of`).
+fn cph50_file(path: &str) -> String {
+    let blog = BLOG_PATH.trim_matches('/');
+    let file = file_of(path);
+    if blog.is_empty() {
+        file
+    } else {
+        format!("{blog}/{file}")
+    }
+}
+
+/// Check 3 for one post: the visible texts of its two pages, as read.
+fn compare_text(subject: &str, jekyll: Option<String>, cph: Option<String>, report: &mut Report) {
+    let (a, b) = (jekyll.map(|h| post_text(&h)), cph.map(|h| post_text(&h)));
+    // a missing file is check 1's difference
+    if let (Some(a), Some(b)) = (a, b) {
+        if a != b {
+            let show = |t: Option<String>| {
+                t.map_or_else(
+                    || "(no <div class=\"e-content\">)".to_owned(),
+                    |t| format!("{t:?}"),
+                )
+            };
+            report.add(Check::PostText, subject, show(a), show(b));
+        }
+    }
+}
+
+/// What pairs two feed entries of one post when equal (and not `None`).
+type PairKey<'a> = dyn Fn(&Entry) -> Option<String> + 'a;
+
 /// Checks 1 to 3: the feeds' posts, their fields, their HTML files and visible text.
 fn compare_posts(jekyll: &Side, cph: &Side, report: &mut Report) {
     let j_entries = jekyll.entries("jekyll", report);
     let c_entries = cph.entries("cph50", report);
+    // each side's feed links to pages of its own output
     for (name, side, entries) in [("jekyll", jekyll, &j_entries), ("cph50", cph, &c_entries)] {
-        for e in entries.iter() {
-            let Some(link) = &e.link else { continue };
-            let file = file_of(&site_path(link));
+        for link in entries.iter().filter_map(|e| e.link.as_deref()) {
+            let file = file_of(in_site(link));
             if !side.out.join(&file).is_file() {
-                report.add(
-                    Check::PostFile,
-                    &site_path(link),
-                    if name == "jekyll" {
-                        format!("{file} missing")
-                    } else {
-                        "(exists)".into()
-                    },
-                    if name == "cph50" {
-                        format!("{file} missing")
-                    } else {
-                        "(exists)".into()
-                    },
-                );
+                let (mine, other) = (format!("its feed links to {link}, {file} missing"), "");
+                let (j, c) = if name == "jekyll" {
+                    (mine.clone(), other)
+                } else {
+                    (other.into(), &*mine)
+                };
+                report.add(Check::PostFile, &site_path(link), j, c);
             }
         }
     }
-    // pairs: by id, then what is left by the link's path in the site
-    let mut c_left: Vec<&Entry> = c_entries.iter().collect();
-    let mut pairs = Vec::new();
-    let mut j_left = Vec::new();
-    for j in &j_entries {
-        match c_left.iter().position(|c| c.id.is_some() && c.id == j.id) {
-            Some(i) => pairs.push((j, c_left.remove(i))),
-            None => j_left.push(j),
-        }
-    }
+    // pairs: by id, then by the link's path in the blog, then by that path's stem
     let path_of = |e: &Entry| e.link.as_deref().map(site_path);
-    for j in j_left {
-        match c_left
-            .iter()
-            .position(|c| path_of(c).is_some() && path_of(c) == path_of(j))
-        {
-            Some(i) => pairs.push((j, c_left.remove(i))),
-            None => report.add(
-                Check::PostUrls,
-                &path_of(j).unwrap_or_default(),
-                format!("in feed.xml: {}", shown(j.link.as_ref())),
-                "not in feed.xml",
-            ),
-        }
+    let stem_of = |e: &Entry| path_of(e).map(|p| stem(&p).to_owned());
+    let mut c_left: Vec<&Entry> = c_entries.iter().collect();
+    let mut j_left: Vec<&Entry> = j_entries.iter().collect();
+    let mut pairs = Vec::new();
+    let keys: [&PairKey; 3] = [&|e| e.id.clone(), &path_of, &stem_of];
+    for key in keys {
+        j_left.retain(|j| {
+            let found =
+                key(j).and_then(|k| c_left.iter().position(|c| key(c).as_ref() == Some(&k)));
+            if let Some(i) = found {
+                pairs.push((*j, c_left.remove(i)));
+            }
+            found.is_none()
+        });
     }
     for c in c_left {
         report.add(
@@ -485,22 +575,33 @@ fn compare_posts(jekyll: &Side, cph: &Side, report: &mut Report) {
                 |r: Result<DateTime<FixedOffset>, String>| r.map_or_else(|e| e, |t| t.to_rfc3339());
             report.add(Check::FeedPublished, &subject, show(a), show(b));
         }
-        let text = |side: &Side, e: &Entry| {
-            let file = file_of(&path_of(e)?);
-            side.read(&file).map(|html| post_text(&html))
+        let page = |side: &Side, e: &Entry| side.read(&file_of(in_site(e.link.as_deref()?)));
+        compare_text(&subject, page(jekyll, j), page(cph, c), report);
+    }
+    // a post missing from cph50's feed: its page must still be at Jekyll's URL; its text is
+    // compared with the page found there, else at the URL's stem (`x.html`, `x/index.html`)
+    for j in j_left {
+        let (Some(link), Some(path)) = (j.link.as_deref(), path_of(j)) else {
+            continue;
         };
-        // a missing file is check 1's difference; compare the text of posts both sides have
-        if let (Some(a), Some(b)) = (text(jekyll, j), text(cph, c)) {
-            if a != b {
-                let show = |t: Option<String>| {
-                    t.map_or_else(
-                        || "(no <div class=\"e-content\">)".to_owned(),
-                        |t| format!("{t:?}"),
-                    )
-                };
-                report.add(Check::PostText, &subject, show(a), show(b));
-            }
-        }
+        let exact = cph50_file(&path);
+        let page = cph.read(&exact);
+        report.add(
+            Check::PostUrls,
+            &path,
+            format!("in feed.xml: {}", shown(j.link.as_ref())),
+            format!(
+                "not in feed.xml; {exact} {}",
+                if page.is_some() { "exists" } else { "missing" }
+            ),
+        );
+        let page = page.or_else(|| {
+            let stem = stem(&path);
+            [format!("{stem}.html"), format!("{stem}/")]
+                .iter()
+                .find_map(|p| cph.read(&cph50_file(p)))
+        });
+        compare_text(&path, jekyll.read(&file_of(in_site(link))), page, report);
     }
 }
 
@@ -617,6 +718,8 @@ fn the_report_helpers_read_urls_feeds_and_posts() {
     assert_eq!(file_of("/2026/01/09/x/"), "2026/01/09/x/index.html");
     assert_eq!(file_of("/2025/x.html"), "2025/x.html");
     assert_eq!(file_of("/pretty"), "pretty.html");
+    assert_eq!(stem("/2026/01/14/bom/"), stem("/2026/01/14/bom.html"));
+    assert_eq!(stem("/x/index.html"), "/x");
     let feed = r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry>
         <title type="html">URL &amp;amp; text</title>
         <link href="https://example.github.io/logbook/a/" rel="alternate" type="text/html"/>
@@ -638,6 +741,13 @@ fn the_report_helpers_read_urls_feeds_and_posts() {
     assert_eq!(
         post_text("<p>x</p><div class=\"e-content\"><p>A <em>b</em>\n\n c</p></div>").as_deref(),
         Some("A b c")
+    );
+    assert_eq!(
+        post_text(
+            "<div class=\"e-content\"><table><tr><td>a</td><td>b<em>c</em></td></tr></table></div>"
+        )
+        .as_deref(),
+        Some("a bc")
     );
     let mut report = Report::default();
     report.add(Check::PostText, "/a/", "x", "y");
