@@ -40,6 +40,7 @@ mod init_guards;
 mod init_workflows;
 mod init_zones;
 mod jekyll_cases;
+mod jekyll_differential;
 mod jobs_api;
 #[cfg(unix)]
 mod kill;

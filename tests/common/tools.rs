@@ -85,7 +85,7 @@ fn how_to_install(name: &str) -> &'static str {
         "strace" => "apt-get install strace",
         "kill" => "apt-get install procps",
         "hugo" => "apt-get install hugo",
-        "jekyll" => "apt-get install jekyll",
+        "jekyll" => "apt-get install jekyll ruby-jekyll-feed ruby-jekyll-sitemap",
         "sqlite3" => "apt-get install sqlite3",
         _ => "see .ci/run, which installs it",
     }
