@@ -103,6 +103,8 @@ pub fn parse(yaml: &str, defaults: &Mapping) -> Result<FrontMatter, String> {
             _ => return Err("front matter: must be a map of keys (`title: …`)".to_owned()),
         }
     };
+    let mut own = own;
+    yaml11_booleans(yaml, &mut own);
     let mut data = defaults.clone();
     for (k, v) in own {
         data.insert(k, v);
@@ -113,6 +115,30 @@ pub fn parse(yaml: &str, defaults: &Mapping) -> Result<FrontMatter, String> {
         .find_map(|l| l.strip_prefix("date:"))
         .is_some_and(|v| zoneless_timestamp(v.trim()));
     Ok(fm)
+}
+
+/// Top-level keys whose value is an unquoted `yes`, `no`, `on` or `off`: YAML 1.1 booleans,
+/// as Ruby's YAML (Psych) reads them for Jekyll (`title: yes` is the title "true",
+/// `published: no` leaves the post out), where YAML 1.2 reads text.
+fn yaml11_booleans(yaml: &str, own: &mut Mapping) {
+    for line in yaml.lines() {
+        if line.starts_with([' ', '\t', '-', '#']) {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.split(" #").next().unwrap_or("").trim();
+        let b = match value {
+            "yes" | "Yes" | "YES" | "on" | "On" | "ON" => true,
+            "no" | "No" | "NO" | "off" | "Off" | "OFF" => false,
+            _ => continue,
+        };
+        let key = Value::String(key.trim().to_owned());
+        if own.get(&key).and_then(Value::as_str) == Some(value) {
+            own.insert(key, Value::Bool(b));
+        }
+    }
 }
 
 /// A YAML 1.1 timestamp (as Psych reads it) with a time and no zone:
@@ -263,6 +289,14 @@ mod tests {
         // `tag` wins over `tags`, and is not split
         assert_eq!(fm("tag: two words\ntags: [a]").tags, vec!["two words"]);
         assert_eq!(fm("tags: a b").tags, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn yes_no_on_off_unquoted_are_booleans_as_in_yaml_1_1() {
+        assert_eq!(fm("title: yes").title.as_deref(), Some("true"));
+        assert_eq!(fm("title: 'yes'").title.as_deref(), Some("yes"));
+        assert!(!fm("published: no").published);
+        assert!(fm("published: \"no\"").published);
     }
 
     #[test]

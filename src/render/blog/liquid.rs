@@ -125,13 +125,48 @@ impl Engine {
         if !text.contains("{{") && !text.contains("{%") {
             return Ok(text.to_owned());
         }
-        let template = self.parser.parse(text).map_err(|e| e.to_string())?;
+        let text = quote_path_arguments(text);
+        let template = self.parser.parse(&text).map_err(|e| e.to_string())?;
         let globals = Globals {
             site: Lax(site.clone()),
             page: Lax(page.clone()),
         };
         template.render(&globals).map_err(|e| e.to_string())
     }
+}
+
+/// `{% post_url 2025/2025-03-02-x %}` and `{% link docs/a.md %}` with their argument quoted:
+/// Jekyll reads it as raw text, which the `liquid` crate's grammar does not take bare.
+fn quote_path_arguments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(i) = rest.find("{%") {
+        out.push_str(&rest[..i]);
+        let tag = &rest[i..];
+        let Some(end) = tag.find("%}") else {
+            out.push_str(tag);
+            return out;
+        };
+        let inner = &tag[2..end];
+        let trimmed = inner.trim_start_matches('-').trim();
+        let trimmed = trimmed.trim_end_matches('-').trim();
+        let quoted = ["post_url", "link"].iter().find_map(|name| {
+            let arg = trimmed.strip_prefix(name)?;
+            if !arg.starts_with(char::is_whitespace) {
+                return None;
+            }
+            let arg = arg.trim();
+            (!arg.is_empty() && !arg.starts_with(['"', '\'']) && !arg.contains(['{', '"']))
+                .then(|| format!("{{% {name} \"{arg}\" %}}"))
+        });
+        match quoted {
+            Some(q) => out.push_str(&q),
+            None => out.push_str(&tag[..end + 2]),
+        }
+        rest = &tag[end + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Nil for what a page asks for and does not have.
@@ -716,6 +751,16 @@ mod tests {
             "<figure class=\"highlight\"><pre><code class=\"language-ruby\" data-lang=\"ruby\">puts 1 &lt; 2</code></pre></figure>"
         );
         assert_eq!(render("{% raw %}{{ x }}{% endraw %}").unwrap(), "{{ x }}");
+    }
+
+    #[test]
+    fn post_url_takes_a_bare_path_with_folders_and_dashes() {
+        assert_eq!(
+            quote_path_arguments(
+                "a {% post_url 2025/2025-03-02-x %} b {%- link about.md -%} {% if x %}"
+            ),
+            "a {% post_url \"2025/2025-03-02-x\" %} b {% link \"about.md\" %} {% if x %}"
+        );
     }
 
     #[test]

@@ -678,7 +678,11 @@ fn render_post(
             })
             .collect(),
         categories: doc.fm.categories.clone(),
-        summary: text_of(&excerpt),
+        // jekyll-feed: a front matter `excerpt` is used as written, not rendered
+        summary: text_of(&match &doc.fm.excerpt {
+            Some(raw) => raw.clone(),
+            None => excerpt.clone(),
+        }),
         style_hashes: style_hashes(&content),
         excerpt,
         content,
@@ -701,7 +705,7 @@ fn excerpt_source(body: &str, separator: &str) -> String {
         .collect();
     if !defs.is_empty() {
         head.push_str("\n\n");
-        head.push_str(&defs.join("\n"));
+        head.push_str(&defs.join("\n\n"));
     }
     head
 }
