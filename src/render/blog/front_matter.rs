@@ -207,10 +207,7 @@ fn from_data(data: Mapping) -> Result<FrontMatter, String> {
         None => words("tags", true)?.unwrap_or_default(),
     };
     let mut categories = words("categories", true)?.unwrap_or_default();
-    let more = match words("category", false)? {
-        Some(c) => c,
-        None => Vec::new(),
-    };
+    let more = words("category", false)?.unwrap_or_default();
     for c in more {
         if !categories.contains(&c) {
             categories.push(c);
