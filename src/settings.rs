@@ -44,6 +44,9 @@ pub struct Settings {
     pub grace: Option<Duration>,
     /// The rate plan (config file `[tariff]`), checked; `None` without one.
     pub tariff: Option<Tariff>,
+    /// Where the blog's URLs start in the site (config file `blog_path = "/"`, checked, with a
+    /// trailing `/`, `""` for the root); `build --blog-path` wins over it.
+    pub blog_path: Option<String>,
 }
 
 /// `cph50.toml`, as read. Unknown keys are refused so a typo does not pass silently.
@@ -62,6 +65,9 @@ pub struct ConfigFile {
     pub grace: Option<String>,
     /// The rate plan: time-of-use periods and their prices (README, "Rate plan").
     pub tariff: Option<TariffSpec>,
+    /// Where the blog's URLs start in the site: `blog/` (default) or `/` (a moved Jekyll
+    /// blog keeps its addresses).
+    pub blog_path: Option<String>,
 }
 
 impl ConfigFile {
@@ -93,6 +99,22 @@ impl ConfigFile {
                 crate::cli::parse::parse_hhmm(raw.trim()).map_err(|e| Error::Config {
                     path: file.to_owned(),
                     message: format!("start: {e}; expected a local time such as \"06:00\""),
+                })
+            })
+            .transpose()
+    }
+
+    /// `blog_path`, checked as `build --blog-path` checks it.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming `file` and the key when the path climbs out of the site.
+    pub fn blog_path(&self, file: &Path) -> Result<Option<String>> {
+        self.blog_path
+            .as_deref()
+            .map(|raw| {
+                crate::cli::parse::parse_blog_path(raw).map_err(|e| Error::Config {
+                    path: file.to_owned(),
+                    message: format!("blog_path: {e}"),
                 })
             })
             .transpose()
@@ -138,6 +160,7 @@ impl Settings {
         let start = config.start_time(file)?;
         let grace = config.grace_duration(file)?;
         let tariff = config.tariff(file)?;
+        let blog_path = config.blog_path(file)?;
         let tz = match (&args.tz, &config.tz) {
             (Some(name), _) => {
                 clock::parse_tz(name).map_err(|e| SettingsError::TimeZone(format!("--tz: {e}")))?
@@ -162,6 +185,7 @@ impl Settings {
             start,
             grace,
             tariff,
+            blog_path,
         })
     }
 }

@@ -411,3 +411,28 @@ fn base64_of(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[test]
+fn blog_path_in_cph50_toml_moves_the_posts_and_the_flag_wins() {
+    let dir = scratch();
+    let blog = dir.path().join("blog");
+    write(
+        &blog,
+        "_posts/2026-01-10-first.md",
+        "---\npermalink: /:year/:slug/\n---\nHi\n",
+    );
+    fs::write(dir.path().join("cph50.toml"), "blog_path = \"/\"\n").unwrap();
+    build(dir.path(), &blog, &[]).success();
+    assert!(dir.path().join("site/2026/first/index.html").is_file());
+    build(dir.path(), &blog, &["--blog-path", "notes"]).success();
+    assert!(
+        dir.path()
+            .join("site/notes/2026/first/index.html")
+            .is_file()
+    );
+    fs::write(dir.path().join("cph50.toml"), "blog_path = \"../up\"\n").unwrap();
+    build(dir.path(), &blog, &[])
+        .failure()
+        .code(2)
+        .stderr(predicates::str::contains("blog_path"));
+}

@@ -33,8 +33,9 @@ pub struct BuildArgs {
     pub base_url: Option<String>,
     /// Where the blog's URLs start inside the site: blog/ (default), or / to keep a moved
     /// Jekyll blog's addresses (its posts' permalinks then start at the site root).
-    #[arg(long, default_value = "blog/", value_name = "PATH", value_parser = parse_blog_path)]
-    pub blog_path: String,
+    /// Default: cph50.toml's blog_path, else blog/.
+    #[arg(long, value_name = "PATH", value_parser = parse_blog_path)]
+    pub blog_path: Option<String>,
     /// Publish posts dated in the future too (Jekyll's --future; _config.yml `future: true`).
     #[arg(long)]
     pub future: bool,

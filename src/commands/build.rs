@@ -87,7 +87,11 @@ pub fn build_options(settings: &Settings, args: &BuildArgs) -> Result<BuildOptio
         blog: args.blog.clone(),
         templates,
         base_url: args.base_url.clone(),
-        blog_path: args.blog_path.clone(),
+        blog_path: args
+            .blog_path
+            .clone()
+            .or_else(|| settings.blog_path.clone())
+            .unwrap_or_else(|| "blog/".to_owned()),
         future: args.future,
         drafts: args.drafts,
         now: settings.clock()?.now(),

@@ -38,6 +38,12 @@ pub fn render(config: &ConfigFile) -> String {
         );
         out.push_str(&format!("keep_personal_data = {keep}\n"));
     }
+    if let Some(path) = &config.blog_path {
+        out.push_str(
+            "\n# Where the blog's URLs start in the site: blog/ or / (a moved Jekyll blog keeps its addresses).\n",
+        );
+        out.push_str(&format!("blog_path = {}\n", quoted(path)));
+    }
     if let Some(tariff) = &config.tariff {
         // a table comes after every plain key; serialized whole, so no period is lost
         #[derive(serde::Serialize)]
@@ -67,6 +73,7 @@ mod tests {
             start: Some("06:30".into()),
             grace: Some("90m".into()),
             tariff: None,
+            blog_path: Some("/".into()),
         };
         let text = render(&config);
         let back: ConfigFile = toml::from_str(&text).unwrap();
