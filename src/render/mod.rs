@@ -12,6 +12,7 @@ pub mod exports;
 pub mod front_matter;
 pub mod history;
 mod inputs;
+pub mod markdown;
 pub mod sanitize;
 pub mod sessions;
 pub mod site_paths;
