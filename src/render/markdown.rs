@@ -805,9 +805,9 @@ impl<'a> Doc<'a> {
                 }
                 Event::TaskListMarker(checked) => {
                     out.push_str(if checked {
-                        "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"\" checked=\"\" />"
+                        "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"\" checked=\"\"/>"
                     } else {
-                        "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"\" />"
+                        "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"\"/>"
                     });
                 }
             }
