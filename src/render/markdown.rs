@@ -221,11 +221,11 @@ fn preprocess(text: &str) -> Pre {
                 continue;
             }
         }
-        if indent <= 3
-            && let Some(rest) = trimmed.strip_prefix("*[")
-            && let Some((abbr, def)) = rest.split_once("]:")
-            && !abbr.is_empty()
-        {
+        let abbr_def = trimmed
+            .strip_prefix("*[")
+            .and_then(|rest| rest.split_once("]:"))
+            .filter(|(abbr, _)| indent <= 3 && !abbr.is_empty());
+        if let Some((abbr, def)) = abbr_def {
             abbrs.push((abbr.to_owned(), def.trim().to_owned()));
             out.push('\n');
             continue;
@@ -236,8 +236,9 @@ fn preprocess(text: &str) -> Pre {
             md_blocks.push(tag);
             continue;
         }
-        if let Some(tag) = md_blocks.last()
-            && trimmed.trim_end() == format!("</{tag}>")
+        if md_blocks
+            .last()
+            .is_some_and(|tag| trimmed.trim_end() == format!("</{tag}>"))
         {
             md_blocks.pop();
             out.push('\n');
@@ -251,7 +252,7 @@ fn preprocess(text: &str) -> Pre {
         .into_iter()
         .map(|(at, body)| (at, parse_ial(&body, &alds)))
         .collect();
-    abbrs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    abbrs.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
     Pre {
         text: out,
         ials,
@@ -295,12 +296,12 @@ fn merge_text<'a>(
 ) -> Vec<(Event<'a>, Range<usize>)> {
     let mut out: Vec<(Event<'a>, Range<usize>)> = Vec::new();
     for (e, r) in it {
-        if let (Event::Text(t), Some((Event::Text(prev), pr))) = (&e, out.last_mut())
-            && !escaped_start(src, &r)
-        {
-            *prev = CowStr::from(format!("{prev}{t}"));
-            pr.end = r.end;
-            continue;
+        if let (Event::Text(t), Some((Event::Text(prev), pr))) = (&e, out.last_mut()) {
+            if !escaped_start(src, &r) {
+                *prev = CowStr::from(format!("{prev}{t}"));
+                pr.end = r.end;
+                continue;
+            }
         }
         out.push((e, r));
     }
@@ -951,12 +952,12 @@ impl<'a> Doc<'a> {
             out.push_str("</li>\n");
         };
         for (level, id, inner) in entries {
-            while let Some(top) = stack.pop_if(|(l, _)| *l >= level) {
-                close(&mut out, top);
+            while stack.last().is_some_and(|(l, _)| *l >= level) {
+                if let Some(top) = stack.pop() {
+                    close(&mut out, top);
+                }
             }
-            if let Some(top) = stack.last_mut()
-                && !top.1
-            {
+            if let Some(top) = stack.last_mut().filter(|top| !top.1) {
                 top.1 = true;
                 let _ = write!(out, "\n<{t}>\n");
             }
@@ -1015,8 +1016,9 @@ impl<'a> Doc<'a> {
         'outer: while let Some(c) = rest.chars().next() {
             if !prev.is_some_and(is_word) {
                 for (abbr, title) in &self.abbrs {
-                    if let Some(after) = rest.strip_prefix(abbr.as_str())
-                        && !after.chars().next().is_some_and(is_word)
+                    if let Some(after) = rest
+                        .strip_prefix(abbr.as_str())
+                        .filter(|after| !after.chars().next().is_some_and(is_word))
                     {
                         if title.is_empty() {
                             let _ = write!(out, "<abbr>{}</abbr>", esc(abbr));
@@ -1130,12 +1132,18 @@ pub fn smarten(text: &str, lead: Option<char>, after: &str) -> String {
             }
             // R3/R4: `"'` or `'"` before a word character -> both opening
             let ws = usize::from(is_ruby_space(Some(c)));
-            if let (Some(a), Some(b)) = (at(i + ws), at(i + ws + 1))
-                && is_quote(Some(a))
-                && is_quote(Some(b))
-                && a != b
-                && is_ascii_word(at(i + ws + 2))
-            {
+            let pair = match (at(i + ws), at(i + ws + 1)) {
+                (Some(a), Some(b))
+                    if is_quote(Some(a))
+                        && is_quote(Some(b))
+                        && a != b
+                        && is_ascii_word(at(i + ws + 2)) =>
+                {
+                    Some((a, b))
+                }
+                _ => None,
+            };
+            if let Some((a, b)) = pair {
                 if ws == 1 {
                     emit(&mut out, i, c);
                 }
@@ -1173,7 +1181,8 @@ pub fn smarten(text: &str, lead: Option<char>, after: &str) -> String {
             }
             // R8: quote before a space, `s` ending a word, or the end of a line -> closing
             if quote_here
-                && (at(i + 1).is_none_or(|c| is_ruby_space(Some(c)))
+                && (at(i + 1).is_none()
+                    || is_ruby_space(at(i + 1))
                     || at(i + 1) == Some('s') && !is_ascii_word(at(i + 2)))
             {
                 out.push(curly(c, false));
@@ -1288,15 +1297,335 @@ fn matching_start(events: &[(Event, Range<usize>)], end: usize) -> usize {
 mod tests {
     use super::*;
 
-    #[test]
-    #[ignore = "scratch"]
-    fn dump() {
-        let t = std::fs::read_to_string("/tmp/wtA/in.md").unwrap();
-        if std::env::var("DUMP_EVENTS").is_ok() {
-            for e in Parser::new_ext(&preprocess(&t).text, Options::all()).into_offset_iter() {
-                println!("{e:?}");
+    /// What a reader sees: tags removed, entities decoded, whitespace (a no-break space too)
+    /// collapsed to one space.
+    fn visible(html: &str) -> String {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    text.push(' ');
+                }
+                _ if !in_tag => text.push(c),
+                _ => {}
             }
         }
-        println!("{}", to_html(&t));
+        let text = text
+            .replace("&nbsp;", " ")
+            .replace("&#8617;", "\u{21a9}")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        text.split(|c: char| c.is_whitespace())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The element tree as `tag.class#id` per start tag, in order (rouge's token `<span>`s
+    /// left out: cph50 does not highlight).
+    fn structure(html: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for part in html.split('<').skip(1) {
+            let tag_text = part.split('>').next().unwrap_or("");
+            if tag_text.starts_with('/') || tag_text.starts_with('!') {
+                continue;
+            }
+            let name: String = tag_text
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            if name.is_empty() || name == "span" {
+                continue;
+            }
+            let attr = |key: &str| {
+                let pat = format!(" {key}=\"");
+                tag_text
+                    .find(&pat)
+                    .map(|at| &tag_text[at + pat.len()..])
+                    .and_then(|v| v.split('"').next())
+                    .map(ToOwned::to_owned)
+            };
+            let mut s = name;
+            if let Some(c) = attr("class") {
+                for c in c.split(' ') {
+                    s.push('.');
+                    s.push_str(c);
+                }
+            }
+            if let Some(id) = attr("id") {
+                s.push('#');
+                s.push_str(&id);
+            }
+            for key in [
+                "href", "title", "role", "rel", "alt", "src", "width", "style",
+            ] {
+                if let Some(v) = attr(key) {
+                    s.push_str(&format!("[{key}={v}]"));
+                }
+            }
+            out.push(s);
+        }
+        out
+    }
+
+    /// Ours against kramdown's stored output: same visible text, same elements (tag, classes,
+    /// id, link and footnote attributes) in the same order.
+    fn assert_like_kramdown((input, kramdown): (&str, &str)) {
+        let ours = to_html(input);
+        assert_eq!(visible(&ours), visible(kramdown), "visible text\n{ours}");
+        assert_eq!(structure(&ours), structure(kramdown), "elements\n{ours}");
+    }
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const HEADING_IDS: (&str, &str) = (
+        "# Hello World!\n\n## Hello World!\n\n## 2 Café & co\n\n# Title {#custom}\n\n### It's \"q\" -- `x_y` << z >>\n",
+        r###"<h1 id="hello-world">Hello World!</h1>
+
+<h2 id="hello-world-1">Hello World!</h2>
+
+<h2 id="2-café--co">2 Café &amp; co</h2>
+
+<h1 id="custom">Title</h1>
+
+<h3 id="its-q--x_y-z">It’s “q” – <code>x_y</code> « z »</h3>
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const BLOCK_IALS: (&str, &str) = (
+        "Para one\n{: .lead #intro title=\"T\"}\n\n# Head\n{: .big}\n\n* a\n* b\n{: .list}\n\n> quote\n{: .q}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n{: .tbl}\n\n{:ref: .refd}\n\npara\n{: ref}\n\n{: .next}\nNext para\n",
+        r###"<p class="lead" id="intro" title="T">Para one</p>
+
+<h1 class="big" id="head">Head</h1>
+
+<ul class="list">
+  <li>a</li>
+  <li>b</li>
+</ul>
+
+<blockquote class="q">
+  <p>quote</p>
+</blockquote>
+
+<table class="tbl">
+  <thead>
+    <tr>
+      <th>a</th>
+      <th>b</th>
+    </tr>
+  </thead>
+  <tbody>
+    <tr>
+      <td>1</td>
+      <td>2</td>
+    </tr>
+  </tbody>
+</table>
+
+<p class="refd">para</p>
+
+<p class="next">Next para</p>
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const SPAN_IALS: (&str, &str) = (
+        "This is *word*{: .x} and [link](http://u){: .y title=\"t\"} and ![img](a.png){: width=\"10\"} and `c`{: .z}\n",
+        r###"<p>This is <em class="x">word</em> and <a href="http://u" class="y" title="t">link</a> and <img src="a.png" alt="img" width="10" /> and <code class="z">c</code></p>
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const TOC: (&str, &str) = (
+        "* TOC\n{:toc}\n\n# One\n\n## Two `code` & \"q\"\n\n## Skip\n{:.no_toc}\n\n### Three [link](x)\n\n# One\n",
+        r###"<ul id="markdown-toc">
+  <li><a href="#one" id="markdown-toc-one">One</a>    <ul>
+      <li><a href="#two-code--q" id="markdown-toc-two-code--q">Two <code>code</code> &amp; “q”</a>        <ul>
+          <li><a href="#three-link" id="markdown-toc-three-link">Three link</a></li>
+        </ul>
+      </li>
+    </ul>
+  </li>
+  <li><a href="#one-1" id="markdown-toc-one-1">One</a></li>
+</ul>
+
+<h1 id="one">One</h1>
+
+<h2 id="two-code--q">Two <code>code</code> &amp; “q”</h2>
+
+<h2 class="no_toc" id="skip">Skip</h2>
+
+<h3 id="three-link">Three <a href="x">link</a></h3>
+
+<h1 id="one-1">One</h1>
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const TOC_ORDERED: (&str, &str) = (
+        "1. TOC\n{:toc}\n\n## A\n\n## B\n",
+        r###"<ol id="markdown-toc">
+  <li><a href="#a" id="markdown-toc-a">A</a></li>
+  <li><a href="#b" id="markdown-toc-b">B</a></li>
+</ol>
+
+<h2 id="a">A</h2>
+
+<h2 id="b">B</h2>
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const DEFINITION_LIST: (&str, &str) = (
+        "Term\n: Def one\n: Def two\n\nTerm2\n: *Def* three\n",
+        r###"<dl>
+  <dt>Term</dt>
+  <dd>Def one</dd>
+  <dd>Def two</dd>
+  <dt>Term2</dt>
+  <dd><em>Def</em> three</dd>
+</dl>
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const ABBREVIATIONS: (&str, &str) = (
+        "The HTML spec and HTMLX and `HTML` and [HTML](x).\n\n*[HTML]: Hyper Text Markup Language\n",
+        r###"<p>The <abbr title="Hyper Text Markup Language">HTML</abbr> spec and HTMLX and <code>HTML</code> and <a href="x"><abbr title="Hyper Text Markup Language">HTML</abbr></a>.</p>
+
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const FOOTNOTES: (&str, &str) = (
+        "Text[^a] and more[^b] and again[^a].\n\n[^b]: Bee note.\n[^a]: Ay note.\n\n    second para\n\n[^c]: unused\n",
+        r###"<p>Text<sup id="fnref:a" role="doc-noteref"><a href="#fn:a" class="footnote" rel="footnote">1</a></sup> and more<sup id="fnref:b" role="doc-noteref"><a href="#fn:b" class="footnote" rel="footnote">2</a></sup> and again<sup id="fnref:a:1" role="doc-noteref"><a href="#fn:a" class="footnote" rel="footnote">1</a></sup>.</p>
+
+<div class="footnotes" role="doc-endnotes">
+  <ol>
+    <li id="fn:a" role="doc-endnote">
+      <p>Ay note.</p>
+
+      <p>second para <a href="#fnref:a" class="reversefootnote" role="doc-backlink">&#8617;</a> <a href="#fnref:a:1" class="reversefootnote" role="doc-backlink">&#8617;<sup>2</sup></a></p>
+    </li>
+    <li id="fn:b" role="doc-endnote">
+      <p>Bee note. <a href="#fnref:b" class="reversefootnote" role="doc-backlink">&#8617;</a></p>
+    </li>
+  </ol>
+</div>
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const CODE_BLOCKS: (&str, &str) = (
+        "```ruby\nputs \"a<b\" && 'c'\n```\n\n    indented \"x\"\n\n```\nplain -- text\n```\n",
+        r###"<div class="language-ruby highlighter-rouge"><div class="highlight"><pre class="highlight"><code><span class="nb">puts</span> <span class="s2">"a&lt;b"</span> <span class="o">&amp;&amp;</span> <span class="s1">'c'</span>
+</code></pre></div></div>
+
+<pre><code>indented "x"
+</code></pre>
+
+<pre><code>plain -- text
+</code></pre>
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const SMART_QUOTES: (&str, &str) = (
+        "It's \"quoted\" and 'single' -- en --- em ... << a >> 1990's the '90s 5' 10\" x \"`co'de`\"\n\nHe said \"Hello,\" she said 'Hi.' O'Neil's \"a\" ('b') ['c'] \"'nested'\" '\"n2\"'\n\n\"*word*\" and *word*'s and café's \\\"esc\\\" 5'10\"\nline\n'start' of line \"x\"...\n",
+        r###"<p>It’s “quoted” and ‘single’ – en — em … « a » 1990’s the ’90s 5’ 10” x “<code>co'de</code>”</p>
+
+<p>He said “Hello,” she said ‘Hi.’ O’Neil’s “a” (‘b’) [‘c’] “‘nested’” ‘“n2”’</p>
+
+<p>“<em>word</em>” and <em>word</em>’s and café’s "esc" 5’10”
+line
+‘start’ of line “x”…</p>
+"###,
+    );
+
+    // kramdown 2.4 + kramdown-parser-gfm 1.1 with Jekyll's options
+    const GFM_BEHAVIOURS: (&str, &str) = (
+        "#Title\n\nhttp://example.com and <http://x.y> and www.example.com :smile:\n\nline one\nline two  \nline three\\\nfour\n\n<div markdown=\"1\">\n*em* in div\n</div>\n\n- [x] done\n- [ ] todo\n\n~~gone~~\n",
+        r###"<p>#Title</p>
+
+<p>http://example.com and <a href="http://x.y">http://x.y</a> and www.example.com :smile:</p>
+
+<p>line one
+line two<br />
+line three<br />
+four</p>
+
+<div>
+  <p><em>em</em> in div</p>
+</div>
+
+<ul class="task-list">
+  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />done</li>
+  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" />todo</li>
+</ul>
+
+<p><del>gone</del></p>
+"###,
+    );
+
+    #[test]
+    fn heading_ids_are_kramdown_gfm_auto_ids() {
+        assert_like_kramdown(HEADING_IDS);
+        assert_eq!(gfm_header_id("2 Café & co"), "2-café--co");
+    }
+
+    #[test]
+    fn block_ials_apply_to_the_block_before_or_after_and_are_never_printed() {
+        assert_like_kramdown(BLOCK_IALS);
+        assert!(!to_html(BLOCK_IALS.0).contains("{:"));
+    }
+
+    #[test]
+    fn span_ials_apply_to_emphasis_links_images_and_code() {
+        assert_like_kramdown(SPAN_IALS);
+    }
+
+    #[test]
+    fn a_toc_list_becomes_kramdowns_table_of_contents() {
+        assert_like_kramdown(TOC);
+        assert_like_kramdown(TOC_ORDERED);
+    }
+
+    #[test]
+    fn definition_lists_are_dl_dt_dd() {
+        assert_like_kramdown(DEFINITION_LIST);
+    }
+
+    #[test]
+    fn abbreviations_wrap_whole_words_outside_code() {
+        assert_like_kramdown(ABBREVIATIONS);
+    }
+
+    #[test]
+    fn footnotes_are_numbered_by_first_reference_with_back_links() {
+        assert_like_kramdown(FOOTNOTES);
+        // the unused definition is dropped
+        assert!(!to_html(FOOTNOTES.0).contains("unused"));
+    }
+
+    #[test]
+    fn fenced_code_with_a_language_gets_rouges_wrapper() {
+        assert_like_kramdown(CODE_BLOCKS);
+    }
+
+    #[test]
+    fn smart_quotes_and_symbols_follow_kramdowns_rules() {
+        assert_like_kramdown(SMART_QUOTES);
+    }
+
+    #[test]
+    fn gfm_line_breaks_headings_urls_html_blocks_and_tasks_match() {
+        assert_like_kramdown(GFM_BEHAVIOURS);
     }
 }
