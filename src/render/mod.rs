@@ -11,6 +11,7 @@ pub mod database;
 pub mod exports;
 pub mod history;
 mod inputs;
+pub mod markdown;
 pub mod sanitize;
 pub mod sessions;
 pub mod site_paths;

@@ -5,15 +5,17 @@
 //! readers, and any copy of a page served without its `<meta>`, do not see that policy. So a
 //! `javascript:` link, a `<script>`, an `onerror=` handler or an `<iframe>` in a post is removed
 //! here: only the tags and attributes Markdown produces, and what a post reasonably adds
-//! (tables, code with a language class, images, footnotes, headings with ids), stay.
+//! (tables, code with a language class, images, footnotes, headings with ids, kramdown's
+//! attribute lists: a `class`, `id` or `style` on any allowed tag), stay.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
 
-/// Tags a post may contain: everything pulldown-cmark emits with tables, footnotes,
-/// strikethrough, task lists and heading attributes, plus common inline and block HTML.
+/// Tags a post may contain: everything [`super::markdown::to_html`] emits (tables, footnotes,
+/// strikethrough, task lists, definition lists, abbreviations), plus common inline and block
+/// HTML.
 pub const TAGS: &[&str] = &[
     "a",
     "abbr",
@@ -70,29 +72,18 @@ pub const TAGS: &[&str] = &[
     "ul",
 ];
 
-/// Attributes allowed on every allowed tag.
-pub const GENERIC_ATTRIBUTES: &[&str] = &["title", "lang"];
+/// Attributes allowed on every allowed tag: what kramdown's inline attribute lists give any
+/// block or span (`class`, `id`, `style`; "Inline Attribute Lists" on kramdown's Syntax page),
+/// its footnotes' `role` (`doc-noteref`, `doc-endnotes`, `doc-endnote`, `doc-backlink`),
+/// `title` and `lang`.
+pub const GENERIC_ATTRIBUTES: &[&str] = &["title", "lang", "class", "id", "style", "role"];
 
-/// Attributes allowed on one tag (`class` only where Markdown or a post uses it: code
-/// languages, footnotes, headings).
+/// Attributes allowed on one tag.
 pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
-    ("a", &["href"]),
+    // `rel="footnote"` on a footnote reference
+    ("a", &["href", "rel"]),
     ("img", &["src", "alt", "width", "height"]),
-    ("code", &["class"]),
-    ("pre", &["class"]),
-    ("span", &["class"]),
-    ("div", &["class", "id"]),
-    ("sup", &["class", "id"]),
-    ("li", &["id"]),
-    ("h1", &["id", "class"]),
-    ("h2", &["id", "class"]),
-    ("h3", &["id", "class"]),
-    ("h4", &["id", "class"]),
-    ("h5", &["id", "class"]),
-    ("h6", &["id", "class"]),
     ("ol", &["start"]),
-    ("th", &["style"]),
-    ("td", &["style"]),
     ("input", &["type", "checked", "disabled"]),
     ("time", &["datetime"]),
     ("abbr", &["title"]),
@@ -103,9 +94,6 @@ pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
 
 /// Tags removed with everything inside them (not only the tags).
 pub const DROPPED_WITH_CONTENT: &[&str] = &["script", "style"];
-
-/// CSS properties a `style` attribute keeps (pulldown-cmark's table column alignment).
-pub const STYLE_PROPERTIES: &[&str] = &["text-align"];
 
 static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut b = Builder::empty();
@@ -126,7 +114,8 @@ static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         )]))
         .url_schemes(URL_SCHEMES.iter().copied().collect())
         .url_relative(UrlRelative::PassThrough)
-        .filter_style_properties(STYLE_PROPERTIES.iter().copied().collect())
+        // a post's inline `style="…"` stays as written (CSS runs no script; the pages'
+        // Content-Security-Policy governs what it may load)
         // no rel added: a post's links stay as written (nothing may open a new window)
         .link_rel(None)
         .strip_comments(true);
@@ -167,16 +156,21 @@ mod tests {
         let html = r##"<h2 id="a-b">A</h2>
 <pre><code class="language-sh">cargo test
 </code></pre>
-<table><thead><tr><th style="text-align: left">x</th></tr></thead></table>
+<table class="wide"><thead><tr><th style="text-align: left">x</th></tr></thead></table>
 <ul><li><input disabled="" type="checkbox" checked="">done</li></ul>
-<p>n<sup class="footnote-reference"><a href="#1">1</a></sup> <a href="https://x.example/">l</a></p>
-<div class="footnote-definition" id="1"><sup class="footnote-definition-label">1</sup></div>
+<p>n<sup id="fnref:a" role="doc-noteref"><a href="#fn:a" class="footnote" rel="footnote">1</a></sup> <a href="https://x.example/">l</a></p>
+<div class="footnotes" role="doc-endnotes"><ol><li id="fn:a" role="doc-endnote"><p>t&nbsp;<a href="#fnref:a" class="reversefootnote" role="doc-backlink">↩</a></p></li></ol></div>
 <p><img src="a.png" alt="A" width="10" height="20"></p>
+<div class="language-rust highlighter-rouge"><div class="highlight"><pre class="highlight"><code>x</code></pre></div></div>
+<p class="lead" id="intro"><abbr title="Hyper Text">HT</abbr> <em class="x">w</em></p>
+<dl class="terms"><dt>t</dt><dd>d</dd></dl>
 "##;
-        // ammonia writes the one CSS declaration it keeps without the space
-        assert_eq!(
-            clean(html),
-            html.replace("text-align: left", "text-align:left")
-        );
+        assert_eq!(clean(html), html);
+    }
+
+    #[test]
+    fn a_style_attribute_stays_and_an_onclick_goes() {
+        let html = clean(r#"<p style="color: red; margin: 0 1em" onclick="alert(1)">t</p>"#);
+        assert_eq!(html, r#"<p style="color: red; margin: 0 1em">t</p>"#);
     }
 }

@@ -16,10 +16,6 @@ pub mod liquid;
 pub mod permalink;
 pub mod posts;
 
-use std::collections::BTreeMap;
-
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
-
 pub use posts::{Post, TagLink, render};
 
 /// Posts per index page.
@@ -37,47 +33,10 @@ pub fn slugify(s: &str) -> String {
     permalink::slugify(s, permalink::Mode::Default, false)
 }
 
-/// Markdown to HTML: tables, footnotes, strikethrough, task lists, `{#id}` heading attributes,
-/// and an id on every heading that has none (from its text, made unique).
+/// Markdown to HTML as Jekyll's kramdown (GFM input) renders it; see
+/// [`crate::render::markdown::to_html`], the one implementation.
 pub fn markdown(text: &str) -> String {
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events: Vec<Event> = Parser::new_ext(text, opts).collect();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
-            let mut title = String::new();
-            for e in &events[i + 1..] {
-                match e {
-                    Event::End(TagEnd::Heading(_)) => break,
-                    Event::Text(t) | Event::Code(t) => title.push_str(t),
-                    _ => {}
-                }
-            }
-            let base = match slugify(&title) {
-                s if s.is_empty() => "section".to_owned(),
-                s => s,
-            };
-            let n = seen.entry(base.clone()).or_insert(0);
-            let id = if *n == 0 {
-                base.clone()
-            } else {
-                format!("{base}-{n}")
-            };
-            *n += 1;
-            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-                *slot = Some(id.into());
-            }
-        }
-        i += 1;
-    }
-    let mut out = String::new();
-    html::push_html(&mut out, events.into_iter());
-    out
+    crate::render::markdown::to_html(text)
 }
 
 #[cfg(test)]
@@ -94,6 +53,6 @@ mod tests {
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains(r#"type="checkbox""#), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
-        assert!(html.contains("footnote"), "{html}");
+        assert!(html.contains(r#"<div class="footnotes""#), "{html}");
     }
 }
