@@ -230,6 +230,16 @@ fn preprocess(text: &str) -> Pre {
             out.push('\n');
             continue;
         }
+        // a link or footnote definition ends the paragraph or footnote before it in kramdown
+        // (CommonMark would read it as that paragraph's next line)
+        let is_definition = indent <= 3
+            && trimmed.starts_with('[')
+            && trimmed
+                .find("]:")
+                .is_some_and(|i| i > 1 && trimmed[i + 2..].starts_with([' ', '\t']));
+        if is_definition && !out.is_empty() && !out.ends_with("\n\n") {
+            out.push('\n');
+        }
         if let Some((tag, open)) = markdown_block_open(trimmed) {
             out.push_str(&open);
             out.push_str("\n\n");
@@ -1627,5 +1637,17 @@ four</p>
     #[test]
     fn gfm_line_breaks_headings_urls_html_blocks_and_tasks_match() {
         assert_like_kramdown(GFM_BEHAVIOURS);
+    }
+
+    #[test]
+    fn a_definition_right_after_a_footnote_is_a_definition_as_in_kramdown() {
+        let html = to_html(
+            "A note[^1] and [a link][t].\n\n[^1]: The note.\n[t]: https://example.com \"T\"\n",
+        );
+        assert!(
+            html.contains("<a href=\"https://example.com\" title=\"T\">a link</a>"),
+            "{html}"
+        );
+        assert!(!html.contains("[t]:"), "{html}");
     }
 }
