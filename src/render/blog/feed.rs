@@ -25,14 +25,14 @@ pub fn render_feed(site: &mut Site, posts: &[Post], config: &Config) -> Result<(
     ctx.insert("home_url", &site.blog_base());
     ctx.insert(
         "title",
-        &super::liquid::xml_escape(&smartify(config.title.as_deref().unwrap_or(DEFAULT_TITLE))),
+        &crate::render::charts::esc(&smartify(config.title.as_deref().unwrap_or(DEFAULT_TITLE))),
     );
     ctx.insert("subtitle", &config.description);
     ctx.insert("posts", &entries);
     // `type="html"`: the title is HTML (escaped once here), written as XML text
     let titles: Vec<String> = entries
         .iter()
-        .map(|p| super::liquid::xml_escape(&smartify(&p.title)))
+        .map(|p| crate::render::charts::esc(&smartify(&p.title)))
         .collect();
     ctx.insert("titles", &titles);
     ctx.insert(

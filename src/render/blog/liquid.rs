@@ -26,6 +26,7 @@ use liquid_core::{
 };
 
 use crate::error::{Error, Problem, Result};
+use crate::render::charts::esc;
 
 /// Where each post and file is, for `post_url` and `link`: a name or path -> its URL from the
 /// blog's root (`/2026/01/10/first.html`).
@@ -344,11 +345,13 @@ impl Renderable for HighlightT {
         }
         let code = String::from_utf8_lossy(&code);
         let code = code.trim_matches('\n');
-        let lang = xml_escape(&self.lang);
+        let lang = esc(&self.lang);
         write!(
             writer,
             "<figure class=\"highlight\"><pre><code class=\"language-{lang}\" data-lang=\"{lang}\">{}</code></pre></figure>",
-            xml_escape(code)
+            // one line, so that Markdown reads the figure as one HTML block even when the code
+            // has blank lines (the sanitiser writes the newlines back)
+            esc(code).replace('\n', "&#10;")
         )
         .map_err(|e| liquid_core::Error::with_msg(e.to_string()))
     }
@@ -442,22 +445,6 @@ fn relative_url(input: &str, runtime: &dyn Runtime) -> String {
     }
 }
 
-/// `& < > " '` as entities (`xml_escape`, and what code blocks need).
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The date of a Liquid value: a date, or text in a form Liquid reads.
 fn date_of(input: &dyn ValueView) -> liquid_core::Result<liquid_core::model::DateTime> {
     input
@@ -541,7 +528,7 @@ simple_filter!(
         if input.is_nil() {
             return Ok(Value::Nil);
         }
-        Ok(Value::scalar(xml_escape(&input.to_kstr())))
+        Ok(Value::scalar(esc(&input.to_kstr())))
     }
 );
 simple_filter!(
@@ -749,6 +736,13 @@ mod tests {
         assert_eq!(
             render("{% highlight ruby %}\nputs 1 < 2\n{% endhighlight %}").unwrap(),
             "<figure class=\"highlight\"><pre><code class=\"language-ruby\" data-lang=\"ruby\">puts 1 &lt; 2</code></pre></figure>"
+        );
+        // a blank line in the code stays inside the one block Markdown sees
+        let html = render("{% highlight ruby %}\na = 1\n\nb = 2\n{% endhighlight %}").unwrap();
+        let page = crate::render::sanitize::clean(&super::super::markdown(&html));
+        assert!(
+            page.contains("a = 1\n\nb = 2</code></pre></figure>"),
+            "{page}"
         );
         assert_eq!(render("{% raw %}{{ x }}{% endraw %}").unwrap(), "{{ x }}");
     }

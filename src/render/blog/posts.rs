@@ -283,12 +283,7 @@ fn read_post(
         },
     )
     .map_err(|m| bad(path, m))?;
-    if link.url.contains(':') {
-        return Err(bad(
-            path,
-            format!("its URL {} has a `:` (Jekyll refuses it)", link.url),
-        ));
-    }
+    check_file_name(path, &link)?;
     let title = fm.title.clone().unwrap_or_else(|| titleize(&slug));
     Ok(Some(Doc {
         rel: rel.to_owned(),
