@@ -129,8 +129,8 @@ impl Engine {
         let text = quote_path_arguments(text);
         let template = self.parser.parse(&text).map_err(|e| e.to_string())?;
         let globals = Globals {
-            site: Lax(site.clone()),
-            page: Lax(page.clone()),
+            site: Lax(site),
+            page: Lax(page),
         };
         template.render(&globals).map_err(|e| e.to_string())
     }
@@ -175,12 +175,12 @@ const NIL: &Value = &Value::Nil;
 
 /// The top-level variables: `site`, `page`, and nil for any other name.
 #[derive(Debug)]
-struct Globals {
-    site: Lax,
-    page: Lax,
+struct Globals<'a> {
+    site: Lax<'a>,
+    page: Lax<'a>,
 }
 
-impl ValueView for Globals {
+impl ValueView for Globals<'_> {
     fn as_debug(&self) -> &dyn fmt::Debug {
         self
     }
@@ -210,7 +210,7 @@ impl ValueView for Globals {
     }
 }
 
-impl ObjectView for Globals {
+impl ObjectView for Globals<'_> {
     fn as_value(&self) -> &dyn ValueView {
         self
     }
@@ -240,9 +240,9 @@ impl ObjectView for Globals {
 
 /// An object whose missing keys are nil (Liquid's lax lookups, which Jekyll uses).
 #[derive(Debug)]
-struct Lax(liquid::Object);
+struct Lax<'a>(&'a liquid::Object);
 
-impl ValueView for Lax {
+impl ValueView for Lax<'_> {
     fn as_debug(&self) -> &dyn fmt::Debug {
         self
     }
@@ -269,27 +269,27 @@ impl ValueView for Lax {
     }
 }
 
-impl ObjectView for Lax {
+impl ObjectView for Lax<'_> {
     fn as_value(&self) -> &dyn ValueView {
         self
     }
     fn size(&self) -> i64 {
-        ObjectView::size(&self.0)
+        ObjectView::size(self.0)
     }
     fn keys<'k>(&'k self) -> Box<dyn Iterator<Item = KStringCow<'k>> + 'k> {
-        ObjectView::keys(&self.0)
+        ObjectView::keys(self.0)
     }
     fn values<'k>(&'k self) -> Box<dyn Iterator<Item = &'k dyn ValueView> + 'k> {
-        ObjectView::values(&self.0)
+        ObjectView::values(self.0)
     }
     fn iter<'k>(&'k self) -> Box<dyn Iterator<Item = (KStringCow<'k>, &'k dyn ValueView)> + 'k> {
-        ObjectView::iter(&self.0)
+        ObjectView::iter(self.0)
     }
     fn contains_key(&self, _index: &str) -> bool {
         true
     }
     fn get<'s>(&'s self, index: &str) -> Option<&'s dyn ValueView> {
-        Some(ObjectView::get(&self.0, index).unwrap_or(NIL))
+        Some(ObjectView::get(self.0, index).unwrap_or(NIL))
     }
 }
 
