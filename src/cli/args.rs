@@ -18,7 +18,8 @@ pub struct BuildArgs {
     /// Where to write the site (replaced as a whole).
     #[arg(long, default_value = "site", value_name = "DIR")]
     pub out: PathBuf,
-    /// Blog folder; posts are read from its _posts/ folder.
+    /// Blog folder: a Jekyll site folder (_posts/, _drafts/, _config.yml, _includes/, pages,
+    /// assets); a missing folder means no posts.
     #[arg(long, default_value = "blog", value_name = "DIR")]
     pub blog: PathBuf,
     /// Templates folder whose files replace the built-in ones of the same name, file by file

@@ -366,12 +366,16 @@ pub enum Command {
     ///
     /// Writes index.html (the state of last_session.json, refreshed by the browser every 60 s),
     /// history.html (day/month/year charts computed in local time), sessions/<id>.html (power
-    /// curve), blog/ (posts from <blog>/_posts/YYYY-MM-DD-slug.md with Jekyll front matter),
-    /// feed.xml, sitemap.xml, 404.html, data/sessions.csv, data/cph50.sqlite (the tables of
-    /// `cph50 export --format sqlite`), api/v1/*.json and assets/.
+    /// curve), the blog (a Jekyll site folder, read as Jekyll 4.3 reads it: _posts/, _drafts/,
+    /// _config.yml, _includes/, Liquid and kramdown, pages and static files; its URLs start at
+    /// --blog-path), feed.xml and sitemap.xml (as jekyll-feed and jekyll-sitemap write them),
+    /// 404.html, data/sessions.csv, data/cph50.sqlite (the tables of `cph50 export --format
+    /// sqlite`), api/v1/*.json and assets/. A post dated after now waits for --future, drafts for
+    /// --drafts; two posts with one URL, an unknown permalink placeholder or a post whose front
+    /// matter, date or Liquid does not read stop the build (exit 1, naming the files).
     /// The site is rendered into a temporary folder beside --out and swapped in only when
     /// complete: a failed build leaves the previous site. Two builds of the same input are
-    /// byte-identical, build.json included: its generated_at is the newest time the data
+    /// byte-identical (unless a future post's date came in between), build.json included: its generated_at is the newest time the data
     /// records (the last poll, session or daily start), or SOURCE_DATE_EPOCH when set. The
     /// templates are built into cph50, so it builds from any folder; a templates folder
     /// (--templates, or ./templates when it exists) replaces them file by file. Links are
