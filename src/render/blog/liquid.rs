@@ -13,20 +13,22 @@
 //! `liquid` crate alone stops at it).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use liquid_core::model::{KStringCow, ScalarCow};
+use liquid_core::model::ScalarCow;
 use liquid_core::{
     BlockReflection, Display_filter, Expression, Filter, FilterParameters, FilterReflection,
-    FromFilterParameters, Language, ObjectView, ParseBlock, ParseFilter, ParseTag, Renderable,
-    Runtime, TagBlock, TagReflection, TagTokenIter, Value, ValueView,
+    FromFilterParameters, Language, ParseBlock, ParseFilter, ParseTag, Renderable, Runtime,
+    TagBlock, TagReflection, TagTokenIter, Value, ValueView,
 };
 
 use crate::error::{Error, Problem, Result};
 use crate::render::charts::esc;
+
+use super::variables::Globals;
+pub use super::variables::{Pairs, SiteVars};
 
 /// Where each post and file is, for `post_url` and `link`: a name or path -> its URL from the
 /// blog's root (`/2026/01/10/first.html`).
@@ -120,7 +122,7 @@ impl Engine {
     pub fn render(
         &self,
         text: &str,
-        site: &liquid::Object,
+        site: &SiteVars,
         page: &liquid::Object,
     ) -> std::result::Result<String, String> {
         if !text.contains("{{") && !text.contains("{%") {
@@ -128,10 +130,7 @@ impl Engine {
         }
         let text = quote_path_arguments(text);
         let template = self.parser.parse(&text).map_err(|e| e.to_string())?;
-        let globals = Globals {
-            site: Lax(site),
-            page: Lax(page),
-        };
+        let globals = Globals::new(site, page);
         template.render(&globals).map_err(|e| e.to_string())
     }
 }
@@ -168,129 +167,6 @@ fn quote_path_arguments(text: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Nil for what a page asks for and does not have.
-const NIL: &Value = &Value::Nil;
-
-/// The top-level variables: `site`, `page`, and nil for any other name.
-#[derive(Debug)]
-struct Globals<'a> {
-    site: Lax<'a>,
-    page: Lax<'a>,
-}
-
-impl ValueView for Globals<'_> {
-    fn as_debug(&self) -> &dyn fmt::Debug {
-        self
-    }
-    fn render(&self) -> liquid_core::model::DisplayCow<'_> {
-        liquid_core::model::DisplayCow::Owned(Box::new(String::new()))
-    }
-    fn source(&self) -> liquid_core::model::DisplayCow<'_> {
-        self.render()
-    }
-    fn type_name(&self) -> &'static str {
-        "object"
-    }
-    fn query_state(&self, state: liquid_core::model::State) -> bool {
-        matches!(state, liquid_core::model::State::Truthy)
-    }
-    fn to_kstr(&self) -> liquid_core::model::KStringCow<'_> {
-        KStringCow::from_static("")
-    }
-    fn to_value(&self) -> Value {
-        let mut o = liquid::Object::new();
-        o.insert("site".into(), self.site.to_value());
-        o.insert("page".into(), self.page.to_value());
-        Value::Object(o)
-    }
-    fn as_object(&self) -> Option<&dyn ObjectView> {
-        Some(self)
-    }
-}
-
-impl ObjectView for Globals<'_> {
-    fn as_value(&self) -> &dyn ValueView {
-        self
-    }
-    fn size(&self) -> i64 {
-        2
-    }
-    fn keys<'k>(&'k self) -> Box<dyn Iterator<Item = KStringCow<'k>> + 'k> {
-        Box::new(["site", "page"].into_iter().map(KStringCow::from_static))
-    }
-    fn values<'k>(&'k self) -> Box<dyn Iterator<Item = &'k dyn ValueView> + 'k> {
-        Box::new([&self.site as &dyn ValueView, &self.page].into_iter())
-    }
-    fn iter<'k>(&'k self) -> Box<dyn Iterator<Item = (KStringCow<'k>, &'k dyn ValueView)> + 'k> {
-        Box::new(self.keys().zip(self.values()))
-    }
-    fn contains_key(&self, _index: &str) -> bool {
-        true
-    }
-    fn get<'s>(&'s self, index: &str) -> Option<&'s dyn ValueView> {
-        Some(match index {
-            "site" => &self.site,
-            "page" => &self.page,
-            _ => NIL,
-        })
-    }
-}
-
-/// An object whose missing keys are nil (Liquid's lax lookups, which Jekyll uses).
-#[derive(Debug)]
-struct Lax<'a>(&'a liquid::Object);
-
-impl ValueView for Lax<'_> {
-    fn as_debug(&self) -> &dyn fmt::Debug {
-        self
-    }
-    fn render(&self) -> liquid_core::model::DisplayCow<'_> {
-        self.0.render()
-    }
-    fn source(&self) -> liquid_core::model::DisplayCow<'_> {
-        self.0.source()
-    }
-    fn type_name(&self) -> &'static str {
-        "object"
-    }
-    fn query_state(&self, state: liquid_core::model::State) -> bool {
-        self.0.query_state(state)
-    }
-    fn to_kstr(&self) -> liquid_core::model::KStringCow<'_> {
-        self.0.to_kstr()
-    }
-    fn to_value(&self) -> Value {
-        Value::Object(self.0.clone())
-    }
-    fn as_object(&self) -> Option<&dyn ObjectView> {
-        Some(self)
-    }
-}
-
-impl ObjectView for Lax<'_> {
-    fn as_value(&self) -> &dyn ValueView {
-        self
-    }
-    fn size(&self) -> i64 {
-        ObjectView::size(self.0)
-    }
-    fn keys<'k>(&'k self) -> Box<dyn Iterator<Item = KStringCow<'k>> + 'k> {
-        ObjectView::keys(self.0)
-    }
-    fn values<'k>(&'k self) -> Box<dyn Iterator<Item = &'k dyn ValueView> + 'k> {
-        ObjectView::values(self.0)
-    }
-    fn iter<'k>(&'k self) -> Box<dyn Iterator<Item = (KStringCow<'k>, &'k dyn ValueView)> + 'k> {
-        ObjectView::iter(self.0)
-    }
-    fn contains_key(&self, _index: &str) -> bool {
-        true
-    }
-    fn get<'s>(&'s self, index: &str) -> Option<&'s dyn ValueView> {
-        Some(ObjectView::get(self.0, index).unwrap_or(NIL))
-    }
 }
 
 /// `{% highlight LANG %}…{% endhighlight %}`: Jekyll's (Rouge's) markup without the colour
@@ -717,8 +593,17 @@ mod tests {
             .insert("2026-01-10-first".into(), "/2026/01/10/first.html".into());
         index.files.insert("about.md".into(), "/about/".into());
         let engine = Engine::new(dir.path(), index).unwrap();
-        let site =
-            liquid::object!({"title": "Logbook", "url": "https://example.org", "baseurl": "/log"});
+        let site = SiteVars {
+            obj: liquid::object!({"title": "Logbook", "url": "https://example.org", "baseurl": "/log"}),
+            tags: Pairs(vec![
+                ("ruby".into(), Value::Array(vec![Value::scalar(1)])),
+                (
+                    "ev".into(),
+                    Value::Array(vec![Value::scalar(2), Value::scalar(3)]),
+                ),
+            ]),
+            categories: Pairs::default(),
+        };
         let page = liquid::object!({"title": "A post", "date": liquid_core::model::DateTime::from_str("2026-01-10 09:05:00 -0800").unwrap()});
         engine.render(text, &site, &page)
     }
@@ -789,6 +674,16 @@ mod tests {
             "[]"
         );
         assert_eq!(render("{% assign n = 2 %}{{ n }}").unwrap(), "2");
+    }
+
+    #[test]
+    fn site_tags_iterate_in_their_order_and_look_up_by_name() {
+        for _ in 0..5 {
+            assert_eq!(
+                render("{% for t in site.tags %}{{ t[0] }}={{ t[1] | size }};{% endfor %}{{ site.tags.ev | size }}{{ site.tags | size }}").unwrap(),
+                "ruby=1;ev=2;22"
+            );
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod front_matter;
 pub mod liquid;
 pub mod permalink;
 pub mod posts;
+pub mod variables;
 
 pub use posts::{Post, TagLink, render};
 

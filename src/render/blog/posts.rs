@@ -77,6 +77,8 @@ pub struct BlogOptions<'a> {
 
 /// A post or page read from disk, before its Liquid runs.
 struct Doc {
+    /// A post (or draft), not a page.
+    post: bool,
     rel: String,
     path: PathBuf,
     fm: FrontMatter,
@@ -165,7 +167,7 @@ pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<us
 
     let index = url_index(&posts, &pages, &source.statics);
     let engine = liquid::Engine::new(blog.dir, index)?;
-    let site_vars = site_object(site, blog, config, &posts);
+    let site_vars = site_object(site, blog, config, &posts, &pages, &source.statics);
 
     let mut rendered = Vec::with_capacity(posts.len());
     for doc in &posts {
@@ -178,7 +180,7 @@ pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<us
         site.page(&p.url, POST_LAYOUT, &ctx)?;
     }
     for doc in &pages {
-        render_page(site, doc, &engine, &site_vars)?;
+        render_page(site, doc, &engine, &site_vars, config)?;
     }
     for (path, rel) in &source.statics {
         let file = format!("{}{rel}", blog.path);
@@ -286,6 +288,7 @@ fn read_post(
     check_file_name(path, &link)?;
     let title = fm.title.clone().unwrap_or_else(|| titleize(&slug));
     Ok(Some(Doc {
+        post: true,
         rel: rel.to_owned(),
         path: path.to_path_buf(),
         file: format!("{}{}", blog.path, link.file),
@@ -340,6 +343,7 @@ fn read_page(path: &Path, rel: &str, blog: &BlogOptions, config: &Config) -> Res
     .map_err(|m| bad(path, m))?;
     check_file_name(path, &link)?;
     Ok(Doc {
+        post: false,
         rel: rel.to_owned(),
         path: path.to_path_buf(),
         file: format!("{}{}", blog.path, link.file),
@@ -442,28 +446,32 @@ fn url_index(posts: &[Doc], pages: &[Doc], statics: &[(PathBuf, String)]) -> liq
     index
 }
 
-/// Liquid's `site`: every `_config.yml` key, then `url`, `baseurl`, `time`, `posts`, `tags`,
-/// `categories`.
+/// Liquid's `site`: every `_config.yml` key, then `url`, `baseurl`, `time`, `posts` (newest
+/// first), `pages`, `html_pages`, `static_files`, and `tags` and `categories` (each name where
+/// it first appears, oldest post first; its posts newest first, as Jekyll's `post_attr_hash`).
 fn site_object(
     site: &Site,
     blog: &BlogOptions,
     config: &Config,
     posts: &[Doc],
-) -> ::liquid::Object {
+    pages: &[Doc],
+    statics: &[(PathBuf, String)],
+) -> liquid::SiteVars {
+    use ::liquid::model::Value;
     let mut obj = match yaml_to_liquid(&serde_norway::Value::Mapping(config.raw.clone())) {
-        ::liquid::model::Value::Object(o) => o,
+        Value::Object(o) => o,
         _ => ::liquid::Object::new(),
     };
     let (origin, path) = split_base(site.base_url());
     let baseurl = format!("{}{}", path, blog.path);
-    obj.insert("url".into(), ::liquid::model::Value::scalar(origin));
+    obj.insert("url".into(), Value::scalar(origin));
     obj.insert(
         "baseurl".into(),
-        ::liquid::model::Value::scalar(baseurl.trim_end_matches('/').to_owned()),
+        Value::scalar(baseurl.trim_end_matches('/').to_owned()),
     );
     obj.insert(
         "time".into(),
-        ::liquid::model::Value::scalar(liquid_date(blog.now.with_timezone(&config.tz))),
+        Value::scalar(liquid_date(blog.now.with_timezone(&config.tz))),
     );
     // every key any post has, nil where a post lacks it (Jekyll prints nothing for it)
     let mut keys: Vec<serde_norway::Value> = Vec::new();
@@ -474,41 +482,74 @@ fn site_object(
             }
         }
     }
-    let list: Vec<::liquid::model::Value> = posts
+    let list: Vec<Value> = posts
         .iter()
         .map(|d| {
-            let mut o = page_object(d);
+            let mut o = page_object(d, config);
             for k in &keys {
                 if let Some(k) = k.as_str() {
                     if !o.contains_key(k) {
-                        o.insert(k.to_owned().into(), ::liquid::model::Value::Nil);
+                        o.insert(k.to_owned().into(), Value::Nil);
                     }
                 }
             }
-            ::liquid::model::Value::Object(o)
+            Value::Object(o)
         })
         .collect();
-    let mut tags: BTreeMap<String, Vec<::liquid::model::Value>> = BTreeMap::new();
-    let mut categories: BTreeMap<String, Vec<::liquid::model::Value>> = BTreeMap::new();
-    for (d, v) in posts.iter().zip(&list) {
-        for t in &d.fm.tags {
-            tags.entry(t.clone()).or_default().push(v.clone());
+    let by_name = |names: &dyn Fn(&Doc) -> &[String]| {
+        let mut pairs: Vec<(::liquid::model::KString, Vec<Value>)> = Vec::new();
+        for (d, v) in posts.iter().zip(&list).rev() {
+            for name in names(d) {
+                match pairs.iter_mut().find(|(k, _)| k.as_str() == name) {
+                    Some((_, tagged)) => tagged.insert(0, v.clone()),
+                    None => pairs.push((name.clone().into(), vec![v.clone()])),
+                }
+            }
         }
-        for c in &d.fm.categories {
-            categories.entry(c.clone()).or_default().push(v.clone());
-        }
-    }
-    let to_obj = |m: BTreeMap<String, Vec<::liquid::model::Value>>| {
-        ::liquid::model::Value::Object(
-            m.into_iter()
-                .map(|(k, v)| (k.into(), ::liquid::model::Value::Array(v)))
+        liquid::Pairs(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k, Value::Array(v)))
                 .collect(),
         )
     };
-    obj.insert("posts".into(), ::liquid::model::Value::Array(list));
-    obj.insert("tags".into(), to_obj(tags));
-    obj.insert("categories".into(), to_obj(categories));
-    obj
+    let tags = by_name(&|d: &Doc| d.fm.tags.as_slice());
+    let categories = by_name(&|d: &Doc| d.fm.categories.as_slice());
+    let page_list: Vec<Value> = pages
+        .iter()
+        .map(|d| Value::Object(page_object(d, config)))
+        .collect();
+    let html_pages: Vec<Value> = pages
+        .iter()
+        .zip(&page_list)
+        .filter(|(d, _)| d.file.ends_with(".html"))
+        .map(|(_, v)| v.clone())
+        .collect();
+    let static_files: Vec<Value> = statics
+        .iter()
+        .map(|(_, rel)| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let (basename, ext) = name
+                .rsplit_once('.')
+                .map_or((name, String::new()), |(b, e)| (b, format!(".{e}")));
+            Value::Object(::liquid::object!({
+                "path": format!("/{rel}"),
+                "name": name,
+                "basename": basename,
+                "extname": ext,
+                "collection": Value::Nil,
+            }))
+        })
+        .collect();
+    obj.insert("posts".into(), Value::Array(list));
+    obj.insert("pages".into(), Value::Array(page_list));
+    obj.insert("html_pages".into(), Value::Array(html_pages));
+    obj.insert("static_files".into(), Value::Array(static_files));
+    liquid::SiteVars {
+        obj,
+        tags,
+        categories,
+    }
 }
 
 /// (`https://example.github.io`, `/logbook/`) of a base URL; (``, `/repo/`) of a path.
@@ -532,8 +573,9 @@ fn split_base(base: &str) -> (String, String) {
 }
 
 /// Liquid's `page`: the front matter, then `title`, `date`, `url`, `id`, `slug`, `tags`,
-/// `categories`, `path`.
-fn page_object(d: &Doc) -> ::liquid::Object {
+/// `categories`, `path`, `name`, `collection`, `content` (the source, before rendering) and
+/// `excerpt` (its Markdown rendered, without Liquid).
+fn page_object(d: &Doc, config: &Config) -> ::liquid::Object {
     let mut o = match yaml_to_liquid(&serde_norway::Value::Mapping(d.fm.data.clone())) {
         ::liquid::model::Value::Object(o) => o,
         _ => ::liquid::Object::new(),
@@ -548,6 +590,22 @@ fn page_object(d: &Doc) -> ::liquid::Object {
     o.insert("id".into(), s(&post_id(&d.link.url, &d.slug)));
     o.insert("slug".into(), s(&d.slug));
     o.insert("path".into(), s(&d.rel));
+    o.insert("name".into(), s(d.rel.rsplit('/').next().unwrap_or(&d.rel)));
+    o.insert("content".into(), s(&d.body));
+    if d.post {
+        o.insert("collection".into(), s("posts"));
+        let separator =
+            d.fm.excerpt_separator
+                .clone()
+                .unwrap_or_else(|| config.excerpt_separator.clone());
+        let excerpt = match &d.fm.excerpt {
+            Some(e) => e.clone(),
+            None if separator.is_empty() => String::new(),
+            None if d.markdown => markdown(&excerpt_source(&d.body, &separator)),
+            None => excerpt_source(&d.body, &separator),
+        };
+        o.insert("excerpt".into(), s(&excerpt));
+    }
     let list = |v: &[String]| ::liquid::model::Value::Array(v.iter().map(|x| s(x)).collect());
     o.insert("tags".into(), list(&d.fm.tags));
     o.insert("categories".into(), list(&d.fm.categories));
@@ -600,7 +658,7 @@ fn to_html(
     doc: &Doc,
     text: &str,
     engine: &liquid::Engine,
-    site_vars: &::liquid::Object,
+    site_vars: &liquid::SiteVars,
     page: &::liquid::Object,
 ) -> Result<String> {
     let out = engine
@@ -617,10 +675,10 @@ fn render_post(
     site: &Site,
     doc: &Doc,
     engine: &liquid::Engine,
-    site_vars: &::liquid::Object,
+    site_vars: &liquid::SiteVars,
     config: &Config,
 ) -> Result<Post> {
-    let page = page_object(doc);
+    let page = page_object(doc, config);
     let content = to_html(doc, &doc.body, engine, site_vars, &page)?;
     let separator = doc
         .fm
@@ -767,9 +825,10 @@ fn render_page(
     site: &mut Site,
     doc: &Doc,
     engine: &liquid::Engine,
-    site_vars: &::liquid::Object,
+    site_vars: &liquid::SiteVars,
+    config: &Config,
 ) -> Result<()> {
-    let page = page_object(doc);
+    let page = page_object(doc, config);
     if !doc.file.ends_with(".html") {
         // a feed, a JSON file: its Liquid output as it is
         let out = engine
