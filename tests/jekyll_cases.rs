@@ -436,3 +436,43 @@ fn blog_path_in_cph50_toml_moves_the_posts_and_the_flag_wins() {
         .code(2)
         .stderr(predicates::str::contains("blog_path"));
 }
+
+#[test]
+fn a_post_at_one_of_cph50s_own_urls_stops_the_build_and_a_file_there_is_left_out_by_name() {
+    for url in [
+        "/feed.xml",
+        "/sitemap.xml",
+        "/blog/",
+        "/blog/tags/ok.html",
+        "/data/sessions.csv",
+        "/assets/site.css",
+        "/index.html",
+    ] {
+        let dir = scratch();
+        let blog = dir.path().join("blog");
+        write(
+            &blog,
+            "_posts/2026-01-10-x.md",
+            &format!("---\ntags: [ok]\npermalink: {url}\n---\nX\n"),
+        );
+        build(dir.path(), &blog, &["--blog-path", "/"])
+            .failure()
+            .code(1)
+            .stderr(predicates::str::contains("2026-01-10-x.md"))
+            .stderr(predicates::str::contains(format!("its URL {url}")));
+    }
+    let dir = scratch();
+    let blog = dir.path().join("blog");
+    write(&blog, "_posts/2026-01-10-x.md", "---\ntitle: X\n---\nX\n");
+    write(&blog, "feed.xml", "<rss>mine</rss>");
+    write(&blog, "history.html", "<p>mine</p>");
+    let out = build(dir.path(), &blog, &["--blog-path", "/"]).success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for file in ["feed.xml", "history.html"] {
+        assert!(
+            stderr.contains(&format!("the site already has {file}; left out")),
+            "{stderr}"
+        );
+    }
+    assert!(read(dir.path(), "feed.xml").contains("<entry>"));
+}

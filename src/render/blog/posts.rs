@@ -128,14 +128,30 @@ pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<us
     }
 
     // one output path, one source: posts are errors, pages and files give way to cph50's own
+    let taken_by_cph50 = |doc: &Doc| -> Option<String> {
+        let url_file = format!(
+            "{}{}",
+            blog.path,
+            permalink::unescape_path(doc.link.url.trim_start_matches('/'))
+        );
+        let url_file = if url_file.is_empty() || url_file.ends_with('/') {
+            format!("{url_file}index.html")
+        } else {
+            url_file
+        };
+        [&doc.file, &url_file]
+            .into_iter()
+            .find(|f| site.files.contains_key(f.as_str()) || reserved(f, config))
+            .cloned()
+    };
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     for doc in &posts {
-        if site.files.contains_key(&doc.file) {
+        if let Some(file) = taken_by_cph50(doc) {
             return Err(bad(
                 &doc.path,
                 format!(
-                    "its URL {} is cph50's own page {}; give it another permalink",
-                    doc.link.url, doc.file
+                    "its URL {} is cph50's own {file}; give the post another permalink",
+                    doc.link.url
                 ),
             ));
         }
@@ -152,22 +168,38 @@ pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<us
         }
     }
     pages.retain(|doc| {
-        let taken = site.files.contains_key(&doc.file) || owners.contains_key(&doc.file);
-        if taken {
-            tracing::warn!(
-                "{}: its URL {} is already a page of the site; left out",
+        let taken = taken_by_cph50(doc).or_else(|| owners.get(&doc.file).cloned());
+        match &taken {
+            Some(file) => tracing::warn!(
+                "{}: its URL {} is already the site's {file}; left out",
                 doc.path.display(),
                 doc.link.url
-            );
-        } else {
-            owners.insert(doc.file.clone(), doc.rel.clone());
+            ),
+            None => {
+                owners.insert(doc.file.clone(), doc.rel.clone());
+            }
         }
-        !taken
+        taken.is_none()
     });
+    let statics: Vec<(PathBuf, String)> = source
+        .statics
+        .iter()
+        .filter(|(path, rel)| {
+            let file = format!("{}{rel}", blog.path);
+            let taken = site.files.contains_key(&file)
+                || reserved(&file, config)
+                || owners.contains_key(&file);
+            if taken {
+                tracing::warn!("{}: the site already has {file}; left out", path.display());
+            }
+            !taken
+        })
+        .cloned()
+        .collect();
 
-    let index = url_index(&posts, &pages, &source.statics);
+    let index = url_index(&posts, &pages, &statics);
     let engine = liquid::Engine::new(blog.dir, index)?;
-    let site_vars = site_object(site, blog, config, &posts, &pages, &source.statics);
+    let site_vars = site_object(site, blog, config, &posts, &pages, &statics);
 
     let mut rendered = Vec::with_capacity(posts.len());
     for doc in &posts {
@@ -182,23 +214,30 @@ pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<us
     for doc in &pages {
         render_page(site, doc, &engine, &site_vars, config)?;
     }
-    for (path, rel) in &source.statics {
-        let file = format!("{}{rel}", blog.path);
-        if site.files.contains_key(&file) {
-            tracing::warn!(
-                "{}: {file} is already a file of the site; left out",
-                path.display()
-            );
-            continue;
-        }
+    for (path, rel) in &statics {
         let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-        site.put(&file, bytes);
+        site.put(&format!("{}{rel}", blog.path), bytes);
     }
     render_index(site, &rendered)?;
     render_tags(site, &rendered)?;
     feed::render_feed(site, &rendered, config)?;
     feed::render_sitemap(site, &rendered)?;
     Ok(rendered.len())
+}
+
+/// The files cph50 writes after the blog's posts (so they are not in the site yet when posts
+/// are placed): the blog index and its pages, the tag pages, the feed, the sitemap and
+/// `build.json`.
+fn reserved(file: &str, config: &Config) -> bool {
+    file == config.feed_path
+        || file == "sitemap.xml"
+        || file == "build.json"
+        || file == "blog/index.html"
+        || file.starts_with("blog/tags/")
+        || file
+            .strip_prefix("blog/page")
+            .and_then(|r| r.strip_suffix("/index.html"))
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn bad(path: &Path, msg: String) -> Error {
