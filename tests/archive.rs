@@ -20,7 +20,7 @@ fn build(demo: &Demo, out: &str) -> Vec<(PathBuf, Vec<u8>)> {
     cph50(demo.root())
         .env("CPH50_NOW", NOW)
         .env("SOURCE_DATE_EPOCH", "1767225600")
-        .args(["build", "--out", out, "--blog", "no-blog"])
+        .args(["build", "--out", out])
         .assert()
         .success();
     snapshot(&demo.root().join(out))
@@ -196,7 +196,7 @@ fn refused_everywhere(demo: &Demo, archive: &Path, needle: &str) {
     let id = march_session(demo);
     for args in [
         vec!["validate"],
-        vec!["build", "--out", "site", "--blog", "no-blog"],
+        vec!["build", "--out", "site"],
         vec!["archive", "--restore", "2025-03"],
         vec!["label", &id, "volvo_xc40_2021"],
         vec!["classify", &id],

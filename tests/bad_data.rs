@@ -47,7 +47,7 @@ fn escape(s: &str) -> String {
 
 fn build(root: &Path) -> assert_cmd::assert::Assert {
     cph50(root)
-        .args(["build", "--out", "site", "--blog", "no-blog", "--templates"])
+        .args(["build", "--out", "site", "--templates"])
         .arg(repo("templates"))
         .assert()
 }
@@ -340,7 +340,7 @@ fn a_fifo_among_the_blog_posts_is_passed_over_without_waiting() {
         .timeout(std::time::Duration::from_secs(60))
         .assert()
         .success()
-        .stdout(predicate::str::contains("1 posts"));
+        .stdout(predicate::str::contains("1 post)"));
 }
 
 #[test]

@@ -476,3 +476,34 @@ fn a_post_at_one_of_cph50s_own_urls_stops_the_build_and_a_file_there_is_left_out
     }
     assert!(read(dir.path(), "feed.xml").contains("<entry>"));
 }
+
+#[test]
+fn a_blog_folder_that_is_not_there_symlinks_and_category_post_folders_are_named() {
+    let dir = scratch();
+    build(dir.path(), &dir.path().join("no-such-blog"), &[])
+        .failure()
+        .code(2)
+        .stderr(predicates::str::contains("--blog"))
+        .stderr(predicates::str::contains("no-such-blog"));
+    let blog = dir.path().join("blog");
+    write(&blog, "_posts/2026-01-10-a.md", "---\ntitle: A\n---\nA\n");
+    write(
+        &blog,
+        "news/_posts/2026-01-11-b.md",
+        "---\ntitle: B\n---\nB\n",
+    );
+    write(&blog, "shared/logo.txt", "logo");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("shared/logo.txt", blog.join("logo.txt")).unwrap();
+    let out = build(dir.path(), &blog, &[]).success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("news/_posts") && stderr.contains("not read"),
+        "{stderr}"
+    );
+    #[cfg(unix)]
+    assert!(
+        stderr.contains("logo.txt: a symbolic link; left out"),
+        "{stderr}"
+    );
+}

@@ -19,9 +19,10 @@ pub struct BuildArgs {
     #[arg(long, default_value = "site", value_name = "DIR")]
     pub out: PathBuf,
     /// Blog folder: a Jekyll site folder (_posts/, _drafts/, _config.yml, _includes/, pages,
-    /// assets); a missing folder means no posts.
-    #[arg(long, default_value = "blog", value_name = "DIR")]
-    pub blog: PathBuf,
+    /// assets). Default: ./blog, and no posts when it does not exist; a folder given here must
+    /// exist.
+    #[arg(long, value_name = "DIR")]
+    pub blog: Option<PathBuf>,
     /// Templates folder whose files replace the built-in ones of the same name, file by file
     /// (Tera *.html/*.xml; assets/ is copied as is). Default: ./templates when that folder
     /// exists, else the built-in templates alone.

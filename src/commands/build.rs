@@ -25,13 +25,15 @@ pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
     })?;
     refuse_invalid_data(settings)?;
     let report = crate::render::build(&options)?;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     out.result(&format!(
-        "built {} ({} files, {} KB: {} session pages, {} posts)",
+        "built {} ({}, {} KB: {}, {})",
         args.out.display(),
-        report.files,
+        plural(report.files, "file", "files"),
         report.bytes / 1024,
-        report.sessions,
-        report.posts
+        plural(report.sessions, "session page", "session pages"),
+        plural(report.posts, "post", "posts")
     ));
     Ok(())
 }
@@ -84,7 +86,16 @@ pub fn build_options(settings: &Settings, args: &BuildArgs) -> Result<BuildOptio
     Ok(BuildOptions {
         data: settings.data.clone(),
         out: args.out.clone(),
-        blog: args.blog.clone(),
+        blog: match &args.blog {
+            Some(dir) if !dir.is_dir() => {
+                return Err(Error::Usage(format!(
+                    "--blog {}: no such folder (without --blog, a missing ./blog means no posts)",
+                    dir.display()
+                )));
+            }
+            Some(dir) => dir.clone(),
+            None => std::path::PathBuf::from("blog"),
+        },
         templates,
         base_url: args.base_url.clone(),
         blog_path: args

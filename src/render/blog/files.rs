@@ -24,7 +24,8 @@ pub struct Source {
     pub skipped: Vec<String>,
 }
 
-/// Reads the folder `dir` (a missing folder is an empty blog).
+/// Reads the folder `dir` (a missing folder is an empty blog). Symbolic links are left out
+/// with a warning naming them, as GitHub Pages (Jekyll's safe mode) leaves them out.
 ///
 /// # Errors
 /// [`Error::Io`] naming the folder or file that cannot be walked or read.
@@ -38,6 +39,13 @@ pub fn read(dir: &Path, config: &Config) -> Result<Source> {
         .into_iter()
         .filter_entry(|e| {
             let rel = relative(dir, e.path());
+            let name = e.file_name().to_string_lossy();
+            if (name == "_posts" || name == "_drafts") && rel.contains('/') {
+                tracing::warn!(
+                    "{}: not read (cph50 reads the blog folder's own _posts/ and _drafts/, not a category folder's)",
+                    e.path().display()
+                );
+            }
             rel.is_empty()
                 || rel == "_posts"
                 || rel == "_drafts"
@@ -47,6 +55,13 @@ pub fn read(dir: &Path, config: &Config) -> Result<Source> {
         });
     for entry in walker {
         let entry = entry.map_err(|e| Error::io("read", dir, e.into()))?;
+        if entry.file_type().is_symlink() {
+            tracing::warn!(
+                "{}: a symbolic link; left out (GitHub Pages does not follow them either)",
+                entry.path().display()
+            );
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
