@@ -122,6 +122,15 @@ pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
+/// [`local_to_utc`] with Ruby's rule for an ambiguous time (the later instant, in standard
+/// time: `Time.local` as Jekyll reads a post's date); a time in a gap as [`local_to_utc`].
+pub fn local_to_utc_later(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        MappedLocalTime::Ambiguous(_, later) => later.with_timezone(&Utc),
+        _ => local_to_utc(tz, local),
+    }
+}
+
 /// A local time in a gap, read in the offset in force just before the gap.
 ///
 /// If the gap runs from instant `T`, from offset `before` to a larger offset `after`, `local`

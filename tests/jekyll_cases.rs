@@ -507,3 +507,41 @@ fn a_blog_folder_that_is_not_there_symlinks_and_category_post_folders_are_named(
         "{stderr}"
     );
 }
+
+#[test]
+fn feed_ids_are_percent_encoded_authors_kept_and_a_repeated_hour_is_the_later_one() {
+    let dir = scratch();
+    let blog = dir.path().join("blog");
+    write(
+        &blog,
+        "_config.yml",
+        "url: https://example.org\ntimezone: America/New_York\nauthor: {name: Pat, email: pat@example.org}\n",
+    );
+    write(
+        &blog,
+        "_posts/2024-10-10-título-ñ.md",
+        "---\ntitle: T\n---\nx\n",
+    );
+    write(
+        &blog,
+        "_posts/2023-11-05-fall-back.md",
+        "---\ntitle: F\nauthor: Sam\ndate: \"2023-11-05 01:30:00\"\n---\nx\n",
+    );
+    build(dir.path(), &blog, &["--blog-path", "/"]).success();
+    let feed = read(dir.path(), "feed.xml");
+    let ids: Vec<String> = entries(&feed, "id").iter().map(|t| decoded(t)).collect();
+    assert_eq!(
+        ids,
+        [
+            "https://example.org/2024/10/10/t%C3%ADtulo-%C3%B1",
+            "https://example.org/2023/11/05/fall-back"
+        ]
+    );
+    // Ruby reads 01:30 on the fall-back night as the second one, in standard time
+    assert_eq!(entries(&feed, "published")[1], "2023-11-05T01:30:00-05:00");
+    assert!(
+        feed.contains("<author><name>Pat</name><email>pat@example.org</email></author>"),
+        "{feed}"
+    );
+    assert!(feed.contains("<author><name>Sam</name></author>"), "{feed}");
+}

@@ -362,12 +362,15 @@ pub fn resolve_style(permalink: &str) -> String {
         .map_or_else(|| permalink.to_owned(), |(_, p)| (*p).to_owned())
 }
 
-/// Whether a `defaults` scope path covers `rel`: a prefix by whole name parts, `*` matching one
-/// part.
+/// Whether a `defaults` scope path covers `rel`: Jekyll 4.3 compares text prefixes (so
+/// `_posts/2024` covers `_posts/2024-12-31-x.md` too); a `*` matches one name part.
 fn path_applies(scope: &str, rel: &str) -> bool {
     let scope = scope.trim_matches('/');
     if scope.is_empty() {
         return true;
+    }
+    if !scope.contains('*') {
+        return rel.starts_with(scope);
     }
     let mut rel_parts = rel.split('/');
     scope.split('/').all(|s| match rel_parts.next() {
@@ -471,5 +474,8 @@ mod tests {
         assert_eq!(d.get("layout").and_then(Value::as_str), Some("default"));
         let d = c.defaults_for("_posts/2026-01-01-x.md", "posts");
         assert_eq!(d.get("author").and_then(Value::as_str), Some("a"));
+        // Jekyll compares text prefixes
+        let d = c.defaults_for("_posts/2025-12-31-x.md", "posts");
+        assert_eq!(d.get("author").and_then(Value::as_str), Some("b"));
     }
 }

@@ -12,7 +12,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
-use crate::clock::local_to_utc;
+use crate::clock::local_to_utc_later;
 
 /// Zone abbreviations and their offsets in hours (Ruby's `Date::ZONE_TABLE`, the entries a
 /// blog's dates use).
@@ -49,8 +49,8 @@ const ZONES: &[(&str, i32)] = &[
 ];
 
 /// Parses a Jekyll date and gives it in the site's zone `tz`. A date without a zone is a
-/// wall-clock time in `tz` (a time a DST change skips or repeats follows
-/// [`local_to_utc`]'s policy); a date with one keeps its instant.
+/// wall-clock time in `tz` (a time a DST change repeats is the later one, as Ruby reads it; one
+/// it skips moves forward by the gap); a date with one keeps its instant.
 ///
 /// # Errors
 /// A message quoting `raw` and giving an example when it is none of the forms above (a month
@@ -84,9 +84,10 @@ pub fn parse(raw: &str, tz: Tz) -> Result<DateTime<Tz>, String> {
     Ok(instant.with_timezone(&tz))
 }
 
-/// A wall-clock time in `tz`.
+/// A wall-clock time in `tz`; a time the fall-back hour repeats is the later one, as Ruby's
+/// `Time.local` reads it.
 fn in_zone(tz: Tz, local: NaiveDateTime) -> DateTime<Tz> {
-    local_to_utc(tz, local).with_timezone(&tz)
+    local_to_utc_later(tz, local).with_timezone(&tz)
 }
 
 /// `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff…` (the fraction is kept to the nanosecond).
@@ -210,6 +211,7 @@ mod tests {
     #[test]
     fn a_local_time_a_dst_change_skips_moves_forward() {
         assert_eq!(rfc("2026-03-08 02:30", LA), "2026-03-08T03:30:00-07:00");
-        assert_eq!(rfc("2026-11-01 01:30", LA), "2026-11-01T01:30:00-07:00");
+        // the repeated hour: Ruby (so Jekyll) takes the later, standard-time one
+        assert_eq!(rfc("2026-11-01 01:30", LA), "2026-11-01T01:30:00-08:00");
     }
 }

@@ -12,6 +12,9 @@ use crate::render::Site;
 /// The feed's title when `_config.yml` gives none.
 pub const DEFAULT_TITLE: &str = "cph50 charging logbook";
 
+/// The feed's subtitle for a blog without `_config.yml`.
+pub const DEFAULT_SUBTITLE: &str = "Notes on running a home charger from a GitHub repository";
+
 /// Writes `feed.xml` (or `feed.path`).
 ///
 /// # Errors
@@ -20,14 +23,35 @@ pub fn render_feed(site: &mut Site, posts: &[Post], config: &Config) -> Result<(
     let path = config.feed_path.clone();
     let mut ctx = site.context(&path);
     let base = site.base_url().to_owned();
-    let entries: Vec<&Post> = posts.iter().take(config.feed_posts_limit).collect();
+    // jekyll-feed's `site.posts | sort: "date" | reverse`: newest first, and posts of one
+    // instant in the order of their files
+    let mut entries: Vec<&Post> = posts.iter().collect();
+    entries.sort_by(|a, b| {
+        b.instant
+            .cmp(&a.instant)
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    entries.truncate(config.feed_posts_limit);
     ctx.insert("feed_url", &format!("{base}{path}"));
     ctx.insert("home_url", &site.blog_base());
     ctx.insert(
         "title",
         &crate::render::charts::esc(&smartify(config.title.as_deref().unwrap_or(DEFAULT_TITLE))),
     );
-    ctx.insert("subtitle", &config.description);
+    ctx.insert(
+        "subtitle",
+        &config.description.clone().or_else(|| {
+            // a blog written for cph50 (no _config.yml) keeps its feed's subtitle
+            config.file.is_none().then(|| DEFAULT_SUBTITLE.to_owned())
+        }),
+    );
+    ctx.insert(
+        "author",
+        &config
+            .raw
+            .get("author")
+            .and_then(super::posts::Author::from_yaml),
+    );
     ctx.insert("posts", &entries);
     // `type="html"`: the title is HTML (escaped once here), written as XML text
     let titles: Vec<String> = entries

@@ -49,6 +49,46 @@ pub struct Post {
     pub content: String,
     /// CSP hash sources (`sha256-…`) of the body's `style="…"` attributes.
     pub style_hashes: Vec<String>,
+    /// The entry's author (front matter `author`, else `_config.yml`'s), as jekyll-feed reads it.
+    pub author: Option<Author>,
+    /// The instant, for ordering.
+    #[serde(skip)]
+    pub instant: DateTime<Utc>,
+    /// The source file from the blog folder, for ordering posts of one instant.
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// An author as jekyll-feed writes one: a name, or a map with `name`, `email`, `uri`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Author {
+    /// `name` (or the text itself).
+    pub name: String,
+    /// `email`.
+    pub email: Option<String>,
+    /// `uri`.
+    pub uri: Option<String>,
+}
+
+impl Author {
+    /// The author a YAML value gives: text, or a map with `name` (and `email`, `uri`).
+    pub fn from_yaml(v: &serde_norway::Value) -> Option<Self> {
+        use super::config::scalar_text;
+        match v {
+            serde_norway::Value::Mapping(m) => Some(Self {
+                name: m.get("name").and_then(scalar_text)?,
+                email: m.get("email").and_then(scalar_text),
+                uri: m.get("uri").and_then(scalar_text),
+            }),
+            other => scalar_text(other)
+                .filter(|s| !s.is_empty())
+                .map(|name| Self {
+                    name,
+                    email: None,
+                    uri: None,
+                }),
+        }
+    }
 }
 
 /// A tag and its page.
@@ -745,11 +785,17 @@ fn render_post(
         site.blog_base(),
         doc.link.url.trim_start_matches('/')
     );
-    let feed_id = format!(
-        "{}{}",
-        site.blog_base(),
-        post_id(&doc.link.url, &doc.slug).trim_start_matches('/')
-    );
+    let feed_id = if config.file.is_some() {
+        // jekyll-feed: `post.id | absolute_url`, which percent-encodes what a URL cannot hold
+        format!(
+            "{}{}",
+            site.blog_base(),
+            permalink::escape_path(post_id(&doc.link.url, &doc.slug).trim_start_matches('/'))
+        )
+    } else {
+        // a blog written for cph50 (no _config.yml) keeps the ids its feed always had
+        format!("{}{}", site.base_url(), doc.file)
+    };
     Ok(Post {
         title: doc.title.clone(),
         url: doc.file.clone(),
@@ -776,6 +822,14 @@ fn render_post(
             None => excerpt.clone(),
         }),
         style_hashes: style_hashes(&content),
+        author: doc
+            .fm
+            .data
+            .get("author")
+            .or_else(|| config.raw.get("author"))
+            .and_then(Author::from_yaml),
+        instant: doc.date.with_timezone(&Utc),
+        source: doc.rel.clone(),
         excerpt,
         content,
     })
