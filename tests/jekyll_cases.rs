@@ -545,3 +545,50 @@ fn feed_ids_are_percent_encoded_authors_kept_and_a_repeated_hour_is_the_later_on
     );
     assert!(feed.contains("<author><name>Sam</name></author>"), "{feed}");
 }
+
+#[test]
+fn dated_drafts_odd_tags_excerpt_styles_and_bad_urls_are_handled_as_jekyll_or_refused() {
+    let dir = scratch();
+    let blog = dir.path().join("blog");
+    write(
+        &blog,
+        "_drafts/2020-01-01-named-draft.md",
+        "---\ntitle: D\n---\nd\n",
+    );
+    write(
+        &blog,
+        "_posts/2026-01-10-s.md",
+        "---\ntitle: S\ntags: [\"\", \"..\", ok]\n---\n<p style=\"color: red\">Red</p>\n",
+    );
+    let out = build(dir.path(), &blog, &["--drafts"]).success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    // a draft's name may carry its date, as in Jekyll
+    assert!(
+        dir.path()
+            .join("site/blog/2020/01/01/named-draft.html")
+            .is_file()
+    );
+    assert!(
+        stderr.contains("tag \"..\" has no letters or digits"),
+        "{stderr}"
+    );
+    let post = read(dir.path(), "blog/2026/01/10/s.html");
+    assert!(!post.contains("tags/.html"), "{post}");
+    // the index shows the excerpt's style, so its CSP allows it
+    let index = read(dir.path(), "blog/index.html");
+    assert!(
+        index.contains("style=\"color: red\"") && index.contains("'unsafe-hashes'"),
+        "{index}"
+    );
+    for bad in [
+        ["--base-url", "pat.example.com"],
+        ["--base-url", "https://x/?q=1"],
+        ["--blog-path", "index.html"],
+        ["--blog-path", "?x"],
+    ] {
+        build(dir.path(), &blog, &bad)
+            .failure()
+            .code(2)
+            .stderr(predicates::str::contains(bad[0]));
+    }
+}

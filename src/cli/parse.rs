@@ -212,6 +212,34 @@ pub fn parse_base_url(raw: &str) -> Result<String, String> {
     if raw.is_empty() {
         return Err("the base URL is empty; use / for the site root".into());
     }
+    let path = if let Some(rest) = raw
+        .strip_prefix("https://")
+        .or_else(|| raw.strip_prefix("http://"))
+    {
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        {
+            return Err(format!("{raw:?} has no host name after the scheme"));
+        }
+        path
+    } else if let Some(path) = raw.strip_prefix('/').filter(|p| !p.starts_with('/')) {
+        path
+    } else {
+        return Err(format!(
+            "{raw:?} is neither a path starting with / nor an http(s):// URL (e.g. https://you.github.io/repo/)"
+        ));
+    };
+    if let Some(c) = path
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "/-._~%!$&'()*+,;=:@".contains(*c)))
+    {
+        return Err(format!(
+            "{raw:?} has {c:?} in its path; a base URL has no spaces, query (?) or fragment (#)"
+        ));
+    }
     let mut url = raw.to_owned();
     if !url.ends_with('/') {
         url.push('/');
@@ -225,10 +253,19 @@ pub fn parse_base_url(raw: &str) -> Result<String, String> {
 /// # Errors
 /// A message when the path climbs (`..`), has a backslash, or names a scheme.
 pub fn parse_blog_path(raw: &str) -> Result<String, String> {
+    if raw.trim().is_empty() {
+        return Err("the blog path is empty; use / for the site root".into());
+    }
     let path = raw.trim().trim_matches('/');
-    if path.split('/').any(|p| p == ".." || p == ".") || path.contains(['\\', ':']) {
+    if path
+        .split('/')
+        .any(|p| p == ".." || p == "." || p.is_empty() && !path.is_empty())
+        || !path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-._~".contains(c))
+    {
         return Err(format!(
-            "{raw:?} is not a folder of the site; use blog/ or / (the site root)"
+            "{raw:?} is not a folder of the site (letters, digits, - . _ ~ and /); use blog/ or / (the site root)"
         ));
     }
     Ok(if path.is_empty() {
@@ -264,6 +301,21 @@ mod tests {
         assert!(parse_confidence("NaN").is_err());
         assert_eq!(parse_base_url("/repo").unwrap(), "/repo/");
         assert_eq!(parse_base_url("/").unwrap(), "/");
+        assert_eq!(
+            parse_base_url("https://x.github.io/repo").unwrap(),
+            "https://x.github.io/repo/"
+        );
+        for bad in [
+            "pat.example.com",
+            "https://x/a b/",
+            "https://x/?q=1#f",
+            "//x.com/",
+            "ftp://x/",
+            "https:///",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+        assert!(parse_blog_path("?x").is_err() && parse_blog_path("").is_err());
         assert_eq!(parse_blog_path("/").unwrap(), "");
         assert_eq!(parse_blog_path("blog").unwrap(), "blog/");
         assert_eq!(parse_blog_path("/notes/blog/").unwrap(), "notes/blog/");

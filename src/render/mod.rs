@@ -164,6 +164,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 pub fn build_with(opts: &BuildOptions, templates: &Templates) -> Result<BuildReport> {
     let config = blog::config::Config::load(&opts.blog, opts.tz)?;
     let base_url = resolve_base_url(opts.base_url.as_deref(), &config);
+    if let (Some(given), Some(url)) = (&opts.base_url, &config.url) {
+        let configured = format!("{url}{}/", config.baseurl);
+        if *given != configured {
+            tracing::warn!(
+                "--base-url {given} is not _config.yml's url + baseurl ({configured}); the feed's ids and links follow --base-url"
+            );
+        }
+    }
     if !base_url.contains("://") {
         tracing::info!(
             "feed.xml and sitemap.xml link from {base_url}, not a full URL: give --base-url https://… or `url` in _config.yml"
@@ -178,6 +186,13 @@ pub fn build_with(opts: &BuildOptions, templates: &Templates) -> Result<BuildRep
     let (sessions, newest) = render_data(&mut site)?;
     for (name, bytes) in templates.assets() {
         site.put(name, bytes);
+    }
+    let mount = opts.blog_path.trim_end_matches('/');
+    if !mount.is_empty() && site.files.contains_key(mount) {
+        return Err(Error::Usage(format!(
+            "--blog-path {}: the site has a file {mount}, so it cannot be the blog's folder",
+            opts.blog_path
+        )));
     }
     let posts = blog::render(
         &mut site,

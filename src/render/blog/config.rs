@@ -151,8 +151,12 @@ impl Config {
         let value: Value = if text.trim().is_empty() {
             Value::Mapping(Mapping::new())
         } else {
-            serde_norway::from_str(&text)
-                .map_err(|e| Error::Data(Problem::file(&file, format!("not YAML: {e}"))))?
+            let mut v: Value = serde_norway::from_str(&text)
+                .map_err(|e| Error::Data(Problem::file(&file, format!("not YAML: {e}"))))?;
+            // YAML merge keys (`<<: *defaults`), which Ruby's YAML applies
+            v.apply_merge()
+                .map_err(|e| Error::Data(Problem::file(&file, format!("not YAML: {e}"))))?;
+            v
         };
         let raw = match value {
             Value::Mapping(m) => m,
@@ -182,10 +186,21 @@ impl Config {
                     .ok_or_else(|| bad(key, "must be a string")),
             }
         };
+        // Ruby's YAML 1.1 reads yes/no/on/off as booleans too
         let flag = |key: &str| -> Result<bool> {
             match raw.get(key) {
                 None | Some(Value::Null) => Ok(false),
                 Some(Value::Bool(b)) => Ok(*b),
+                Some(Value::String(s))
+                    if matches!(s.as_str(), "yes" | "Yes" | "YES" | "on" | "On" | "ON") =>
+                {
+                    Ok(true)
+                }
+                Some(Value::String(s))
+                    if matches!(s.as_str(), "no" | "No" | "NO" | "off" | "Off" | "OFF") =>
+                {
+                    Ok(false)
+                }
                 Some(_) => Err(bad(key, "must be true or false")),
             }
         };
@@ -205,7 +220,16 @@ impl Config {
             Some(zone) => crate::clock::parse_tz(&zone).map_err(|e| bad("timezone", &e))?,
             None => default_tz,
         };
-        let permalink = text("permalink")?.unwrap_or_else(|| "date".to_owned());
+        let permalink = match raw.get("permalink") {
+            None | Some(Value::Null) => "date".to_owned(),
+            Some(Value::String(p)) => p.clone(),
+            Some(_) => {
+                return Err(bad(
+                    "permalink",
+                    "must be a style name or a pattern such as /:year/:title/",
+                ));
+            }
+        };
         let permalink = resolve_style(&permalink);
         let url = text("url")?
             .map(|u| u.trim_end_matches('/').to_owned())
@@ -302,8 +326,13 @@ impl Config {
                 .file
                 .as_deref()
                 .map_or_else(String::new, |p| p.display().to_string());
+            let effect = if ignored.len() == 1 {
+                "it has"
+            } else {
+                "they have"
+            };
             tracing::warn!(
-                "{file}: cph50 does not use {}; they have no effect",
+                "{file}: cph50 does not use {}; {effect} no effect",
                 ignored
                     .iter()
                     .map(|k| crate::text::printable(k))

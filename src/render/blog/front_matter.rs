@@ -97,7 +97,11 @@ pub fn parse(yaml: &str, defaults: &Mapping) -> Result<FrontMatter, String> {
     let own = if yaml.trim().is_empty() {
         Mapping::new()
     } else {
-        match serde_norway::from_str::<Value>(yaml).map_err(|e| format!("front matter: {e}"))? {
+        let mut v =
+            serde_norway::from_str::<Value>(yaml).map_err(|e| format!("front matter: {e}"))?;
+        // YAML merge keys (`<<: *defaults`), which Ruby's YAML applies
+        v.apply_merge().map_err(|e| format!("front matter: {e}"))?;
+        match v {
             Value::Mapping(m) => m,
             Value::Null => Mapping::new(),
             _ => return Err("front matter: must be a map of keys (`title: …`)".to_owned()),
@@ -304,6 +308,14 @@ mod tests {
         assert!(!fm("date: 2026-01-10 14:30").date_is_utc);
         assert!(!fm("date: 2026-01-10 14:30:00 -0800").date_is_utc);
         assert!(!fm("date: 2026-01-10").date_is_utc);
+    }
+
+    #[test]
+    fn merge_keys_are_applied() {
+        let f = fm("base: &b {a: 1}\nobj:\n  <<: *b\n  c: 2\n");
+        let obj = f.data.get("obj").and_then(Value::as_mapping).unwrap();
+        assert_eq!(obj.get("a").and_then(Value::as_u64), Some(1));
+        assert!(obj.get("<<").is_none());
     }
 
     #[test]

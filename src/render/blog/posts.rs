@@ -294,12 +294,13 @@ fn read_post(
     config: &Config,
 ) -> Result<Option<Doc>> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let (file_date, slug, ext) = if draft {
+    let dated = files::split_dated_name(name);
+    let (file_date, slug, ext) = if draft && dated.is_none() {
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
         (None, stem.to_owned(), format!(".{ext}"))
     } else {
-        let (d, slug, ext) = files::split_dated_name(name)
-            .ok_or_else(|| bad(path, "a post's name is YYYY-MM-DD-slug.md".to_owned()))?;
+        let (d, slug, ext) =
+            dated.ok_or_else(|| bad(path, "a post's name is YYYY-MM-DD-slug.md".to_owned()))?;
         (Some(d.to_owned()), slug.to_owned(), ext.to_owned())
     };
     let slug = slug.trim_end_matches('.').to_owned();
@@ -327,9 +328,12 @@ fn read_post(
                 .map_err(|m| bad(path, format!("front matter: {m}")))?
                 .with_timezone(&config.tz)
         }
-        (None, Some(d)) => {
-            date::parse(d, config.tz).map_err(|m| bad(path, format!("file name: {m}")))?
-        }
+        (None, Some(d)) => date::parse(d, config.tz).map_err(|_| {
+            bad(
+                path,
+                format!("the file name's date {d} is not a day; name the post YYYY-MM-DD-slug.md"),
+            )
+        })?,
         (None, None) => modified(path)?.with_timezone(&config.tz),
     };
     if date.with_timezone(&Utc) > blog.now && !(blog.future || config.future) {
@@ -810,9 +814,20 @@ fn render_post(
             .fm
             .tags
             .iter()
-            .map(|t| TagLink {
-                name: t.clone(),
-                slug: slugify(t),
+            .filter_map(|t| {
+                let slug = slugify(t);
+                if slug.is_empty() {
+                    tracing::warn!(
+                        "{}: tag {:?} has no letters or digits for its page's name; left out",
+                        doc.path.display(),
+                        crate::text::printable(t)
+                    );
+                    return None;
+                }
+                Some(TagLink {
+                    name: t.clone(),
+                    slug,
+                })
             })
             .collect(),
         categories: doc.fm.categories.clone(),
@@ -956,6 +971,15 @@ fn render_index(site: &mut Site, posts: &[Post]) -> Result<()> {
         let n = i + 1;
         let url = page_url(n);
         let mut ctx = site.context(&url);
+        let mut hashes: Vec<String> = Vec::new();
+        for p in chunk.iter() {
+            for h in style_hashes(&p.excerpt) {
+                if !hashes.contains(&h) {
+                    hashes.push(h);
+                }
+            }
+        }
+        ctx.insert("style_attr_hashes", &hashes);
         ctx.insert("posts", chunk);
         ctx.insert("page", &n);
         ctx.insert("pages", &pages.len());
