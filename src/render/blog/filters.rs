@@ -48,13 +48,12 @@ fn err(msg: String) -> liquid_core::Error {
     liquid_core::Error::with_msg(msg)
 }
 
-/// The site's zone: `site.timezone`, UTC when unset or not an IANA name.
-fn site_tz(runtime: &dyn Runtime) -> Tz {
+/// The site's zone: `site.timezone`; `None` when unset or not an IANA name.
+fn site_tz(runtime: &dyn Runtime) -> Option<Tz> {
     let path = [ScalarCow::new("site"), ScalarCow::new("timezone")];
     runtime
         .try_get(&path)
         .and_then(|v| v.to_kstr().parse::<Tz>().ok())
-        .unwrap_or(chrono_tz::UTC)
 }
 
 /// A date as Ruby holds it: the instant with its offset, and what `%Z` prints (`UTC`, the
@@ -136,7 +135,7 @@ fn to_time(input: &dyn ValueView, tz: Tz) -> Option<RubyTime> {
     }
     if let Ok(at) = super::date::parse(text, chrono_tz::UTC) {
         return Some(match zone_text(text) {
-            "" => RubyTime::local(at.fixed_offset(), tz),
+            "" => RubyTime::local(super::date::parse(text, tz).ok()?.fixed_offset(), tz),
             z if ["UTC", "UT", "GMT", "Z"]
                 .iter()
                 .any(|u| u.eq_ignore_ascii_case(z)) =>
@@ -148,8 +147,8 @@ fn to_time(input: &dyn ValueView, tz: Tz) -> Option<RubyTime> {
             }
             z => {
                 // the written offset: the wall-clock time read as UTC minus the instant
-                let wall = super::date::parse(text[..text.len() - z.len()].trim(), chrono_tz::UTC)
-                    .ok()?;
+                let wall =
+                    super::date::parse(text[..text.len() - z.len()].trim(), chrono_tz::UTC).ok()?;
                 let secs = (wall - at).num_seconds();
                 let offset = FixedOffset::east_opt(i32::try_from(secs).ok()?)?;
                 RubyTime {
@@ -177,18 +176,24 @@ fn zone_text(text: &str) -> &str {
     rest[time_len..].trim()
 }
 
-/// Jekyll's `time(input)`: the date in the site's zone.
+/// Jekyll's `time(input)`: the date in the site's zone. Without `site.timezone` (Jekyll would
+/// use the machine's zone) a date keeps the offset it has: cph50 gives `page.date` in the
+/// blog's zone already, text with an offset keeps it, text without one is UTC.
 ///
 /// # Errors
 /// Jekyll's "Invalid Date" when `input` is not a date.
 fn jekyll_time(input: &dyn ValueView, runtime: &dyn Runtime) -> liquid_core::Result<RubyTime> {
-    let tz = site_tz(runtime);
+    let site = site_tz(runtime);
+    let tz = site.unwrap_or(chrono_tz::UTC);
     let t = to_time(input, tz).ok_or_else(|| {
         err(format!(
             "Invalid Date: '{}' is not a valid datetime.",
             ruby_inspect(input)
         ))
     })?;
+    if site.is_none() {
+        return Ok(t);
+    }
     Ok(RubyTime::local(t.at, tz))
 }
 
@@ -248,7 +253,7 @@ impl Filter for DateF {
         if args.format.is_empty() {
             return Ok(input.to_value());
         }
-        match to_time(input, site_tz(runtime)) {
+        match to_time(input, site_tz(runtime).unwrap_or(chrono_tz::UTC)) {
             Some(t) => Ok(Value::scalar(t.strftime(&args.format)?)),
             None => Ok(input.to_value()),
         }
@@ -313,7 +318,13 @@ struct DateToStringF {
 impl Filter for DateToStringF {
     fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> liquid_core::Result<Value> {
         let args = self.args.evaluate(runtime)?;
-        stringify_date(input, runtime, "%b", args.kind.as_deref(), args.style.as_deref())
+        stringify_date(
+            input,
+            runtime,
+            "%b",
+            args.kind.as_deref(),
+            args.style.as_deref(),
+        )
     }
 }
 
@@ -337,7 +348,13 @@ struct DateToLongStringF {
 impl Filter for DateToLongStringF {
     fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> liquid_core::Result<Value> {
         let args = self.args.evaluate(runtime)?;
-        stringify_date(input, runtime, "%B", args.kind.as_deref(), args.style.as_deref())
+        stringify_date(
+            input,
+            runtime,
+            "%B",
+            args.kind.as_deref(),
+            args.style.as_deref(),
+        )
     }
 }
 
@@ -374,9 +391,15 @@ fn stringify_date(
 
 #[derive(Debug, FilterParameters)]
 struct WhereArgs {
-    #[parameter(description = "The property, dotted for a nested one", arg_type = "str")]
+    #[parameter(
+        description = "The property, dotted for a nested one",
+        arg_type = "str"
+    )]
     property: Expression,
-    #[parameter(description = "The value it is compared with, as text", arg_type = "any")]
+    #[parameter(
+        description = "The value it is compared with, as text",
+        arg_type = "any"
+    )]
     value: Expression,
 }
 
@@ -406,9 +429,7 @@ fn sort_input_text(v: &dyn ValueView) -> String {
         }
     }
     let float_like = match unsigned.split_once('.') {
-        Some((a, b)) => {
-            (digits(a) && (b.is_empty() || digits(b))) || (a.is_empty() && digits(b))
-        }
+        Some((a, b)) => (digits(a) && (b.is_empty() || digits(b))) || (a.is_empty() && digits(b)),
         None => false,
     };
     if float_like {
@@ -793,5 +814,241 @@ impl Filter for SampleF {
                     .collect(),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every expected value below is what Jekyll 4.3.1 (Ruby 3.1, Liquid 4) printed for the
+    //! same Liquid in a scratch site's `_posts/2026-01-10-x.md` (`jekyll build -s src -d out`),
+    //! with `timezone: UTC` and, for `la`, `timezone: America/Los_Angeles`, except `sample`,
+    //! which is random in Jekyll and the first item here.
+    use super::*;
+
+    fn render_in(tz: &str, page_date: &str, text: &str) -> String {
+        let parser = register(liquid::ParserBuilder::with_stdlib())
+            .build()
+            .unwrap();
+        let date = liquid_core::model::DateTime::from_str(page_date).unwrap();
+        let mut globals = liquid::object!({
+            "site": {
+                "timezone": tz,
+                "data": {"items": [
+                    {"name": "a", "tags": ["ruby", "rust"], "n": 5, "color": "red"},
+                    {"name": "b", "tags": ["go"], "n": "5", "color": "blue"},
+                    {"name": "c", "tags": "ruby", "n": 7},
+                    {"name": "d", "price": "1.50", "n": "007"},
+                ]},
+            },
+            "page": {
+                "obj": {"b": 2, "a": [1, "x", 1.5], "c": {"z": nil, "y": true}, "k\"q": "é/<\n\t"},
+            },
+            "nil": nil,
+        });
+        // `object!` would turn the date into text; posts.rs gives a Liquid date
+        if let Some(Value::Object(page)) = globals.get_mut("page") {
+            page.insert("date".into(), Value::scalar(date));
+        }
+        parser.parse(text).unwrap().render(&globals).unwrap()
+    }
+
+    fn utc(text: &str) -> String {
+        render_in("UTC", "2026-01-10 17:05:00 +0000", text)
+    }
+
+    fn la(text: &str) -> String {
+        render_in("America/Los_Angeles", "2026-01-10 09:05:00 -0800", text)
+    }
+
+    const F: &str = "\"%Y-%m-%d %H:%M:%S %z %Z\"";
+
+    #[test]
+    fn date_reads_jekylls_forms_and_names_the_zone_as_ruby() {
+        let d = |input: &str| utc(&format!("{{{{ {input} | date: {F} }}}}"));
+        assert_eq!(d("\"2023-01-01\""), "2023-01-01 00:00:00 +0000 UTC");
+        assert_eq!(
+            d("\"2015-05-28 23:23:39 -05:00\""),
+            "2015-05-28 23:23:39 -0500 "
+        );
+        assert_eq!(
+            d("\"2015-05-28 23:23:39 UTC\""),
+            "2015-05-28 23:23:39 +0000 UTC"
+        );
+        assert_eq!(
+            d("\"2015-05-28T23:23:39Z\""),
+            "2015-05-28 23:23:39 +0000 UTC"
+        );
+        assert_eq!(
+            d("\"2015-05-28 23:23:39 PST\""),
+            "2015-05-28 23:23:39 -0800 "
+        );
+        assert_eq!(d("page.date"), "2026-01-10 17:05:00 +0000 UTC");
+        assert_eq!(
+            utc("{{ \"2015-05-28 23:23\" | date: \"%a %b %e %I:%M %p %j %Z\" }}"),
+            "Thu May 28 11:23 PM 148 UTC"
+        );
+        assert_eq!(
+            utc(
+                "[{{ \"\" | date: \"%Y\" }}][{{ nil | date: \"%Y\" }}][{{ \"garbage\" | date: \"%Y\" }}]"
+            ),
+            "[][][garbage]"
+        );
+        let d = |input: &str| la(&format!("{{{{ {input} | date: {F} }}}}"));
+        assert_eq!(d("\"2023-01-01\""), "2023-01-01 00:00:00 -0800 PST");
+        assert_eq!(d("\"2023-07-01 10:00\""), "2023-07-01 10:00:00 -0700 PDT");
+        assert_eq!(d("page.date"), "2026-01-10 09:05:00 -0800 PST");
+        assert_eq!(
+            la("{{ \"2015-05-28 23:23:39 UTC\" | date: \"%H %Z\" }}"),
+            "23 UTC"
+        );
+    }
+
+    #[test]
+    fn jekylls_date_filters_give_the_date_in_the_site_zone() {
+        let inputs = [
+            "\"2023-01-01\"",
+            "\"2015-05-28 23:23:39 -05:00\"",
+            "\"2015-05-28 23:23:39 UTC\"",
+            "page.date",
+        ];
+        let all = |f: &str| {
+            inputs
+                .iter()
+                .map(|i| utc(&format!("[{{{{ {i} | {f} }}}}]")))
+                .collect::<String>()
+        };
+        assert_eq!(
+            all("date_to_xmlschema"),
+            "[2023-01-01T00:00:00+00:00][2015-05-29T04:23:39+00:00][2015-05-28T23:23:39+00:00][2026-01-10T17:05:00+00:00]"
+        );
+        assert_eq!(
+            all("date_to_rfc822"),
+            "[Sun, 01 Jan 2023 00:00:00 +0000][Fri, 29 May 2015 04:23:39 +0000][Thu, 28 May 2015 23:23:39 +0000][Sat, 10 Jan 2026 17:05:00 +0000]"
+        );
+        assert_eq!(
+            utc(
+                "[{{ \"2023-01-01\" | date_to_string }}][{{ \"2015-05-03 23:23:39 -05:00\" | date_to_string: \"ordinal\" }}][{{ \"2015-05-22 23:23:39 UTC\" | date_to_long_string: \"ordinal\", \"US\" }}][{{ page.date | date_to_long_string }}][{{ nil | date_to_string }}][{{ \"\" | date_to_xmlschema }}]"
+            ),
+            "[01 Jan 2023][4th May 2015][May 22nd, 2015][10 January 2026][][]"
+        );
+        assert_eq!(
+            la(
+                "[{{ \"2023-01-01\" | date_to_xmlschema }}][{{ \"2015-05-28 23:23:39 UTC\" | date_to_xmlschema }}][{{ \"2015-05-28 23:23:39 UTC\" | date_to_rfc822 }}][{{ \"2015-05-31 23:23:39 -05:00\" | date_to_string }}]"
+            ),
+            "[2023-01-01T00:00:00-08:00][2015-05-28T16:23:39-07:00][Thu, 28 May 2015 16:23:39 -0700][31 May 2015]"
+        );
+    }
+
+    #[test]
+    fn a_text_that_is_not_a_date_stops_jekylls_date_filters() {
+        let parser = register(liquid::ParserBuilder::with_stdlib())
+            .build()
+            .unwrap();
+        let e = parser
+            .parse("{{ \"soon\" | date_to_xmlschema }}")
+            .unwrap()
+            .render(&liquid::object!({}))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Invalid Date: '\"soon\"'"), "{e}");
+    }
+
+    fn names(filter: &str) -> String {
+        utc(&format!(
+            "{{% assign w = site.data.items | {filter} %}}{{% for i in w %}}{{{{ i.name }}}}{{% endfor %}}"
+        ))
+    }
+
+    #[test]
+    fn where_matches_text_lists_and_nil_as_jekyll() {
+        assert_eq!(names("where: \"tags\", \"ruby\""), "ac");
+        assert_eq!(names("where: \"n\", 5"), "ab");
+        assert_eq!(names("where: \"n\", \"7\""), "cd");
+        assert_eq!(names("where: \"color\", nil"), "cd");
+        assert_eq!(names("where: \"price\", \"1.50\""), "");
+        assert_eq!(names("where: \"n\", \"007\""), "");
+        assert_eq!(
+            utc(
+                "[{% assign w = nil | where: \"n\", \"7\" %}{{ w }}][{% assign w = site.data.items | where: \"nope\", \"x\" %}{{ w | size }}]"
+            ),
+            "[][0]"
+        );
+    }
+
+    #[test]
+    fn find_gives_the_first_match_or_nil() {
+        assert_eq!(
+            utc(
+                "[{% assign f = site.data.items | find: \"tags\", \"go\" %}{{ f.name }}][{% assign f = site.data.items | find: \"tags\", \"zzz\" %}{{ f | inspect }}][{% assign f = nil | find: \"tags\", \"zzz\" %}{{ f | inspect }}]"
+            ),
+            "[b][nil][nil]"
+        );
+        assert_eq!(
+            utc("{% assign f = site.data.items | find: \"n\", 5 %}{{ f.name }}"),
+            "a"
+        );
+    }
+
+    #[test]
+    fn to_integer_is_rubys_to_i() {
+        assert_eq!(
+            utc(
+                "[{{ \"12abc\" | to_integer }}][{{ \" -3x\" | to_integer }}][{{ 1.9 | to_integer }}][{{ true | to_integer }}][{{ false | to_integer }}][{{ nil | to_integer }}][{{ \"abc\" | to_integer }}][{{ \"1_000\" | to_integer }}][{{ page.date | to_integer }}]"
+            ),
+            "[12][-3][1][1][0][0][0][1000][1768064700]"
+        );
+    }
+
+    #[test]
+    fn inspect_is_rubys_inspect_xml_escaped() {
+        assert_eq!(
+            utc(
+                "[{{ \"x\" | inspect }}][{{ nil | inspect }}][{{ 1.5 | inspect }}][{{ 2.0 | inspect }}][{{ true | inspect }}][{{ page.date | inspect }}][{{ \"é<\" | inspect }}]"
+            ),
+            "[&quot;x&quot;][nil][1.5][2.0][true][2026-01-10 17:05:00 +0000][&quot;é&lt;&quot;]"
+        );
+        // Ruby keeps a hash's order and the crate does not, so one key at a time
+        assert_eq!(
+            utc("{{ page.obj.c.z | inspect }} {{ page.obj.a | inspect }}"),
+            "nil [1, &quot;x&quot;, 1.5]"
+        );
+        let mut one = String::new();
+        inspect_into(&liquid::object!({"k\"q": "é/<\n\t"}), &mut one);
+        assert_eq!(one, r#"{"k\"q"=>"é/<\n\t"}"#);
+    }
+
+    #[test]
+    fn jsonify_sorts_keys_and_escapes_as_ruby() {
+        // Jekyll printed {"b":2,"a":[1,"x",1.5],"c":{"z":null,"y":true},"k\"q":"é/<\n\t"}:
+        // the same values, keys in the front matter's order, which the crate does not keep
+        assert_eq!(
+            utc("{{ page.obj | jsonify }}"),
+            r#"{"a":[1,"x",1.5],"b":2,"c":{"y":true,"z":null},"k\"q":"é/<\n\t"}"#
+        );
+        assert_eq!(
+            utc("[{{ nil | jsonify }}][{{ 2.0 | jsonify }}][{{ page.date | jsonify }}]"),
+            "[null][2.0][\"2026-01-10 17:05:00 +0000\"]"
+        );
+    }
+
+    #[test]
+    fn url_encode_is_cgi_escape() {
+        assert_eq!(
+            utc(
+                "[{{ \"a b&c/d~e*f.g-h_i\" | url_encode }}][{{ \"é\" | url_encode }}][{{ nil | url_encode }}][{{ 5 | url_encode }}]"
+            ),
+            "[a+b%26c%2Fd~e%2Af.g-h_i][%C3%A9][][5]"
+        );
+    }
+
+    #[test]
+    fn sample_is_the_first_item_so_builds_repeat() {
+        // Jekyll printed a random name (`d` once); "str" and nil as here
+        assert_eq!(
+            utc(
+                "[{{ site.data.items | map: \"name\" | sample }}][{{ \"str\" | sample }}][{% assign e = \"\" | split: \",\" %}{{ e | sample | inspect }}][{{ site.data.items | map: \"name\" | sample: 2 | join: \",\" }}]"
+            ),
+            "[a][str][nil][a,b]"
+        );
     }
 }

@@ -239,3 +239,139 @@ fn shorten_expected(what: &str) -> String {
     }
     format!("expected {}, …", items[..EXPECTED_KEPT].join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn includes(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn include_cycles_are_named() {
+        let e = check_includes(&includes(&[
+            ("a.html", "x {% include b.html k=1 %}"),
+            ("b.html", "{%- include \"a.html\" -%}"),
+        ]))
+        .unwrap_err();
+        assert_eq!(e, "includes include each other: a.html → b.html → a.html");
+        let e = check_includes(&includes(&[("self.html", "{% include self.html %}")])).unwrap_err();
+        assert_eq!(e, "includes include each other: self.html → self.html");
+    }
+
+    #[test]
+    fn includes_without_a_cycle_pass() {
+        // a diamond, a missing include, a dynamic name and one inside raw
+        check_includes(&includes(&[
+            ("a.html", "{% include b.html %}{% include c.html %}"),
+            ("b.html", "{% include d.html %}{% include gone.html %}"),
+            ("c.html", "{% include d.html %}{% include {{ x }} %}"),
+            ("d.html", "{% raw %}{% include a.html %}{% endraw %}"),
+        ]))
+        .unwrap();
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_parser_recurses() {
+        let deep = |n: usize| "{% if true %}\n".repeat(n) + &"{%- endif -%}".repeat(n);
+        check_nesting(&deep(MAX_NESTING)).unwrap();
+        let e = check_nesting(&deep(20_000)).unwrap_err();
+        assert_eq!(
+            e,
+            "Liquid blocks nest more than 100 deep (line 101: {% if …)"
+        );
+        // side by side is not nesting; a raw block's text is not Liquid
+        check_nesting(&"{% for x in y %}{% endfor %}".repeat(500)).unwrap();
+        check_nesting(&format!("{{% raw %}}{}{{% endraw %}}", deep(500))).unwrap();
+    }
+
+    /// The error text the `liquid` crate gives for `text`.
+    fn crate_error(text: &str) -> String {
+        let p = liquid::ParserBuilder::with_stdlib().build().unwrap();
+        let globals = liquid::object!({"site": {"a": 1}});
+        p.parse(text)
+            .and_then(|t| t.render(&globals))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn crate_errors_become_one_line_with_the_files_line() {
+        let e = crate_error("a\nb\nc\n{% if x %}");
+        assert!(e.contains('\n'), "{e}");
+        assert_eq!(
+            describe(&e, 3),
+            "line 7: Unclosed block. {% endif %} tag expected."
+        );
+        assert_eq!(
+            describe(&crate_error("x {% for %}"), 0),
+            "line 1: Identifier expected."
+        );
+        assert_eq!(
+            describe(&crate_error("\n{% endif %}"), 2),
+            "line 4: Unknown tag. (requested=endif)"
+        );
+        assert_eq!(
+            describe(&crate_error("{{ site.nope.deeper }}"), 5),
+            "Unknown index (variable=site, requested index=nope)"
+        );
+        assert_eq!(
+            describe(&crate_error("{{ x | nofilter }}"), 0),
+            "Unknown filter (requested filter=nofilter)"
+        );
+        assert_eq!(
+            describe(&crate_error("{{ 'a' | date }}"), 0),
+            "Invalid number of arguments (cause=expected at least 1 positional argument)"
+        );
+        for t in ["{{ x | }}", "{% if x == %}{% endif %}", "{% assign = 1 %}"] {
+            let d = describe(&crate_error(t), 0);
+            assert!(d.starts_with("line 1: ") && !d.contains('\n'), "{d}");
+        }
+    }
+
+    #[test]
+    fn a_long_expected_list_is_cut() {
+        assert_eq!(
+            shorten_expected("expected A, B, C, D, E, or F"),
+            "expected A, B, C, D, …"
+        );
+        assert_eq!(shorten_expected("expected A or B"), "expected A or B");
+    }
+
+    #[test]
+    fn the_engine_refuses_cycles_and_deep_nesting_and_uses_jekylls_filters() {
+        let dir = tempfile::tempdir().unwrap();
+        let inc = dir.path().join("_includes");
+        std::fs::create_dir(&inc).unwrap();
+        std::fs::write(inc.join("a.html"), "{% include a.html %}").unwrap();
+        let e = super::super::liquid::Engine::new(dir.path(), Default::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("a.html → a.html"), "{e}");
+        std::fs::write(inc.join("a.html"), "a").unwrap();
+        let engine = super::super::liquid::Engine::new(dir.path(), Default::default()).unwrap();
+        let site =
+            liquid::object!({"list": [{"t": ["x", "y"]}, {"t": "z"}], "o": {"b": 1, "a": 2}});
+        let page = liquid::object!({});
+        let e = engine
+            .render(&"{% if true %}".repeat(20_000), &site, &page)
+            .unwrap_err();
+        assert!(e.contains("more than 100 deep"), "{e}");
+        // Jekyll's `where` (a list holding the value) and `jsonify` (sorted) replace the crate's
+        assert_eq!(
+            engine
+                .render(
+                    "{{ site.list | where: 't', 'y' | size }} {{ site.o | jsonify }}",
+                    &site,
+                    &page
+                )
+                .unwrap(),
+            "1 {\"a\":2,\"b\":1}"
+        );
+    }
+}
