@@ -469,7 +469,7 @@ fn matches(item: &dyn ValueView, property: &str, value: &dyn ValueView) -> bool 
 
 /// The items of `input` `where` and `find` look through (an object's values), or `None` when
 /// the input is given back as it is.
-fn items<'v>(input: &'v dyn ValueView) -> Option<Vec<&'v dyn ValueView>> {
+fn items(input: &dyn ValueView) -> Option<Vec<&dyn ValueView>> {
     if let Some(a) = input.as_array() {
         return Some(a.values().collect());
     }
