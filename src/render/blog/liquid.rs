@@ -54,6 +54,7 @@ impl Engine {
     /// does not parse.
     pub fn new(blog: &Path, index: Index) -> Result<Self> {
         let mut source = liquid::partials::InMemorySource::new();
+        let mut texts = BTreeMap::new();
         let includes = blog.join("_includes");
         if includes.is_dir() {
             for entry in walkdir::WalkDir::new(&includes).sort_by_file_name() {
@@ -69,11 +70,16 @@ impl Engine {
                     .unwrap_or(path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                source.add(name, text);
+                texts.insert(name, text);
             }
         }
+        super::guard::check_includes(&texts)
+            .map_err(|msg| Error::Data(Problem::file(&includes, msg)))?;
+        for (name, text) in texts {
+            source.add(name, text);
+        }
         let index = Arc::new(index);
-        let parser = liquid::ParserBuilder::with_stdlib()
+        let builder = liquid::ParserBuilder::with_stdlib()
             .tag(liquid_lib::jekyll::IncludeTag)
             .filter(liquid_lib::jekyll::Slugify)
             .filter(liquid_lib::jekyll::Push)
@@ -102,7 +108,8 @@ impl Engine {
             .filter(Jsonify)
             .filter(Markdownify)
             .filter(NumberOfWords)
-            .filter(NormalizeWhitespace)
+            .filter(NormalizeWhitespace);
+        let parser = super::filters::register(builder)
             .partials(liquid::partials::EagerCompiler::new(source))
             .build()
             .map_err(|e| {
@@ -125,6 +132,7 @@ impl Engine {
         site: &SiteVars,
         page: &liquid::Object,
     ) -> std::result::Result<String, String> {
+        super::guard::check_nesting(text)?;
         if !text.contains("{{") && !text.contains("{%") {
             return Ok(text.to_owned());
         }
