@@ -592,3 +592,41 @@ fn dated_drafts_odd_tags_excerpt_styles_and_bad_urls_are_handled_as_jekyll_or_re
             .stderr(predicates::str::contains(bad[0]));
     }
 }
+
+#[test]
+fn liquid_errors_are_one_line_with_the_files_line_and_a_looping_include_is_an_error() {
+    let dir = scratch();
+    let blog = dir.path().join("blog");
+    write(
+        &blog,
+        "_posts/2026-01-10-x.md",
+        "---\ntitle: X\n---\nOne.\n\n{% if page.title %}\nunclosed\n",
+    );
+    let out = build(dir.path(), &blog, &[]).failure().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or("");
+    assert!(
+        line.contains("2026-01-10-x.md") && line.contains("Liquid: line 8: Unclosed block"),
+        "{stderr}"
+    );
+    assert!(
+        !line.contains("\\n") && !line.contains("liquid: "),
+        "{stderr}"
+    );
+    fs::remove_file(blog.join("_posts/2026-01-10-x.md")).unwrap();
+    write(&blog, "_includes/a.html", "{% include b.html %}");
+    write(&blog, "_includes/b.html", "{% include a.html %}");
+    write(
+        &blog,
+        "_posts/2026-01-10-y.md",
+        "---\ntitle: Y\n---\n{% include a.html %}\n",
+    );
+    build(dir.path(), &blog, &[])
+        .failure()
+        .code(1)
+        .stderr(predicates::str::contains("_includes"))
+        .stderr(predicates::str::contains("a.html → b.html → a.html"));
+}

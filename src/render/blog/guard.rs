@@ -355,8 +355,10 @@ mod tests {
         assert!(e.contains("a.html → a.html"), "{e}");
         std::fs::write(inc.join("a.html"), "a").unwrap();
         let engine = super::super::liquid::Engine::new(dir.path(), Default::default()).unwrap();
-        let site =
-            liquid::object!({"list": [{"t": ["x", "y"]}, {"t": "z"}], "o": {"b": 1, "a": 2}});
+        let site = super::super::liquid::SiteVars {
+            obj: liquid::object!({"list": [{"t": ["x", "y"]}, {"t": "z"}], "o": {"b": 1, "a": 2}}),
+            ..Default::default()
+        };
         let page = liquid::object!({});
         let e = engine
             .render(&"{% if true %}".repeat(20_000), &site, &page)

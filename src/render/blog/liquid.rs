@@ -19,8 +19,7 @@ use std::sync::Arc;
 
 use liquid_core::model::ScalarCow;
 use liquid_core::{
-    BlockReflection, Display_filter, Expression, Filter, FilterParameters, FilterReflection,
-    FromFilterParameters, Language, ParseBlock, ParseFilter, ParseTag, Renderable, Runtime,
+    BlockReflection, Display_filter, Filter, Language, ParseBlock, ParseTag, Renderable, Runtime,
     TagBlock, TagReflection, TagTokenIter, Value, ValueView,
 };
 
@@ -98,14 +97,9 @@ impl Engine {
             })
             .filter(RelativeUrl)
             .filter(AbsoluteUrl)
-            .filter(DateToString)
-            .filter(DateToLongString)
-            .filter(DateToXmlschema)
-            .filter(DateToRfc822)
             .filter(XmlEscape)
             .filter(CgiEscape)
             .filter(UriEscape)
-            .filter(Jsonify)
             .filter(Markdownify)
             .filter(NumberOfWords)
             .filter(NormalizeWhitespace);
@@ -329,22 +323,6 @@ fn relative_url(input: &str, runtime: &dyn Runtime) -> String {
     }
 }
 
-/// The date of a Liquid value: a date, or text in a form Liquid reads.
-fn date_of(input: &dyn ValueView) -> liquid_core::Result<liquid_core::model::DateTime> {
-    input
-        .as_scalar()
-        .and_then(|s| s.to_date_time())
-        .ok_or_else(|| liquid_core::Error::with_msg(format!("{} is not a date", input.source())))
-}
-
-fn format_date(input: &dyn ValueView, fmt: &str) -> liquid_core::Result<Value> {
-    let d = date_of(input)?;
-    let text = d
-        .format(fmt)
-        .map_err(|e| liquid_core::Error::with_msg(e.to_string()))?;
-    Ok(Value::scalar(text))
-}
-
 macro_rules! simple_filter {
     ($parse:ident, $filter:ident, $name:literal, $doc:literal, |$input:ident, $runtime:ident| $body:block) => {
         #[doc = $doc]
@@ -390,20 +368,6 @@ simple_filter!(
     }
 );
 simple_filter!(
-    DateToXmlschema,
-    DateToXmlschemaF,
-    "date_to_xmlschema",
-    "ISO 8601 date",
-    |input, _runtime| { format_date(input, "%Y-%m-%dT%H:%M:%S%:z") }
-);
-simple_filter!(
-    DateToRfc822,
-    DateToRfc822F,
-    "date_to_rfc822",
-    "RFC 822 date",
-    |input, _runtime| { format_date(input, "%a, %d %b %Y %H:%M:%S %z") }
-);
-simple_filter!(
     XmlEscape,
     XmlEscapeF,
     "xml_escape",
@@ -425,7 +389,7 @@ simple_filter!(
         for b in input.to_kstr().bytes() {
             match b {
                 b' ' => out.push('+'),
-                b if b.is_ascii_alphanumeric() || b"*-._".contains(&b) => out.push(char::from(b)),
+                b if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => out.push(char::from(b)),
                 b => out.push_str(&format!("%{b:02X}")),
             }
         }
@@ -447,17 +411,6 @@ simple_filter!(
             }
         }
         Ok(Value::scalar(out))
-    }
-);
-simple_filter!(
-    Jsonify,
-    JsonifyF,
-    "jsonify",
-    "JSON of a value",
-    |input, _runtime| {
-        let json = serde_json::to_string(&input.to_value())
-            .map_err(|e| liquid_core::Error::with_msg(e.to_string()))?;
-        Ok(Value::scalar(json))
     }
 );
 simple_filter!(
@@ -492,96 +445,6 @@ simple_filter!(
         ))
     }
 );
-
-#[derive(Debug, FilterParameters)]
-struct DateStringArgs {
-    #[parameter(description = "\"ordinal\" for 7th", arg_type = "str")]
-    kind: Option<Expression>,
-    #[parameter(description = "\"US\" for Nov 7th, 2008", arg_type = "str")]
-    style: Option<Expression>,
-}
-
-/// `date_to_string`: `07 Nov 2008` (`"ordinal"`: `7th Nov 2008`; `"ordinal", "US"`: `Nov 7th,
-/// 2008`).
-#[derive(Clone, ParseFilter, FilterReflection)]
-#[filter(
-    name = "date_to_string",
-    description = "short date",
-    parameters(DateStringArgs),
-    parsed(DateToStringF)
-)]
-struct DateToString;
-
-#[derive(Debug, FromFilterParameters, Display_filter)]
-#[name = "date_to_string"]
-struct DateToStringF {
-    #[parameters]
-    args: DateStringArgs,
-}
-
-impl Filter for DateToStringF {
-    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> liquid_core::Result<Value> {
-        let args = self.args.evaluate(runtime)?;
-        date_text(input, "%b", args.kind.as_deref(), args.style.as_deref())
-    }
-}
-
-/// `date_to_long_string`: `07 November 2008` (with the same options).
-#[derive(Clone, ParseFilter, FilterReflection)]
-#[filter(
-    name = "date_to_long_string",
-    description = "long date",
-    parameters(DateStringArgs),
-    parsed(DateToLongStringF)
-)]
-struct DateToLongString;
-
-#[derive(Debug, FromFilterParameters, Display_filter)]
-#[name = "date_to_long_string"]
-struct DateToLongStringF {
-    #[parameters]
-    args: DateStringArgs,
-}
-
-impl Filter for DateToLongStringF {
-    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> liquid_core::Result<Value> {
-        let args = self.args.evaluate(runtime)?;
-        date_text(input, "%B", args.kind.as_deref(), args.style.as_deref())
-    }
-}
-
-/// Jekyll's `stringify_date`.
-fn date_text(
-    input: &dyn ValueView,
-    month: &str,
-    kind: Option<&str>,
-    style: Option<&str>,
-) -> liquid_core::Result<Value> {
-    if input.is_nil() || input.to_kstr().is_empty() {
-        return Ok(Value::scalar(""));
-    }
-    if kind != Some("ordinal") {
-        return format_date(input, &format!("%d {month} %Y"));
-    }
-    let d = date_of(input)?;
-    let day = d.day();
-    let suffix = match (day % 10, day % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    let m = d
-        .format(month)
-        .map_err(|e| liquid_core::Error::with_msg(e.to_string()))?;
-    let y = d.year();
-    Ok(Value::scalar(if style == Some("US") {
-        format!("{m} {day}{suffix}, {y}")
-    } else {
-        format!("{day}{suffix} {m} {y}")
-    }))
-}
 
 #[cfg(test)]
 mod tests {

@@ -119,6 +119,8 @@ pub struct BlogOptions<'a> {
 struct Doc {
     /// A post (or draft), not a page.
     post: bool,
+    /// The lines before the body (the front matter's), for error line numbers.
+    body_line: usize,
     rel: String,
     path: PathBuf,
     fm: FrontMatter,
@@ -372,6 +374,7 @@ fn read_post(
     let title = fm.title.clone().unwrap_or_else(|| titleize(&slug));
     Ok(Some(Doc {
         post: true,
+        body_line: text[..text.len() - body.len()].matches('\n').count(),
         rel: rel.to_owned(),
         path: path.to_path_buf(),
         file: format!("{}{}", blog.path, link.file),
@@ -427,6 +430,7 @@ fn read_page(path: &Path, rel: &str, blog: &BlogOptions, config: &Config) -> Res
     check_file_name(path, &link)?;
     Ok(Doc {
         post: false,
+        body_line: text[..text.len() - body.len()].matches('\n').count(),
         rel: rel.to_owned(),
         path: path.to_path_buf(),
         file: format!("{}{}", blog.path, link.file),
@@ -548,6 +552,13 @@ fn site_object(
     let (origin, path) = split_base(site.base_url());
     let baseurl = format!("{}{}", path, blog.path);
     obj.insert("url".into(), Value::scalar(origin));
+    // the zone the date filters read (cph50's own when _config.yml names none)
+    if !obj.contains_key("timezone") {
+        obj.insert(
+            "timezone".into(),
+            Value::scalar(config.tz.name().to_owned()),
+        );
+    }
     obj.insert(
         "baseurl".into(),
         Value::scalar(baseurl.trim_end_matches('/').to_owned()),
@@ -744,9 +755,12 @@ fn to_html(
     site_vars: &liquid::SiteVars,
     page: &::liquid::Object,
 ) -> Result<String> {
-    let out = engine
-        .render(text, site_vars, page)
-        .map_err(|m| bad(&doc.path, format!("Liquid: {m}")))?;
+    let out = engine.render(text, site_vars, page).map_err(|m| {
+        bad(
+            &doc.path,
+            format!("Liquid: {}", super::guard::describe(&m, doc.body_line)),
+        )
+    })?;
     Ok(sanitize::clean(&if doc.markdown {
         markdown(&out)
     } else {
@@ -939,9 +953,12 @@ fn render_page(
     let page = page_object(doc, config);
     if !doc.file.ends_with(".html") {
         // a feed, a JSON file: its Liquid output as it is
-        let out = engine
-            .render(&doc.body, site_vars, &page)
-            .map_err(|m| bad(&doc.path, format!("Liquid: {m}")))?;
+        let out = engine.render(&doc.body, site_vars, &page).map_err(|m| {
+            bad(
+                &doc.path,
+                format!("Liquid: {}", super::guard::describe(&m, doc.body_line)),
+            )
+        })?;
         site.put(&doc.file, out);
         return Ok(());
     }
