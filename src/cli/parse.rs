@@ -222,7 +222,9 @@ pub fn parse_base_url(raw: &str) -> Result<String, String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
         {
-            return Err(format!("{raw:?} has no host name after the scheme"));
+            return Err(format!(
+                "{raw:?} needs a plain host name after the scheme (no user, password or spaces)"
+            ));
         }
         path
     } else if let Some(path) = raw.strip_prefix('/').filter(|p| !p.starts_with('/')) {
@@ -232,6 +234,11 @@ pub fn parse_base_url(raw: &str) -> Result<String, String> {
             "{raw:?} is neither a path starting with / nor an http(s):// URL (e.g. https://you.github.io/repo/)"
         ));
     };
+    if path.split('/').any(|p| p == ".." || p == ".") {
+        return Err(format!(
+            "{raw:?} climbs with `..`; give the path the site is served under"
+        ));
+    }
     if let Some(c) = path
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || "/-._~%!$&'()*+,;=:@".contains(*c)))

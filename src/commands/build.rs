@@ -89,7 +89,7 @@ pub fn build_options(settings: &Settings, args: &BuildArgs) -> Result<BuildOptio
         blog: match &args.blog {
             Some(dir) if !dir.is_dir() => {
                 return Err(Error::Usage(format!(
-                    "--blog {}: no such folder (without --blog, a missing ./blog means no posts)",
+                    "--blog {}: not a folder (without --blog, a missing ./blog means no posts)",
                     dir.display()
                 )));
             }

@@ -187,13 +187,6 @@ pub fn build_with(opts: &BuildOptions, templates: &Templates) -> Result<BuildRep
     for (name, bytes) in templates.assets() {
         site.put(name, bytes);
     }
-    let mount = opts.blog_path.trim_end_matches('/');
-    if !mount.is_empty() && site.files.contains_key(mount) {
-        return Err(Error::Usage(format!(
-            "--blog-path {}: the site has a file {mount}, so it cannot be the blog's folder",
-            opts.blog_path
-        )));
-    }
     let posts = blog::render(
         &mut site,
         &blog::posts::BlogOptions {

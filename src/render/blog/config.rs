@@ -235,11 +235,31 @@ impl Config {
             .map(|u| u.trim_end_matches('/').to_owned())
             .filter(|u| !u.is_empty());
         if let Some(u) = &url {
-            if !(u.starts_with("https://") || u.starts_with("http://")) {
-                return Err(bad("url", "must start with https:// (the site's origin)"));
+            let host = u
+                .strip_prefix("https://")
+                .or_else(|| u.strip_prefix("http://"));
+            if !host.is_some_and(|h| {
+                !h.is_empty()
+                    && h.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+            }) {
+                return Err(bad(
+                    "url",
+                    "must be the site's origin, https:// and a host name (https://example.github.io)",
+                ));
             }
         }
         let baseurl = text("baseurl")?.unwrap_or_default();
+        if baseurl.split('/').any(|p| p == ".." || p == ".")
+            || !baseurl
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/-._~".contains(c))
+        {
+            return Err(bad(
+                "baseurl",
+                "must be a path of letters, digits, - . _ ~ and / (such as /blog)",
+            ));
+        }
         let baseurl = match baseurl.trim_matches('/') {
             "" => String::new(),
             path => format!("/{path}"),
@@ -487,6 +507,10 @@ mod tests {
         let e = config("timezone: Mars/Olympus").unwrap_err().to_string();
         assert!(e.contains("_config.yml: timezone"), "{e}");
         let e = config("url: example.org").unwrap_err().to_string();
+        assert!(e.contains("url"), "{e}");
+        let e = config("baseurl: /a b").unwrap_err().to_string();
+        assert!(e.contains("baseurl"), "{e}");
+        let e = config("url: https://x.com/path").unwrap_err().to_string();
         assert!(e.contains("url"), "{e}");
         let e = config("future: sometimes").unwrap_err().to_string();
         assert!(e.contains("future"), "{e}");

@@ -2,13 +2,9 @@
 //! otherwise abort the whole process (the crate recurses without a limit), and a one-line
 //! form of the crate's multi-line errors.
 //!
-//! - [`check_includes`]: includes that include each other (or themselves) recurse until the
-//!   stack overflows (exit 134) when the crate compiles them;
 //! - [`check_nesting`]: block tags nested thousands deep overflow the crate's recursive
 //!   parser the same way;
 //! - [`describe`]: `line N: what` for an error message.
-
-use std::collections::BTreeMap;
 
 /// Block tags: each opens with `{% NAME` and closes with `{% endNAME`.
 const BLOCKS: &[&str] = &[
@@ -65,70 +61,6 @@ fn tags(text: &str) -> Vec<(usize, &str, &str)> {
 /// The 1-based line of byte offset `at` in `text`.
 fn line_of(text: &str, at: usize) -> usize {
     text[..at].matches('\n').count() + 1
-}
-
-/// The includes `text` names with a fixed name (`{% include note.html k=v %}`, quoted or not);
-/// a name built from a variable (`{% include {{ x }} %}`) is not followed.
-fn included(text: &str) -> Vec<String> {
-    tags(text)
-        .into_iter()
-        .filter(|(_, name, _)| *name == "include")
-        .filter_map(|(_, _, rest)| {
-            let first = rest.split_whitespace().next()?;
-            if first.contains("{{") {
-                return None;
-            }
-            let first = first.trim_matches(['"', '\'']);
-            (!first.is_empty()).then(|| first.to_owned())
-        })
-        .collect()
-}
-
-/// Checks that no include includes itself, directly or through others.
-///
-/// `includes`: each include's name under `_includes/` (`note.html`, `sub/a.html`) -> its text.
-///
-/// # Errors
-/// The first cycle found, as `includes include each other: a.html → b.html → a.html`.
-pub fn check_includes(includes: &BTreeMap<String, String>) -> Result<(), String> {
-    let edges: BTreeMap<&str, Vec<String>> = includes
-        .iter()
-        .map(|(name, text)| (name.as_str(), included(text)))
-        .collect();
-    // depth-first search; `path` is the chain from the current root
-    let mut done: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    for root in edges.keys() {
-        let mut path: Vec<&str> = Vec::new();
-        let mut stack: Vec<(&str, usize)> = vec![(root, 0)];
-        while let Some((node, next)) = stack.pop() {
-            if next == 0 {
-                if done.contains(node) {
-                    continue;
-                }
-                path.push(node);
-            }
-            let children = edges.get(node).map_or(&[][..], Vec::as_slice);
-            if let Some(child) = children.get(next) {
-                stack.push((node, next + 1));
-                let Some((child, _)) = edges.get_key_value(child.as_str()) else {
-                    continue; // a missing include: the crate names it
-                };
-                if let Some(at) = path.iter().position(|p| p == child) {
-                    let mut cycle: Vec<&str> = path[at..].to_vec();
-                    cycle.push(child);
-                    return Err(format!(
-                        "includes include each other: {}",
-                        cycle.join(" → ")
-                    ));
-                }
-                stack.push((child, 0));
-            } else {
-                done.insert(node);
-                path.pop();
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Checks that Liquid block tags (`if`, `for`, `case`, …) in `text` nest at most
@@ -244,37 +176,6 @@ fn shorten_expected(what: &str) -> String {
 mod tests {
     use super::*;
 
-    fn includes(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
-    #[test]
-    fn include_cycles_are_named() {
-        let e = check_includes(&includes(&[
-            ("a.html", "x {% include b.html k=1 %}"),
-            ("b.html", "{%- include \"a.html\" -%}"),
-        ]))
-        .unwrap_err();
-        assert_eq!(e, "includes include each other: a.html → b.html → a.html");
-        let e = check_includes(&includes(&[("self.html", "{% include self.html %}")])).unwrap_err();
-        assert_eq!(e, "includes include each other: self.html → self.html");
-    }
-
-    #[test]
-    fn includes_without_a_cycle_pass() {
-        // a diamond, a missing include, a dynamic name and one inside raw
-        check_includes(&includes(&[
-            ("a.html", "{% include b.html %}{% include c.html %}"),
-            ("b.html", "{% include d.html %}{% include gone.html %}"),
-            ("c.html", "{% include d.html %}{% include {{ x }} %}"),
-            ("d.html", "{% raw %}{% include a.html %}{% endraw %}"),
-        ]))
-        .unwrap();
-    }
-
     #[test]
     fn deep_nesting_is_refused_before_the_parser_recurses() {
         let deep = |n: usize| "{% if true %}\n".repeat(n) + &"{%- endif -%}".repeat(n);
@@ -348,18 +249,28 @@ mod tests {
         let inc = dir.path().join("_includes");
         std::fs::create_dir(&inc).unwrap();
         std::fs::write(inc.join("a.html"), "{% include a.html %}").unwrap();
-        let e = super::super::liquid::Engine::new(dir.path(), Default::default())
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(e.contains("a.html → a.html"), "{e}");
-        std::fs::write(inc.join("a.html"), "a").unwrap();
+        // a recursion that stops on a condition renders, as in Jekyll
+        std::fs::write(
+            inc.join("r.html"),
+            "{% if include.n > 0 %}[{% assign m = include.n | minus: 1 %}{% include r.html n=m %}]{% endif %}",
+        )
+        .unwrap();
         let engine = super::super::liquid::Engine::new(dir.path(), Default::default()).unwrap();
         let site = super::super::liquid::SiteVars {
             obj: liquid::object!({"list": [{"t": ["x", "y"]}, {"t": "z"}], "o": {"b": 1, "a": 2}}),
             ..Default::default()
         };
         let page = liquid::object!({});
+        assert_eq!(
+            engine
+                .render("{% include r.html n=3 %}", &site, &page)
+                .unwrap(),
+            "[[[]]]"
+        );
+        let e = engine
+            .render("{% include a.html %}", &site, &page)
+            .unwrap_err();
+        assert!(e.contains("includes nest more than"), "{e}");
         let e = engine
             .render(&"{% if true %}".repeat(20_000), &site, &page)
             .unwrap_err();

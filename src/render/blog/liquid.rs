@@ -58,6 +58,13 @@ impl Engine {
         if includes.is_dir() {
             for entry in walkdir::WalkDir::new(&includes).sort_by_file_name() {
                 let entry = entry.map_err(|e| Error::io("read", &includes, e.into()))?;
+                if entry.file_type().is_symlink() {
+                    tracing::warn!(
+                        "{}: a symbolic link; left out (GitHub Pages does not follow them either)",
+                        entry.path().display()
+                    );
+                    continue;
+                }
                 if !entry.file_type().is_file() {
                     continue;
                 }
@@ -72,14 +79,12 @@ impl Engine {
                 texts.insert(name, text);
             }
         }
-        super::guard::check_includes(&texts)
-            .map_err(|msg| Error::Data(Problem::file(&includes, msg)))?;
         for (name, text) in texts {
             source.add(name, text);
         }
         let index = Arc::new(index);
         let builder = liquid::ParserBuilder::with_stdlib()
-            .tag(liquid_lib::jekyll::IncludeTag)
+            .tag(GuardedInclude)
             .filter(liquid_lib::jekyll::Slugify)
             .filter(liquid_lib::jekyll::Push)
             .filter(liquid_lib::jekyll::Pop)
@@ -134,6 +139,65 @@ impl Engine {
         let template = self.parser.parse(&text).map_err(|e| e.to_string())?;
         let globals = Globals::new(site, page);
         template.render(&globals).map_err(|e| e.to_string())
+    }
+}
+
+/// How deep includes may include includes: a recursion that stops on a condition renders, one
+/// that never stops is an error instead of a stack overflow.
+pub const MAX_INCLUDE_DEPTH: usize = 64;
+
+thread_local! {
+    /// The includes being rendered on this thread, one inside the other.
+    static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Jekyll's `{% include FILE k=v %}` (the `liquid_lib` tag), with a depth limit.
+#[derive(Debug, Clone, Copy)]
+struct GuardedInclude;
+
+impl TagReflection for GuardedInclude {
+    fn tag(&self) -> &str {
+        "include"
+    }
+    fn description(&self) -> &str {
+        "a file of _includes/, with parameters"
+    }
+}
+
+impl ParseTag for GuardedInclude {
+    fn parse(
+        &self,
+        arguments: TagTokenIter<'_>,
+        options: &Language,
+    ) -> liquid_core::Result<Box<dyn Renderable>> {
+        let inner = liquid_lib::jekyll::IncludeTag.parse(arguments, options)?;
+        Ok(Box::new(DepthGuard { inner }))
+    }
+    fn reflection(&self) -> &dyn TagReflection {
+        self
+    }
+}
+
+#[derive(Debug)]
+struct DepthGuard {
+    inner: Box<dyn Renderable>,
+}
+
+impl Renderable for DepthGuard {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> liquid_core::Result<()> {
+        let depth = INCLUDE_DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        let result = if depth > MAX_INCLUDE_DEPTH {
+            Err(liquid_core::Error::with_msg(format!(
+                "includes nest more than {MAX_INCLUDE_DEPTH} deep (an include that includes itself without end?)"
+            )))
+        } else {
+            self.inner.render_to(writer, runtime)
+        };
+        INCLUDE_DEPTH.with(|d| d.set(d.get() - 1));
+        result
     }
 }
 

@@ -143,6 +143,18 @@ struct Doc {
 /// and a page of the site) would be written to one path (naming both); naming the template
 /// that fails to render; [`Error::Io`] when a file cannot be read.
 pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<usize> {
+    let mount = blog.path.trim_end_matches('/');
+    if let Some(file) = mount
+        .match_indices('/')
+        .map(|(i, _)| &mount[..i])
+        .chain([mount])
+        .find(|p| !p.is_empty() && (site.files.contains_key(*p) || reserved(p, config)))
+    {
+        return Err(Error::Usage(format!(
+            "the blog path {} (--blog-path, or blog_path in cph50.toml): the site has a file {file}, so it cannot be a folder",
+            blog.path
+        )));
+    }
     let source = files::read(blog.dir, config)?;
     for rel in &source.skipped {
         tracing::warn!(
@@ -181,10 +193,16 @@ pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<us
         } else {
             url_file
         };
+        // the file itself, or one of its folders, is a file of cph50's (`/feed.xml/`)
         [&doc.file, &url_file]
             .into_iter()
-            .find(|f| site.files.contains_key(f.as_str()) || reserved(f, config))
-            .cloned()
+            .flat_map(|f| {
+                let mut parts: Vec<&str> = vec![f.as_str()];
+                parts.extend(f.match_indices('/').map(|(i, _)| &f[..i]));
+                parts
+            })
+            .find(|f| site.files.contains_key(*f) || reserved(f, config))
+            .map(str::to_owned)
     };
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     for doc in &posts {
@@ -244,8 +262,13 @@ pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<us
     let site_vars = site_object(site, blog, config, &posts, &pages, &statics);
 
     let mut rendered = Vec::with_capacity(posts.len());
-    for doc in &posts {
-        rendered.push(render_post(site, doc, &engine, &site_vars, config)?);
+    // posts are newest first: the one after is older (`previous`), the one before newer
+    for (i, doc) in posts.iter().enumerate() {
+        let older = posts.get(i + 1);
+        let newer = i.checked_sub(1).and_then(|j| posts.get(j));
+        rendered.push(render_post(
+            site, doc, older, newer, &engine, &site_vars, config,
+        )?);
     }
     for p in &rendered {
         let mut ctx = site.context(&p.url);
@@ -275,7 +298,9 @@ fn reserved(file: &str, config: &Config) -> bool {
         || file == "sitemap.xml"
         || file == "build.json"
         || file == "blog/index.html"
-        || file.starts_with("blog/tags/")
+        || file
+            .strip_prefix("blog/tags/")
+            .is_some_and(|t| !t.contains('/') && t.ends_with(".html"))
         || file
             .strip_prefix("blog/page")
             .and_then(|r| r.strip_suffix("/index.html"))
@@ -338,7 +363,8 @@ fn read_post(
         })?,
         (None, None) => modified(path)?.with_timezone(&config.tz),
     };
-    if date.with_timezone(&Utc) > blog.now && !(blog.future || config.future) {
+    // Jekyll compares whole seconds (`date.to_i > site.time.to_i`)
+    if date.timestamp() > blog.now.timestamp() && !(blog.future || config.future) {
         tracing::info!(
             "{}: dated {} (after now); not published yet (build --future publishes it)",
             path.display(),
@@ -447,6 +473,16 @@ fn read_page(path: &Path, rel: &str, blog: &BlogOptions, config: &Config) -> Res
 /// An output file that every system can check out: no `:` (Jekyll refuses it too), none of
 /// `<>"|?*\` and no control character (the site folder is committed to git).
 fn check_file_name(path: &Path, link: &Permalink) -> Result<()> {
+    if let Some(part) = link.file.split('/').find(|p| p.len() > MAX_NAME_BYTES) {
+        return Err(bad(
+            path,
+            format!(
+                "its URL {} has a part of {} bytes, longer than a file name may be ({MAX_NAME_BYTES}); shorten its permalink, slug, title or categories",
+                link.url,
+                part.len()
+            ),
+        ));
+    }
     match link
         .file
         .chars()
@@ -462,6 +498,9 @@ fn check_file_name(path: &Path, link: &Permalink) -> Result<()> {
         None => Ok(()),
     }
 }
+
+/// The longest file name most file systems take (ext4, APFS, NTFS: 255), in bytes.
+const MAX_NAME_BYTES: usize = 255;
 
 /// Jekyll's default `markdown_ext`.
 fn is_markdown(ext: &str) -> bool {
@@ -768,14 +807,26 @@ fn to_html(
     }))
 }
 
+/// A post's page, feed entry and index entry; `older` and `newer` are its neighbours in date
+/// order (Liquid's `page.previous` and `page.next`).
 fn render_post(
     site: &Site,
     doc: &Doc,
+    older: Option<&Doc>,
+    newer: Option<&Doc>,
     engine: &liquid::Engine,
     site_vars: &liquid::SiteVars,
     config: &Config,
 ) -> Result<Post> {
-    let page = page_object(doc, config);
+    let mut page = page_object(doc, config);
+    for (key, other) in [("previous", older), ("next", newer)] {
+        page.insert(
+            key.into(),
+            other.map_or(::liquid::model::Value::Nil, |o| {
+                ::liquid::model::Value::Object(page_object(o, config))
+            }),
+        );
+    }
     let content = to_html(doc, &doc.body, engine, site_vars, &page)?;
     let separator = doc
         .fm
@@ -783,7 +834,9 @@ fn render_post(
         .clone()
         .unwrap_or_else(|| config.excerpt_separator.clone());
     let excerpt = match &doc.fm.excerpt {
-        Some(e) => to_html(doc, e, engine, site_vars, &page)?,
+        // a front matter `excerpt` is text as written (Jekyll runs no Liquid in it); its
+        // Markdown is rendered for the blog index
+        Some(e) => sanitize::clean(&markdown(e)),
         None if separator.is_empty() => String::new(),
         None => to_html(
             doc,
@@ -828,20 +881,20 @@ fn render_post(
             .fm
             .tags
             .iter()
-            .filter_map(|t| {
-                let slug = slugify(t);
-                if slug.is_empty() {
+            .map(|t| {
+                let mut slug = slugify(t);
+                if slug.is_empty() || slug.len() + 5 > MAX_NAME_BYTES {
                     tracing::warn!(
-                        "{}: tag {:?} has no letters or digits for its page's name; left out",
+                        "{}: tags: {:?} cannot name a tag page (no letter or digit, or too long); it has no page",
                         doc.path.display(),
                         crate::text::printable(t)
                     );
-                    return None;
+                    slug = String::new();
                 }
-                Some(TagLink {
+                TagLink {
                     name: t.clone(),
                     slug,
-                })
+                }
             })
             .collect(),
         categories: doc.fm.categories.clone(),
