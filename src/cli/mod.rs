@@ -375,7 +375,8 @@ pub enum Command {
     /// matter, date or Liquid does not read stop the build (exit 1, naming the files).
     /// The site is rendered into a temporary folder beside --out and swapped in only when
     /// complete: a failed build leaves the previous site. Two builds of the same input are
-    /// byte-identical (unless a future post's date came in between), build.json included: its generated_at is the newest time the data
+    /// byte-identical (unless a future post's date came in between, or a post prints or loops over
+    /// a map of its own: README, Moving a Jekyll blog in), build.json included: its generated_at is the newest time the data
     /// records (the last poll, session or daily start), or SOURCE_DATE_EPOCH when set. The
     /// templates are built into cph50, so it builds from any folder; a templates folder
     /// (--templates, or ./templates when it exists) replaces them file by file. Links are

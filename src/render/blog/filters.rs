@@ -657,7 +657,10 @@ fn inspect_into(v: &dyn ValueView, out: &mut String) {
         out.push(']');
     } else if let Some(o) = v.as_object() {
         out.push('{');
-        for (i, (k, x)) in o.iter().enumerate() {
+        // keys sorted: the crate's objects have no fixed order, and a build must repeat
+        let mut entries: Vec<_> = o.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (i, (k, x)) in entries.into_iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
