@@ -340,7 +340,7 @@ fn a_fifo_among_the_blog_posts_is_passed_over_without_waiting() {
         .timeout(std::time::Duration::from_secs(60))
         .assert()
         .success()
-        .stdout(predicate::str::contains("1 post)"));
+        .stdout(predicate::str::contains("1 post;"));
 }
 
 #[test]

@@ -35,6 +35,8 @@ mod fault_matrix;
 mod fresh_machine;
 mod identify;
 mod incidents;
+#[cfg(unix)]
+mod incremental_build;
 mod init;
 mod init_guards;
 mod init_workflows;

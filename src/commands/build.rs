@@ -27,8 +27,17 @@ pub fn run(settings: &Settings, out: &Output, args: &BuildArgs) -> Result<()> {
     let report = crate::render::build(&options)?;
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let changed = if report.written == 0 && report.removed == 0 {
+        "nothing changed, nothing written".to_owned()
+    } else {
+        format!(
+            "{} written, {} removed",
+            plural(report.written, "file", "files"),
+            report.removed
+        )
+    };
     out.result(&format!(
-        "built {} ({}, {} KB: {}, {})",
+        "built {} ({}, {} KB: {}, {}; {changed})",
         args.out.display(),
         plural(report.files, "file", "files"),
         report.bytes / 1024,

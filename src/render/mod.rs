@@ -68,8 +68,12 @@ pub struct BuildOptions {
 /// What a build produced.
 #[derive(Debug, Clone, Default)]
 pub struct BuildReport {
-    /// Files written.
+    /// Files of the site.
     pub files: usize,
+    /// Files whose content changed (new or different), written this build.
+    pub written: usize,
+    /// Files of the previous site the new one no longer has.
+    pub removed: usize,
     /// Session pages.
     pub sessions: usize,
     /// Blog posts published.
@@ -209,14 +213,15 @@ pub fn build_with(opts: &BuildOptions, templates: &Templates) -> Result<BuildRep
             "cph50": env!("CARGO_PKG_VERSION"),
         }),
     )?;
-    let report = BuildReport {
+    let changes = write_atomically(&site.files, &opts.out)?;
+    Ok(BuildReport {
         files: site.files.len(),
+        written: changes.written,
+        removed: changes.removed,
         sessions,
         posts,
         bytes: site.files.values().map(Vec::len).sum(),
-    };
-    write_atomically(&site.files, &opts.out)?;
-    Ok(report)
+    })
 }
 
 /// `--base-url`, else `_config.yml`'s `url` + `baseurl`, else `/`; always ending in `/`.
@@ -396,20 +401,77 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// Writes `files` into a temporary folder beside `out`, then swaps it in (see
-/// [`crate::fsio::replace_dir`]): a failed build leaves the previous site. Holds `out`'s lock
-/// meanwhile, so that a concurrent build waits, and the next build deletes what a killed one
-/// left beside it.
-fn write_atomically(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<()> {
+/// What [`write_atomically`] changed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Changes {
+    written: usize,
+    removed: usize,
+}
+
+/// Writes only what changed: each file is compared with the previous site's; when none differs
+/// and none is gone, nothing is written at all (not even the swap). Otherwise the new site is
+/// made in a temporary folder beside `out`, unchanged files hard-linked from the previous site
+/// (no bytes written, same inode and modification time) and the rest written, then swapped in
+/// whole (see [`crate::fsio::replace_dir`]): a failed build leaves the previous site, and a
+/// reader never sees half of each. Holds `out`'s lock meanwhile, so that a concurrent build
+/// waits, and the next build deletes what a killed one left beside it.
+fn write_atomically(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<Changes> {
     let _lock = crate::fsio::lock::FolderLock::acquire(out)?;
+    let previous = previous_files(out);
+    let unchanged = |rel: &str, bytes: &[u8]| -> bool {
+        previous.get(rel).is_some_and(|len| {
+            *len == bytes.len() as u64 && fs::read(out.join(rel)).is_ok_and(|old| old == bytes)
+        })
+    };
+    let same: Vec<bool> = files
+        .iter()
+        .map(|(rel, bytes)| unchanged(rel, bytes))
+        .collect();
+    let changes = Changes {
+        written: same.iter().filter(|s| !**s).count(),
+        removed: previous.keys().filter(|k| !files.contains_key(*k)).count(),
+    };
+    if changes.written == 0 && changes.removed == 0 && out.is_dir() {
+        return Ok(changes);
+    }
     let staging = crate::fsio::staging_dir(out, "site")?;
-    for (rel, bytes) in files {
+    for ((rel, bytes), same) in files.iter().zip(same) {
         let path = staging.path().join(rel);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
         }
+        if same && fs::hard_link(out.join(rel), &path).is_ok() {
+            continue;
+        }
         fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))?;
     }
     crate::fsio::replace_dir(staging, out)?;
-    Ok(())
+    Ok(changes)
+}
+
+/// The previous site's files (path from `out` with `/` -> size in bytes); empty when there is
+/// none. Symbolic links and other non-files are not files of a site cph50 built.
+fn previous_files(out: &Path) -> BTreeMap<String, u64> {
+    let mut found = BTreeMap::new();
+    if !out.is_dir() {
+        return found;
+    }
+    for entry in walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(out) else {
+            continue;
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        found.insert(rel, entry.metadata().map_or(u64::MAX, |m| m.len()));
+    }
+    found
 }

@@ -53,6 +53,35 @@ fn timed(cmd: &mut Command) -> Option<Duration> {
     Some(elapsed)
 }
 
+/// Runs `cmd` to completion: wall time and its summary line (stdout), or `None` when it fails.
+fn summary_timed(cmd: &mut Command) -> Option<(Duration, String)> {
+    let started = Instant::now();
+    let out = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .ok()?;
+    let elapsed = started.elapsed();
+    if !out.status.success() {
+        println!(
+            "  ! {:?} failed: {}",
+            cmd.get_program(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        return None;
+    }
+    Some((
+        elapsed,
+        String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+    ))
+}
+
+/// `12 files written, 0 removed` (or `nothing changed, nothing written`) of a build's summary.
+fn written_part(line: &str) -> &str {
+    line.rsplit_once("; ")
+        .map_or(line, |(_, w)| w.trim_end_matches(')'))
+}
+
 /// Peak resident memory (kB) of `cmd`: `/usr/bin/time -v` when present, else the child's
 /// `VmHWM` read from `/proc/<pid>/status` until it exits (a lower bound).
 fn peak_kb(cmd: &Command) -> Option<u64> {
@@ -267,7 +296,14 @@ fn main() {
     build
         .args(["build", "--out", "site", "--blog", "blog", "--templates"])
         .arg(&templates);
-    let times: Vec<Duration> = (0..BUILD_RUNS).filter_map(|_| timed(&mut build)).collect();
+    // a full build each time: the previous site removed first (a rebuild writes only what changed)
+    let times: Vec<Duration> = (0..BUILD_RUNS)
+        .filter_map(|_| {
+            let _ = fs::remove_dir_all(root.join("site"));
+            timed(&mut build)
+        })
+        .collect();
+    let _ = fs::remove_dir_all(root.join("site"));
     let peak = peak_kb(&build);
     let (files, bytes) = walkdir::WalkDir::new(root.join("site"))
         .into_iter()
@@ -299,6 +335,44 @@ fn main() {
             kb as f64 / 1024.0
         ),
         None => println!("  peak RSS   not measured"),
+    }
+
+    // Rebuilds: nothing new, then one new session (the newest held out of the first build).
+    let no_change: Vec<(Duration, String)> = (0..BUILD_RUNS)
+        .filter_map(|_| summary_timed(&mut build))
+        .collect();
+    if let Some((_, line)) = no_change.last() {
+        println!(
+            "  rebuild, nothing new      median {:.0} ms over {} runs   ({})",
+            ms(median(no_change.iter().map(|(d, _)| *d).collect())),
+            no_change.len(),
+            written_part(line)
+        );
+    }
+    let newest = walkdir::WalkDir::new(root.join("data/sessions"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .max()
+        .expect("a session file");
+    let held = root.join("held-session.json");
+    let mut one_new: Vec<(Duration, String)> = Vec::new();
+    for _ in 0..BLOG_RUNS {
+        fs::rename(&newest, &held).expect("hold the newest session out");
+        let _ = summary_timed(&mut build);
+        fs::rename(&held, &newest).expect("put it back");
+        if let Some(run) = summary_timed(&mut build) {
+            one_new.push(run);
+        }
+    }
+    if let Some((_, line)) = one_new.last() {
+        println!(
+            "  rebuild, one new session  median {:.0} ms over {} runs   ({})   goal <= about 15 files",
+            ms(median(one_new.iter().map(|(d, _)| *d).collect())),
+            one_new.len(),
+            written_part(line)
+        );
     }
 
     // The same 100 posts by cph50 (no sessions), Hugo and Jekyll.
