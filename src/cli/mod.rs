@@ -374,7 +374,9 @@ pub enum Command {
     /// --drafts; two posts with one URL, an unknown permalink placeholder or a post whose front
     /// matter, date or Liquid does not read stop the build (exit 1, naming the files).
     /// The site is rendered into a temporary folder beside --out and swapped in only when
-    /// complete: a failed build leaves the previous site. Two builds of the same input are
+    /// complete: a failed build leaves the previous site. Only files whose content changed are
+    /// written (the others are hard-linked from the previous site); with nothing changed,
+    /// nothing is written. Two builds of the same input are
     /// byte-identical (unless a future post's date came in between, or a post prints or loops over
     /// a map of its own: README, Moving a Jekyll blog in), build.json included: its generated_at is the newest time the data
     /// records (the last poll, session or daily start), or SOURCE_DATE_EPOCH when set. The
