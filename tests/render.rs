@@ -314,3 +314,36 @@ fn a_front_matter_error_names_the_post_file() {
         .stderr(predicates::str::contains("blog/_posts/2026-01-01-bad.md"))
         .stderr(predicates::str::contains("front matter"));
 }
+
+#[test]
+fn a_session_page_is_titled_by_car_and_time_and_an_unknown_car_is_not_called_recognised() {
+    let demo = Demo::new(3);
+    build(&demo, &repo("templates")).success();
+    let mut unknown_pages = 0;
+    for e in fs::read_dir(demo.root().join("site/sessions")).unwrap() {
+        let page = fs::read_to_string(e.unwrap().path()).unwrap();
+        let h1 = page
+            .split("<h1>")
+            .nth(1)
+            .unwrap()
+            .split("</h1>")
+            .next()
+            .unwrap();
+        assert!(
+            h1.contains(" charging, ") && !h1.starts_with("Session"),
+            "{h1}"
+        );
+        if page.contains("Unknown vehicle") {
+            unknown_pages += 1;
+            assert!(
+                !page.contains("recognised by the classifier from the power curve"),
+                "{page}"
+            );
+            assert!(page.contains("the classifier named no car"), "{page}");
+        }
+    }
+    assert!(
+        unknown_pages > 0,
+        "the demo's guest car should give an unknown session"
+    );
+}

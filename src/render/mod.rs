@@ -300,6 +300,14 @@ fn render_dashboard(site: &mut Site, input: &Inputs, latest_month: &str) -> Resu
     );
     ctx.insert("health", &views::health_view(&input.runs));
     ctx.insert("month", latest_month);
+    // `2026-10` -> `October 2026`
+    ctx.insert(
+        "month_title",
+        &chrono::NaiveDate::parse_from_str(&format!("{latest_month}-01"), "%Y-%m-%d").map_or_else(
+            |_| latest_month.to_owned(),
+            |d| d.format("%B %Y").to_string(),
+        ),
+    );
     ctx.insert(
         "month_totals",
         &input

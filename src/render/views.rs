@@ -192,10 +192,11 @@ pub fn health_view(runs: &Runs) -> HealthView {
         .collect();
     HealthView {
         last_run: format!("{} {} (local)", last.date.0, last.time_pt.0),
+        // what the record's `result` means for the daily start (data dictionary, runs.json)
         last_result: match last.result {
-            RunResult::Success => "success",
-            RunResult::Failure => "failure",
-            RunResult::Other => "other",
+            RunResult::Success => "charging started",
+            RunResult::Failure => "failed",
+            RunResult::Other => "not started",
         }
         .to_owned(),
         last_reason: last.reason.clone(),
@@ -309,6 +310,7 @@ pub fn session_view(r: &SessionRow, vehicles: &[VehicleView]) -> SessionView {
         .or_else(|| vehicles.last())
         .cloned()
         .unwrap_or_else(|| vehicle_views(&empty_config()).remove(0));
+    let unknown = vehicle.id == UNKNOWN_VEHICLE;
     SessionView {
         id: r.id.clone(),
         start: format!("{} {}", r.local_start.format("%Y-%m-%d %H:%M"), r.zone),
@@ -322,6 +324,7 @@ pub fn session_view(r: &SessionRow, vehicles: &[VehicleView]) -> SessionView {
         confidence_pct: r.confidence.map(|c| (c * 100.0).round() as i64),
         labeled: match r.labeled_by {
             Some("manual") => "labelled by hand (cph50 label)".to_owned(),
+            Some(_) if unknown => "the classifier named no car from the power curve".to_owned(),
             Some(_) => "recognised by the classifier from the power curve".to_owned(),
             None => "from the ChargePoint session cache (no session file)".to_owned(),
         },

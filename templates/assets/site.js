@@ -22,9 +22,11 @@
       var ts = Date.parse(now.getAttribute('data-timestamp'));
       if (isNaN(ts)) return;
       var min = Math.max(0, Math.round((Date.now() - ts) / 60000));
-      text('now-age', 'updated ' + (min < 120 ? min + ' min' : Math.round(min / 60) + ' h') + ' ago');
+      var age = min < 120 ? min + ' min' : min < 48 * 60 ? Math.round(min / 60) + ' h'
+        : Math.round(min / 1440) + ' days';
+      text('now-age', 'updated ' + age + ' ago');
       text('poll-health', min > 30
-        ? 'Warning: the last poll was ' + Math.round(min / 60) + ' h ago; scheduled runs may be delayed or dropped.'
+        ? 'Warning: the last poll was ' + age + ' ago; scheduled runs may be delayed or dropped.'
         : 'Polls are on time.');
     };
     var refresh = function () {
