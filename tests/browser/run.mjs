@@ -121,18 +121,27 @@ try {
   const pages = ['index.html', 'history.html', `sessions/${sessions[0].session_id}.html`, 'blog/index.html', `blog/${post}`, '404.html'];
   const tag = fs.readdirSync(path.join(site, 'blog/tags'))[0];
   if (tag) pages.push(`blog/tags/${tag}`);
-  for (const p of pages) {
-    for (const width of [1200, 375]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.goto(base + p);
-      await page.addScriptTag({ content: axeSource }).catch(() => page.evaluate(axeSource));
-      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-      for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
-        failures.push(`axe ${p} @${width}px: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
-      }
-      if (width === 375) {
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-        check(!overflow, `${p} scrolls sideways at 375 px`);
+  // each page at a desktop and a phone width, in the light and the dark colour scheme
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    for (const p of pages) {
+      for (const width of [1200, 375]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(base + p);
+        await page.addScriptTag({ content: axeSource }).catch(() => page.evaluate(axeSource));
+        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+          failures.push(`axe ${p} @${width}px ${colorScheme}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+        }
+        if (width === 375) {
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+          check(!overflow, `${p} scrolls sideways at 375 px (${colorScheme})`);
+        }
+        // the page follows the scheme: a dark background in dark mode, a light one otherwise
+        const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const [r, g, b] = (bg.match(/\d+/g) || [255, 255, 255]).map(Number);
+        const dark = (r + g + b) / 3 < 80;
+        check(dark === (colorScheme === 'dark'), `${p} in ${colorScheme} mode has the background ${bg}`);
       }
     }
   }
