@@ -117,6 +117,10 @@
   function draw(data) {
     var cols = data.vehicles.map(function (id, i) { return i; })
       .filter(function (i) { return state.vehicle === 'all' || data.vehicles[i] === state.vehicle; });
+    // the legend lists the vehicles the chart shows
+    document.querySelectorAll('#vehicle-legend li[data-vehicle]').forEach(function (li) {
+      li.hidden = state.vehicle !== 'all' && li.getAttribute('data-vehicle') !== state.vehicle;
+    });
     var bars = periodsOf(state.level, state.page, data).map(function (p) {
       var cells = data.periods[p[0]];
       return { key: p[0], label: p[1], values: cols.map(function (c) { return cells ? cells[c][state.metric] : 0; }) };
@@ -183,9 +187,19 @@
         : r[{ kwh: 3, duration: 4, cost: 5 }[state.sort]] });
     });
     shown.sort(function (a, b) { var c = a.key < b.key ? -1 : a.key > b.key ? 1 : 0; return state.desc ? -c : c; });
+    // the sorted column says its direction (aria-sort, and an arrow from the style sheet)
+    document.querySelectorAll('#sessions thead th').forEach(function (th) {
+      var b = th.querySelector('button[data-sort]');
+      if (b && b.getAttribute('data-sort') === state.sort) th.setAttribute('aria-sort', state.desc ? 'descending' : 'ascending');
+      else th.removeAttribute('aria-sort');
+    });
+    var limit = 500;
+    text('table-count', shown.length <= limit
+      ? shown.length + (shown.length === 1 ? ' session' : ' sessions')
+      : limit + ' of ' + shown.length + ' sessions shown, in this order; narrow the dates (From, to) or sort to see others');
     var body = document.querySelector('#sessions tbody');
     body.replaceChildren();
-    shown.slice(0, 500).forEach(function (s) {
+    shown.slice(0, limit).forEach(function (s) {
       var r = s.r, tr = document.createElement('tr');
       var a = document.createElement('a');
       a.href = root + 'sessions/' + encodeURIComponent(r[0]) + '.html';

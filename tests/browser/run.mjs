@@ -80,6 +80,16 @@ try {
   await page.selectOption('#vehicle', month.vehicles[0]);
   await page.waitForTimeout(200);
   check(await page.textContent('#sum-kwh') === r1(year.periods[y][0][0]) + ' kWh', 'vehicle filter');
+  const legend = await page.$$eval('#vehicle-legend li', (lis) => lis.filter((li) => !li.hidden).map((li) => li.getAttribute('data-vehicle')));
+  check(legend.length === 1 && legend[0] === month.vehicles[0], `the legend lists the filtered vehicle only: ${legend}`);
+  // sorting: the column says its direction, and the rows follow it
+  await page.click('button[data-sort="kwh"]');
+  await page.click('button[data-sort="kwh"]');
+  await page.waitForTimeout(200);
+  check(await page.getAttribute('#sessions th:nth-child(3)', 'aria-sort') === 'descending', 'kWh sorted descending says so');
+  check(await page.getAttribute('#sessions th:nth-child(1)', 'aria-sort') === null, 'the other columns say nothing');
+  const kwhs = await page.$$eval('#sessions tbody tr td:nth-child(3)', (tds) => tds.map((td) => Number(td.textContent)));
+  check(kwhs.every((v, i) => i === 0 || kwhs[i - 1] >= v), 'rows in descending kWh');
   await page.selectOption('#metric', '2');
   await page.waitForTimeout(200);
   const firstCarSessions = sessions.filter((s) => s.local_date.startsWith(y) && s.vehicle_id === month.vehicles[0]).length;
@@ -87,6 +97,11 @@ try {
   check(bars === firstCarSessions, `sessions metric: bars ${bars} vs ${firstCarSessions}`);
   await page.click('button[data-level="year"]');
   await waitText(page, '#period', 'All years');
+  await page.selectOption('#vehicle', 'all');
+  await page.waitForTimeout(300);
+  const count = await page.textContent('#table-count');
+  check(sessions.length <= 500 ? count === `${sessions.length} sessions` : count.startsWith(`500 of ${sessions.length} sessions shown`),
+    `the table says how many of the sessions it shows: ${count}`);
   check(await page.isDisabled('#next') && await page.isDisabled('#prev'), 'year view has no previous/next');
 
   // --- history from file:// (fetch blocked): the build-time chart, totals and table stay -----
