@@ -75,8 +75,12 @@
 
   function load(level) {
     if (!levels[level]) {
+      // a loading state while the level's data comes (the chart says it is busy)
+      var fig = document.getElementById('chart');
+      fig.setAttribute('aria-busy', 'true');
       levels[level] = getJSON('api/v1/history-' + level + '.json')
-        .catch(function (e) { delete levels[level]; throw e; });
+        .then(function (d) { fig.removeAttribute('aria-busy'); return d; },
+          function (e) { fig.removeAttribute('aria-busy'); delete levels[level]; throw e; });
     }
     return levels[level];
   }
@@ -170,6 +174,30 @@
     controls.setAttribute('data-level', state.level);
     controls.setAttribute('data-page', state.page);
     table(data);
+    writeHash();
+  }
+
+  // The view in the address (#level=month&page=2025&vehicle=…&metric=2), so it can be
+  // bookmarked and shared; read once when the page opens.
+  function writeHash() {
+    var q = new URLSearchParams({ level: state.level, page: state.page, vehicle: state.vehicle, metric: String(state.metric) });
+    if (location.hash.slice(1) !== q.toString()) history.replaceState(null, '', '#' + q.toString());
+  }
+  function readHash() {
+    var q = new URLSearchParams(location.hash.slice(1));
+    var level = q.get('level');
+    if (['day', 'month', 'year'].indexOf(level) < 0) return;
+    var vehicle = q.get('vehicle') || 'all', metric = Number(q.get('metric') || 0);
+    if (vehicle !== 'all' && !document.querySelector('#vehicle option[value="' + CSS.escape(vehicle) + '"]')) vehicle = 'all';
+    if (!(metric >= 0 && metric <= 3)) metric = 0;
+    document.getElementById('vehicle').value = vehicle;
+    document.getElementById('metric').value = String(metric);
+    load(level).then(function (data) {
+      var pages = pagesFor(level, data), page = q.get('page') || '';
+      if (pages.indexOf(page) < 0) page = pages[pages.length - 1];
+      state.level = level; state.page = page; state.vehicle = vehicle; state.metric = metric;
+      draw(data);
+    }).catch(keep);
   }
 
   function table(data) {
@@ -239,6 +267,7 @@
     state.metric = Number(document.getElementById('metric').value);
     load(state.level).then(draw).catch(keep);
   }
+  if (location.hash.length > 1) readHash();
   document.getElementById('vehicle').addEventListener('change', onSelect);
   document.getElementById('metric').addEventListener('change', onSelect);
   document.getElementById('from').addEventListener('change', retable);

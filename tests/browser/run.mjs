@@ -104,6 +104,21 @@ try {
     `the table says how many of the sessions it shows: ${count}`);
   check(await page.isDisabled('#next') && await page.isDisabled('#prev'), 'year view has no previous/next');
 
+  // --- the view is in the address: it round-trips through a bookmark --------------------------
+  check(new URL(page.url()).hash.includes('level=year'), `the address holds the view: ${page.url()}`);
+  await page.selectOption('#vehicle', month.vehicles[0]);
+  await page.selectOption('#metric', '2');
+  await page.click('button[data-level="month"]');
+  await waitText(page, '#period', latest.slice(0, 4));
+  const bookmark = page.url();
+  const total = await page.textContent('#sum-sessions');
+  await page.goto(base + 'index.html');
+  await page.goto(bookmark);
+  await waitText(page, '#period', latest.slice(0, 4));
+  check(await page.inputValue('#vehicle') === month.vehicles[0] && await page.inputValue('#metric') === '2',
+    `a bookmark restores the vehicle and metric: ${bookmark}`);
+  check(await page.textContent('#sum-sessions') === total, 'a bookmark restores the totals');
+
   // --- history from file:// (fetch blocked): the build-time chart, totals and table stay -----
   await page.goto('file://' + path.join(site, 'history.html'));
   check((await page.$$('#chart svg rect')).length > 0, 'file://: the build-time chart');
