@@ -13,6 +13,10 @@
   }
   function text(id, value) { var el = document.getElementById(id); if (el) el.textContent = value; }
   function fmt(v, digits) { return (Math.round(v * Math.pow(10, digits)) / Math.pow(10, digits)).toString(); }
+  // a number for people: thousands separated, `digits` decimals (the page's language)
+  function num(v, digits) {
+    return Number(v).toLocaleString(document.documentElement.lang || 'en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
 
   // ---- dashboard -------------------------------------------------------------------------
   var now = document.getElementById('now');
@@ -129,17 +133,29 @@
       var cells = data.periods[p[0]];
       return { key: p[0], label: p[1], values: cols.map(function (c) { return cells ? cells[c][state.metric] : 0; }) };
     });
-    var w = 800, h = 260, left = 48, bottom = 24, top = 10, plotH = h - bottom - top;
+    // drawn at the figure's own width, so that one unit is one CSS pixel and the 12 px labels
+    // stay 12 px on a phone as on a desktop
+    var fig0 = document.getElementById('chart');
+    var w = Math.min(1000, Math.max(300, Math.round(fig0.getBoundingClientRect().width) || 800));
+    var h = w < 500 ? 220 : 260, left = 56, bottom = 40, top = 18, plotH = h - bottom - top, fs = 12;
     var max = 0; bars.forEach(function (b) { max = Math.max(max, b.values.reduce(function (a, x) { return a + x; }, 0)); });
-    var scale = niceMax(max), slot = (w - left) / Math.max(bars.length, 1), bw = Math.max(slot * 0.7, 1);
+    // whole sessions tick as whole numbers; every scale starts at 0 and ends just above the top
+    var scale = state.metric === 2 ? Math.max(4, Math.ceil(max / 4) * 4) : niceMax(max);
+    var slot = (w - left) / Math.max(bars.length, 1), bw = Math.max(slot * 0.7, 1);
+    var unit = state.metric === 3 ? (controls.getAttribute('data-currency') || 'cost') : unitOf[state.metric];
     var svg = svgEl('svg', { 'class': 'chart', viewBox: '0 0 ' + w + ' ' + h, role: 'img',
       'aria-label': ['Energy', 'Miles', 'Sessions', 'Cost'][state.metric] + ' per ' + state.level + ', stacked by vehicle' });
     for (var i = 0; i <= 4; i++) {
       var y = top + plotH - plotH * i / 4;
       svg.appendChild(svgEl('line', { x1: left, x2: w, y1: y, y2: y, stroke: '#ddd' }));
-      svg.appendChild(svgEl('text', { x: left - 4, y: y + 3, 'font-size': 10, 'text-anchor': 'end' }, fmt(scale * i / 4, 1)));
+      svg.appendChild(svgEl('text', { x: left - 4, y: y + 4, 'font-size': fs, 'text-anchor': 'end' },
+        num(scale * i / 4, state.metric === 2 || scale >= 40 ? 0 : 1)));
     }
-    var every = Math.max(1, Math.floor(bars.length / 16));
+    // axis titles: the unit above the scale, the period under the bars
+    svg.appendChild(svgEl('text', { x: 4, y: fs, 'font-size': fs }, unit));
+    svg.appendChild(svgEl('text', { x: w - 4, y: h - 2, 'font-size': fs, 'text-anchor': 'end' },
+      { day: 'day of the month', month: 'month', year: 'year' }[state.level]));
+    var every = Math.max(1, Math.ceil(bars.length / Math.max(4, Math.floor((w - left) / 40))));
     bars.forEach(function (b, i) {
       var x = left + slot * i + (slot - bw) / 2, y = top + plotH;
       var total = b.values.reduce(function (a, v) { return a + v; }, 0);
@@ -151,7 +167,7 @@
         g.appendChild(svgEl('rect', { x: x.toFixed(1), y: y.toFixed(1), width: bw.toFixed(1), height: bh.toFixed(1), fill: (vehicleInfo[data.vehicles[cols[j]]] || { colour: '#767676' }).colour }));
       });
       svg.appendChild(g);
-      if (i % every === 0) svg.appendChild(svgEl('text', { x: (x + bw / 2).toFixed(1), y: h - 8, 'font-size': 10, 'text-anchor': 'middle' }, b.label));
+      if (i % every === 0) svg.appendChild(svgEl('text', { x: (x + bw / 2).toFixed(1), y: top + plotH + fs + 4, 'font-size': fs, 'text-anchor': 'middle' }, b.label));
     });
     var fig = document.getElementById('chart');
     fig.replaceChildren(svg);
@@ -268,6 +284,9 @@
     load(state.level).then(draw).catch(keep);
   }
   if (location.hash.length > 1) readHash();
+  // the build-time chart is 800 units wide; on a narrower screen its labels would shrink below
+  // 12 px, so the chart is drawn again at the screen's width (the level's data, one request)
+  else if (document.getElementById('chart').getBoundingClientRect().width < 700) load(state.level).then(draw).catch(keep);
   document.getElementById('vehicle').addEventListener('change', onSelect);
   document.getElementById('metric').addEventListener('change', onSelect);
   document.getElementById('from').addEventListener('change', retable);

@@ -119,6 +119,26 @@ try {
     `a bookmark restores the vehicle and metric: ${bookmark}`);
   check(await page.textContent('#sum-sessions') === total, 'a bookmark restores the totals');
 
+  // --- on a phone the chart is drawn at the screen's width: no label under 12 px ---------------
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(base + 'history.html');
+  let drawnWidth = '800';
+  for (let t = 0; t < 50 && drawnWidth === '800'; t++) {
+    await page.waitForTimeout(100);
+    drawnWidth = await page.evaluate(() => ((document.querySelector('#chart svg') || { getAttribute: () => '0 0 800' })
+      .getAttribute('viewBox') || '0 0 800').split(' ')[2]);
+  }
+  check(drawnWidth !== '800', `history at 375 px: the chart is drawn at the screen's width (${drawnWidth} units)`);
+  const smallest = await page.evaluate(() => {
+    const svg = document.querySelector('#chart svg');
+    const k = svg.getBoundingClientRect().width / Number(svg.getAttribute('viewBox').split(' ')[2]);
+    return Math.min(...[...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * k));
+  });
+  check(smallest >= 11.5, `history at 375 px: the smallest chart label is ${smallest.toFixed(1)} px`);
+  const ticks = await page.$$eval('#chart svg text', (ts) => ts.map((t) => t.textContent));
+  check(ticks.includes('kWh') && ticks.includes('day of the month'), `the chart names its unit and axis: ${ticks.slice(0, 8)}`);
+  await page.setViewportSize({ width: 1200, height: 900 });
+
   // --- history from file:// (fetch blocked): the build-time chart, totals and table stay -----
   await page.goto('file://' + path.join(site, 'history.html'));
   check((await page.$$('#chart svg rect')).length > 0, 'file://: the build-time chart');
