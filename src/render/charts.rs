@@ -54,7 +54,7 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
         let y = top + plot_h - plot_h * f64::from(i) / 4.0;
         let _ = write!(
             s,
-            r##"<line x1="{left}" x2="{w}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end">{}</text>"##,
+            r##"<line x1="{left}" x2="{w}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"##,
             left - 4.0,
             y + 3.0,
             fmt_num(v)
@@ -90,7 +90,7 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
         if i % label_every == 0 {
             let _ = write!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle">{}</text>"#,
+                r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"#,
                 x + bw / 2.0,
                 h - 8.0,
                 esc(&b.label)
@@ -101,19 +101,40 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
     s
 }
 
-/// The power curve of a session's samples as an inline `<svg>`: kW up, seconds since the
-/// first reading across; readings without power are left out.
+/// The power curve of a session's samples as inline `<svg>`s: kW up, time since the first
+/// reading across; readings without power are left out. Two drawings of the same curve: one
+/// 800 units wide for wider screens and one 340 units wide for phones (`chart-wide`,
+/// `chart-narrow`; the style sheet shows one), so that a label is at least 12 CSS pixels on
+/// both (an SVG's text shrinks with its width).
 pub fn power_curve(points: &[Point]) -> String {
-    let (w, h, left, bottom, top) = (800.0, 260.0, 48.0, 28.0, 10.0);
     let readings: Vec<(i64, f64)> = points
         .iter()
         .filter_map(|p| p.power_kw.map(|kw| (p.at.timestamp(), kw)))
         .collect();
+    let mut s = curve_svg(&readings, 800.0, 260.0, 12.0, "chart chart-wide");
+    s.push_str(&curve_svg(
+        &readings,
+        340.0,
+        220.0,
+        13.0,
+        "chart chart-narrow",
+    ));
+    s
+}
+
+/// One drawing of [`power_curve`], `w` × `h` units, labels `fs` units high.
+fn curve_svg(readings: &[(i64, f64)], w: f64, h: f64, fs: f64, class: &str) -> String {
+    let (left, bottom, top) = (fs * 4.5, fs * 2.4, fs * 1.6);
     let mut s = format!(
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="Power curve, kW over the sampled minutes" xmlns="http://www.w3.org/2000/svg">"#
+        r#"<svg class="{class}" viewBox="0 0 {w} {h}" role="img" aria-label="Power curve, kW over the sampled minutes" xmlns="http://www.w3.org/2000/svg">"#
     );
     let (Some(first), Some(last)) = (readings.first(), readings.last()) else {
-        s.push_str(r#"<text x="400" y="130" text-anchor="middle">No power samples</text></svg>"#);
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="middle">No power samples</text></svg>"#,
+            w / 2.0,
+            h / 2.0
+        );
         return s;
     };
     let span = (last.0 - first.0).max(1) as f64;
@@ -125,10 +146,10 @@ pub fn power_curve(points: &[Point]) -> String {
         let y = top + plot_h - plot_h * f64::from(i) / 4.0;
         let _ = write!(
             s,
-            r##"<line x1="{left}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end">{} kW</text>"##,
+            r##"<line x1="{left:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="end">{} kW</text>"##,
             w - 10.0,
             left - 4.0,
-            y + 3.0,
+            y + fs / 3.0,
             fmt_num(v)
         );
     }
@@ -150,12 +171,13 @@ pub fn power_curve(points: &[Point]) -> String {
         r##"<polyline fill="none" stroke="#1b6ac9" stroke-width="2" points="{}"/>"##,
         pts.join(" ")
     );
+    // the time axis: its start and end, and what it counts
     let _ = write!(
         s,
-        r#"<text x="{left}" y="{:.1}" font-size="10">0 s</text><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end">{} s</text></svg>"#,
-        h - 8.0,
+        r#"<text x="{left:.1}" y="{:.1}" font-size="{fs}">0 s</text><text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="end">{} s since the first reading</text></svg>"#,
+        h - fs * 0.6,
         w - 10.0,
-        h - 8.0,
+        h - fs * 0.6,
         span as i64
     );
     s

@@ -137,6 +137,20 @@ try {
   check(smallest >= 11.5, `history at 375 px: the smallest chart label is ${smallest.toFixed(1)} px`);
   const ticks = await page.$$eval('#chart svg text', (ts) => ts.map((t) => t.textContent));
   check(ticks.includes('kWh') && ticks.includes('day of the month'), `the chart names its unit and axis: ${ticks.slice(0, 8)}`);
+  // the session page's power curve: its phone drawing, no label under 12 px either
+  const labelSizes = async () => page.evaluate(() => [...document.querySelectorAll('svg.chart')]
+    .filter((svg) => svg.getBoundingClientRect().width > 0)
+    .flatMap((svg) => {
+      const k = svg.getBoundingClientRect().width / Number(svg.getAttribute('viewBox').split(' ')[2]);
+      return [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * k);
+    }));
+  for (const width of [375, 1200]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(base + `sessions/${sessions[0].session_id}.html`);
+    const sizes = await labelSizes();
+    check(sizes.length > 0 && Math.min(...sizes) >= 11.5,
+      `session page at ${width} px: the smallest chart label is ${Math.min(...sizes).toFixed(1)} px`);
+  }
   await page.setViewportSize({ width: 1200, height: 900 });
 
   // --- history from file:// (fetch blocked): the build-time chart, totals and table stay -----
