@@ -251,8 +251,10 @@
       var td = document.createElement('td'); td.appendChild(a); tr.appendChild(td);
       var m = Math.floor(r[4] / 60);
       [nameOf(r), String(r[3]), m >= 60 ? Math.floor(m / 60) + ' h ' + ('0' + m % 60).slice(-2) + ' min' : m + ' min',
-       r[5] == null ? '' : String(r[5])].forEach(function (v) {
-        var c = document.createElement('td'); c.textContent = v; tr.appendChild(c);
+       r[5] == null ? '' : String(r[5])].forEach(function (v, k) {
+        var c = document.createElement('td'); c.textContent = v;
+        c.setAttribute('data-label', ['Vehicle', 'kWh', 'Duration', 'Cost'][k]);
+        tr.appendChild(c);
       });
       body.appendChild(tr);
     });

@@ -137,6 +137,14 @@ try {
   check(smallest >= 11.5, `history at 375 px: the smallest chart label is ${smallest.toFixed(1)} px`);
   const ticks = await page.$$eval('#chart svg text', (ts) => ts.map((t) => t.textContent));
   check(ticks.includes('kWh') && ticks.includes('day of the month'), `the chart names its unit and axis: ${ticks.slice(0, 8)}`);
+  // the sessions table on a phone: no sideways scroll, each start on one line
+  const table = await page.evaluate(() => {
+    const t = document.querySelector('#sessions');
+    const a = document.querySelector('#sessions tbody tr td a');
+    return { scroll: t.scrollWidth - t.clientWidth, startHeight: a ? a.getBoundingClientRect().height : 0 };
+  });
+  check(table.scroll <= 1, `the sessions table scrolls sideways at 375 px by ${table.scroll} px`);
+  check(table.startHeight > 0 && table.startHeight < 30, `a session's start takes one line at 375 px (${table.startHeight} px high)`);
   // the session page's power curve: its phone drawing, no label under 12 px either
   const labelSizes = async () => page.evaluate(() => [...document.querySelectorAll('svg.chart')]
     .filter((svg) => svg.getBoundingClientRect().width > 0)
