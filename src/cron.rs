@@ -191,6 +191,21 @@ impl Schedule {
         Ok(Self { crons })
     }
 
+    /// The longest wait between two runs of these crons over eight days from `from` (a week,
+    /// and the day that closes its last gap): the poll interval a dashboard expects (hourly
+    /// crons give 60 minutes); `None` without two runs.
+    pub fn longest_gap(&self, from: DateTime<Utc>) -> Option<Duration> {
+        let end = from + Duration::days(8);
+        let mut runs: Vec<DateTime<Utc>> = self
+            .crons
+            .iter()
+            .flat_map(|(_, cron)| cron.iter_after(from).take_while(move |t| *t <= end))
+            .collect();
+        runs.sort();
+        runs.dedup();
+        runs.windows(2).map(|w| w[1] - w[0]).max()
+    }
+
     /// The runs inside `[start, start + grace]` of local `date`, in time order.
     pub fn runs_in_window(&self, daily: &DailyStart, date: NaiveDate) -> Vec<DateTime<Utc>> {
         let start = daily.start_on(date);
@@ -397,5 +412,20 @@ mod tests {
             "six fields are not GitHub's"
         );
         assert!(Schedule::parse(&["*/15 * * * MON-FRI"]).is_ok());
+    }
+
+    #[test]
+    fn the_longest_gap_is_the_poll_interval_a_dashboard_expects() {
+        let from = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 1, 5, 0, 0, 0).unwrap();
+        let gap = |crons: &[&str]| {
+            Schedule::parse(crons)
+                .unwrap()
+                .longest_gap(from)
+                .map(|d| d.num_minutes())
+        };
+        assert_eq!(gap(&["17 * * * *"]), Some(60));
+        assert_eq!(gap(&["*/10 * * * *"]), Some(10));
+        // a weekday-only cron waits over the weekend
+        assert_eq!(gap(&["17 * * * 1-5"]), Some(60 * 49));
     }
 }

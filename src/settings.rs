@@ -521,6 +521,14 @@ impl Settings {
         })
     }
 
+    /// The repository (`owner/name`, `GITHUB_REPOSITORY`) whose monitor runs the dashboard
+    /// asks GitHub's API about, when it is set and plausible (Actions sets it for a build).
+    pub fn site_repository(&self) -> Option<String> {
+        env("GITHUB_REPOSITORY")
+            .map(|r| r.trim().to_owned())
+            .filter(|r| crate::github::valid_repository(r))
+    }
+
     /// This run's page, `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID`,
     /// when all three are set and plausible.
     pub fn run_url(&self) -> Option<String> {

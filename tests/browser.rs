@@ -53,7 +53,17 @@ fn the_site_works_in_headless_chromium() {
         return;
     };
     let demo = Demo::new(2);
+    // the repository's monitor workflow (hourly) and a repository name, as on Actions: the
+    // dashboard then asks GitHub's API when the last poll ran (run.mjs answers for GitHub)
+    let workflows = demo.root().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::copy(
+        repo.join(".github/workflows/monitor.yml"),
+        workflows.join("monitor.yml"),
+    )
+    .unwrap();
     cph50(demo.root())
+        .env("GITHUB_REPOSITORY", "owner/cph50-test")
         .args(["build", "--out", "site", "--templates"])
         .arg(repo.join("templates"))
         .arg("--blog")

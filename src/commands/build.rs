@@ -77,6 +77,27 @@ pub(super) fn refuse_invalid_data(settings: &Settings) -> Result<()> {
     }
 }
 
+/// The workflow whose crons poll the charger, from the repository root.
+const MONITOR_WORKFLOW: &str = ".github/workflows/monitor.yml";
+
+/// How often `workflow` polls, in minutes: the longest wait between its crons' runs (`on:
+/// schedule: - cron:`), or `None` when the file is missing or has no schedule that parses.
+fn poll_minutes(workflow: &std::path::Path) -> Option<u32> {
+    let text = std::fs::read_to_string(workflow).ok()?;
+    let doc: serde_norway::Value = serde_norway::from_str(&text).ok()?;
+    let crons: Vec<String> = doc
+        .get("on")?
+        .get("schedule")?
+        .as_sequence()?
+        .iter()
+        .filter_map(|e| e.get("cron")?.as_str().map(str::to_owned))
+        .collect();
+    let schedule = crate::cron::Schedule::parse(&crons).ok()?;
+    let from = chrono::DateTime::parse_from_rfc3339("2026-01-05T00:00:00Z").ok()?;
+    let gap = schedule.longest_gap(from.to_utc())?;
+    u32::try_from(gap.num_minutes()).ok().filter(|m| *m > 0)
+}
+
 /// The folder `./templates` a build uses by default, when it is one.
 const DEFAULT_TEMPLATES: &str = "templates";
 
@@ -115,6 +136,8 @@ pub fn build_options(settings: &Settings, args: &BuildArgs) -> Result<BuildOptio
         future: args.future,
         drafts: args.drafts,
         now: settings.clock()?.now(),
+        poll_minutes: poll_minutes(std::path::Path::new(MONITOR_WORKFLOW)),
+        repository: settings.site_repository(),
         tz: settings.tz,
         source_date: settings.source_date_epoch()?,
     })

@@ -58,6 +58,12 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The instant of the build: a post dated after it is not published yet (as in Jekyll).
     pub now: DateTime<Utc>,
+    /// How often the monitor workflow polls, in minutes (from its crons), for the dashboard's
+    /// freshness; `None` when not known.
+    pub poll_minutes: Option<u32>,
+    /// The repository (`owner/name`) whose successful monitor runs the dashboard asks GitHub's
+    /// API about (public repositories); `None` outside Actions.
+    pub repository: Option<String>,
     /// Local zone of every date shown.
     pub tz: Tz,
     /// The `generated_at` of `build.json` (`SOURCE_DATE_EPOCH`); `None` for the newest instant
@@ -316,6 +322,8 @@ fn render_dashboard(site: &mut Site, input: &Inputs, latest_month: &str) -> Resu
             .map_or_else(Vec::new, |l| views::totals(l, latest_month, vehicles)),
     );
     ctx.insert("vehicles", vehicles);
+    ctx.insert("poll_minutes", &site.opts.poll_minutes);
+    ctx.insert("repository", &site.opts.repository);
     site.page("index.html", "index.html", &ctx)
 }
 

@@ -22,17 +22,52 @@
   var now = document.getElementById('now');
   if (now) {
     var vehicles = null;
+    // Freshness. The data changes only when a session starts or ends, so its age says nothing
+    // about the polls of an idle charger. The time of the last successful poll comes from
+    // GitHub's API (the monitor workflow's runs; it answers for a public repository): no
+    // warning while it is within twice the poll interval, a warning past that. Without it the
+    // page says what it cannot know instead of warning.
+    var health = document.getElementById('poll-health');
+    var pollMin = Number(health && health.getAttribute('data-poll-minutes')) || 0;
+    var repo = health ? health.getAttribute('data-repository') : '';
+    var lastRun = NaN;
+    var ago = function (min) {
+      return min < 120 ? min + ' min' : min < 48 * 60 ? Math.round(min / 60) + ' h' : Math.round(min / 1440) + ' days';
+    };
     var showAge = function () {
       var ts = Date.parse(now.getAttribute('data-timestamp'));
       if (isNaN(ts)) return;
       var min = Math.max(0, Math.round((Date.now() - ts) / 60000));
-      var age = min < 120 ? min + ' min' : min < 48 * 60 ? Math.round(min / 60) + ' h'
-        : Math.round(min / 1440) + ' days';
-      text('now-age', 'updated ' + age + ' ago');
-      text('poll-health', min > 30
-        ? 'Warning: the last poll was ' + age + ' ago; scheduled runs may be delayed or dropped.'
-        : 'Polls are on time.');
+      text('now-age', 'updated ' + ago(min) + ' ago');
+      if (!pollMin) return;
+      var every = ' (the monitor polls every ' + pollMin + ' minutes)';
+      if (isNaN(lastRun)) {
+        text('poll-health', 'The data last changed ' + ago(min) + ' ago' + every + '. An idle charger changes nothing, ' +
+          'so this page cannot tell a quiet charger from missed polls' + (repo ? ' (GitHub did not say when the last poll ran).' : '.'));
+        health.className = '';
+        return;
+      }
+      var since = Math.max(0, Math.round((Date.now() - Math.max(lastRun, ts)) / 60000));
+      var late = since > 2 * pollMin;
+      text('poll-health', late
+        ? 'Warning: no poll has succeeded for ' + ago(since) + every + '; scheduled runs may be delayed, dropped or disabled.'
+        : 'Polls are on time: the last successful poll was ' + ago(since) + ' ago' + every + '.');
+      health.className = late ? 'warn' : '';
     };
+    var fetchRuns = function () {
+      if (!repo || !pollMin) return;
+      fetch('https://api.github.com/repos/' + repo + '/actions/workflows/monitor.yml/runs?status=success&per_page=1',
+        { headers: { Accept: 'application/vnd.github+json' } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          var run = j && j.workflow_runs && j.workflow_runs[0];
+          var at = run ? Date.parse(run.updated_at) : NaN;
+          if (!isNaN(at)) { lastRun = at; showAge(); }
+        })
+        .catch(function () { /* private repository, offline, rate limit: say what is known */ });
+    };
+    fetchRuns();
+    setInterval(fetchRuns, 10 * 60 * 1000);
     var refresh = function () {
       Promise.all([getJSON('api/v1/last_session.json'), vehicles || getJSON('api/v1/vehicles.json')])
         .then(function (res) {

@@ -188,6 +188,40 @@ try {
     fs.writeFileSync(lastPath, original);
   }
 
+  // --- freshness: no warning while the last successful poll is on time, one when it is not ----
+  const runsAt = async (minutesAgo) => {
+    await page.unroute('https://api.github.com/**').catch(() => {});
+    await page.route('https://api.github.com/**', (route) => route.fulfill({
+      status: 200, contentType: 'application/json',
+      body: JSON.stringify({ workflow_runs: [{ updated_at: new Date(Date.now() - minutesAgo * 60000).toISOString() }] }),
+    }));
+  };
+  const healthAfter = async () => {
+    let t = '';
+    for (let i = 0; i < 50 && !/^(Polls are on time|Warning)/.test(t); i++) {
+      await page.waitForTimeout(100);
+      t = await page.textContent('#poll-health');
+    }
+    return t;
+  };
+  check((await page.getAttribute('#poll-health', 'data-poll-minutes')) === '60', 'the poll interval comes from monitor.yml (hourly)');
+  await runsAt(45);
+  await page.goto(base + 'index.html');
+  let health = await healthAfter();
+  check(health.startsWith('Polls are on time: the last successful poll was 45 min ago'), `a 45-minute-old poll is on time: ${health}`);
+  check(!(await page.getAttribute('#poll-health', 'class') || '').includes('warn'), 'no warning style while on time');
+  await runsAt(5 * 60);
+  await page.goto(base + 'index.html');
+  health = await healthAfter();
+  check(health.startsWith('Warning: no poll has succeeded for 5 h'), `a 5-hour-old poll is late: ${health}`);
+  await page.unroute('https://api.github.com/**');
+  await page.route('https://api.github.com/**', (route) => route.fulfill({ status: 404, body: '{}' }));
+  await page.goto(base + 'index.html');
+  await page.waitForTimeout(300);
+  health = await page.textContent('#poll-health');
+  check(health.includes('cannot tell') && !health.startsWith('Warning'), `without GitHub's answer the page says what it cannot know: ${health}`);
+  await page.unroute('https://api.github.com/**');
+
   // --- axe-core on every page type ----------------------------------------------------------
   const post = fs.readdirSync(path.join(site, 'blog'), { recursive: true }).find((f) => /\d{4}\/\d\d\/\d\d\/.*\.html$/.test(f));
   const pages = ['index.html', 'history.html', `sessions/${sessions[0].session_id}.html`, 'blog/index.html', `blog/${post}`, '404.html'];

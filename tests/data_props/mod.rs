@@ -226,6 +226,8 @@ proptest! {
             future: false,
             drafts: false,
             now: Utc::now(),
+            poll_minutes: None,
+            repository: None,
             tz: TZ,
             source_date: None,
         };
