@@ -102,6 +102,14 @@ fn build_from_a_folder_holding_only_data_renders_the_same_site_as_from_the_check
     let demo = Demo::new(2);
     let only_data = tempfile::tempdir().unwrap();
     copy_tree(&demo.data(), &only_data.path().join("data"));
+    // the monitor workflow is an input too (the dashboard's poll interval): the folder has it as
+    // a repository does
+    fs::create_dir_all(only_data.path().join(".github/workflows")).unwrap();
+    fs::copy(
+        repo(".github/workflows/monitor.yml"),
+        only_data.path().join(".github/workflows/monitor.yml"),
+    )
+    .unwrap();
     cph50(only_data.path())
         .args(["--tz", "America/Los_Angeles", "build", "--blog"])
         .arg(repo("blog"))
