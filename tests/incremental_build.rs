@@ -100,3 +100,27 @@ fn a_file_the_new_site_no_longer_has_is_removed() {
     assert!(summary.contains("0 files written, 1 removed"), "{summary}");
     assert!(!stray.exists());
 }
+
+#[test]
+fn a_site_folder_that_is_a_link_is_built_where_it_points_and_odd_permissions_are_rewritten() {
+    use std::os::unix::fs::PermissionsExt;
+    let demo = Demo::new(1);
+    let real = demo.root().join("real-site");
+    build(demo.root());
+    fs::rename(demo.root().join("site"), &real).unwrap();
+    std::os::unix::fs::symlink(&real, demo.root().join("site")).unwrap();
+    let feed = real.join("feed.xml");
+    fs::set_permissions(&feed, fs::Permissions::from_mode(0o600)).unwrap();
+    let summary = build(demo.root());
+    assert!(summary.contains("1 file written"), "{summary}");
+    let link = fs::symlink_metadata(demo.root().join("site")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a folder"
+    );
+    let feed = real.join("feed.xml");
+    assert_eq!(
+        fs::metadata(&feed).unwrap().permissions().mode() & 0o644,
+        0o644
+    );
+}

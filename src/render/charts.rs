@@ -34,14 +34,14 @@ pub struct Bar {
 /// A stacked bar chart as an inline `<svg>` (viewBox 800 × 260); `series` gives (name,
 /// colour) per value column, `unit` follows each bar's total in its tooltip.
 pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit: &str) -> String {
-    let (w, h, left, bottom, top) = (800.0, 260.0, 48.0, 24.0, 10.0);
+    let (w, h, left, bottom, top, right) = (800.0, 260.0, 48.0, 24.0, 18.0, 12.0);
     let max = bars
         .iter()
         .map(|b| b.values.iter().sum::<f64>())
         .fold(0.0, f64::max);
     let scale_max = nice_max(max);
     let plot_h = h - bottom - top;
-    let slot = (w - left) / bars.len().max(1) as f64;
+    let slot = (w - left - right) / bars.len().max(1) as f64;
     let bw = (slot * 0.7).max(1.0);
     let mut s = String::new();
     let _ = write!(
@@ -60,6 +60,12 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
             fmt_num(v)
         );
     }
+    // the unit, above the scale
+    let _ = write!(
+        s,
+        r#"<text x="4" y="12" font-size="11">{}</text>"#,
+        esc(unit)
+    );
     let label_every = (bars.len() / 16).max(1);
     for (i, b) in bars.iter().enumerate() {
         let x = left + slot * i as f64 + (slot - bw) / 2.0;
@@ -103,7 +109,7 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
 
 /// The power curve of a session's samples as inline `<svg>`s: kW up, time since the first
 /// reading across; readings without power are left out. Two drawings of the same curve: one
-/// 800 units wide for wider screens and one 340 units wide for phones (`chart-wide`,
+/// 800 units wide for wider screens and one 340 units wide for narrow ones (`chart-wide`,
 /// `chart-narrow`; the style sheet shows one), so that a label is at least 12 CSS pixels on
 /// both (an SVG's text shrinks with its width).
 pub fn power_curve(points: &[Point]) -> String {

@@ -230,6 +230,15 @@ pub fn build_with(opts: &BuildOptions, templates: &Templates) -> Result<BuildRep
     })
 }
 
+/// `1 hour`, `7 days`.
+fn plural(n: u32, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
 /// `--base-url`, else `_config.yml`'s `url` + `baseurl`, else `/`; always ending in `/`.
 fn resolve_base_url(given: Option<&str>, config: &blog::config::Config) -> String {
     let base = match given {
@@ -323,6 +332,15 @@ fn render_dashboard(site: &mut Site, input: &Inputs, latest_month: &str) -> Resu
     );
     ctx.insert("vehicles", vehicles);
     ctx.insert("poll_minutes", &site.opts.poll_minutes);
+    // `60 minutes` as `1 hour`, `10080 minutes` as `7 days`
+    ctx.insert(
+        "poll_every",
+        &site.opts.poll_minutes.map(|m| match m {
+            m if m % 1440 == 0 => plural(m / 1440, "day"),
+            m if m % 60 == 0 => plural(m / 60, "hour"),
+            m => plural(m, "minute"),
+        }),
+    );
     ctx.insert("repository", &site.opts.repository);
     site.page("index.html", "index.html", &ctx)
 }
@@ -432,11 +450,22 @@ struct Changes {
 /// reader never sees half of each. Holds `out`'s lock meanwhile, so that a concurrent build
 /// waits, and the next build deletes what a killed one left beside it.
 fn write_atomically(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<Changes> {
+    // a site folder that is a symbolic link is built where it points
+    let target;
+    let out = match fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => {
+            target = fs::canonicalize(out).map_err(|e| Error::io("follow the link", out, e))?;
+            target.as_path()
+        }
+        _ => out,
+    };
     let _lock = crate::fsio::lock::FolderLock::acquire(out)?;
     let previous = previous_files(out);
     let unchanged = |rel: &str, bytes: &[u8]| -> bool {
-        previous.get(rel).is_some_and(|len| {
-            *len == bytes.len() as u64 && fs::read(out.join(rel)).is_ok_and(|old| old == bytes)
+        previous.get(rel).is_some_and(|(len, ordinary)| {
+            *ordinary
+                && *len == bytes.len() as u64
+                && fs::read(out.join(rel)).is_ok_and(|old| old == bytes)
         })
     };
     let same: Vec<bool> = files
@@ -465,9 +494,24 @@ fn write_atomically(files: &BTreeMap<String, Vec<u8>>, out: &Path) -> Result<Cha
     Ok(changes)
 }
 
-/// The previous site's files (path from `out` with `/` -> size in bytes); empty when there is
-/// none. Symbolic links and other non-files are not files of a site cph50 built.
-fn previous_files(out: &Path) -> BTreeMap<String, u64> {
+/// Readable by everyone and writable by the owner (`rw-r--r--` or more), as a written file is.
+#[cfg(unix)]
+fn ordinary_permissions(m: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    m.permissions().mode() & 0o644 == 0o644
+}
+
+/// Not read-only, elsewhere.
+#[cfg(not(unix))]
+fn ordinary_permissions(m: &fs::Metadata) -> bool {
+    !m.permissions().readonly()
+}
+
+/// The previous site's files (path from `out` with `/` -> size in bytes, and whether its
+/// permissions are those of a file cph50 writes: readable by all, writable by its owner; a
+/// file changed by hand to other permissions is written again rather than linked); empty when
+/// there is none. Symbolic links and other non-files are not files of a site cph50 built.
+fn previous_files(out: &Path) -> BTreeMap<String, (u64, bool)> {
     let mut found = BTreeMap::new();
     if !out.is_dir() {
         return found;
@@ -487,7 +531,12 @@ fn previous_files(out: &Path) -> BTreeMap<String, u64> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        found.insert(rel, entry.metadata().map_or(u64::MAX, |m| m.len()));
+        found.insert(
+            rel,
+            entry
+                .metadata()
+                .map_or((u64::MAX, false), |m| (m.len(), ordinary_permissions(&m))),
+        );
     }
     found
 }

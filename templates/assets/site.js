@@ -47,6 +47,11 @@
         health.className = '';
         return;
       }
+      if (lastRun === 0) {
+        text('poll-health', 'Warning: GitHub lists no successful run of the monitor workflow' + every + '.');
+        health.className = 'warn';
+        return;
+      }
       var since = Math.max(0, Math.round((Date.now() - Math.max(lastRun, ts)) / 60000));
       var late = since > 2 * pollMin;
       text('poll-health', late
@@ -60,9 +65,11 @@
         { headers: { Accept: 'application/vnd.github+json' } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (j) {
-          var run = j && j.workflow_runs && j.workflow_runs[0];
-          var at = run ? Date.parse(run.updated_at) : NaN;
-          if (!isNaN(at)) { lastRun = at; showAge(); }
+          if (!j || !Array.isArray(j.workflow_runs)) return;
+          var run = j.workflow_runs[0];
+          // an answer with no successful run at all: never polled successfully
+          lastRun = run ? Date.parse(run.updated_at) : 0;
+          showAge();
         })
         .catch(function () { /* private repository, offline, rate limit: say what is known */ });
     };
@@ -151,6 +158,11 @@
     for (var i = 0; i < steps.length; i++) if (steps[i] * mag >= v) return steps[i] * mag;
     return 10 * mag;
   }
+  // decimals that name each quarter of the scale exactly (12.5, not 13)
+  function quarterDigits(scale) {
+    var q = scale / 4;
+    return q % 1 === 0 ? 0 : (q * 10) % 1 === 0 ? 1 : 2;
+  }
   function svgEl(name, attrs, body) {
     var el = document.createElementNS('http://www.w3.org/2000/svg', name);
     for (var k in attrs) el.setAttribute(k, attrs[k]);
@@ -176,15 +188,15 @@
     var max = 0; bars.forEach(function (b) { max = Math.max(max, b.values.reduce(function (a, x) { return a + x; }, 0)); });
     // whole sessions tick as whole numbers; every scale starts at 0 and ends just above the top
     var scale = state.metric === 2 ? Math.max(4, Math.ceil(max / 4) * 4) : niceMax(max);
-    var slot = (w - left) / Math.max(bars.length, 1), bw = Math.max(slot * 0.7, 1);
+    var slot = (w - left - 14) / Math.max(bars.length, 1), bw = Math.max(slot * 0.7, 1);
     var unit = state.metric === 3 ? (controls.getAttribute('data-currency') || 'cost') : unitOf[state.metric];
     var svg = svgEl('svg', { 'class': 'chart', viewBox: '0 0 ' + w + ' ' + h, role: 'img',
-      'aria-label': ['Energy', 'Miles', 'Sessions', 'Cost'][state.metric] + ' per ' + state.level + ', stacked by vehicle' });
+      'aria-label': ['Energy', 'Miles', 'Sessions', 'Cost'][state.metric] + ' per ' + state.level + ', ' + unit + ', stacked by vehicle' });
     for (var i = 0; i <= 4; i++) {
       var y = top + plotH - plotH * i / 4;
       svg.appendChild(svgEl('line', { x1: left, x2: w, y1: y, y2: y, stroke: '#ddd' }));
       svg.appendChild(svgEl('text', { x: left - 4, y: y + 4, 'font-size': fs, 'text-anchor': 'end' },
-        num(scale * i / 4, state.metric === 2 || scale >= 40 ? 0 : 1)));
+        num(scale * i / 4, quarterDigits(scale))));
     }
     // axis titles: the unit above the scale, the period under the bars
     svg.appendChild(svgEl('text', { x: 4, y: fs, 'font-size': fs }, unit));
@@ -211,10 +223,10 @@
       var cells = data.periods[b.key];
       if (cells) cols.forEach(function (c) { for (var m = 0; m < 4; m++) sums[m] += cells[c][m]; });
     });
-    text('sum-kwh', fmt(sums[0], 1) + ' kWh');
-    text('sum-miles', Math.round(sums[1]) + ' mi');
-    text('sum-sessions', String(Math.round(sums[2])));
-    text('sum-cost', fmt(sums[3], 2));
+    text('sum-kwh', num(sums[0], 1) + ' kWh');
+    text('sum-miles', num(sums[1], 0) + ' mi');
+    text('sum-sessions', num(sums[2], 0));
+    text('sum-cost', num(sums[3], 2));
     text('period', state.level === 'year' ? 'All years' : state.page);
     var pages = pagesFor(state.level, data), at = pages.indexOf(state.page);
     document.getElementById('prev').disabled = at <= 0;
@@ -237,10 +249,10 @@
   function readHash() {
     var q = new URLSearchParams(location.hash.slice(1));
     var level = q.get('level');
-    if (['day', 'month', 'year'].indexOf(level) < 0) return;
+    if (['day', 'month', 'year'].indexOf(level) < 0) return false;
     var vehicle = q.get('vehicle') || 'all', metric = Number(q.get('metric') || 0);
     if (vehicle !== 'all' && !document.querySelector('#vehicle option[value="' + CSS.escape(vehicle) + '"]')) vehicle = 'all';
-    if (!(metric >= 0 && metric <= 3)) metric = 0;
+    if (!(metric >= 0 && metric <= 3 && metric % 1 === 0)) metric = 0;
     document.getElementById('vehicle').value = vehicle;
     document.getElementById('metric').value = String(metric);
     load(level).then(function (data) {
@@ -249,6 +261,7 @@
       state.level = level; state.page = page; state.vehicle = vehicle; state.metric = metric;
       draw(data);
     }).catch(keep);
+    return true;
   }
 
   function table(data) {
@@ -320,10 +333,12 @@
     state.metric = Number(document.getElementById('metric').value);
     load(state.level).then(draw).catch(keep);
   }
-  if (location.hash.length > 1) readHash();
-  // the build-time chart is 800 units wide; on a narrower screen its labels would shrink below
-  // 12 px, so the chart is drawn again at the screen's width (the level's data, one request)
-  else if (document.getElementById('chart').getBoundingClientRect().width < 700) load(state.level).then(draw).catch(keep);
+  // a view in the address (a fragment that is not one, such as #main, is left alone); else the
+  // build-time chart, 800 units wide, whose 11-unit labels shrink below 12 px on a screen
+  // narrower than about 880 px: drawn again there at the screen's width (one request)
+  if (!(location.hash.length > 1 && readHash()) && document.getElementById('chart').getBoundingClientRect().width < 880) {
+    load(state.level).then(draw).catch(keep);
+  }
   document.getElementById('vehicle').addEventListener('change', onSelect);
   document.getElementById('metric').addEventListener('change', onSelect);
   document.getElementById('from').addEventListener('change', retable);

@@ -36,7 +36,7 @@ const waitText = async (page, sel, want, ms = 5000) => {
     await new Promise((r) => setTimeout(r, 50));
   }
 };
-const r1 = (v) => (Math.round(v * 10) / 10).toString();
+const r1 = (v) => Number(v).toLocaleString('en', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -129,6 +129,20 @@ try {
       .getAttribute('viewBox') || '0 0 800').split(' ')[2]);
   }
   check(drawnWidth !== '800', `history at 375 px: the chart is drawn at the screen's width (${drawnWidth} units)`);
+  // a fragment that is not a view (the skip link's #main) and a view with a bad metric: the
+  // default view, drawn at the screen's width all the same
+  for (const frag of ['#main', '#level=day&page=2026-10&vehicle=all&metric=1.5']) {
+    await page.goto(base + 'history.html' + frag);
+    let wdt = '800';
+    for (let t = 0; t < 50 && wdt === '800'; t++) {
+      await page.waitForTimeout(100);
+      wdt = await page.evaluate(() => document.querySelector('#chart svg').getAttribute('viewBox').split(' ')[2]);
+    }
+    check(wdt !== '800', `history${frag} at 375 px is drawn at the screen's width (${wdt})`);
+    check(await page.inputValue('#metric') === '0', `history${frag}: the metric falls back to energy`);
+  }
+  await page.goto(base + 'history.html');
+  await page.waitForTimeout(300);
   const smallest = await page.evaluate(() => {
     const svg = document.querySelector('#chart svg');
     const k = svg.getBoundingClientRect().width / Number(svg.getAttribute('viewBox').split(' ')[2]);
