@@ -35,22 +35,7 @@ fn cph50(cwd: &Path) -> Command {
 
 /// Runs `cmd` to completion: wall time, or `None` when it fails.
 fn timed(cmd: &mut Command) -> Option<Duration> {
-    let started = Instant::now();
-    let out = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .ok()?;
-    let elapsed = started.elapsed();
-    if !out.status.success() {
-        println!(
-            "  ! {:?} failed: {}",
-            cmd.get_program(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-        return None;
-    }
-    Some(elapsed)
+    summary_timed(cmd).map(|(elapsed, _)| elapsed)
 }
 
 /// Runs `cmd` to completion: wall time and its summary line (stdout), or `None` when it fails.

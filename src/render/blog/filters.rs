@@ -197,29 +197,6 @@ fn jekyll_time(input: &dyn ValueView, runtime: &dyn Runtime) -> liquid_core::Res
     Ok(RubyTime::local(t.at, tz))
 }
 
-macro_rules! simple_filter {
-    ($parse:ident, $filter:ident, $name:literal, $doc:literal, |$input:ident, $runtime:ident| $body:block) => {
-        #[doc = $doc]
-        #[derive(Clone, liquid_core::ParseFilter, liquid_core::FilterReflection)]
-        #[filter(name = $name, description = $doc, parsed($filter))]
-        pub struct $parse;
-
-        #[derive(Debug, Default, Display_filter)]
-        #[name = $name]
-        struct $filter;
-
-        impl Filter for $filter {
-            fn evaluate(
-                &self,
-                $input: &dyn ValueView,
-                $runtime: &dyn Runtime,
-            ) -> liquid_core::Result<Value> {
-                $body
-            }
-        }
-    };
-}
-
 #[derive(Debug, FilterParameters)]
 struct DateArgs {
     #[parameter(description = "The strftime format.", arg_type = "str")]
@@ -763,17 +740,7 @@ simple_filter!(
         if input.is_nil() {
             return Ok(Value::Nil);
         }
-        let mut out = String::new();
-        for b in input.to_kstr().bytes() {
-            match b {
-                b' ' => out.push('+'),
-                b if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) => out.push(char::from(b)),
-                b => {
-                    let _ = write!(out, "%{b:02X}");
-                }
-            }
-        }
-        Ok(Value::scalar(out))
+        Ok(Value::scalar(cgi_escape(&input.to_kstr())))
     }
 );
 
@@ -818,6 +785,22 @@ impl Filter for SampleF {
             )),
         }
     }
+}
+
+/// Ruby's `CGI.escape`: letters, digits and `_.-~` kept, a space `+`, every other byte `%XX`
+/// (`url_encode` and `cgi_escape`).
+pub fn cgi_escape(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) => out.push(char::from(b)),
+            b => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

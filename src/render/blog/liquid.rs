@@ -387,29 +387,6 @@ fn relative_url(input: &str, runtime: &dyn Runtime) -> String {
     }
 }
 
-macro_rules! simple_filter {
-    ($parse:ident, $filter:ident, $name:literal, $doc:literal, |$input:ident, $runtime:ident| $body:block) => {
-        #[doc = $doc]
-        #[derive(Clone, liquid_core::ParseFilter, liquid_core::FilterReflection)]
-        #[filter(name = $name, description = $doc, parsed($filter))]
-        struct $parse;
-
-        #[derive(Debug, Default, Display_filter)]
-        #[name = $name]
-        struct $filter;
-
-        impl Filter for $filter {
-            fn evaluate(
-                &self,
-                $input: &dyn ValueView,
-                $runtime: &dyn Runtime,
-            ) -> liquid_core::Result<Value> {
-                $body
-            }
-        }
-    };
-}
-
 simple_filter!(
     RelativeUrl,
     RelativeUrlF,
@@ -448,17 +425,7 @@ simple_filter!(
     CgiEscapeF,
     "cgi_escape",
     "form encoding",
-    |input, _runtime| {
-        let mut out = String::new();
-        for b in input.to_kstr().bytes() {
-            match b {
-                b' ' => out.push('+'),
-                b if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => out.push(char::from(b)),
-                b => out.push_str(&format!("%{b:02X}")),
-            }
-        }
-        Ok(Value::scalar(out))
-    }
+    |input, _runtime| { Ok(Value::scalar(super::filters::cgi_escape(&input.to_kstr()))) }
 );
 simple_filter!(
     UriEscape,

@@ -7,6 +7,32 @@
 //! jekyll-feed and jekyll-sitemap do. The blog's URLs start at the site path `--blog-path`
 //! (`blog/` by default; `/` keeps a moved Jekyll blog's addresses).
 
+/// A Liquid filter that takes no arguments: its parser (`$parse`, public, to register), its
+/// filter (`$filter`), its Liquid name and description, and its body over the input and the
+/// runtime. Used by `liquid.rs` and `filters.rs`.
+macro_rules! simple_filter {
+    ($parse:ident, $filter:ident, $name:literal, $doc:literal, |$input:ident, $runtime:ident| $body:block) => {
+        #[doc = $doc]
+        #[derive(Clone, liquid_core::ParseFilter, liquid_core::FilterReflection)]
+        #[filter(name = $name, description = $doc, parsed($filter))]
+        pub struct $parse;
+
+        #[derive(Debug, Default, Display_filter)]
+        #[name = $name]
+        struct $filter;
+
+        impl Filter for $filter {
+            fn evaluate(
+                &self,
+                $input: &dyn ValueView,
+                $runtime: &dyn Runtime,
+            ) -> liquid_core::Result<Value> {
+                $body
+            }
+        }
+    };
+}
+
 pub mod config;
 pub mod date;
 pub mod feed;

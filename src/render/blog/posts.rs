@@ -259,16 +259,32 @@ pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<us
 
     let index = url_index(&posts, &pages, &statics);
     let engine = liquid::Engine::new(blog.dir, index)?;
-    let site_vars = site_object(site, blog, config, &posts, &pages, &statics);
+    // Liquid's `page` of each post and page, made once (its excerpt is rendered Markdown)
+    let post_objs: Vec<::liquid::Object> = posts.iter().map(|d| page_object(d, config)).collect();
+    let page_objs: Vec<::liquid::Object> = pages.iter().map(|d| page_object(d, config)).collect();
+    let docs = Docs {
+        posts: &posts,
+        post_objs: &post_objs,
+        pages: &pages,
+        page_objs: &page_objs,
+    };
+    let site_vars = site_object(site, blog, config, &docs, &statics);
 
     let mut rendered = Vec::with_capacity(posts.len());
     // posts are newest first: the one after is older (`previous`), the one before newer
     for (i, doc) in posts.iter().enumerate() {
-        let older = posts.get(i + 1);
-        let newer = i.checked_sub(1).and_then(|j| posts.get(j));
-        rendered.push(render_post(
-            site, doc, older, newer, &engine, &site_vars, config,
-        )?);
+        let mut page = post_objs[i].clone();
+        let older = post_objs.get(i + 1);
+        let newer = i.checked_sub(1).and_then(|j| post_objs.get(j));
+        for (key, other) in [("previous", older), ("next", newer)] {
+            page.insert(
+                key.into(),
+                other.map_or(::liquid::model::Value::Nil, |o| {
+                    ::liquid::model::Value::Object(o.clone())
+                }),
+            );
+        }
+        rendered.push(render_post(site, doc, &page, &engine, &site_vars, config)?);
     }
     for p in &rendered {
         let mut ctx = site.context(&p.url);
@@ -276,8 +292,8 @@ pub fn render(site: &mut Site, blog: &BlogOptions, config: &Config) -> Result<us
         ctx.insert("style_attr_hashes", &p.style_hashes);
         site.page(&p.url, POST_LAYOUT, &ctx)?;
     }
-    for doc in &pages {
-        render_page(site, doc, &engine, &site_vars, config)?;
+    for (doc, page) in pages.iter().zip(&page_objs) {
+        render_page(site, doc, page, &engine, &site_vars)?;
     }
     for (path, rel) in &statics {
         let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
@@ -572,6 +588,15 @@ fn url_index(posts: &[Doc], pages: &[Doc], statics: &[(PathBuf, String)]) -> liq
     index
 }
 
+/// The posts and pages of a build, each with its Liquid `page`.
+#[derive(Clone, Copy)]
+struct Docs<'a> {
+    posts: &'a [Doc],
+    post_objs: &'a [::liquid::Object],
+    pages: &'a [Doc],
+    page_objs: &'a [::liquid::Object],
+}
+
 /// Liquid's `site`: every `_config.yml` key, then `url`, `baseurl`, `time`, `posts` (newest
 /// first), `pages`, `html_pages`, `static_files`, and `tags` and `categories` (each name where
 /// it first appears, oldest post first; its posts newest first, as Jekyll's `post_attr_hash`).
@@ -579,10 +604,15 @@ fn site_object(
     site: &Site,
     blog: &BlogOptions,
     config: &Config,
-    posts: &[Doc],
-    pages: &[Doc],
+    docs: &Docs,
     statics: &[(PathBuf, String)],
 ) -> liquid::SiteVars {
+    let Docs {
+        posts,
+        post_objs,
+        pages,
+        page_objs,
+    } = *docs;
     use ::liquid::model::Value;
     let mut obj = match yaml_to_liquid(&serde_norway::Value::Mapping(config.raw.clone())) {
         Value::Object(o) => o,
@@ -615,10 +645,10 @@ fn site_object(
             }
         }
     }
-    let list: Vec<Value> = posts
+    let list: Vec<Value> = post_objs
         .iter()
-        .map(|d| {
-            let mut o = page_object(d, config);
+        .map(|o| {
+            let mut o = o.clone();
             for k in &keys {
                 if let Some(k) = k.as_str() {
                     if !o.contains_key(k) {
@@ -648,10 +678,7 @@ fn site_object(
     };
     let tags = by_name(&|d: &Doc| d.fm.tags.as_slice());
     let categories = by_name(&|d: &Doc| d.fm.categories.as_slice());
-    let page_list: Vec<Value> = pages
-        .iter()
-        .map(|d| Value::Object(page_object(d, config)))
-        .collect();
+    let page_list: Vec<Value> = page_objs.iter().cloned().map(Value::Object).collect();
     let html_pages: Vec<Value> = pages
         .iter()
         .zip(&page_list)
@@ -807,27 +834,17 @@ fn to_html(
     }))
 }
 
-/// A post's page, feed entry and index entry; `older` and `newer` are its neighbours in date
-/// order (Liquid's `page.previous` and `page.next`).
+/// A post's page, feed entry and index entry; `page` is its Liquid `page`, with its
+/// neighbours in date order as `previous` and `next`.
 fn render_post(
     site: &Site,
     doc: &Doc,
-    older: Option<&Doc>,
-    newer: Option<&Doc>,
+    page: &::liquid::Object,
     engine: &liquid::Engine,
     site_vars: &liquid::SiteVars,
     config: &Config,
 ) -> Result<Post> {
-    let mut page = page_object(doc, config);
-    for (key, other) in [("previous", older), ("next", newer)] {
-        page.insert(
-            key.into(),
-            other.map_or(::liquid::model::Value::Nil, |o| {
-                ::liquid::model::Value::Object(page_object(o, config))
-            }),
-        );
-    }
-    let content = to_html(doc, &doc.body, engine, site_vars, &page)?;
+    let content = to_html(doc, &doc.body, engine, site_vars, page)?;
     let separator = doc
         .fm
         .excerpt_separator
@@ -843,7 +860,7 @@ fn render_post(
             &excerpt_source(&doc.body, &separator),
             engine,
             site_vars,
-            &page,
+            page,
         )?,
     };
     let updated = match &doc.fm.last_modified_at {
@@ -999,14 +1016,13 @@ fn style_hashes(html: &str) -> Vec<String> {
 fn render_page(
     site: &mut Site,
     doc: &Doc,
+    page: &::liquid::Object,
     engine: &liquid::Engine,
     site_vars: &liquid::SiteVars,
-    config: &Config,
 ) -> Result<()> {
-    let page = page_object(doc, config);
     if !doc.file.ends_with(".html") {
         // a feed, a JSON file: its Liquid output as it is
-        let out = engine.render(&doc.body, site_vars, &page).map_err(|m| {
+        let out = engine.render(&doc.body, site_vars, page).map_err(|m| {
             bad(
                 &doc.path,
                 format!("Liquid: {}", super::guard::describe(&m, doc.body_line)),
@@ -1015,7 +1031,7 @@ fn render_page(
         site.put(&doc.file, out);
         return Ok(());
     }
-    let content = to_html(doc, &doc.body, engine, site_vars, &page)?;
+    let content = to_html(doc, &doc.body, engine, site_vars, page)?;
     let mut ctx = site.context(&doc.file);
     ctx.insert("title", &doc.title);
     ctx.insert("style_attr_hashes", &style_hashes(&content));
