@@ -48,6 +48,7 @@ mod jobs_api;
 mod kill;
 mod login;
 mod out_of_limits;
+mod power_curve;
 mod readme;
 mod reliability;
 mod render;

@@ -126,15 +126,43 @@ fn demo_data_with_a_rate_plan_splits_every_session_and_the_site_shows_it() {
             && page.contains("<dt>Cost by the rate plan</dt><dd id=\"plan-cost\">"),
         "{id}"
     );
-    // a session across midnight: its energy per day follows the kept samples, the split
-    // ChargePoint's update_data (not kept), and the page says why they may differ
-    let crossing = with
+    // a session across midnight: with its whole curve kept (`power_curve`), its energy per
+    // day and its split follow the same readings, so no note about a difference
+    let (crossing_id, crossing) = with
         .iter()
         .map(|e| e["session_id"].as_str().unwrap())
-        .map(|id| fs::read_to_string(site.join(format!("sessions/{id}.html"))).unwrap())
-        .find(|p| p.contains("<h2>Energy per day</h2>"))
+        .map(|id| {
+            let page = fs::read_to_string(site.join(format!("sessions/{id}.html"))).unwrap();
+            (id.to_owned(), page)
+        })
+        .find(|(_, p)| p.contains("<h2>Energy per day</h2>"))
         .expect("a demo session across midnight");
-    assert!(crossing.contains("id=\"days-vs-tou\""), "{crossing}");
+    assert!(
+        crossing.contains("Power over the whole session") && !crossing.contains("days-vs-tou"),
+        "{crossing}"
+    );
+    // without the kept curve, the energy per day follows the first minutes' samples, the split
+    // ChargePoint's update_data, and the page says why they may differ
+    for file in fs::read_dir(dir.path().join("data/session_cache")).unwrap() {
+        let path = file.unwrap().path();
+        let mut month: Vec<Value> = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        for e in &mut month {
+            if e["session_id"] == crossing_id.as_str() {
+                e.as_object_mut().unwrap().remove("power_curve").unwrap();
+            }
+        }
+        fs::write(&path, serde_json::to_vec_pretty(&month).unwrap()).unwrap();
+    }
+    cph50(dir.path())
+        .args(["build", "--out", "site"])
+        .assert()
+        .success();
+    let crossing =
+        fs::read_to_string(site.join(format!("sessions/{crossing_id}.html"))).unwrap();
+    assert!(
+        crossing.contains("id=\"days-vs-tou\"") && crossing.contains("first minutes only"),
+        "{crossing}"
+    );
     // and the site of the bare demo has none of it
     cph50(bare.path())
         .args(["build", "--out", "site"])

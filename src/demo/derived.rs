@@ -10,6 +10,7 @@ use chrono::{DateTime, Timelike, Utc};
 
 use super::profiles::Curve;
 use crate::store::records::{
+    CurvePoint,
     CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle,
     ClassifierSummary, SessionFile, UNKNOWN_VEHICLE, Vehicle, VehicleMap, VehicleMapEntry,
     VehicleStats,
@@ -167,6 +168,37 @@ pub fn cache_entry(
         vehicle_id: file.vehicle_id.clone(),
         vehicle_confidence: file.vehicle_confidence,
         time_of_use: None,
+        power_curve: power_curve(curve, (end - start).num_seconds().max(0) as u64),
         extra: Default::default(),
     }
+}
+
+/// A demo session's whole power curve spaced as ChargePoint's `update_data` is (the fixtures:
+/// readings at plug-in, 8 s, 23 s and 95 s, then every 10 minutes), with a reading where the
+/// taper starts, one where charging ends, and one at the unplug (`duration_s` after plug-in).
+fn power_curve(curve: &Curve, duration_s: u64) -> Vec<CurvePoint> {
+    let mut at: Vec<f64> = vec![0.0, 8.0, 23.0, 95.0];
+    let mut t = 600.0;
+    while t < curve.charge_s {
+        at.push(t);
+        t += 600.0;
+    }
+    if curve.taper_s > 0.0 {
+        at.push(curve.charge_s - curve.taper_s);
+    }
+    at.push(curve.charge_s);
+    let end = duration_s as f64;
+    at.retain(|&t| t <= end);
+    at.push(end);
+    at.sort_by(f64::total_cmp);
+    at.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+    at.into_iter()
+        .map(|t| {
+            CurvePoint(
+                t.round() as u64,
+                NonNeg(round(curve.power(t), 3)),
+                NonNeg(round(curve.energy(t), 4)),
+            )
+        })
+        .collect()
 }

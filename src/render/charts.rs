@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use chrono::{DateTime, Utc};
+
 use super::sessions::Point;
 
 /// Escapes text for SVG/HTML content and attribute values.
@@ -107,19 +109,42 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
     s
 }
 
-/// The power curve of a session's samples as inline `<svg>`s: kW up, time since the first
-/// reading across; readings without power are left out. Two drawings of the same curve: one
-/// 800 units wide for wider screens and one 340 units wide for narrow ones (`chart-wide`,
-/// `chart-narrow`; the style sheet shows one), so that a label is at least 12 CSS pixels on
-/// both (an SVG's text shrinks with its width).
-pub fn power_curve(points: &[Point]) -> String {
+/// What a power curve's time axis covers.
+#[derive(Debug, Clone, Copy)]
+pub enum CurveSpan {
+    /// The whole session, from plug-in to unplug (UTC): the readings are its whole curve.
+    Session(DateTime<Utc>, DateTime<Utc>),
+    /// From the first reading to the last: only the first minutes were sampled.
+    Readings,
+}
+
+/// The power curve of a session as inline `<svg>`s: kW up, time across (from plug-in to
+/// unplug for [`CurveSpan::Session`], else from the first reading to the last); readings
+/// without power are left out. Two drawings of the same curve: one 800 units wide for wider
+/// screens and one 340 units wide for narrow ones (`chart-wide`, `chart-narrow`; the style
+/// sheet shows one), so that a label is at least 12 CSS pixels on both (an SVG's text shrinks
+/// with its width). Each `<svg>` carries `data-axis-s` (seconds the time axis spans) and
+/// `data-curve-s` (seconds from the axis start to the last reading).
+pub fn power_curve(points: &[Point], span: CurveSpan) -> String {
     let readings: Vec<(i64, f64)> = points
         .iter()
         .filter_map(|p| p.power_kw.map(|kw| (p.at.timestamp(), kw)))
         .collect();
-    let mut s = curve_svg(&readings, 800.0, 260.0, 12.0, "chart chart-wide");
+    let axis = match (span, readings.first(), readings.last()) {
+        (CurveSpan::Session(start, end), _, _) => {
+            let (a, b) = (start.timestamp(), end.timestamp());
+            // readings outside the session (clock skew) widen the axis rather than vanish
+            let lo = readings.first().map_or(a, |r| r.0.min(a));
+            let hi = readings.last().map_or(b, |r| r.0.max(b));
+            Some((lo, hi, true))
+        }
+        (CurveSpan::Readings, Some(f), Some(l)) => Some((f.0, l.0, false)),
+        _ => None,
+    };
+    let mut s = curve_svg(&readings, axis, 800.0, 260.0, 12.0, "chart chart-wide");
     s.push_str(&curve_svg(
         &readings,
+        axis,
         340.0,
         220.0,
         13.0,
@@ -128,25 +153,54 @@ pub fn power_curve(points: &[Point]) -> String {
     s
 }
 
-/// One drawing of [`power_curve`], `w` × `h` units, labels `fs` units high.
-fn curve_svg(readings: &[(i64, f64)], w: f64, h: f64, fs: f64, class: &str) -> String {
-    let (left, bottom, top) = (fs * 4.5, fs * 2.4, fs * 1.6);
-    let mut s = format!(
-        r#"<svg class="{class}" viewBox="0 0 {w} {h}" role="img" aria-label="Power curve, kW over the sampled minutes" xmlns="http://www.w3.org/2000/svg">"#
-    );
-    let (Some(first), Some(last)) = (readings.first(), readings.last()) else {
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="middle">No power samples</text></svg>"#,
+/// Tick steps of a time axis, seconds: minutes, then hours, then days.
+const TIME_STEPS: [i64; 14] = [
+    60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172_800, 604_800,
+];
+
+/// A time tick's label: minutes below an hour's step, hours below a day's, else days.
+fn time_label(offset: i64, step: i64) -> String {
+    if step < 3600 {
+        format!("{} min", offset / 60)
+    } else if step < 86_400 {
+        format!("{} h", offset / 3600)
+    } else {
+        format!("{} d", offset / 86_400)
+    }
+}
+
+/// One drawing of [`power_curve`], `w` × `h` units, labels `fs` units high; `axis` is the
+/// time axis `(first second, last second, whole session)`.
+fn curve_svg(
+    readings: &[(i64, f64)],
+    axis: Option<(i64, i64, bool)>,
+    w: f64,
+    h: f64,
+    fs: f64,
+    class: &str,
+) -> String {
+    let (left, bottom, top) = (fs * 4.5, fs * 2.8, fs * 1.6);
+    let what = if axis.is_some_and(|a| a.2) {
+        "the whole session"
+    } else {
+        "the sampled minutes"
+    };
+    let (Some((first, last, whole)), false) = (axis, readings.is_empty()) else {
+        return format!(
+            r#"<svg class="{class}" viewBox="0 0 {w} {h}" role="img" aria-label="Power curve: no power readings" xmlns="http://www.w3.org/2000/svg"><text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="middle">No power readings</text></svg>"#,
             w / 2.0,
             h / 2.0
         );
-        return s;
     };
-    let span = (last.0 - first.0).max(1) as f64;
+    let span = (last - first).max(1);
+    let curve_s = readings.last().map_or(0, |r| r.0 - first);
+    let mut s = format!(
+        r#"<svg class="{class}" viewBox="0 0 {w} {h}" role="img" aria-label="Power curve, kW over {what}" data-axis-s="{span}" data-curve-s="{curve_s}" xmlns="http://www.w3.org/2000/svg">"#
+    );
     let scale_max = nice_max(readings.iter().map(|r| r.1).fold(0.0, f64::max));
     let plot_h = h - bottom - top;
     let plot_w = w - left - 10.0;
+    let x_of = |t: i64| left + plot_w * (t - first) as f64 / span as f64;
     for i in 0..=4 {
         let v = scale_max * f64::from(i) / 4.0;
         let y = top + plot_h - plot_h * f64::from(i) / 4.0;
@@ -161,15 +215,14 @@ fn curve_svg(readings: &[(i64, f64)], w: f64, h: f64, fs: f64, class: &str) -> S
     }
     let pts: Vec<String> = readings
         .iter()
-        .map(|(t, kw)| {
-            let x = left + plot_w * (t - first.0) as f64 / span;
+        .map(|&(t, kw)| {
             let y = top + plot_h
                 - if scale_max > 0.0 {
                     plot_h * kw / scale_max
                 } else {
                     0.0
                 };
-            format!("{x:.1},{y:.1}")
+            format!("{:.1},{y:.1}", x_of(t))
         })
         .collect();
     let _ = write!(
@@ -177,14 +230,51 @@ fn curve_svg(readings: &[(i64, f64)], w: f64, h: f64, fs: f64, class: &str) -> S
         r##"<polyline fill="none" stroke="#1b6ac9" stroke-width="2" points="{}"/>"##,
         pts.join(" ")
     );
-    // the time axis: its start and end, and what it counts
+    // the time axis: round steps (minutes, hours or days) that leave room for their labels
+    // (a label is about 5 characters of `fs` × 0.6 wide)
+    let most = ((plot_w / (fs * 6.0)).floor() as i64).max(2);
+    // and whole hours from two hours on, whole days from three days on, so that no label
+    // reads "300 min"
+    let least = match span {
+        ..7200 => 60,
+        7200..259_200 => 3600,
+        _ => 86_400,
+    };
+    let step = TIME_STEPS
+        .iter()
+        .copied()
+        .filter(|st| *st >= least)
+        .find(|st| span / st <= most)
+        .unwrap_or(span.max(1));
+    let base_y = top + plot_h;
+    let mut t = 0;
+    while t <= span {
+        let x = x_of(first + t);
+        // a label at the right edge ends there rather than overflowing it
+        let anchor = if x > w - 10.0 - fs * 2.0 {
+            "end"
+        } else {
+            "middle"
+        };
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{base_y:.1}" y2="{:.1}" stroke="#888"/><text x="{x:.1}" y="{:.1}" font-size="{fs}" text-anchor="{anchor}">{}</text>"##,
+            base_y + 4.0,
+            base_y + fs * 1.2,
+            time_label(t, step)
+        );
+        t += step;
+    }
+    let title = if whole {
+        "time since plug-in"
+    } else {
+        "time since the first reading"
+    };
     let _ = write!(
         s,
-        r#"<text x="{left:.1}" y="{:.1}" font-size="{fs}">0 s</text><text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="end">{} s since the first reading</text></svg>"#,
-        h - fs * 0.6,
+        r#"<text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="end">{title}</text></svg>"#,
         w - 10.0,
-        h - fs * 0.6,
-        span as i64
+        h - fs * 0.3,
     );
     s
 }
@@ -210,5 +300,49 @@ pub fn fmt_num(v: f64) -> String {
         format!("{}", r as i64)
     } else {
         format!("{r:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: i64, kw: f64) -> Point {
+        Point {
+            at: DateTime::from_timestamp(1_767_944_361 + s, 0).unwrap(),
+            power_kw: Some(kw),
+            energy_kwh: None,
+        }
+    }
+
+    fn attr(svg: &str, name: &str) -> i64 {
+        let from = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        svg[from..from + svg[from..].find('"').unwrap()].parse().unwrap()
+    }
+
+    /// The whole session's curve is drawn from plug-in to unplug, in hours, both widths.
+    #[test]
+    fn a_whole_session_curve_spans_plug_in_to_unplug() {
+        let points = [at(0, 0.0), at(8, 2.0), at(95, 9.0), at(18_000, 9.0), at(19_530, 0.0)];
+        let start = points[0].at;
+        let end = start + chrono::TimeDelta::seconds(19_531);
+        let svg = power_curve(&points, CurveSpan::Session(start, end));
+        assert_eq!(svg.matches("<svg").count(), 2);
+        assert_eq!(attr(&svg, "data-axis-s"), 19_531);
+        assert_eq!(attr(&svg, "data-curve-s"), 19_530);
+        assert!(svg.contains("time since plug-in"));
+        assert!(svg.contains(">1 h</text>") && svg.contains(">5 h</text>"), "{svg}");
+        assert!(svg.contains("kW over the whole session"));
+    }
+
+    /// Only the first minutes: the axis runs from the first reading to the last, in minutes.
+    #[test]
+    fn sampled_minutes_span_their_readings() {
+        let points: Vec<Point> = (0..30).map(|i| at(20 + i * 10, 8.6)).collect();
+        let svg = power_curve(&points, CurveSpan::Readings);
+        assert_eq!(attr(&svg, "data-axis-s"), 290);
+        assert!(svg.contains("time since the first reading"));
+        assert!(svg.contains(">0 min</text>") && svg.contains(">4 min</text>"), "{svg}");
+        assert!(power_curve(&[], CurveSpan::Readings).contains("No power readings"));
     }
 }

@@ -271,7 +271,11 @@ fn render_data(site: &mut Site) -> Result<(usize, Option<DateTime<Utc>>)> {
         let path = site_paths::session_page(&r.id);
         let mut ctx = site.context(&path);
         ctx.insert("s", &views::session_view(r, &input.vehicles));
-        ctx.insert("chart", &charts::power_curve(&r.samples));
+        let span = match r.end.filter(|_| r.whole_curve) {
+            Some(end) => charts::CurveSpan::Session(r.start, end),
+            None => charts::CurveSpan::Readings,
+        };
+        ctx.insert("chart", &charts::power_curve(&r.curve, span));
         ctx.insert("tou", &tou::session_tou(r, &colours));
         site.page(&path, "session.html", &ctx)?;
     }

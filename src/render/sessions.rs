@@ -52,8 +52,15 @@ pub struct SessionRow {
     pub labeled_by: Option<&'static str>,
     /// Estimated miles added (energy x the vehicle's efficiency); `None` for unknown cars.
     pub miles: Option<f64>,
-    /// The sampled power curve, oldest first.
+    /// The session file's samples of the first minutes, oldest first.
     pub samples: Vec<Point>,
+    /// The power curve to draw, oldest first: the session's whole curve from the cache
+    /// (`power_curve`, ChargePoint's `update_data`) with `samples` in place of the readings
+    /// they cover; only `samples` when the cache has no curve.
+    pub curve: Vec<Point>,
+    /// Whether `curve` holds the whole session (a cached `power_curve`), not just the first
+    /// minutes.
+    pub whole_curve: bool,
     /// Energy per local day, kWh, in date order.
     pub days: Vec<(NaiveDate, f64)>,
     /// The split by time-of-use period the monthly cache keeps (with a rate plan).
@@ -103,6 +110,21 @@ pub fn build_rows(
                 vehicle_id: cache_vehicle,
                 confidence: c.vehicle_confidence.map(|v| v.0),
                 time_of_use: c.time_of_use.clone(),
+                curve: c
+                    .power_curve
+                    .iter()
+                    .filter_map(|p| {
+                        let at = i64::try_from(p.offset_s())
+                            .ok()
+                            .and_then(TimeDelta::try_seconds)
+                            .and_then(|d| start.checked_add_signed(d))?;
+                        Some(Point {
+                            at,
+                            power_kw: Some(p.power_kw()),
+                            energy_kwh: Some(p.energy_kwh()),
+                        })
+                    })
+                    .collect(),
             },
             file.as_ref(),
         ));
@@ -131,6 +153,7 @@ pub fn build_rows(
             vehicle_id: None,
             confidence: None,
             time_of_use: None,
+            curve: Vec::new(),
         };
         rows.push(row(tz, vehicles, base, Some(&f)));
     }
@@ -149,6 +172,24 @@ struct Base {
     vehicle_id: Option<String>,
     confidence: Option<f64>,
     time_of_use: Option<TimeOfUse>,
+    /// The cached whole curve, as points.
+    curve: Vec<Point>,
+}
+
+/// The whole curve with the dense `samples` in place of the readings they cover (from their
+/// first to their last), in time order.
+fn merge_curve(whole: Vec<Point>, samples: Vec<Point>) -> Vec<Point> {
+    let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
+        return whole;
+    };
+    let (from, to) = (first.at, last.at);
+    let mut out: Vec<Point> = whole
+        .into_iter()
+        .filter(|p| p.at < from || p.at > to)
+        .chain(samples)
+        .collect();
+    out.sort_by_key(|p| p.at);
+    out
 }
 
 fn row(tz: Tz, vehicles: &VehicleConfig, b: Base, file: Option<&SessionFile>) -> SessionRow {
@@ -193,8 +234,10 @@ fn row(tz: Tz, vehicles: &VehicleConfig, b: Base, file: Option<&SessionFile>) ->
             .and_then(|d| b.start.checked_add_signed(d))
             .unwrap_or(b.start)
     });
+    let whole_curve = !b.curve.is_empty();
+    let curve = merge_curve(b.curve, samples.clone());
     let local = b.start.with_timezone(&tz);
-    let days = split_by_day(tz, b.start, end, b.energy_kwh, &samples, b.peak_kw);
+    let days = split_by_day(tz, b.start, end, b.energy_kwh, &curve, b.peak_kw);
     SessionRow {
         id: b.id,
         start: b.start,
@@ -210,6 +253,8 @@ fn row(tz: Tz, vehicles: &VehicleConfig, b: Base, file: Option<&SessionFile>) ->
         labeled_by,
         miles,
         samples,
+        curve,
+        whole_curve,
         days,
         time_of_use: b.time_of_use,
     }
@@ -370,5 +415,54 @@ mod tests {
         let start = utc("2026-01-10T18:00:00+00:00");
         let days = split_by_day(LA, start, start + TimeDelta::hours(2), 7.5, &[], None);
         assert_eq!(days, vec![(d("2026-01-10"), 7.5)]);
+    }
+
+    fn pt(at: &str, kw: f64, kwh: f64) -> Point {
+        Point {
+            at: utc(at),
+            power_kw: Some(kw),
+            energy_kwh: Some(kwh),
+        }
+    }
+
+    /// The dense first-minutes samples replace the whole curve's readings they cover; the
+    /// curve's readings before and after them stay.
+    #[test]
+    fn the_samples_take_the_place_of_the_curve_readings_they_cover() {
+        let whole = vec![
+            pt("2026-01-10T06:00:00Z", 0.0, 0.0),
+            pt("2026-01-10T06:00:08Z", 2.0, 0.0),
+            pt("2026-01-10T06:01:35Z", 9.0, 0.2),
+            pt("2026-01-10T06:10:00Z", 9.0, 1.4),
+            pt("2026-01-10T07:00:00Z", 0.0, 8.0),
+        ];
+        let samples = vec![
+            pt("2026-01-10T06:00:20Z", 8.6, 0.02),
+            pt("2026-01-10T06:00:30Z", 8.7, 0.04),
+            pt("2026-01-10T06:05:00Z", 9.1, 0.7),
+        ];
+        let merged = merge_curve(whole.clone(), samples.clone());
+        let at: Vec<String> = merged.iter().map(|p| p.at.format("%M:%S").to_string()).collect();
+        assert_eq!(at, ["00:00", "00:08", "00:20", "00:30", "05:00", "10:00", "00:00"]);
+        assert_eq!(merge_curve(whole.clone(), Vec::new()), whole);
+        assert_eq!(merge_curve(Vec::new(), samples.clone()), samples);
+    }
+
+    /// With the whole curve, a session across midnight is split as it really charged: here
+    /// slowly before midnight and fast after, which the held last sample would get wrong.
+    #[test]
+    fn the_whole_curve_splits_a_session_across_midnight() {
+        // 23:00 PST plug-in; 1 kWh by midnight, 9 kWh more by 01:00
+        let curve = vec![
+            pt("2026-01-10T07:00:00Z", 1.0, 0.0),
+            pt("2026-01-10T08:00:00Z", 9.0, 1.0),
+            pt("2026-01-10T09:00:00Z", 0.0, 10.0),
+        ];
+        let start = utc("2026-01-10T07:00:00Z");
+        let end = utc("2026-01-10T10:00:00Z");
+        let days = split_by_day(LA, start, end, 10.0, &curve, Some(9.0));
+        assert_eq!(days.len(), 2, "{days:?}");
+        assert!((days[0].1 - 1.0).abs() < 1e-6, "{days:?}");
+        assert!((days[1].1 - 9.0).abs() < 1e-6, "{days:?}");
     }
 }

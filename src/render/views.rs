@@ -296,8 +296,11 @@ pub struct SessionView {
     pub confidence_pct: Option<i64>,
     /// How the vehicle was labelled, in words.
     pub labeled: String,
-    /// Samples kept.
+    /// Power readings on the chart.
     pub samples: usize,
+    /// Whether the chart holds the whole session (ChargePoint's curve kept in the cache), not
+    /// only the first minutes' samples.
+    pub whole_curve: bool,
     /// Energy per local day, when the session crossed midnight.
     pub days: Vec<(String, f64)>,
 }
@@ -328,7 +331,8 @@ pub fn session_view(r: &SessionRow, vehicles: &[VehicleView]) -> SessionView {
             Some(_) => "recognised by the classifier from the power curve".to_owned(),
             None => "from the ChargePoint session cache (no session file)".to_owned(),
         },
-        samples: r.samples.len(),
+        samples: r.curve.len(),
+        whole_curve: r.whole_curve,
         days: if r.days.len() > 1 {
             r.days
                 .iter()

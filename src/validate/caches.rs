@@ -10,7 +10,7 @@ use super::Validator;
 use super::locate::locate_value;
 use crate::error::Problem;
 use crate::store::layout::Month;
-use crate::store::records::{CacheEntry, MonthlyCache};
+use crate::store::records::{CacheEntry, MonthlyCache, power_curve_problem};
 use crate::store::values::SessionId;
 
 impl Validator<'_> {
@@ -49,6 +49,7 @@ impl Validator<'_> {
                 }
                 self.check_end(&shown, &text, i, e);
                 self.check_time_of_use(&shown, &text, i, e);
+                self.check_power_curve(&shown, &text, i, e);
                 match seen.get(&e.session_id) {
                     Some((other, _)) => {
                         let where_ = if *other == shown {
@@ -121,6 +122,20 @@ impl Validator<'_> {
                     ),
                 ));
             }
+        }
+    }
+
+    /// The power curve of cache entry `i`: forward in time, within the session's length.
+    fn check_power_curve(&mut self, shown: &Path, text: &[u8], i: usize, e: &CacheEntry) {
+        if let Some((field, msg)) = power_curve_problem(&e.power_curve, e.session.duration_seconds)
+        {
+            let at = locate_value(text, "session_id", e.session_id.as_str());
+            self.problem(Problem::field(
+                shown,
+                format!("/{i}/{field}"),
+                at,
+                format!("session {}: {msg}", e.session_id),
+            ));
         }
     }
 

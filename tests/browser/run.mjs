@@ -172,6 +172,22 @@ try {
     const sizes = await labelSizes();
     check(sizes.length > 0 && Math.min(...sizes) >= 11.5,
       `session page at ${width} px: the smallest chart label is ${Math.min(...sizes).toFixed(1)} px`);
+    // the curve spans the session: the time axis is the session's length, and the drawn line
+    // reaches the plot's right edge (the unplug), on the drawing this width shows
+    const span = await page.evaluate(() => {
+      const svg = [...document.querySelectorAll('figure svg.chart')].find((s) => s.getBoundingClientRect().width > 0);
+      const line = svg.querySelector('polyline').getBoundingClientRect();
+      const grid = svg.querySelector('line').getBoundingClientRect();
+      return { axis: Number(svg.dataset.axisS), curve: Number(svg.dataset.curveS), lineLeft: line.left, lineRight: line.right, gridLeft: grid.left, gridRight: grid.right,
+        caption: document.querySelector('figure figcaption').textContent, scroll: document.documentElement.scrollWidth - innerWidth };
+    });
+    check(span.axis === sessions[0].duration_seconds,
+      `session page at ${width} px: the time axis spans ${span.axis} s of the session's ${sessions[0].duration_seconds} s`);
+    check(span.curve >= span.axis * 0.9 && span.lineRight >= span.gridRight - 0.1 * (span.gridRight - span.gridLeft),
+      `session page at ${width} px: the curve ends at ${span.curve} s of ${span.axis} s, ${(span.gridRight - span.lineRight).toFixed(0)} px before the plot's end`);
+    check(Math.abs(span.lineLeft - span.gridLeft) <= 2, `session page at ${width} px: the curve starts at plug-in`);
+    check(span.caption.startsWith('Power over the whole session'), `session page at ${width} px: ${span.caption}`);
+    check(span.scroll <= 1, `session page at ${width} px scrolls sideways by ${span.scroll} px`);
   }
   await page.setViewportSize({ width: 1200, height: 900 });
 

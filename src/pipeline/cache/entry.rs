@@ -8,8 +8,9 @@ use crate::store::records::{
     CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle,
 };
 use crate::store::records::{SessionFile, TimeOfUse};
+use crate::store::records::CurvePoint;
 use crate::store::values::limits::{
-    MAX_ID_CHARS, MAX_NAME_CHARS, MAX_SESSION_ENERGY_KWH, MAX_SESSION_SECONDS, clip,
+    MAX_ID_CHARS, MAX_NAME_CHARS, MAX_POWER_KW, MAX_SESSION_ENERGY_KWH, MAX_SESSION_SECONDS, clip,
 };
 use crate::store::values::{Confidence, NonNeg, SessionId, Timestamp};
 use crate::tariff::Tariff;
@@ -39,6 +40,12 @@ pub(super) fn to_entry(
     let start = s.start_time.unwrap_or_default();
     let car = labels.identifier.config().vehicles.get(&vehicle_id);
     let keep = |f: fn(&CacheEntry) -> Option<String>| old.and_then(f);
+    let session = session(id, s, old, labels);
+    let power_curve = if s.update_data.is_empty() {
+        old.map(|o| o.power_curve.clone()).unwrap_or_default()
+    } else {
+        power_curve(s, start, session.duration_seconds)
+    };
     CacheEntry {
         session_id: id.clone(),
         session_start_time: Timestamp::utc(start),
@@ -69,7 +76,7 @@ pub(super) fn to_entry(
                 .or(old.and_then(|o| o.charger.level)),
             extra: old.map(|o| o.charger.extra.clone()).unwrap_or_default(),
         },
-        session: session(id, s, old, labels),
+        session,
         utility: CacheUtility {
             utility_name: s
                 .utility
@@ -83,8 +90,45 @@ pub(super) fn to_entry(
         vehicle_confidence: Some(Confidence(confidence.clamp(0.0, 1.0))),
         // kept until `time_of_use` below makes a new one (only with a rate plan)
         time_of_use: old.and_then(|o| o.time_of_use.clone()),
+        power_curve,
         extra: old.map(|o| o.extra.clone()).unwrap_or_default(),
     }
+}
+
+/// ChargePoint's `update_data` as the cache keeps it ([`CurvePoint`]): seconds since plug-in
+/// (a reading before it counts as 0), kW and kWh fitted into the data limits, in time order.
+/// A reading more than a minute past the session's length (`duration_s`, as the entry has
+/// it) is left out: it cannot be this session's, and `validate` would refuse it.
+fn power_curve(
+    s: &SessionDetails,
+    start: chrono::DateTime<chrono::Utc>,
+    duration_s: u64,
+) -> Vec<CurvePoint> {
+    let mut points: Vec<CurvePoint> = s
+        .update_data
+        .iter()
+        .filter_map(|p| {
+            let offset = u64::try_from((p.timestamp - start).num_seconds())
+                .unwrap_or(0)
+                .min(MAX_SESSION_SECONDS);
+            (offset <= duration_s.saturating_add(60)).then(|| {
+                CurvePoint(
+                    offset,
+                    NonNeg(p.power_kw.clamp(0.0, MAX_POWER_KW)),
+                    NonNeg(p.energy_kwh.clamp(0.0, MAX_SESSION_ENERGY_KWH)),
+                )
+            })
+        })
+        .collect();
+    points.sort_by_key(CurvePoint::offset_s);
+    points
+}
+
+/// Whether the session's whole power curve is still to be fetched: ended (its curve is then
+/// complete) and cached without one, or cached while open with the curve it had then.
+pub(super) fn needs_curve(old: Option<&CacheEntry>, listed: &SessionDetails) -> bool {
+    listed.end_time.is_some()
+        && old.is_none_or(|e| e.power_curve.is_empty() || e.session.status.as_deref() == Some("in_use"))
 }
 
 /// Whether the session needs a (new) split by the rate plan whose fingerprint is
@@ -230,5 +274,68 @@ fn session(
         peak_power_kw: peak,
         status: Some(if in_use { "in_use" } else { "completed" }.into()),
         extra: old.map(|o| o.session.extra.clone()).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::SessionAnswer;
+    use crate::store::records::power_curve_problem;
+
+    fn fixture(name: &str) -> SessionDetails {
+        let path = format!(
+            "{}/tests/fixtures/chargepoint/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        serde_json::from_str::<SessionAnswer>(&text)
+            .unwrap()
+            .charging_status
+    }
+
+    /// ChargePoint's recorded answer: 52 `update_data` points from plug-in to unplug, kept as
+    /// seconds since plug-in with their kW and kWh.
+    #[test]
+    fn the_whole_update_data_is_kept_relative_to_the_plug_in() {
+        let s = fixture("charging_status_session_done_equinox_ev");
+        let start = s.start_time.unwrap();
+        let curve = power_curve(&s, start, 19_531);
+        assert_eq!(curve.len(), s.update_data.len());
+        assert_eq!(curve.len(), 52);
+        assert_eq!(curve[0].offset_s(), 0);
+        assert_eq!(curve[1].offset_s(), 8);
+        assert!((curve[2].power_kw() - 9.176).abs() < 1e-9);
+        let last = curve.last().unwrap();
+        assert_eq!(last.offset_s(), 19_530);
+        assert!((last.energy_kwh() - 45.512299).abs() < 1e-9);
+        assert!(curve.windows(2).all(|w| w[0].offset_s() <= w[1].offset_s()));
+        assert_eq!(power_curve_problem(&curve, 19_531), None);
+    }
+
+    /// A reading more than a minute past the session's length is not this session's: left out,
+    /// so `validate` never refuses what `cache` wrote. One before the plug-in counts as 0 s.
+    #[test]
+    fn readings_past_the_session_are_left_out_and_early_ones_start_it() {
+        let mut s = fixture("charging_status_session_done_equinox_ev");
+        let start = s.start_time.unwrap();
+        let curve = power_curve(&s, start, 10_000);
+        assert!(curve.iter().all(|p| p.offset_s() <= 10_060));
+        assert!(curve.len() < 52 && curve.len() > 10, "{}", curve.len());
+        assert_eq!(power_curve_problem(&curve, 10_000), None);
+        s.update_data[1].timestamp = start - chrono::TimeDelta::seconds(30);
+        let curve = power_curve(&s, start, 19_531);
+        assert_eq!(curve[1].offset_s(), 0);
+    }
+
+    #[test]
+    fn only_ended_sessions_without_a_whole_curve_need_one() {
+        let s = fixture("charging_status_session_done_equinox_ev");
+        assert!(needs_curve(None, &s));
+        let open = SessionDetails {
+            end_time: None,
+            ..s.clone()
+        };
+        assert!(!needs_curve(None, &open));
     }
 }

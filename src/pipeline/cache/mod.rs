@@ -28,6 +28,10 @@ use crate::tariff::Tariff;
 use labels::Labels;
 use merge::MonthFiles;
 
+/// Most sessions per run whose details are fetched only for their whole power curve
+/// (`power_curve`); the rest are counted in [`Report::curves_left`] for the next runs.
+pub const CURVES_PER_RUN: usize = 50;
+
 /// Which sessions to fetch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
@@ -85,6 +89,9 @@ pub struct Report {
     pub details_fetched: usize,
     /// Sessions split by time-of-use period in this run (with a rate plan).
     pub split: usize,
+    /// Ended sessions still without their whole power curve after this run (more than
+    /// [`CURVES_PER_RUN`] needed one); the next runs fetch them.
+    pub curves_left: usize,
     /// ChargePoint requests, retries included.
     pub requests: u32,
     /// Password logins.
@@ -108,6 +115,12 @@ impl Report {
             line.push_str(&format!(
                 "; {} sessions with values outside the data limits left out (see the warnings)",
                 self.skipped_invalid
+            ));
+        }
+        if self.curves_left > 0 {
+            line.push_str(&format!(
+                "; {} sessions still without their whole power curve (at most {CURVES_PER_RUN} are fetched per run; run again for the next ones)",
+                self.curves_left
             ));
         }
         line
@@ -248,16 +261,28 @@ async fn fetch_details(
     report: &mut Report,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<()> {
-    let need: Vec<usize> = (0..sessions.len())
-        .filter(|&i| {
-            let (id, s) = &sessions[i];
-            let old = files.cached(id);
-            let for_label = labels::known_label(labels, id).is_none()
-                && old.is_none_or(|e: &CacheEntry| e.vehicle_id.is_none());
-            let for_split = tariff.is_some_and(|t| entry::needs_split(old, &t.fingerprint));
-            s.update_data.is_empty() && (for_label || for_split)
-        })
-        .collect();
+    let mut need = Vec::new();
+    let mut for_curve_only = Vec::new();
+    for (i, (id, s)) in sessions.iter().enumerate() {
+        if !s.update_data.is_empty() {
+            continue;
+        }
+        let old = files.cached(id);
+        let for_label = labels::known_label(labels, id).is_none()
+            && old.is_none_or(|e: &CacheEntry| e.vehicle_id.is_none());
+        let for_split = tariff.is_some_and(|t| entry::needs_split(old, &t.fingerprint));
+        if for_label || for_split {
+            need.push(i);
+        } else if entry::needs_curve(old, s) {
+            for_curve_only.push(i);
+        }
+    }
+    // the whole power curve of ended sessions cached without one, newest first and a bounded
+    // number per run: a first `cache --all` of years of sessions does not send thousands of
+    // requests at once; each later run takes the next ones
+    for_curve_only.sort_by_key(|&i| std::cmp::Reverse(sessions[i].1.start_time));
+    report.curves_left = for_curve_only.len().saturating_sub(CURVES_PER_RUN);
+    need.extend(for_curve_only.into_iter().take(CURVES_PER_RUN));
     let total = need.len() as u64;
     for (done, i) in need.into_iter().enumerate() {
         progress(done as u64, total);

@@ -34,9 +34,80 @@ pub struct CacheEntry {
     /// absent without a `[tariff]` in `cph50.toml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_of_use: Option<TimeOfUse>,
+    /// The whole session's power curve as ChargePoint's session details give it
+    /// (`update_data`: dense in the first minute, then about every 10 minutes, to the unplug),
+    /// oldest first; empty (and absent from the file) until `cph50 cache` has fetched the
+    /// details of the ended session.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub power_curve: Vec<CurvePoint>,
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// One reading of [`CacheEntry::power_curve`], written as a 3-number array
+/// `[seconds since plug-in, power in kW, energy so far in kWh]` (the order of ChargePoint's
+/// `update_data` points, `timestamp` made relative to keep the file small).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CurvePoint(pub u64, pub NonNeg, pub NonNeg);
+
+impl CurvePoint {
+    /// Seconds since plug-in.
+    pub fn offset_s(&self) -> u64 {
+        self.0
+    }
+    /// Power, kW.
+    pub fn power_kw(&self) -> f64 {
+        self.1.0
+    }
+    /// Energy delivered since plug-in, kWh.
+    pub fn energy_kwh(&self) -> f64 {
+        self.2.0
+    }
+}
+
+impl<'de> Deserialize<'de> for CurvePoint {
+    /// Each number is held to its limit: the offset to a session's length
+    /// ([`limits::Seconds`]), the power to [`limits::Power`], the energy to [`limits::Energy`].
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let (t, kw, kwh) = <(u64, f64, f64)>::deserialize(d)?;
+        let t = limits::check_number::<limits::Seconds>(t as f64)
+            .map(|_| t)
+            .map_err(D::Error::custom)?;
+        let kw = limits::check_number::<limits::Power>(kw).map_err(D::Error::custom)?;
+        let kwh = limits::check_number::<limits::Energy>(kwh).map_err(D::Error::custom)?;
+        Ok(Self(t, NonNeg(kw), NonNeg(kwh)))
+    }
+}
+
+/// Why a power curve cannot be the session's, if it cannot: the field under `power_curve`
+/// and a sentence. Its readings must go forward in time and not past the session's length
+/// (`duration_s`, seconds). `validate` asks.
+pub fn power_curve_problem(curve: &[CurvePoint], duration_s: u64) -> Option<(String, String)> {
+    for (i, p) in curve.iter().enumerate() {
+        if i > 0 && p.0 < curve[i - 1].0 {
+            return Some((
+                format!("power_curve/{i}"),
+                format!(
+                    "reading at {} s comes after one at {} s: the curve must go forward in time",
+                    p.0,
+                    curve[i - 1].0
+                ),
+            ));
+        }
+        // a minute of slack: ChargePoint's last reading may lag the unplug by seconds
+        if p.0 > duration_s + 60 {
+            return Some((
+                format!("power_curve/{i}"),
+                format!(
+                    "reading at {} s is past the session's end ({duration_s} s after plug-in)",
+                    p.0
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// `time_of_use` of a cache entry: the split of the session among the rate plan's periods
@@ -266,4 +337,36 @@ pub struct CacheUtility {
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reading is `[seconds, kW, kWh]`, each held to its limit, named in the error.
+    #[test]
+    fn curve_points_read_as_three_numbers_within_the_limits() {
+        let p: CurvePoint = serde_json::from_str("[95, 9.025, 0.1911]").unwrap();
+        assert_eq!((p.offset_s(), p.power_kw(), p.energy_kwh()), (95, 9.025, 0.1911));
+        assert_eq!(serde_json::to_string(&p).unwrap(), "[95,9.025,0.1911]");
+        let e = serde_json::from_str::<CurvePoint>("[95, 25.0, 1.0]").unwrap_err();
+        assert!(e.to_string().contains("power 25 kW is out of range"), "{e}");
+        let e = serde_json::from_str::<CurvePoint>("[95, 9.0, -1]").unwrap_err();
+        assert!(e.to_string().contains("energy"), "{e}");
+        assert!(serde_json::from_str::<CurvePoint>("[95, 9.0]").is_err());
+        assert!(serde_json::from_str::<CurvePoint>("[-5, 9.0, 1.0]").is_err());
+    }
+
+    #[test]
+    fn a_curve_goes_forward_and_ends_with_the_session() {
+        let at = |t, kw| CurvePoint(t, NonNeg(kw), NonNeg(0.0));
+        assert_eq!(power_curve_problem(&[at(0, 0.0), at(600, 9.0)], 600), None);
+        let (field, msg) = power_curve_problem(&[at(0, 0.0), at(600, 9.0), at(300, 9.0)], 900)
+            .unwrap();
+        assert_eq!(field, "power_curve/2");
+        assert!(msg.contains("forward in time"), "{msg}");
+        let (field, msg) = power_curve_problem(&[at(0, 0.0), at(700, 9.0)], 600).unwrap();
+        assert_eq!(field, "power_curve/1");
+        assert!(msg.contains("past the session's end"), "{msg}");
+    }
 }

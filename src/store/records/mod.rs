@@ -13,8 +13,8 @@ mod session;
 mod vehicle;
 
 pub use cache::{
-    CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle, EnergyCost,
-    MonthlyCache, PeriodUse, TimeOfUse,
+    CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle, CurvePoint,
+    EnergyCost, MonthlyCache, PeriodUse, TimeOfUse, power_curve_problem,
 };
 pub use classifier::{ClassifierSummary, VehicleStats};
 pub use classifier_model::{ClassStats, ClassifierModel, FeatureModel};
