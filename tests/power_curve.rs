@@ -80,18 +80,26 @@ fn cache_keeps_each_ended_sessions_whole_curve_and_fills_old_caches_50_a_run() {
         .collect();
     assert!(!ended.is_empty());
     for e in &ended {
-        let curve = e["power_curve"].as_array().expect("every ended session has its curve");
+        let curve = e["power_curve"]
+            .as_array()
+            .expect("every ended session has its curve");
         let duration = e["session"]["duration_seconds"].as_u64().unwrap();
         let offsets: Vec<u64> = curve.iter().map(|p| p[0].as_u64().unwrap()).collect();
         assert!(offsets.windows(2).all(|w| w[0] <= w[1]), "{e}");
         // from the first minutes to the unplug
         assert!(offsets[0] <= 60, "{e}");
         let last = *offsets.last().unwrap();
-        assert!(last <= duration + 60 && last * 10 >= duration * 9, "{last} of {duration}: {e}");
+        assert!(
+            last <= duration + 60 && last * 10 >= duration * 9,
+            "{last} of {duration}: {e}"
+        );
         // the energy of the last reading is the session's
         let kwh = curve.last().unwrap()[2].as_f64().unwrap();
         let total = e["session"]["energy_kwh"].as_f64().unwrap();
-        assert!((kwh - total).abs() <= total * 0.01 + 0.001, "{kwh} vs {total}");
+        assert!(
+            (kwh - total).abs() <= total * 0.01 + 0.001,
+            "{kwh} vs {total}"
+        );
     }
     sim.cph50(dir.path()).arg("validate").assert().success();
 
@@ -174,10 +182,72 @@ fn cache_reports_the_sessions_still_without_a_curve_in_its_summary() {
         .success()
         .get_output()
         .clone();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(
         text.contains("still without their whole power curve (at most 50 are fetched per run"),
         "{text}"
     );
+}
+
+/// ChargePoint's details of an old session may come without `update_data`: the entry keeps an
+/// empty curve, so the session is not asked again, and its page says it has the first minutes
+/// only.
+#[test]
+fn a_session_whose_details_have_no_curve_is_asked_once() {
+    let demo = Demo::new(1);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    for f in ["vehicle_config.json", "classifier_summary.json"] {
+        fs::copy(demo.data().join(f), data.join(f)).unwrap();
+    }
+    let sim = SimProcess::start(&[
+        "--speed",
+        "0",
+        "--start",
+        "2026-01-09T18:00:00Z",
+        "--history-days",
+        "20",
+    ]);
+    sim.post_control("no-curve", serde_json::json!({"days_ago": 10}));
+    let run = || -> Value {
+        let out = sim
+            .cph50(dir.path())
+            .args(["cache", "--all", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let first = run();
+    let all = entries(&data);
+    let bare: Vec<&Value> = all
+        .iter()
+        .map(|(_, e)| e)
+        .filter(|e| e["power_curve"].as_array().is_some_and(|c| c.is_empty()))
+        .collect();
+    let whole = all
+        .iter()
+        .filter(|(_, e)| e["power_curve"].as_array().is_some_and(|c| !c.is_empty()))
+        .count();
+    assert!(
+        !bare.is_empty() && whole > 0,
+        "{first}: {} bare, {whole} whole",
+        bare.len()
+    );
+    let again = run();
+    assert_eq!(again["details_fetched"], 0, "{again}");
+    assert_eq!(again["files_written"], 0, "{again}");
+    assert_eq!(again["curves_left"], 0, "{again}");
+    sim.cph50(dir.path()).arg("validate").assert().success();
+    sim.cph50(dir.path())
+        .args(["build", "--out", "site"])
+        .assert()
+        .success();
+    let id = bare[0]["session_id"].as_str().unwrap();
+    let page = fs::read_to_string(dir.path().join(format!("site/sessions/{id}.html"))).unwrap();
+    assert!(page.contains("Power over the first minutes only"), "{page}");
 }

@@ -157,8 +157,7 @@ fn demo_data_with_a_rate_plan_splits_every_session_and_the_site_shows_it() {
         .args(["build", "--out", "site"])
         .assert()
         .success();
-    let crossing =
-        fs::read_to_string(site.join(format!("sessions/{crossing_id}.html"))).unwrap();
+    let crossing = fs::read_to_string(site.join(format!("sessions/{crossing_id}.html"))).unwrap();
     assert!(
         crossing.contains("id=\"days-vs-tou\"") && crossing.contains("first minutes only"),
         "{crossing}"

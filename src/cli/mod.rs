@@ -279,7 +279,9 @@ pub enum Command {
     /// (the user status leaves out a new session's id for its first n answers and s sim
     /// seconds while the charger already reports CHARGING); POST workplace {"vehicle": ...,
     /// "hours_ago": 26, "kwh": 9.74} (a finished session at a workplace station, device
-    /// 100000777, without is_home_charger, joins the activity list).
+    /// 100000777, without is_home_charger, joins the activity list); POST no-curve
+    /// {"days_ago": 30} (the details of sessions that ended longer ago come without
+    /// update_data; null turns it off).
     #[command(after_help = SIM_AFTER_HELP)]
     Sim(SimArgs),
     /// Set a new repository up: remove the demo data, write cph50.toml, fill

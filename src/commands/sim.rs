@@ -43,7 +43,7 @@ pub fn run(args: &SimArgs) -> Result<()> {
         .and_then(|()| {
             writeln!(
                 out,
-                "cph50 sim: control it under {}/_sim/ (state, advance, plug, unplug, connect, fault, stale, id-delay, workplace); stop with Ctrl-C",
+                "cph50 sim: control it under {}/_sim/ (state, advance, plug, unplug, connect, fault, stale, id-delay, workplace, no-curve); stop with Ctrl-C",
                 handle.base_url
             )
         })

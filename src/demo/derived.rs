@@ -10,10 +10,9 @@ use chrono::{DateTime, Timelike, Utc};
 
 use super::profiles::Curve;
 use crate::store::records::{
-    CurvePoint,
     CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle,
-    ClassifierSummary, SessionFile, UNKNOWN_VEHICLE, Vehicle, VehicleMap, VehicleMapEntry,
-    VehicleStats,
+    ClassifierSummary, CurvePoint, SessionFile, UNKNOWN_VEHICLE, Vehicle, VehicleMap,
+    VehicleMapEntry, VehicleStats,
 };
 use crate::store::values::{NonNeg, Timestamp};
 
@@ -168,7 +167,10 @@ pub fn cache_entry(
         vehicle_id: file.vehicle_id.clone(),
         vehicle_confidence: file.vehicle_confidence,
         time_of_use: None,
-        power_curve: power_curve(curve, (end - start).num_seconds().max(0) as u64),
+        power_curve: Some(power_curve(
+            curve,
+            (end - start).num_seconds().max(0) as u64,
+        )),
         extra: Default::default(),
     }
 }

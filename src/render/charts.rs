@@ -317,13 +317,21 @@ mod tests {
 
     fn attr(svg: &str, name: &str) -> i64 {
         let from = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        svg[from..from + svg[from..].find('"').unwrap()].parse().unwrap()
+        svg[from..from + svg[from..].find('"').unwrap()]
+            .parse()
+            .unwrap()
     }
 
     /// The whole session's curve is drawn from plug-in to unplug, in hours, both widths.
     #[test]
     fn a_whole_session_curve_spans_plug_in_to_unplug() {
-        let points = [at(0, 0.0), at(8, 2.0), at(95, 9.0), at(18_000, 9.0), at(19_530, 0.0)];
+        let points = [
+            at(0, 0.0),
+            at(8, 2.0),
+            at(95, 9.0),
+            at(18_000, 9.0),
+            at(19_530, 0.0),
+        ];
         let start = points[0].at;
         let end = start + chrono::TimeDelta::seconds(19_531);
         let svg = power_curve(&points, CurveSpan::Session(start, end));
@@ -331,7 +339,10 @@ mod tests {
         assert_eq!(attr(&svg, "data-axis-s"), 19_531);
         assert_eq!(attr(&svg, "data-curve-s"), 19_530);
         assert!(svg.contains("time since plug-in"));
-        assert!(svg.contains(">1 h</text>") && svg.contains(">5 h</text>"), "{svg}");
+        assert!(
+            svg.contains(">1 h</text>") && svg.contains(">5 h</text>"),
+            "{svg}"
+        );
         assert!(svg.contains("kW over the whole session"));
     }
 
@@ -342,7 +353,10 @@ mod tests {
         let svg = power_curve(&points, CurveSpan::Readings);
         assert_eq!(attr(&svg, "data-axis-s"), 290);
         assert!(svg.contains("time since the first reading"));
-        assert!(svg.contains(">0 min</text>") && svg.contains(">4 min</text>"), "{svg}");
+        assert!(
+            svg.contains(">0 min</text>") && svg.contains(">4 min</text>"),
+            "{svg}"
+        );
         assert!(power_curve(&[], CurveSpan::Readings).contains("No power readings"));
     }
 }

@@ -113,6 +113,7 @@ pub fn build_rows(
                 curve: c
                     .power_curve
                     .iter()
+                    .flatten()
                     .filter_map(|p| {
                         let at = i64::try_from(p.offset_s())
                             .ok()
@@ -442,8 +443,16 @@ mod tests {
             pt("2026-01-10T06:05:00Z", 9.1, 0.7),
         ];
         let merged = merge_curve(whole.clone(), samples.clone());
-        let at: Vec<String> = merged.iter().map(|p| p.at.format("%M:%S").to_string()).collect();
-        assert_eq!(at, ["00:00", "00:08", "00:20", "00:30", "05:00", "10:00", "00:00"]);
+        let at: Vec<String> = merged
+            .iter()
+            .map(|p| p.at.format("%M:%S").to_string())
+            .collect();
+        assert_eq!(
+            at,
+            [
+                "00:00", "00:08", "00:20", "00:30", "05:00", "10:00", "00:00"
+            ]
+        );
         assert_eq!(merge_curve(whole.clone(), Vec::new()), whole);
         assert_eq!(merge_curve(Vec::new(), samples.clone()), samples);
     }

@@ -40,6 +40,7 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/stale", post(stale))
         .route("/_sim/id-delay", post(id_delay))
         .route("/_sim/workplace", post(workplace))
+        .route("/_sim/no-curve", post(no_curve))
 }
 
 /// A field of a control body: a value of the expected type, or anything else (absent and
@@ -384,6 +385,39 @@ async fn workplace(State(sim): State<Sim>, body: Bytes) -> Response {
             let hours = number(b.hours_ago, 26.0, "hours_ago")?;
             let kwh = number(b.kwh, 9.74, "kwh")?;
             add_workplace_session(w, car, hours, kwh, now);
+            Ok(())
+        },
+    )
+}
+
+/// `POST /_sim/no-curve` body.
+#[derive(Deserialize)]
+struct NoCurveBody {
+    #[serde(default)]
+    days_ago: Option<Field<f64>>,
+}
+
+/// `{"days_ago": d}`: the details of a session that ended more than `d` days ago come without
+/// `update_data` from now on (`{"days_ago": null}` turns it off).
+async fn no_curve(State(sim): State<Sim>, body: Bytes) -> Response {
+    control(
+        &sim,
+        &body,
+        "POST /_sim/no-curve",
+        |w, b: NoCurveBody, _| {
+            w.quirks.no_curve_after_days = match b.days_ago {
+                None => None,
+                Some(f) => Some(
+                    Field::fits(Some(f))
+                        .filter(|x: &f64| x.is_finite() && *x >= 0.0)
+                        .ok_or_else(|| {
+                            Reply::bad_request(
+                                "body of POST /_sim/no-curve: `days_ago` must be a number >= 0"
+                                    .to_owned(),
+                            )
+                        })?,
+                ),
+            };
             Ok(())
         },
     )

@@ -103,9 +103,11 @@ fn session_answer(w: &World, id: u64, now: DateTime<Utc>) -> Reply {
         });
     }
     match w.sessions.get(&id) {
-        Some(s) => Reply::ok(&SessionAnswer {
-            charging_status: s.charging_status(now, w.tz),
-        }),
+        Some(s) => {
+            let mut charging_status = s.charging_status(now, w.tz);
+            quirks::forget_old_curve(w, &mut charging_status, now);
+            Reply::ok(&SessionAnswer { charging_status })
+        }
         None => reported(format!("session {id} not found")),
     }
 }

@@ -1,8 +1,9 @@
 //! What the real API does now and then, on demand: a finished session that the user status
 //! keeps listing, a session whose id the user status leaves out for a while after it starts,
-//! and sessions at a workplace station in the activity list. Off unless a scenario
-//! (`stale-session`, `id-pending`) or a control endpoint (`/_sim/stale`, `/_sim/id-delay`,
-//! `/_sim/workplace`) turns them on.
+//! sessions at a workplace station in the activity list, and old sessions whose details come
+//! without `update_data`. Off unless a scenario (`stale-session`, `id-pending`) or a control
+//! endpoint (`/_sim/stale`, `/_sim/id-delay`, `/_sim/workplace`, `/_sim/no-curve`) turns them
+//! on.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -53,6 +54,17 @@ pub(crate) fn user_status(w: &mut World, now: DateTime<Utc>) -> UserStatusAnswer
         _ => {}
     }
     answer
+}
+
+/// Empties the `update_data` of a session that ended longer ago than the `/_sim/no-curve`
+/// quirk keeps curves for.
+pub(crate) fn forget_old_curve(w: &World, d: &mut SessionDetails, now: DateTime<Utc>) {
+    let (Some(days), Some(end)) = (w.quirks.no_curve_after_days, d.end_time) else {
+        return;
+    };
+    if (now - end).num_seconds() as f64 > days * 86_400.0 {
+        d.update_data.clear();
+    }
 }
 
 /// The details answer of session `id` when it is the stale listing, else `None`.

@@ -319,4 +319,7 @@ pub(crate) struct Quirks {
     pub(crate) id_delay_polls: u32,
     /// ...and until this many sim seconds after the session's start.
     pub(crate) id_delay_seconds: u32,
+    /// Sessions that ended more than this many days ago come without `update_data` in their
+    /// details (`/_sim/no-curve`): ChargePoint need not keep every old session's samples.
+    pub(crate) no_curve_after_days: Option<f64>,
 }

@@ -127,8 +127,10 @@ impl Validator<'_> {
 
     /// The power curve of cache entry `i`: forward in time, within the session's length.
     fn check_power_curve(&mut self, shown: &Path, text: &[u8], i: usize, e: &CacheEntry) {
-        if let Some((field, msg)) = power_curve_problem(&e.power_curve, e.session.duration_seconds)
-        {
+        if let Some((field, msg)) = power_curve_problem(
+            e.power_curve.as_deref().unwrap_or_default(),
+            e.session.duration_seconds,
+        ) {
             let at = locate_value(text, "session_id", e.session_id.as_str());
             self.problem(Problem::field(
                 shown,

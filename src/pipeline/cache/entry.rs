@@ -4,11 +4,11 @@
 
 use crate::api::models::SessionDetails;
 use crate::clock::Clock;
+use crate::store::records::CurvePoint;
 use crate::store::records::{
     CacheCharger, CacheEntry, CacheLocation, CacheSession, CacheUtility, CacheVehicle,
 };
 use crate::store::records::{SessionFile, TimeOfUse};
-use crate::store::records::CurvePoint;
 use crate::store::values::limits::{
     MAX_ID_CHARS, MAX_NAME_CHARS, MAX_POWER_KW, MAX_SESSION_ENERGY_KWH, MAX_SESSION_SECONDS, clip,
 };
@@ -42,9 +42,9 @@ pub(super) fn to_entry(
     let keep = |f: fn(&CacheEntry) -> Option<String>| old.and_then(f);
     let session = session(id, s, old, labels);
     let power_curve = if s.update_data.is_empty() {
-        old.map(|o| o.power_curve.clone()).unwrap_or_default()
+        old.and_then(|o| o.power_curve.clone())
     } else {
-        power_curve(s, start, session.duration_seconds)
+        Some(power_curve(s, start, session.duration_seconds))
     };
     CacheEntry {
         session_id: id.clone(),
@@ -125,10 +125,13 @@ fn power_curve(
 }
 
 /// Whether the session's whole power curve is still to be fetched: ended (its curve is then
-/// complete) and cached without one, or cached while open with the curve it had then.
+/// complete) and cached without one (`power_curve` absent: an empty one means ChargePoint's
+/// details had none), or cached while open with the curve it had then.
 pub(super) fn needs_curve(old: Option<&CacheEntry>, listed: &SessionDetails) -> bool {
     listed.end_time.is_some()
-        && old.is_none_or(|e| e.power_curve.is_empty() || e.session.status.as_deref() == Some("in_use"))
+        && old.is_none_or(|e| {
+            e.power_curve.is_none() || e.session.status.as_deref() == Some("in_use")
+        })
 }
 
 /// Whether the session needs a (new) split by the rate plan whose fingerprint is

@@ -147,7 +147,7 @@ pub async fn run(
     let mut files = MonthFiles::new(caches);
     let mut report = Report::default();
     let mut sessions = list(ctx, opts.selection, &mut report).await?;
-    fetch_details(
+    let fetched = fetch_details(
         ctx,
         &mut sessions,
         &labels,
@@ -185,6 +185,12 @@ pub async fn run(
             &labels,
             opts.keep_personal_data,
         );
+        // details asked of an ended session with no `update_data`: an empty curve says so,
+        // and the session is not asked again for it
+        let asked = matches!(opts.selection, Selection::Session(_)) || fetched.contains(id);
+        if asked && entry.power_curve.is_none() && s.end_time.is_some() {
+            entry.power_curve = Some(Vec::new());
+        }
         if let Some(tariff) = opts.tariff {
             // a fresh curve, or an entry whose split is missing, stale or of an open session
             if !s.update_data.is_empty() || entry::needs_split(old, &tariff.fingerprint) {
@@ -251,7 +257,9 @@ async fn list(
 }
 
 /// Replaces the listed answer of each session only the classifier can label, or (with a rate
-/// plan) that needs its split by period, by its details (with `update_data`).
+/// plan) that needs its split by period, or that ended without its whole power curve cached
+/// (at most [`CURVES_PER_RUN`] of those), by its details (with `update_data`). Returns the ids
+/// whose details were fetched.
 async fn fetch_details(
     ctx: &mut StageContext<'_>,
     sessions: &mut [(SessionId, SessionDetails)],
@@ -260,7 +268,7 @@ async fn fetch_details(
     tariff: Option<&Tariff>,
     report: &mut Report,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<()> {
+) -> Result<BTreeSet<SessionId>> {
     let mut need = Vec::new();
     let mut for_curve_only = Vec::new();
     for (i, (id, s)) in sessions.iter().enumerate() {
@@ -284,6 +292,7 @@ async fn fetch_details(
     report.curves_left = for_curve_only.len().saturating_sub(CURVES_PER_RUN);
     need.extend(for_curve_only.into_iter().take(CURVES_PER_RUN));
     let total = need.len() as u64;
+    let mut fetched = BTreeSet::new();
     for (done, i) in need.into_iter().enumerate() {
         progress(done as u64, total);
         let id = sessions[i].1.session_id.unwrap_or_default();
@@ -292,10 +301,11 @@ async fn fetch_details(
         if details.session_id.is_none_or(|d| d == id) && details.start_time.is_some() {
             sessions[i].1 = details;
             report.details_fetched += 1;
+            fetched.insert(sessions[i].0.clone());
         }
     }
     progress(total, total);
-    Ok(())
+    Ok(fetched)
 }
 
 /// The `since` for the activity list and the one local month to keep, if any.

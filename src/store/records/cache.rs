@@ -36,10 +36,11 @@ pub struct CacheEntry {
     pub time_of_use: Option<TimeOfUse>,
     /// The whole session's power curve as ChargePoint's session details give it
     /// (`update_data`: dense in the first minute, then about every 10 minutes, to the unplug),
-    /// oldest first; empty (and absent from the file) until `cph50 cache` has fetched the
-    /// details of the ended session.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub power_curve: Vec<CurvePoint>,
+    /// oldest first. `None` (absent from the file) until `cph50 cache` has fetched the details
+    /// of the ended session; `Some` and empty when ChargePoint's details had no `update_data`,
+    /// so the session is not asked again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_curve: Option<Vec<CurvePoint>>,
     /// Keys this version does not know, kept on rewrite.
     #[serde(flatten)]
     pub extra: Extra,
@@ -347,7 +348,10 @@ mod tests {
     #[test]
     fn curve_points_read_as_three_numbers_within_the_limits() {
         let p: CurvePoint = serde_json::from_str("[95, 9.025, 0.1911]").unwrap();
-        assert_eq!((p.offset_s(), p.power_kw(), p.energy_kwh()), (95, 9.025, 0.1911));
+        assert_eq!(
+            (p.offset_s(), p.power_kw(), p.energy_kwh()),
+            (95, 9.025, 0.1911)
+        );
         assert_eq!(serde_json::to_string(&p).unwrap(), "[95,9.025,0.1911]");
         let e = serde_json::from_str::<CurvePoint>("[95, 25.0, 1.0]").unwrap_err();
         assert!(e.to_string().contains("power 25 kW is out of range"), "{e}");
@@ -361,8 +365,8 @@ mod tests {
     fn a_curve_goes_forward_and_ends_with_the_session() {
         let at = |t, kw| CurvePoint(t, NonNeg(kw), NonNeg(0.0));
         assert_eq!(power_curve_problem(&[at(0, 0.0), at(600, 9.0)], 600), None);
-        let (field, msg) = power_curve_problem(&[at(0, 0.0), at(600, 9.0), at(300, 9.0)], 900)
-            .unwrap();
+        let (field, msg) =
+            power_curve_problem(&[at(0, 0.0), at(600, 9.0), at(300, 9.0)], 900).unwrap();
         assert_eq!(field, "power_curve/2");
         assert!(msg.contains("forward in time"), "{msg}");
         let (field, msg) = power_curve_problem(&[at(0, 0.0), at(700, 9.0)], 600).unwrap();
