@@ -244,3 +244,44 @@ fn the_site_changes_only_when_its_inputs_do() {
             .any(|(p, _)| p == Path::new("sessions/4799999999.html"))
     );
 }
+
+/// The dashboard's poll interval comes from the monitor workflow's crons; a workflow whose
+/// schedule does not parse is named in a warning, and the page says it cannot judge lateness.
+#[test]
+fn the_poll_interval_comes_from_monitor_yml_and_a_broken_one_is_named() {
+    let demo = Demo::new(1);
+    let workflows = demo.root().join(".github/workflows");
+    fs::create_dir_all(&workflows).unwrap();
+    let monitor = workflows.join("monitor.yml");
+    let build = |demo: &Demo| {
+        let out = cph50(demo.root())
+            .args(["build", "--out", "site"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let index = fs::read_to_string(demo.root().join("site/index.html")).unwrap();
+        (String::from_utf8_lossy(&out.stderr).into_owned(), index)
+    };
+    fs::write(
+        &monitor,
+        "on:\n  schedule:\n    - cron: '*/20 * * * *'\njobs: {}\n",
+    )
+    .unwrap();
+    let (stderr, index) = build(&demo);
+    assert!(index.contains("data-poll-minutes=\"20\""), "{index}");
+    assert!(!stderr.contains("monitor.yml"), "{stderr}");
+    fs::write(
+        &monitor,
+        "on:\n  schedule:\n    - cron: '61 * * * *'\njobs: {}\n",
+    )
+    .unwrap();
+    let (stderr, index) = build(&demo);
+    assert!(
+        stderr.contains("monitor.yml: a cron of `on: schedule:` does not parse")
+            && stderr.contains("the dashboard will not say whether polls are late"),
+        "{stderr}"
+    );
+    assert!(index.contains("data-poll-minutes=\"\""), "{index}");
+    assert!(index.contains("The poll interval is not known"), "{index}");
+}

@@ -81,21 +81,49 @@ pub(super) fn refuse_invalid_data(settings: &Settings) -> Result<()> {
 const MONITOR_WORKFLOW: &str = ".github/workflows/monitor.yml";
 
 /// How often `workflow` polls, in minutes: the longest wait between its crons' runs (`on:
-/// schedule: - cron:`), or `None` when the file is missing or has no schedule that parses.
+/// schedule: - cron:`), or `None` when the file is missing (no warning: a site built outside
+/// the repository) or when it holds no schedule that parses (a warning naming the file and
+/// why, since the dashboard then cannot tell a late poll).
 fn poll_minutes(workflow: &std::path::Path) -> Option<u32> {
-    let text = std::fs::read_to_string(workflow).ok()?;
-    let doc: serde_norway::Value = serde_norway::from_str(&text).ok()?;
+    if !workflow.exists() {
+        return None;
+    }
+    match schedule_gap(workflow) {
+        Ok(minutes) => Some(minutes),
+        Err(why) => {
+            tracing::warn!(
+                "{}: {why}; the dashboard will not say whether polls are late",
+                workflow.display()
+            );
+            None
+        }
+    }
+}
+
+/// The longest wait between the runs of `workflow`'s crons, in minutes, or why there is none.
+fn schedule_gap(workflow: &std::path::Path) -> std::result::Result<u32, String> {
+    let text = std::fs::read_to_string(workflow).map_err(|e| format!("cannot be read: {e}"))?;
+    let doc: serde_norway::Value =
+        serde_norway::from_str(&text).map_err(|e| format!("is not YAML: {e}"))?;
     let crons: Vec<String> = doc
-        .get("on")?
-        .get("schedule")?
-        .as_sequence()?
+        .get("on")
+        .and_then(|on| on.get("schedule"))
+        .and_then(|s| s.as_sequence())
+        .ok_or("has no `on: schedule:` list")?
         .iter()
         .filter_map(|e| e.get("cron")?.as_str().map(str::to_owned))
         .collect();
-    let schedule = crate::cron::Schedule::parse(&crons).ok()?;
-    let from = chrono::DateTime::parse_from_rfc3339("2026-01-05T00:00:00Z").ok()?;
-    let gap = schedule.longest_gap(from.to_utc())?;
-    u32::try_from(gap.num_minutes()).ok().filter(|m| *m > 0)
+    let schedule = crate::cron::Schedule::parse(&crons)
+        .map_err(|e| format!("a cron of `on: schedule:` does not parse: {e}"))?;
+    let from =
+        chrono::DateTime::parse_from_rfc3339("2026-01-05T00:00:00Z").map_err(|e| e.to_string())?;
+    let gap = schedule
+        .longest_gap(from.to_utc())
+        .ok_or("its crons never run")?;
+    u32::try_from(gap.num_minutes())
+        .ok()
+        .filter(|m| *m > 0)
+        .ok_or_else(|| "its crons run less than a minute apart".to_owned())
 }
 
 /// The folder `./templates` a build uses by default, when it is one.
