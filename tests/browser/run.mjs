@@ -261,18 +261,35 @@ try {
   for (const colorScheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme });
     for (const p of pages) {
-      for (const width of [1200, 375]) {
+      for (const width of [1280, 375]) {
         await page.setViewportSize({ width, height: 900 });
         await page.goto(base + p);
+        // no text under 12 px on screen: every visible text node, an SVG's scaled to its drawing
+        const small = await page.evaluate(() => {
+          const out = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const el = n.parentElement;
+            if (!n.textContent.trim() || !el) continue;
+            const r = el.getBoundingClientRect();
+            const cs = getComputedStyle(el);
+            if (r.width <= 1 || r.height <= 1 || cs.visibility === 'hidden') continue;
+            let size = parseFloat(cs.fontSize);
+            const svg = el.closest('svg');
+            const vb = svg && svg.viewBox && svg.viewBox.baseVal;
+            if (vb && vb.width) size *= svg.getBoundingClientRect().width / vb.width;
+            if (size < 11.5) out.push(`"${n.textContent.trim().slice(0, 24)}" ${size.toFixed(1)} px`);
+          }
+          return out;
+        });
+        check(small.length === 0, `${p} @${width}px ${colorScheme}: text under 12 px: ${small.slice(0, 4).join('; ')}`);
         await page.addScriptTag({ content: axeSource }).catch(() => page.evaluate(axeSource));
         const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
         for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
           failures.push(`axe ${p} @${width}px ${colorScheme}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
         }
-        if (width === 375) {
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-          check(!overflow, `${p} scrolls sideways at 375 px (${colorScheme})`);
-        }
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+        check(!overflow, `${p} scrolls sideways at ${width} px (${colorScheme})`);
         // the page follows the scheme: a dark background in dark mode, a light one otherwise
         const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         const [r, g, b] = (bg.match(/\d+/g) || [255, 255, 255]).map(Number);
