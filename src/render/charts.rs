@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::numbers::{Numbers, Quantity};
 use super::sessions::Point;
 
 /// Escapes text for SVG/HTML content and attribute values.
@@ -32,8 +33,18 @@ pub struct Bar {
 }
 
 /// A stacked bar chart as an inline `<svg>` (viewBox 800 × 260); `series` gives (name,
-/// colour) per value column, `unit` follows each bar's total in its tooltip.
-pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit: &str) -> String {
+/// colour) per value column, `unit` is written above the scale, and the bars' values are a
+/// `quantity`: each bar's total in its tooltip is written by `numbers` as one (with `unit`
+/// after it, except money, which has its symbol), the scale's labels with the decimals that
+/// name each quarter of it exactly ([`quarter_digits`]), in the site's locale.
+pub fn stacked_bars(
+    title: &str,
+    bars: &[Bar],
+    series: &[(String, String)],
+    unit: &str,
+    quantity: Quantity,
+    numbers: &Numbers,
+) -> String {
     let (w, h, left, bottom, top, right) = (800.0, 260.0, 48.0, 24.0, 18.0, 12.0);
     let max = bars
         .iter()
@@ -57,7 +68,7 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
             r##"<line x1="{left}" x2="{w}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"##,
             left - 4.0,
             y + 3.0,
-            fmt_num(v)
+            numbers.number(v, quarter_digits(scale_max))
         );
     }
     // the unit, above the scale
@@ -71,14 +82,17 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
         let x = left + slot * i as f64 + (slot - bw) / 2.0;
         let mut y = top + plot_h;
         let total: f64 = b.values.iter().sum();
+        let shown = match quantity {
+            Quantity::Money => numbers.money(total),
+            q => format!("{} {unit}", numbers.quantity(total, q)),
+        };
         let _ = write!(
             s,
-            r#"<g data-key="{}" data-total="{}"><title>{}: {} {}</title>"#,
+            r#"<g data-key="{}" data-total="{}"><title>{}: {}</title>"#,
             esc(&b.key),
             fmt_num(total),
             esc(&b.label),
-            fmt_num(total),
-            esc(unit)
+            esc(&shown)
         );
         for (v, (_, colour)) in b.values.iter().zip(series) {
             if *v <= 0.0 || scale_max <= 0.0 {
@@ -201,6 +215,19 @@ pub fn nice_max(v: f64) -> f64 {
         }
     }
     10.0 * mag
+}
+
+/// The decimals that name each quarter of an axis from 0 to `scale` exactly (`12.5`, not `13`):
+/// 0, 1 or 2, as the page script's `quarterDigits`.
+pub fn quarter_digits(scale: f64) -> u8 {
+    let q = scale / 4.0;
+    if q.fract() == 0.0 {
+        0
+    } else if (q * 10.0).fract() == 0.0 {
+        1
+    } else {
+        2
+    }
 }
 
 /// A number with at most 1 decimal, no trailing `.0` (`12`, `12.5`).
