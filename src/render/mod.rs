@@ -305,11 +305,11 @@ fn render_data(site: &mut Site) -> Result<(usize, Option<DateTime<Utc>>)> {
 /// `data/sessions.csv`, `data/cph50.sqlite` (the tables of `cph50 export --format sqlite`)
 /// and the static JSON API under `api/v1/`.
 fn render_exports(site: &mut Site, input: &Inputs) -> Result<()> {
-    let export = exports::export_sessions(&input.rows, &input.config);
+    let export = exports::export_sessions(&input.rows, &input.config, site.numbers().currency());
     let csv = exports::sessions_csv(&export)
         .map_err(|e| Error::Usage(format!("cannot encode {}: {e}", site_paths::CSV_EXPORT)))?;
     site.put(site_paths::CSV_EXPORT, csv);
-    let tables = database::tables(input, site.opts.tz);
+    let tables = database::tables(input, site.opts.tz, site.opts.numbers.currency());
     site.put(
         site_paths::SQLITE_EXPORT,
         crate::export::sqlite::to_bytes(&tables)?,
