@@ -179,7 +179,11 @@ mod tests {
             line("Serenity", Some(2.12)),
             "1,2026-01-01T00:00:00+00:00,,2025-12-31 16:00:00 PST,2025-12-31,60,1.5,,2.12,USD,7.2,car,Serenity,0.9,manual"
         );
-        assert!(line("x", None).contains(",1.5,,,,7.2,"), "{}", line("x", None));
+        assert!(
+            line("x", None).contains(",1.5,,,,7.2,"),
+            "{}",
+            line("x", None)
+        );
     }
 
     #[test]

@@ -407,10 +407,7 @@ fn render_history(
             colour: String::new(),
             kwh: totals.iter().map(|t| t.kwh).sum(),
             // the cars with an efficiency figure; none: the miles cannot be estimated
-            miles: totals
-                .iter()
-                .filter_map(|t| t.miles)
-                .reduce(|a, b| a + b),
+            miles: totals.iter().filter_map(|t| t.miles).reduce(|a, b| a + b),
             sessions: totals.iter().map(|t| t.sessions).sum(),
             cost: totals.iter().map(|t| t.cost).sum(),
         },

@@ -155,9 +155,10 @@ impl Numbers {
         // the minus sign and where it goes: the locale's form of -1
         let minus_one = decimal.format(&Decimal::from(-1)).to_string();
         let one = decimal.format(&Decimal::from(1)).to_string();
-        let minus = minus_one
-            .split_once(&one)
-            .map_or_else(|| ("-".to_owned(), String::new()), |(a, b)| (a.into(), b.into()));
+        let minus = minus_one.split_once(&one).map_or_else(
+            || ("-".to_owned(), String::new()),
+            |(a, b)| (a.into(), b.into()),
+        );
         Ok(Self {
             inner: Arc::new(Inner {
                 locale: parsed.to_string(),
@@ -321,10 +322,7 @@ mod tests {
 
     #[test]
     fn the_currency_symbol_follows_the_code_in_either_locale() {
-        assert_eq!(
-            Numbers::new("en-US", "EUR").unwrap().money(12.5),
-            "€12.50"
-        );
+        assert_eq!(Numbers::new("en-US", "EUR").unwrap().money(12.5), "€12.50");
         assert_eq!(
             Numbers::new("de-DE", "USD").unwrap().money(12.5),
             "12,50\u{a0}$"

@@ -80,7 +80,8 @@ impl Templates {
     /// `–` for a missing value (null) and refuses anything but a number.
     pub fn with_numbers(&self, numbers: &Numbers) -> Self {
         let mut out = self.clone();
-        let filters: [(&str, fn(&Numbers, f64) -> String); 7] = [
+        type Format = fn(&Numbers, f64) -> String;
+        let filters: [(&str, Format); 7] = [
             ("kwh", Numbers::kwh),
             ("kw", Numbers::kw),
             ("miles", Numbers::miles),

@@ -51,7 +51,9 @@ pub fn render(config: &ConfigFile) -> String {
         out.push_str(&format!("locale = {}\n", quoted(locale)));
     }
     if let Some(currency) = &config.currency {
-        out.push_str("\n# The currency of ChargePoint's amounts and the site's costs (ISO 4217).\n");
+        out.push_str(
+            "\n# The currency of ChargePoint's amounts and the site's costs (ISO 4217).\n",
+        );
         out.push_str(&format!("currency = {}\n", quoted(currency)));
     }
     if let Some(tariff) = &config.tariff {
