@@ -15,6 +15,7 @@ use crate::cli::GlobalArgs;
 use crate::clock::{self, Clock, DEFAULT_TZ};
 use crate::error::{Error, Result, SettingsError};
 use crate::github::{GitHubConfig, Token};
+use crate::render::numbers::{DEFAULT_CURRENCY, DEFAULT_LOCALE, Numbers};
 use crate::session_file::TokenFile;
 use crate::session_seal::{SEALED_VARIABLE, SeededStore};
 use crate::tariff::{Tariff, TariffSpec};
@@ -47,6 +48,9 @@ pub struct Settings {
     /// Where the blog's URLs start in the site (config file `blog_path = "/"`, checked, with a
     /// trailing `/`, `""` for the root); `build --blog-path` wins over it.
     pub blog_path: Option<String>,
+    /// How the site writes numbers and money (config file `locale`, `currency`; `en-US` and
+    /// `USD`, or the rate plan's currency, by default).
+    pub numbers: Numbers,
 }
 
 /// `cph50.toml`, as read. Unknown keys are refused so a typo does not pass silently.
@@ -68,6 +72,11 @@ pub struct ConfigFile {
     /// Where the blog's URLs start in the site: `blog/` (default) or `/` (a moved Jekyll
     /// blog keeps its addresses).
     pub blog_path: Option<String>,
+    /// The site's locale for numbers (BCP 47: `en-US`, `de-DE`); `en-US` when left out.
+    pub locale: Option<String>,
+    /// The currency of ChargePoint's amounts and the site's costs (ISO 4217: `USD`); the rate
+    /// plan's `currency` when left out, else `USD`.
+    pub currency: Option<String>,
 }
 
 impl ConfigFile {
@@ -120,6 +129,34 @@ impl ConfigFile {
             .transpose()
     }
 
+    /// `locale` and `currency` as the site's [`Numbers`]: `currency` left out is the rate
+    /// plan's (`[tariff] currency`), else [`DEFAULT_CURRENCY`]; `locale` left out is
+    /// [`DEFAULT_LOCALE`].
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming `file` and the key when `locale` is not a BCP 47 tag, `currency`
+    /// is not an ISO 4217 code, or `currency` and `tariff.currency` name different currencies
+    /// (the site would show one plan's prices in another's money).
+    pub fn numbers(&self, file: &Path) -> Result<Numbers> {
+        let config_error = |message: String| Error::Config {
+            path: file.to_owned(),
+            message,
+        };
+        let plan = self.tariff.as_ref().and_then(|t| t.currency.as_deref());
+        let currency = match (self.currency.as_deref(), plan) {
+            (Some(site), Some(plan)) if site != plan => {
+                return Err(config_error(format!(
+                    "currency: {site:?} but tariff.currency is {plan:?}: the site shows every cost in one currency; make them the same (or leave out `currency`)"
+                )));
+            }
+            (Some(site), _) => site,
+            (None, Some(plan)) => plan,
+            (None, None) => DEFAULT_CURRENCY,
+        };
+        let locale = self.locale.as_deref().unwrap_or(DEFAULT_LOCALE);
+        Numbers::new(locale, currency).map_err(config_error)
+    }
+
     /// `grace` as a duration, within [`crate::cli::parse::GRACE_RANGE`].
     ///
     /// # Errors
@@ -161,6 +198,7 @@ impl Settings {
         let grace = config.grace_duration(file)?;
         let tariff = config.tariff(file)?;
         let blog_path = config.blog_path(file)?;
+        let numbers = config.numbers(file)?;
         let tz = match (&args.tz, &config.tz) {
             (Some(name), _) => {
                 clock::parse_tz(name).map_err(|e| SettingsError::TimeZone(format!("--tz: {e}")))?
@@ -186,6 +224,7 @@ impl Settings {
             grace,
             tariff,
             blog_path,
+            numbers,
         })
     }
 }

@@ -62,6 +62,13 @@ fn the_site_works_in_headless_chromium() {
         workflows.join("monitor.yml"),
     )
     .unwrap();
+    // figures in a locale whose separators differ from the script's fallback (en-US): the
+    // table and totals the script draws must read as the build's (run.mjs, "numbers")
+    std::fs::write(
+        demo.root().join("cph50.toml"),
+        "locale = \"de-DE\"\ncurrency = \"EUR\"\n",
+    )
+    .unwrap();
     cph50(demo.root())
         .env("GITHUB_REPOSITORY", "owner/cph50-test")
         .args(["build", "--out", "site", "--templates"])

@@ -47,6 +47,7 @@ mod jobs_api;
 #[cfg(unix)]
 mod kill;
 mod login;
+mod numbers;
 mod out_of_limits;
 mod power_curve;
 mod readme;

@@ -10,7 +10,7 @@ use crate::common::sim::SimProcess;
 use crate::common::{Demo, cph50};
 
 /// The README's sample plan, as a `cph50.toml`.
-fn readme_sample() -> String {
+pub(crate) fn readme_sample() -> String {
     let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("README");
     let (_, rest) = readme

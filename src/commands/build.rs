@@ -167,6 +167,7 @@ pub fn build_options(settings: &Settings, args: &BuildArgs) -> Result<BuildOptio
         poll_minutes: poll_minutes(std::path::Path::new(MONITOR_WORKFLOW)),
         repository: settings.site_repository(),
         tz: settings.tz,
+        numbers: settings.numbers.clone(),
         source_date: settings.source_date_epoch()?,
     })
 }

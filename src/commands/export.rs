@@ -36,7 +36,11 @@ pub fn run(settings: &Settings, out: &Output, args: &ExportArgs) -> Result<()> {
     };
     refuse_out(format, &args.out, &settings.data)?;
     super::build::refuse_invalid_data(settings)?;
-    let tables = crate::render::database::read_tables(&settings.data, settings.tz)?;
+    let tables = crate::render::database::read_tables(
+        &settings.data,
+        settings.tz,
+        settings.numbers.currency(),
+    )?;
     let report = export::write(format, &tables, &args.out)?;
     if args.json {
         return super::print_json(

@@ -95,6 +95,12 @@ pub static SESSIONS: TableSchema = TableSchema {
             true,
             "ChargePoint's amount, in the account's currency",
         ),
+        col(
+            "currency",
+            Text,
+            true,
+            "ISO 4217 code of `cost` (the config file's `currency`); empty when `cost` is",
+        ),
         col("peak_power_kw", Real, true, "highest power, kW"),
         col(
             "miles",

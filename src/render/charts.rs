@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
+use super::numbers::{Numbers, Quantity};
 use super::sessions::Point;
 
 /// Escapes text for SVG/HTML content and attribute values.
@@ -33,10 +34,39 @@ pub struct Bar {
     pub values: Vec<f64>,
 }
 
-/// A stacked bar chart as an inline `<svg>` (viewBox 800 × 260); `series` gives (name,
-/// colour) per value column, `unit` follows each bar's total in its tooltip.
-pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit: &str) -> String {
-    let (w, h, left, bottom, top, right) = (800.0, 260.0, 48.0, 24.0, 18.0, 12.0);
+/// A stacked bar chart as inline `<svg>`s; `series` gives (name, colour) per value column,
+/// `unit` is written above the scale, and the bars' values are a `quantity`: each bar's total
+/// in its tooltip is written by `numbers` as one (with `unit` after it, except money, which
+/// has its symbol), the scale's labels with the decimals that name each quarter of it exactly
+/// ([`quarter_digits`]), in the site's locale. Two drawings, as [`power_curve`]'s: 800 × 260
+/// units for wider screens (`chart-wide`) and 320 × 240 with larger labels and fewer bar
+/// labels for narrow ones (`chart-narrow`), so that a label is at least 12 CSS pixels from
+/// 320 px screens up.
+pub fn stacked_bars(
+    title: &str,
+    bars: &[Bar],
+    series: &[(String, String)],
+    unit: &str,
+    quantity: Quantity,
+    numbers: &Numbers,
+) -> String {
+    let draw = |dims| bars_svg(title, bars, series, (unit, quantity), dims, numbers);
+    let mut s = draw((800.0, 260.0, 12.0, 16, "chart chart-wide"));
+    s.push_str(&draw((320.0, 240.0, 15.0, 6, "chart chart-narrow")));
+    s
+}
+
+/// One drawing of [`stacked_bars`]: `w` × `h` units, labels `fs` units high, at most about
+/// `labels` bar labels, CSS `class`.
+fn bars_svg(
+    title: &str,
+    bars: &[Bar],
+    series: &[(String, String)],
+    (unit, quantity): (&str, Quantity),
+    (w, h, fs, labels, class): (f64, f64, f64, usize, &str),
+    numbers: &Numbers,
+) -> String {
+    let (left, bottom, top, right) = (fs * 4.2, fs * 2.0, fs * 2.0, 8.0);
     let max = bars
         .iter()
         .map(|b| b.values.iter().sum::<f64>())
@@ -48,7 +78,7 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="{class}" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         esc(title)
     );
     for i in 0..=4 {
@@ -56,31 +86,34 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
         let y = top + plot_h - plot_h * f64::from(i) / 4.0;
         let _ = write!(
             s,
-            r##"<line x1="{left}" x2="{w}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"##,
+            r##"<line x1="{left}" x2="{w}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="end">{}</text>"##,
             left - 4.0,
-            y + 3.0,
-            fmt_num(v)
+            y + fs / 3.0,
+            numbers.number(v, quarter_digits(scale_max))
         );
     }
     // the unit, above the scale
     let _ = write!(
         s,
-        r#"<text x="4" y="12" font-size="11">{}</text>"#,
+        r#"<text x="4" y="{fs}" font-size="{fs}">{}</text>"#,
         esc(unit)
     );
-    let label_every = (bars.len() / 16).max(1);
+    let label_every = bars.len().div_ceil(labels).max(1);
     for (i, b) in bars.iter().enumerate() {
         let x = left + slot * i as f64 + (slot - bw) / 2.0;
         let mut y = top + plot_h;
         let total: f64 = b.values.iter().sum();
+        let shown = match quantity {
+            Quantity::Money => numbers.money(total),
+            q => format!("{} {unit}", numbers.quantity(total, q)),
+        };
         let _ = write!(
             s,
-            r#"<g data-key="{}" data-total="{}"><title>{}: {} {}</title>"#,
+            r#"<g data-key="{}" data-total="{}"><title>{}: {}</title>"#,
             esc(&b.key),
             fmt_num(total),
             esc(&b.label),
-            fmt_num(total),
-            esc(unit)
+            esc(&shown)
         );
         for (v, (_, colour)) in b.values.iter().zip(series) {
             if *v <= 0.0 || scale_max <= 0.0 {
@@ -98,9 +131,9 @@ pub fn stacked_bars(title: &str, bars: &[Bar], series: &[(String, String)], unit
         if i % label_every == 0 {
             let _ = write!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"#,
+                r#"<text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="middle">{}</text>"#,
                 x + bw / 2.0,
-                h - 8.0,
+                h - fs * 0.5,
                 esc(&b.label)
             );
         }
@@ -125,7 +158,7 @@ pub enum CurveSpan {
 /// sheet shows one), so that a label is at least 12 CSS pixels on both (an SVG's text shrinks
 /// with its width). Each `<svg>` carries `data-axis-s` (seconds the time axis spans) and
 /// `data-curve-s` (seconds from the axis start to the last reading).
-pub fn power_curve(points: &[Point], span: CurveSpan) -> String {
+pub fn power_curve(points: &[Point], span: CurveSpan, numbers: &Numbers) -> String {
     let readings: Vec<(i64, f64)> = points
         .iter()
         .filter_map(|p| p.power_kw.map(|kw| (p.at.timestamp(), kw)))
@@ -141,14 +174,17 @@ pub fn power_curve(points: &[Point], span: CurveSpan) -> String {
         (CurveSpan::Readings, Some(f), Some(l)) => Some((f.0, l.0, false)),
         _ => None,
     };
-    let mut s = curve_svg(&readings, axis, 800.0, 260.0, 12.0, "chart chart-wide");
+    let mut s = curve_svg(
+        &readings,
+        axis,
+        (800.0, 260.0, 12.0, "chart chart-wide"),
+        numbers,
+    );
     s.push_str(&curve_svg(
         &readings,
         axis,
-        340.0,
-        220.0,
-        13.0,
-        "chart chart-narrow",
+        (320.0, 220.0, 15.0, "chart chart-narrow"),
+        numbers,
     ));
     s
 }
@@ -169,15 +205,13 @@ fn time_label(offset: i64, step: i64) -> String {
     }
 }
 
-/// One drawing of [`power_curve`], `w` × `h` units, labels `fs` units high; `axis` is the
-/// time axis `(first second, last second, whole session)`.
+/// One drawing of [`power_curve`], `w` × `h` units, labels `fs` units high, with CSS `class`;
+/// `axis` is the time axis `(first second, last second, whole session)`.
 fn curve_svg(
     readings: &[(i64, f64)],
     axis: Option<(i64, i64, bool)>,
-    w: f64,
-    h: f64,
-    fs: f64,
-    class: &str,
+    (w, h, fs, class): (f64, f64, f64, &str),
+    numbers: &Numbers,
 ) -> String {
     let (left, bottom, top) = (fs * 4.5, fs * 2.8, fs * 1.6);
     let what = if axis.is_some_and(|a| a.2) {
@@ -210,7 +244,7 @@ fn curve_svg(
             w - 10.0,
             left - 4.0,
             y + fs / 3.0,
-            fmt_num(v)
+            numbers.number(v, quarter_digits(scale_max))
         );
     }
     let pts: Vec<String> = readings
@@ -293,6 +327,19 @@ pub fn nice_max(v: f64) -> f64 {
     10.0 * mag
 }
 
+/// The decimals that name each quarter of an axis from 0 to `scale` exactly (`12.5`, not `13`):
+/// 0, 1 or 2, as the page script's `quarterDigits`.
+pub fn quarter_digits(scale: f64) -> u8 {
+    let q = scale / 4.0;
+    if q.fract() == 0.0 {
+        0
+    } else if (q * 10.0).fract() == 0.0 {
+        1
+    } else {
+        2
+    }
+}
+
 /// A number with at most 1 decimal, no trailing `.0` (`12`, `12.5`).
 pub fn fmt_num(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
@@ -315,6 +362,10 @@ mod tests {
         }
     }
 
+    fn en() -> Numbers {
+        Numbers::new("en-US", "USD").unwrap()
+    }
+
     fn attr(svg: &str, name: &str) -> i64 {
         let from = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
         svg[from..from + svg[from..].find('"').unwrap()]
@@ -334,7 +385,7 @@ mod tests {
         ];
         let start = points[0].at;
         let end = start + chrono::TimeDelta::seconds(19_531);
-        let svg = power_curve(&points, CurveSpan::Session(start, end));
+        let svg = power_curve(&points, CurveSpan::Session(start, end), &en());
         assert_eq!(svg.matches("<svg").count(), 2);
         assert_eq!(attr(&svg, "data-axis-s"), 19_531);
         assert_eq!(attr(&svg, "data-curve-s"), 19_530);
@@ -350,13 +401,13 @@ mod tests {
     #[test]
     fn sampled_minutes_span_their_readings() {
         let points: Vec<Point> = (0..30).map(|i| at(20 + i * 10, 8.6)).collect();
-        let svg = power_curve(&points, CurveSpan::Readings);
+        let svg = power_curve(&points, CurveSpan::Readings, &en());
         assert_eq!(attr(&svg, "data-axis-s"), 290);
         assert!(svg.contains("time since the first reading"));
         assert!(
             svg.contains(">0 min</text>") && svg.contains(">4 min</text>"),
             "{svg}"
         );
-        assert!(power_curve(&[], CurveSpan::Readings).contains("No power readings"));
+        assert!(power_curve(&[], CurveSpan::Readings, &en()).contains("No power readings"));
     }
 }

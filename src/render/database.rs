@@ -14,17 +14,21 @@ use crate::export::{Row, Table, Tables, Value, schema};
 use crate::store::records::{RunResult, RunType, UNKNOWN_VEHICLE, VehicleConfig};
 
 /// Reads the data folder `data` (every file decoded and checked, as `build` does) and returns
-/// its tables, local dates in `tz`.
+/// its tables, local dates in `tz`, costs in `currency` (ISO 4217, the config file's).
 ///
 /// # Errors
 /// As `build`: the first data file that does not read or decode, named.
-pub fn read_tables(data: &Path, tz: Tz) -> Result<Tables> {
-    Ok(tables(&read_data(data, tz)?, tz))
+pub fn read_tables(data: &Path, tz: Tz, currency: &str) -> Result<Tables> {
+    Ok(tables(&read_data(data, tz)?, tz, currency))
 }
 
-/// The export tables of data already read.
-pub(super) fn tables(input: &Inputs, tz: Tz) -> Tables {
-    let sessions = input.rows.iter().map(session_row).collect();
+/// The export tables of data already read, costs in `currency`.
+pub(super) fn tables(input: &Inputs, tz: Tz, currency: &str) -> Tables {
+    let sessions = input
+        .rows
+        .iter()
+        .map(|r| session_row(r, currency))
+        .collect();
     let samples = input.rows.iter().flat_map(sample_rows).collect();
     let runs = input
         .runs
@@ -116,7 +120,7 @@ fn part(r: &SessionRow) -> Option<(i32, u32)> {
     Some((d.year(), d.month()))
 }
 
-fn session_row(r: &SessionRow) -> Row {
+fn session_row(r: &SessionRow, currency: &str) -> Row {
     Row {
         cells: vec![
             Value::Text(r.id.clone()),
@@ -128,6 +132,7 @@ fn session_row(r: &SessionRow) -> Row {
             Value::Int(i64::try_from(r.duration_s).unwrap_or(i64::MAX)),
             Value::Real(r.energy_kwh),
             Value::opt_real(r.cost),
+            Value::opt_text(r.cost.map(|_| currency)),
             Value::opt_real(r.peak_kw),
             Value::opt_real(r.miles),
             Value::Text(r.vehicle_id.clone()),

@@ -3,11 +3,12 @@
 use serde::Serialize;
 
 use super::history::round3;
+use super::numbers::{Quantity, round};
 use super::sessions::SessionRow;
 use crate::store::records::VehicleConfig;
 
 /// The CSV header, also the documented column list.
-pub const CSV_COLUMNS: [&str; 14] = [
+pub const CSV_COLUMNS: [&str; 15] = [
     "session_id",
     "start_utc",
     "end_utc",
@@ -17,6 +18,7 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "energy_kwh",
     "miles",
     "cost",
+    "currency",
     "peak_power_kw",
     "vehicle_id",
     "vehicle_name",
@@ -39,13 +41,16 @@ pub struct ExportSession {
     pub local_date: String,
     /// Plugged-in seconds.
     pub duration_seconds: u64,
-    /// Energy, kWh.
+    /// Energy, kWh, with the site's decimals ([`Quantity::Energy`]).
     pub energy_kwh: f64,
-    /// Estimated miles added; `null` for unknown cars.
+    /// Estimated miles added, whole ([`Quantity::Miles`]); `null` for unknown cars and cars
+    /// without an efficiency figure.
     pub miles: Option<f64>,
-    /// ChargePoint's amount for the session, in the account's currency.
+    /// ChargePoint's amount for the session, in `currency`, 2 decimals ([`Quantity::Money`]).
     pub cost: Option<f64>,
-    /// Highest power, kW.
+    /// ISO 4217 code of `cost` (the config file's `currency`); `null` when `cost` is.
+    pub currency: Option<String>,
+    /// Highest power, kW, with the site's decimals ([`Quantity::Power`]).
     pub peak_power_kw: Option<f64>,
     /// Vehicle id or `unknown`.
     pub vehicle_id: String,
@@ -71,8 +76,13 @@ pub fn vehicle_name(vehicles: &VehicleConfig, id: &str) -> String {
         .unwrap_or_else(|| "Unknown vehicle".to_owned())
 }
 
-/// Export rows, in session order.
-pub fn export_sessions(rows: &[SessionRow], vehicles: &VehicleConfig) -> Vec<ExportSession> {
+/// Export rows, in session order: each figure rounded to its quantity's decimals (the rule of
+/// the pages, [`super::numbers`]), costs in `currency`.
+pub fn export_sessions(
+    rows: &[SessionRow],
+    vehicles: &VehicleConfig,
+    currency: &str,
+) -> Vec<ExportSession> {
     rows.iter()
         .map(|r| ExportSession {
             session_id: r.id.clone(),
@@ -83,10 +93,11 @@ pub fn export_sessions(rows: &[SessionRow], vehicles: &VehicleConfig) -> Vec<Exp
             start_local: format!("{} {}", r.local_start.format("%Y-%m-%d %H:%M:%S"), r.zone),
             local_date: r.local_date().format("%Y-%m-%d").to_string(),
             duration_seconds: r.duration_s,
-            energy_kwh: round3(r.energy_kwh),
-            miles: r.miles.map(round3),
-            cost: r.cost.map(round3),
-            peak_power_kw: r.peak_kw.map(round3),
+            energy_kwh: round(r.energy_kwh, Quantity::Energy),
+            miles: r.miles.map(|m| round(m, Quantity::Miles)),
+            cost: r.cost.map(|c| round(c, Quantity::Money)),
+            currency: r.cost.map(|_| currency.to_owned()),
+            peak_power_kw: r.peak_kw.map(|p| round(p, Quantity::Power)),
             vehicle_id: r.vehicle_id.clone(),
             vehicle_name: vehicle_name(vehicles, &r.vehicle_id),
             vehicle_confidence: r.confidence.map(round3),
@@ -118,6 +129,7 @@ pub fn sessions_csv(rows: &[ExportSession]) -> Result<Vec<u8>, csv::Error> {
             r.energy_kwh.to_string(),
             num(r.miles),
             num(r.cost),
+            r.currency.clone().unwrap_or_default(),
             num(r.peak_power_kw),
             neutralise(&r.vehicle_id),
             neutralise(&r.vehicle_name),
@@ -145,6 +157,7 @@ mod tests {
             energy_kwh: 1.5,
             miles: None,
             cost,
+            currency: cost.map(|_| "USD".into()),
             peak_power_kw: Some(7.2),
             vehicle_id: "car".into(),
             vehicle_name: name.into(),
@@ -164,7 +177,12 @@ mod tests {
         assert!(l.contains(",car,\"say \"\"hi\"\", then\nbye\",0.9,"), "{l}");
         assert_eq!(
             line("Serenity", Some(2.12)),
-            "1,2026-01-01T00:00:00+00:00,,2025-12-31 16:00:00 PST,2025-12-31,60,1.5,,2.12,7.2,car,Serenity,0.9,manual"
+            "1,2026-01-01T00:00:00+00:00,,2025-12-31 16:00:00 PST,2025-12-31,60,1.5,,2.12,USD,7.2,car,Serenity,0.9,manual"
+        );
+        assert!(
+            line("x", None).contains(",1.5,,,,7.2,"),
+            "{}",
+            line("x", None)
         );
     }
 
@@ -176,6 +194,6 @@ mod tests {
         assert_eq!(neutralise("Serenity"), "Serenity");
         assert_eq!(neutralise(""), "");
         let l = line("-Freya", Some(-1.5));
-        assert!(l.contains(",-1.5,7.2,car,'-Freya,"), "{l}");
+        assert!(l.contains(",-1.5,USD,7.2,car,'-Freya,"), "{l}");
     }
 }

@@ -12,6 +12,7 @@ pub mod exports;
 pub mod history;
 mod inputs;
 pub mod markdown;
+pub mod numbers;
 pub mod sanitize;
 pub mod sessions;
 pub mod site_paths;
@@ -69,6 +70,8 @@ pub struct BuildOptions {
     /// The `generated_at` of `build.json` (`SOURCE_DATE_EPOCH`); `None` for the newest instant
     /// the data records (see [`build`]).
     pub source_date: Option<DateTime<Utc>>,
+    /// How numbers and money are written: the site's locale and currency.
+    pub numbers: numbers::Numbers,
 }
 
 /// What a build produced.
@@ -124,6 +127,22 @@ impl Site<'_> {
         ctx
     }
 
+    /// The context of a page that shows figures: [`Site::context`] with `locale` and
+    /// `currency`, which the page's `<body>` hands to its script (`Intl.NumberFormat`), so that
+    /// numbers drawn in the browser read as the ones built here.
+    pub fn figures_context(&self, path: &str) -> Context {
+        let mut ctx = self.context(path);
+        ctx.insert("locale", self.opts.numbers.locale());
+        ctx.insert("currency", self.opts.numbers.currency());
+        ctx.insert("digits", &numbers::digits_json());
+        ctx
+    }
+
+    /// The site's number formatter (locale and currency).
+    pub fn numbers(&self) -> &numbers::Numbers {
+        &self.opts.numbers
+    }
+
     /// Renders template `name` into `path`.
     ///
     /// # Errors
@@ -172,6 +191,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 /// # Errors
 /// As [`build`], except that the templates are not read again.
 pub fn build_with(opts: &BuildOptions, templates: &Templates) -> Result<BuildReport> {
+    let templates = &templates.with_numbers(&opts.numbers);
     let config = blog::config::Config::load(&opts.blog, opts.tz)?;
     let base_url = resolve_base_url(opts.base_url.as_deref(), &config);
     if let (Some(given), Some(url)) = (&opts.base_url, &config.url) {
@@ -269,14 +289,17 @@ fn render_data(site: &mut Site) -> Result<(usize, Option<DateTime<Utc>>)> {
     render_history(site, &input, &latest_month, &colours)?;
     for r in &input.rows {
         let path = site_paths::session_page(&r.id);
-        let mut ctx = site.context(&path);
+        let mut ctx = site.figures_context(&path);
         ctx.insert("s", &views::session_view(r, &input.vehicles));
         let span = match r.end.filter(|_| r.whole_curve) {
             Some(end) => charts::CurveSpan::Session(r.start, end),
             None => charts::CurveSpan::Readings,
         };
-        ctx.insert("chart", &charts::power_curve(&r.curve, span));
-        ctx.insert("tou", &tou::session_tou(r, &colours));
+        ctx.insert(
+            "chart",
+            &charts::power_curve(&r.curve, span, site.numbers()),
+        );
+        ctx.insert("tou", &tou::session_tou(r, &colours, site.numbers()));
         site.page(&path, "session.html", &ctx)?;
     }
     // The 404 page is served at any depth: it links from the site's base, not relatively.
@@ -289,11 +312,11 @@ fn render_data(site: &mut Site) -> Result<(usize, Option<DateTime<Utc>>)> {
 /// `data/sessions.csv`, `data/cph50.sqlite` (the tables of `cph50 export --format sqlite`)
 /// and the static JSON API under `api/v1/`.
 fn render_exports(site: &mut Site, input: &Inputs) -> Result<()> {
-    let export = exports::export_sessions(&input.rows, &input.config);
+    let export = exports::export_sessions(&input.rows, &input.config, site.numbers().currency());
     let csv = exports::sessions_csv(&export)
         .map_err(|e| Error::Usage(format!("cannot encode {}: {e}", site_paths::CSV_EXPORT)))?;
     site.put(site_paths::CSV_EXPORT, csv);
-    let tables = database::tables(input, site.opts.tz);
+    let tables = database::tables(input, site.opts.tz, site.opts.numbers.currency());
     site.put(
         site_paths::SQLITE_EXPORT,
         crate::export::sqlite::to_bytes(&tables)?,
@@ -312,7 +335,7 @@ fn render_exports(site: &mut Site, input: &Inputs) -> Result<()> {
 /// `index.html`: the snapshot, the daily start's health and this month's totals.
 fn render_dashboard(site: &mut Site, input: &Inputs, latest_month: &str) -> Result<()> {
     let vehicles = &input.vehicles;
-    let mut ctx = site.context("index.html");
+    let mut ctx = site.figures_context("index.html");
     ctx.insert(
         "now",
         &input.last.as_ref().map(|l| views::now_view(l, vehicles)),
@@ -360,8 +383,11 @@ fn render_history(
     colours: &tou::PeriodColours,
 ) -> Result<()> {
     let vehicles = &input.vehicles;
-    let mut ctx = site.context("history.html");
-    ctx.insert("tou", &tou::history_tou(&input.rows, colours));
+    let mut ctx = site.figures_context("history.html");
+    ctx.insert(
+        "tou",
+        &tou::history_tou(&input.rows, colours, site.numbers()),
+    );
     if let Some(css) = inline_style(site.templates) {
         ctx.insert("style_hash", &css.hash);
         ctx.insert("inline_css", &css.text);
@@ -374,7 +400,7 @@ fn render_history(
         &input
             .levels
             .first()
-            .map(|l| views::level_chart(l, latest_month, 0, vehicles))
+            .map(|l| views::level_chart(l, latest_month, 0, vehicles, site.numbers()))
             .unwrap_or_default(),
     );
     let totals = input
@@ -387,7 +413,8 @@ fn render_history(
             name: String::new(),
             colour: String::new(),
             kwh: totals.iter().map(|t| t.kwh).sum(),
-            miles: totals.iter().map(|t| t.miles).sum(),
+            // the cars with an efficiency figure; none: the miles cannot be estimated
+            miles: totals.iter().filter_map(|t| t.miles).reduce(|a, b| a + b),
             sessions: totals.iter().map(|t| t.sessions).sum(),
             cost: totals.iter().map(|t| t.cost).sum(),
         },

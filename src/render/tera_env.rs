@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use tera::{Context, Tera};
 
+use super::numbers::{Numbers, Quantity};
 use crate::error::{Error, Problem, Result};
 
 /// The repository's `templates/` folder as it was when the binary was compiled.
@@ -23,6 +24,7 @@ pub const BUILT_IN_NAME: &str = "<built-in>";
 const ASSETS: &str = "assets/";
 
 /// One file of the template set.
+#[derive(Clone)]
 struct TemplateFile {
     bytes: Vec<u8>,
     /// The folder it was read from; `None` when built in.
@@ -31,6 +33,7 @@ struct TemplateFile {
 
 /// The template set of a build: the built-in files, each replaced by the override folder's
 /// file of the same relative path, plus the folder's other files; the Tera templates parsed.
+#[derive(Clone)]
 pub struct Templates {
     files: BTreeMap<String, TemplateFile>,
     tera: Tera,
@@ -70,6 +73,44 @@ pub fn load(dir: Option<&Path>) -> Result<Templates> {
 }
 
 impl Templates {
+    /// These templates with the number filters of `numbers` (the site's locale and currency),
+    /// which every figure of a page goes through: `{{ s.kwh | kwh }}` (`1,234.57`),
+    /// `{{ s.kw | kw }}`, `{{ t.miles | miles }}`, `{{ p.share | percent }}`, `{{ n | count }}`,
+    /// `{{ s.cost | money }}` (`$1,234.50`), `{{ p.price | price }}` (`$0.1325`); each writes
+    /// `–` for a missing value (null) and refuses anything but a number.
+    pub fn with_numbers(&self, numbers: &Numbers) -> Self {
+        let mut out = self.clone();
+        type Format = fn(&Numbers, f64) -> String;
+        let filters: [(&str, Format); 7] = [
+            ("kwh", Numbers::kwh),
+            ("kw", Numbers::kw),
+            ("miles", Numbers::miles),
+            ("percent", Numbers::percent),
+            ("count", |n, v| n.number(v, Quantity::Count.digits())),
+            ("money", Numbers::money),
+            ("price", Numbers::price),
+        ];
+        for (name, format) in filters {
+            let numbers = numbers.clone();
+            out.tera.register_filter(
+                name,
+                move |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+                    match value {
+                        tera::Value::Null => Ok(tera::Value::String("–".to_owned())),
+                        tera::Value::Number(v) => Ok(tera::Value::String(format(
+                            &numbers,
+                            v.as_f64().unwrap_or(f64::NAN),
+                        ))),
+                        other => Err(tera::Error::msg(format!(
+                            "filter `{name}`: expected a number or null, got {other}"
+                        ))),
+                    }
+                },
+            );
+        }
+        out
+    }
+
     /// The parsed Tera templates, by relative name (`index.html`).
     pub fn tera(&self) -> &Tera {
         &self.tera

@@ -8,8 +8,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::charts::{self, Bar, esc, fmt_num};
-use super::history::round3;
+use super::charts::{self, Bar, esc};
+use super::numbers::{Numbers, Quantity};
 use super::sessions::SessionRow;
 
 /// Period colours, cheapest first: each has at least 4.5:1 contrast against the white chart
@@ -78,13 +78,15 @@ pub struct PeriodRow {
     pub colour: String,
     /// Part of the cheap window.
     pub cheap: bool,
-    /// kWh, 3 decimals.
-    pub kwh: f64,
-    /// Share of the session's energy, percent, 1 decimal.
-    pub share_pct: f64,
-    /// Price per kWh, as written (`0.13`).
+    /// kWh, written ([`Numbers::kwh`]).
+    pub kwh: String,
+    /// Share of the session's energy, percent.
+    pub share: f64,
+    /// The share, written ([`Numbers::percent`]).
+    pub share_pct: String,
+    /// Price per kWh, written as configured ([`Numbers::price`]: `$0.13`).
     pub price: String,
-    /// Cost, 2 decimals.
+    /// Cost, written ([`Numbers::money`]).
     pub cost: String,
 }
 
@@ -105,40 +107,56 @@ pub struct SessionTou {
     pub bar: String,
     /// The periods.
     pub rows: Vec<PeriodRow>,
-    /// kWh of all periods, 3 decimals.
-    pub total_kwh: f64,
-    /// Cost of all periods, 2 decimals.
+    /// kWh of all periods, written.
+    pub total_kwh: String,
+    /// Cost of all periods, written.
     pub total_cost: String,
-    /// kWh charged after the cheap window, 3 decimals.
-    pub after_cheap_kwh: f64,
-    /// Its cost, 2 decimals.
+    /// kWh charged after the cheap window, written.
+    pub after_cheap_kwh: String,
+    /// Its cost, written.
     pub after_cheap_cost: String,
 }
 
-fn money(v: f64) -> String {
-    format!("{:.2}", (v * 100.0).round() / 100.0)
+/// The formatter of a split's amounts: the site's, or, for a split made with a plan of another
+/// currency (the plan was changed since), the site's locale with the split's currency.
+fn in_currency(numbers: &Numbers, currency: &str) -> Numbers {
+    if currency == numbers.currency() {
+        numbers.clone()
+    } else {
+        Numbers::new(numbers.locale(), currency).unwrap_or_else(|_| numbers.clone())
+    }
 }
 
-/// The split of one session for its page; `None` without one.
-pub fn session_tou(r: &SessionRow, colours: &PeriodColours) -> Option<SessionTou> {
+/// The split of one session for its page, its figures written by `numbers`; `None` without
+/// one.
+pub fn session_tou(
+    r: &SessionRow,
+    colours: &PeriodColours,
+    numbers: &Numbers,
+) -> Option<SessionTou> {
     let t = r.time_of_use.as_ref()?;
+    let n = in_currency(numbers, &t.currency);
     let total: f64 = t.periods.iter().map(|p| p.energy_kwh.0).sum();
     let rows: Vec<PeriodRow> = t
         .periods
         .iter()
-        .map(|p| PeriodRow {
-            period: p.period.clone(),
-            season: p.season.clone(),
-            colour: colours.colour(&p.period),
-            cheap: p.cheap,
-            kwh: round3(p.energy_kwh.0),
-            share_pct: if total > 0.0 {
-                (p.energy_kwh.0 / total * 1000.0).round() / 10.0
+        .map(|p| {
+            let share = if total > 0.0 {
+                p.energy_kwh.0 / total * 100.0
             } else {
                 0.0
-            },
-            price: p.price_per_kwh.0.to_string(),
-            cost: money(p.cost.0),
+            };
+            PeriodRow {
+                period: p.period.clone(),
+                season: p.season.clone(),
+                colour: colours.colour(&p.period),
+                cheap: p.cheap,
+                kwh: n.kwh(p.energy_kwh.0),
+                share,
+                share_pct: n.percent(share),
+                price: n.price(p.price_per_kwh.0),
+                cost: n.money(p.cost.0),
+            }
         })
         .collect();
     Some(SessionTou {
@@ -155,22 +173,22 @@ pub fn session_tou(r: &SessionRow, colours: &PeriodColours) -> Option<SessionTou
             }
             _ => "No samples and no power: split evenly from plug-in to unplug.",
         },
-        bar: share_bar(&rows, &t.currency),
-        total_kwh: round3(total),
-        total_cost: money(t.periods.iter().map(|p| p.cost.0).sum()),
-        after_cheap_kwh: round3(t.after_cheap_window.energy_kwh.0),
-        after_cheap_cost: money(t.after_cheap_window.cost.0),
+        bar: share_bar(&rows),
+        total_kwh: n.kwh(total),
+        total_cost: n.money(t.periods.iter().map(|p| p.cost.0).sum()),
+        after_cheap_kwh: n.kwh(t.after_cheap_window.energy_kwh.0),
+        after_cheap_cost: n.money(t.after_cheap_window.cost.0),
         rows,
     })
 }
 
 /// One horizontal bar, 100 % wide, a segment per period (its width the period's share of the
 /// energy), each with a tooltip; the table beside it gives the same figures as text.
-fn share_bar(rows: &[PeriodRow], currency: &str) -> String {
+fn share_bar(rows: &[PeriodRow]) -> String {
     let (w, h) = (800.0, 40.0);
     let label: Vec<String> = rows
         .iter()
-        .map(|r| format!("{} {} kWh ({} %)", r.period, fmt_num(r.kwh), r.share_pct))
+        .map(|r| format!("{} {} kWh ({} %)", r.period, r.kwh, r.share_pct))
         .collect();
     let mut s = format!(
         r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="Energy by time-of-use period: {}" xmlns="http://www.w3.org/2000/svg">"#,
@@ -178,19 +196,18 @@ fn share_bar(rows: &[PeriodRow], currency: &str) -> String {
     );
     let mut x = 0.0;
     for r in rows {
-        let width = w * r.share_pct / 100.0;
+        let width = w * r.share / 100.0;
         if width <= 0.0 {
             continue;
         }
         let _ = write!(
             s,
-            r#"<rect x="{x:.1}" y="0" width="{width:.1}" height="{h}" fill="{}"><title>{} ({}): {} kWh, {} {}</title></rect>"#,
+            r#"<rect x="{x:.1}" y="0" width="{width:.1}" height="{h}" fill="{}"><title>{} ({}): {} kWh, {}</title></rect>"#,
             esc(&r.colour),
             esc(&r.period),
             esc(&r.season),
-            r.kwh,
-            esc(&r.cost),
-            esc(currency)
+            esc(&r.kwh),
+            esc(&r.cost)
         );
         x += width;
     }
@@ -203,13 +220,13 @@ fn share_bar(rows: &[PeriodRow], currency: &str) -> String {
 pub struct MonthTou {
     /// `YYYY-MM`, the sessions' local plug-in month.
     pub month: String,
-    /// Per period (in [`HistoryTou::periods`] order): kWh (1 decimal) and cost (2 decimals).
-    pub cells: Vec<(f64, String)>,
-    /// Cost of all periods, 2 decimals.
+    /// Per period (in [`HistoryTou::periods`] order): kWh and cost, written.
+    pub cells: Vec<(String, String)>,
+    /// Cost of all periods, written.
     pub total_cost: String,
-    /// kWh charged after the cheap window, 1 decimal.
-    pub after_cheap_kwh: f64,
-    /// Its cost, 2 decimals.
+    /// kWh charged after the cheap window, written.
+    pub after_cheap_kwh: String,
+    /// Its cost, written.
     pub after_cheap_cost: String,
     /// Sessions of the month with a split.
     pub split: usize,
@@ -232,9 +249,15 @@ pub struct HistoryTou {
     pub months: Vec<MonthTou>,
 }
 
-/// The history's time-of-use section; `None` when no session has a split.
-pub fn history_tou(rows: &[SessionRow], colours: &PeriodColours) -> Option<HistoryTou> {
+/// The history's time-of-use section, its figures written by `numbers`; `None` when no session
+/// has a split.
+pub fn history_tou(
+    rows: &[SessionRow],
+    colours: &PeriodColours,
+    numbers: &Numbers,
+) -> Option<HistoryTou> {
     let first = rows.iter().find_map(|r| r.time_of_use.as_ref())?;
+    let n = in_currency(numbers, &first.currency);
     let periods = &colours.order;
     // month -> (per period kWh and cost, after kWh, after cost, split, sessions)
     type Acc = (Vec<(f64, f64)>, f64, f64, usize, usize);
@@ -280,6 +303,8 @@ pub fn history_tou(rows: &[SessionRow], colours: &PeriodColours) -> Option<Histo
         &bars,
         &series,
         &first.currency,
+        Quantity::Money,
+        &n,
     );
     let months = months
         .into_iter()
@@ -288,11 +313,11 @@ pub fn history_tou(rows: &[SessionRow], colours: &PeriodColours) -> Option<Histo
             cells: a
                 .0
                 .iter()
-                .map(|(kwh, cost)| ((kwh * 10.0).round() / 10.0, money(*cost)))
+                .map(|(kwh, cost)| (n.kwh(*kwh), n.money(*cost)))
                 .collect(),
-            total_cost: money(a.0.iter().map(|c| c.1).sum()),
-            after_cheap_kwh: (a.1 * 10.0).round() / 10.0,
-            after_cheap_cost: money(a.2),
+            total_cost: n.money(a.0.iter().map(|c| c.1).sum()),
+            after_cheap_kwh: n.kwh(a.1),
+            after_cheap_cost: n.money(a.2),
             split: a.3,
             sessions: a.4,
         })

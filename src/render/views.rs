@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::charts::{self, Bar};
 use super::exports::vehicle_name;
 use super::history::{LevelData, page_periods, round3};
+use super::numbers::{Numbers, Quantity};
 use super::sessions::SessionRow;
 use crate::store::records::{LastSession, RunResult, Runs, UNKNOWN_VEHICLE, VehicleConfig};
 
@@ -213,8 +214,9 @@ pub struct TotalsRow {
     pub colour: String,
     /// kWh.
     pub kwh: f64,
-    /// Miles.
-    pub miles: f64,
+    /// Miles; `None` when the vehicle has no efficiency figure (`efficiency_mi_per_kwh`), so
+    /// its miles cannot be estimated (not 0).
+    pub miles: Option<f64>,
     /// Sessions.
     pub sessions: f64,
     /// ChargePoint's amounts, in the account's currency.
@@ -234,19 +236,21 @@ pub fn totals(level: &LevelData, key: &str, vehicles: &[VehicleView]) -> Vec<Tot
             name: v.name.clone(),
             colour: v.colour.clone(),
             kwh: c[0],
-            miles: c[1],
+            miles: v.efficiency.map(|_| c[1]),
             sessions: c[2],
             cost: c[3],
         })
         .collect()
 }
 
-/// Stacked bars of one page of a level, for `metric` (index into the cell).
+/// Stacked bars of one page of a level, for `metric` (index into the cell), its figures
+/// written by `numbers`.
 pub fn level_chart(
     level: &LevelData,
     page: &str,
     metric: usize,
     vehicles: &[VehicleView],
+    numbers: &Numbers,
 ) -> String {
     let bars: Vec<Bar> = page_periods(level.level, page, &level.pages)
         .into_iter()
@@ -268,6 +272,8 @@ pub fn level_chart(
         &bars,
         &series,
         "kWh",
+        Quantity::Energy,
+        numbers,
     )
 }
 

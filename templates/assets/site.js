@@ -13,9 +13,23 @@
   }
   function text(id, value) { var el = document.getElementById(id); if (el) el.textContent = value; }
   function fmt(v, digits) { return (Math.round(v * Math.pow(10, digits)) / Math.pow(10, digits)).toString(); }
-  // a number for people: thousands separated, `digits` decimals (the page's language)
-  function num(v, digits) {
-    return Number(v).toLocaleString(document.documentElement.lang || 'en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  // Numbers for people, as the pages built by cph50 write them (render::numbers): the site's
+  // locale and currency and each quantity's decimals come from the page's <body>; rounding half
+  // away from zero, no minus sign on a zero.
+  var locale = document.body.getAttribute('data-locale') || 'en-US';
+  var currency = document.body.getAttribute('data-currency') || 'USD';
+  var digits = { kwh: 2, kw: 2, money: 2, miles: 0, percent: 1, count: 0 };
+  try { digits = JSON.parse(document.body.getAttribute('data-digits')) || digits; } catch (e) { /* the defaults */ }
+  var formats = {};
+  function num(v, d) {
+    var f = formats[d] || (formats[d] = new Intl.NumberFormat(locale,
+      { minimumFractionDigits: d, maximumFractionDigits: d, signDisplay: 'negative' }));
+    return f.format(v);
+  }
+  function money(v) {
+    var f = formats.money || (formats.money = new Intl.NumberFormat(locale, { style: 'currency', currency: currency,
+      minimumFractionDigits: digits.money, maximumFractionDigits: digits.money, signDisplay: 'negative' }));
+    return f.format(v);
   }
 
   // ---- dashboard -------------------------------------------------------------------------
@@ -85,11 +99,12 @@
           var state = s.charging ? ['Charging', 'charging'] : s.connected ? ['Connected, not charging', 'connected'] : ['Not connected', 'idle'];
           text('now-state', state[0]);
           document.getElementById('now-state').className = 'badge ' + state[1];
-          text('now-power', s.power_kw != null ? fmt(s.power_kw, 3) + ' kW' : '–');
-          text('now-energy', s.energy_kwh != null ? fmt(s.energy_kwh, 3) + ' kWh' : '–');
+          text('now-power', s.power_kw != null ? num(s.power_kw, digits.kw) + ' kW' : '–');
+          text('now-energy', s.energy_kwh != null ? num(s.energy_kwh, digits.kwh) + ' kWh' : '–');
           text('now-duration', s.duration_minutes != null
             ? (s.duration_minutes >= 60 ? Math.floor(s.duration_minutes / 60) + ' h ' + ('0' + s.duration_minutes % 60).slice(-2) + ' min' : s.duration_minutes + ' min') : '–');
-          text('now-miles', s.energy_kwh != null && v && v.efficiency ? fmt(s.energy_kwh * v.efficiency, 1) + ' mi' : '–');
+          text('now-miles', s.energy_kwh != null && v && v.efficiency ? num(s.energy_kwh * v.efficiency, digits.miles) + ' mi'
+            : v && v.id !== 'unknown' && !v.efficiency ? "can't be estimated (no efficiency figure for this car)" : '–');
           text('now-vehicle', v ? v.name : 'Unknown vehicle');
           text('now-confidence', s.vehicle_confidence != null ? Math.round(s.vehicle_confidence * 100) + ' %' : '–');
           showAge();
@@ -113,11 +128,16 @@
     vehicle: 'all', metric: 0, sort: 'date', desc: false };
   var levels = {}, vehicleInfo = {};
   document.querySelectorAll('#vehicle option[data-colour]').forEach(function (o) {
-    vehicleInfo[o.value] = { name: o.textContent, colour: o.getAttribute('data-colour') };
+    vehicleInfo[o.value] = { name: o.textContent, colour: o.getAttribute('data-colour'), miles: o.hasAttribute('data-efficiency') };
   });
   var unitOf = ['kWh', 'mi', 'sessions', ''];
   var monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   function keep() { /* offline or file://: keep what is shown */ }
+  // a total of metric `m` (kWh, miles, sessions, cost) as the page writes it, with its unit
+  function figure(v, m) {
+    return m === 0 ? num(v, digits.kwh) + ' kWh' : m === 1 ? num(v, digits.miles) + ' mi'
+      : m === 2 ? num(v, digits.count) : money(v);
+  }
 
   function load(level) {
     if (!levels[level]) {
@@ -189,7 +209,7 @@
     // whole sessions tick as whole numbers; every scale starts at 0 and ends just above the top
     var scale = state.metric === 2 ? Math.max(4, Math.ceil(max / 4) * 4) : niceMax(max);
     var slot = (w - left - 14) / Math.max(bars.length, 1), bw = Math.max(slot * 0.7, 1);
-    var unit = state.metric === 3 ? (controls.getAttribute('data-currency') || 'cost') : unitOf[state.metric];
+    var unit = state.metric === 3 ? currency : unitOf[state.metric];
     var svg = svgEl('svg', { 'class': 'chart', viewBox: '0 0 ' + w + ' ' + h, role: 'img',
       'aria-label': ['Energy', 'Miles', 'Sessions', 'Cost'][state.metric] + ' per ' + state.level + ', ' + unit + ', stacked by vehicle' });
     for (var i = 0; i <= 4; i++) {
@@ -207,7 +227,7 @@
       var x = left + slot * i + (slot - bw) / 2, y = top + plotH;
       var total = b.values.reduce(function (a, v) { return a + v; }, 0);
       var g = svgEl('g', { 'data-key': b.key, 'data-total': fmt(total, 1) });
-      g.appendChild(svgEl('title', {}, b.label + ': ' + fmt(total, 1) + ' ' + unitOf[state.metric]));
+      g.appendChild(svgEl('title', {}, b.label + ': ' + figure(total, state.metric)));
       b.values.forEach(function (v, j) {
         if (v <= 0) return;
         var bh = plotH * v / scale; y -= bh;
@@ -223,10 +243,12 @@
       var cells = data.periods[b.key];
       if (cells) cols.forEach(function (c) { for (var m = 0; m < 4; m++) sums[m] += cells[c][m]; });
     });
-    text('sum-kwh', num(sums[0], 1) + ' kWh');
-    text('sum-miles', num(sums[1], 0) + ' mi');
-    text('sum-sessions', num(sums[2], 0));
-    text('sum-cost', num(sums[3], 2));
+    // miles only from the cars with an efficiency figure; none: they cannot be estimated
+    var miles = cols.some(function (c) { return (vehicleInfo[data.vehicles[c]] || {}).miles; });
+    text('sum-kwh', figure(sums[0], 0));
+    text('sum-miles', miles ? figure(sums[1], 1) : '–');
+    text('sum-sessions', figure(sums[2], 2));
+    text('sum-cost', figure(sums[3], 3));
     text('period', state.level === 'year' ? 'All years' : state.page);
     var pages = pagesFor(state.level, data), at = pages.indexOf(state.page);
     document.getElementById('prev').disabled = at <= 0;
@@ -287,8 +309,8 @@
     });
     var limit = 500;
     text('table-count', shown.length <= limit
-      ? shown.length + (shown.length === 1 ? ' session' : ' sessions')
-      : limit + ' of ' + shown.length + ' sessions shown, in this order; narrow the dates (From, to) or sort to see others');
+      ? num(shown.length, 0) + (shown.length === 1 ? ' session' : ' sessions')
+      : num(limit, 0) + ' of ' + num(shown.length, 0) + ' sessions shown, in this order; narrow the dates (From, to) or sort to see others');
     var body = document.querySelector('#sessions tbody');
     body.replaceChildren();
     shown.slice(0, limit).forEach(function (s) {
@@ -298,8 +320,8 @@
       a.textContent = r[1];
       var td = document.createElement('td'); td.appendChild(a); tr.appendChild(td);
       var m = Math.floor(r[4] / 60);
-      [nameOf(r), String(r[3]), m >= 60 ? Math.floor(m / 60) + ' h ' + ('0' + m % 60).slice(-2) + ' min' : m + ' min',
-       r[5] == null ? '' : String(r[5])].forEach(function (v, k) {
+      [nameOf(r), num(r[3], digits.kwh), m >= 60 ? Math.floor(m / 60) + ' h ' + ('0' + m % 60).slice(-2) + ' min' : m + ' min',
+       r[5] == null ? '–' : money(r[5])].forEach(function (v, k) {
         var c = document.createElement('td'); c.textContent = v;
         c.setAttribute('data-label', ['Vehicle', 'kWh', 'Duration', 'Cost'][k]);
         tr.appendChild(c);

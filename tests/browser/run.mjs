@@ -36,7 +36,17 @@ const waitText = async (page, sel, want, ms = 5000) => {
     await new Promise((r) => setTimeout(r, 50));
   }
 };
-const r1 = (v) => Number(v).toLocaleString('en', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+// Figures as the site writes them (README "Configuration"): the built pages' locale and
+// currency, kWh and kW with 2 decimals, money with 2, through this Node's Intl (the browser's
+// CLDR data, and the data of the Rust side's ICU4X).
+const bodyOf = fs.readFileSync(path.join(site, 'history.html'), 'utf8');
+const locale = (bodyOf.match(/data-locale="([^"]+)"/) || [])[1] || 'en-US';
+const currency = (bodyOf.match(/data-currency="([^"]+)"/) || [])[1] || 'USD';
+const kwhText = (v) => new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+const moneyText = (v) => new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+const parts = new Intl.NumberFormat(locale).formatToParts(12345.6);
+const group = parts.find((p) => p.type === 'group').value, decimal = parts.find((p) => p.type === 'decimal').value;
+const parseNum = (t) => Number(t.split(group).join('').replace(decimal, '.'));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -60,12 +70,34 @@ try {
   const nIn = (prefix) => sessions.filter((s) => s.local_date.startsWith(prefix)).length;
   check(await page.textContent('#period') === latest, 'day view starts at the latest month');
   check(await page.textContent('#sum-sessions') === String(nIn(latest)), 'sessions of the latest month');
+  // --- numbers: the table and totals the script draws read as the ones the build wrote -------
+  const figures = async () => ({
+    sums: await Promise.all(['#sum-kwh', '#sum-miles', '#sum-sessions', '#sum-cost'].map((id) => page.textContent(id))),
+    rows: await page.$$eval('#sessions tbody tr', (trs) => trs.map((tr) => [tr.querySelector('a').getAttribute('href').split('/').pop().replace('.html', ''),
+      ...[...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)])),
+  });
+  const built = await figures();
+  const byId = Object.fromEntries(sessions.map((s) => [s.session_id, s]));
+  for (const [id, , kwhCell, , costCell] of built.rows) {
+    const s = byId[id];
+    check(kwhCell === kwhText(s.energy_kwh), `build-time table, session ${id}: kWh ${kwhCell} vs ${kwhText(s.energy_kwh)} (${locale})`);
+    check(costCell === (s.cost == null ? '–' : moneyText(s.cost)), `build-time table, session ${id}: cost ${costCell} vs ${moneyText(s.cost)} (${locale}, ${currency})`);
+  }
+  check(built.sums[3].includes(moneyText(1).replace(/[\d.,\s]/g, '')), `the cost total has the currency's symbol: ${built.sums[3]}`);
+  await page.click('#prev');
+  await waitText(page, '#period', Object.keys(month.periods).filter((k) => k < latest).pop());
+  await page.click('#next');
+  await waitText(page, '#period', latest);
+  const drawn = await figures();
+  check(JSON.stringify(drawn.sums) === JSON.stringify(built.sums), `totals drawn by the script ${drawn.sums} vs the build's ${built.sums}`);
+  check(drawn.rows.length === built.rows.length && drawn.rows.every((r, i) => JSON.stringify(r) === JSON.stringify(built.rows[i])),
+    `the table drawn by the script reads as the build's: ${JSON.stringify(drawn.rows[0])} vs ${JSON.stringify(built.rows[0])}`);
   await page.click('#prev');
   const prevMonth = Object.keys(month.periods).filter((k) => k < latest).pop();
   await waitText(page, '#period', prevMonth);
   check(await page.textContent('#sum-sessions') === String(nIn(prevMonth)), `previous month ${prevMonth} session count`);
   const kwh = month.periods[prevMonth].reduce((a, c) => a + c[0], 0);
-  check(await page.textContent('#sum-kwh') === r1(kwh) + ' kWh', `previous month kWh ${r1(kwh)} vs ${await page.textContent('#sum-kwh')}`);
+  check(await page.textContent('#sum-kwh') === kwhText(kwh) + ' kWh', `previous month kWh ${kwhText(kwh)} vs ${await page.textContent('#sum-kwh')}`);
   check((await page.$$('#sessions tbody tr')).length === nIn(prevMonth), 'table rows of the previous month');
   // The request budget: the page (style sheet inlined), its script and one level's JSON, which
   // feeds both the chart and the table.
@@ -74,12 +106,16 @@ try {
   await page.click('button[data-level="month"]');
   const y = prevMonth.slice(0, 4);
   await waitText(page, '#period', y);
-  const yearKwh = year.periods[y].reduce((a, c) => a + c[0], 0);
-  check(await page.textContent('#sum-kwh') === r1(yearKwh) + ' kWh', `year ${y} kWh`);
+  // the page adds up the year's months (in their order), so the same sum here: the year's own
+  // cell, rounded by itself, can differ in the second decimal
+  const monthsOf = (vehicles) => Object.entries(month.periods).filter(([k]) => k.startsWith(y))
+    .reduce((a, [, cells]) => vehicles.reduce((b, v) => b + cells[v][0], a), 0);
+  const yearKwh = monthsOf(month.vehicles.map((v, i) => i));
+  check(await page.textContent('#sum-kwh') === kwhText(yearKwh) + ' kWh', `year ${y} kWh`);
   check((await page.$$('#chart g[data-key]')).length === 12, 'month view has 12 bars');
   await page.selectOption('#vehicle', month.vehicles[0]);
   await page.waitForTimeout(200);
-  check(await page.textContent('#sum-kwh') === r1(year.periods[y][0][0]) + ' kWh', 'vehicle filter');
+  check(await page.textContent('#sum-kwh') === kwhText(monthsOf([0])) + ' kWh', 'vehicle filter');
   const legend = await page.$$eval('#vehicle-legend li', (lis) => lis.filter((li) => !li.hidden).map((li) => li.getAttribute('data-vehicle')));
   check(legend.length === 1 && legend[0] === month.vehicles[0], `the legend lists the filtered vehicle only: ${legend}`);
   // sorting: the column says its direction, and the rows follow it
@@ -88,7 +124,7 @@ try {
   await page.waitForTimeout(200);
   check(await page.getAttribute('#sessions th:nth-child(3)', 'aria-sort') === 'descending', 'kWh sorted descending says so');
   check(await page.getAttribute('#sessions th:nth-child(1)', 'aria-sort') === null, 'the other columns say nothing');
-  const kwhs = await page.$$eval('#sessions tbody tr td:nth-child(3)', (tds) => tds.map((td) => Number(td.textContent)));
+  const kwhs = await page.$$eval('#sessions tbody tr td:nth-child(3)', (tds) => tds.map((td) => td.textContent)).then((t) => t.map(parseNum));
   check(kwhs.every((v, i) => i === 0 || kwhs[i - 1] >= v), 'rows in descending kWh');
   await page.selectOption('#metric', '2');
   await page.waitForTimeout(200);
@@ -209,7 +245,7 @@ try {
     await page.goto(base + 'index.html?refresh=1');
     const changed = { ...JSON.parse(original), charging: true, connected: true, power_kw: 7.25, energy_kwh: 12.5, timestamp: new Date().toISOString() };
     fs.writeFileSync(lastPath, JSON.stringify(changed));
-    await waitText(page, '#now-power', '7.25 kW');
+    await waitText(page, '#now-power', kwhText(7.25) + ' kW');
     check(await page.textContent('#now-state') === 'Charging', 'badge says Charging');
     check((await page.textContent('#now-age')).startsWith('updated 0 min ago'), 'updated 0 min ago');
   } catch (e) {

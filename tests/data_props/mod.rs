@@ -230,6 +230,7 @@ proptest! {
             repository: None,
             tz: TZ,
             source_date: None,
+            numbers: Default::default(),
         };
         let built = build_with(&opts, templates());
         if report.problems.is_empty() {

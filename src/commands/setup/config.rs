@@ -44,6 +44,18 @@ pub fn render(config: &ConfigFile) -> String {
         );
         out.push_str(&format!("blog_path = {}\n", quoted(path)));
     }
+    if let Some(locale) = &config.locale {
+        out.push_str(
+            "\n# How the site writes numbers (BCP 47 locale: separators, the currency symbol's place).\n",
+        );
+        out.push_str(&format!("locale = {}\n", quoted(locale)));
+    }
+    if let Some(currency) = &config.currency {
+        out.push_str(
+            "\n# The currency of ChargePoint's amounts and the site's costs (ISO 4217).\n",
+        );
+        out.push_str(&format!("currency = {}\n", quoted(currency)));
+    }
     if let Some(tariff) = &config.tariff {
         // a table comes after every plain key; serialized whole, so no period is lost
         #[derive(serde::Serialize)]
@@ -74,6 +86,8 @@ mod tests {
             grace: Some("90m".into()),
             tariff: None,
             blog_path: Some("/".into()),
+            locale: Some("de-DE".into()),
+            currency: Some("EUR".into()),
         };
         let text = render(&config);
         let back: ConfigFile = toml::from_str(&text).unwrap();
