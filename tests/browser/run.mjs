@@ -222,6 +222,12 @@ try {
     check(wdt !== '800', `history${frag} at 375 px is drawn at the screen's width (${wdt})`);
     check(await page.inputValue('#metric') === '0', `history${frag}: the metric falls back to energy`);
   }
+  // the empty month at 375 px: a sentence in the chart's place and in the table
+  await page.goto(base + 'index.html'); // (a new fragment alone would not reload the page)
+  await page.goto(base + `history.html#level=day&page=${empty}&vehicle=all&metric=0`);
+  await waitText(page, '#chart .empty-state', `No sessions in ${empty}.`);
+  await waitText(page, '#sessions tbody tr.empty-state td', `No sessions in ${empty}.`);
+  check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'the empty month scrolls sideways at 375 px');
   await page.goto(base + 'history.html');
   await page.waitForTimeout(300);
   const smallest = await page.evaluate(() => {
