@@ -340,3 +340,44 @@ pub fn page_periods(level: &str, page: &str, all_years: &[String]) -> Vec<(Strin
         _ => all_years.iter().map(|y| (y.clone(), y.clone())).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(name: &'static str, periods: &[(&str, f64)]) -> LevelData {
+        LevelData {
+            level: name,
+            vehicles: vec!["car".to_owned()],
+            pages: Vec::new(),
+            periods: periods
+                .iter()
+                .map(|(k, kwh)| ((*k).to_owned(), vec![[*kwh, 0.0, 1.0, 0.5]]))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_level_file_has_every_period_from_the_first_with_zeros_between() {
+        // across a month end, a year end and a leap day
+        let day = level("day", &[("2024-02-28", 1.5), ("2024-03-01", 2.0)]).file();
+        assert_eq!(day.first, "2024-02-28");
+        assert_eq!(
+            day.values[0][0],
+            [Num(1.5), Num(0.0), Num(2.0)],
+            "28 Feb, 29 Feb (empty), 1 Mar"
+        );
+        let month = level("month", &[("2023-11", 3.0), ("2024-01", 4.0)]).file();
+        assert_eq!(month.values[0][0], [Num(3.0), Num(0.0), Num(4.0)]);
+        let year = level("year", &[("2022", 5.0), ("2024", 6.0)]).file();
+        assert_eq!(year.first, "2022");
+        assert_eq!(year.values[2][0], [Num(1.0), Num(0.0), Num(1.0)]);
+        assert!(level("day", &[]).file().values[0][0].is_empty());
+    }
+
+    #[test]
+    fn whole_numbers_are_written_without_a_fraction() {
+        let json = serde_json::to_string(&[Num(16.0), Num(0.0), Num(2.5), Num(-3.0)]).unwrap();
+        assert_eq!(json, "[16,0,2.5,-3]");
+    }
+}
