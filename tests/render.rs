@@ -127,16 +127,16 @@ fn the_history_totals_equal_the_sum_of_the_sessions() {
     // evening before the month; the year level holds every kWh exactly once.
     let year: serde_json::Value =
         serde_json::from_str(&read(&demo, "api/v1/history-year.json")).unwrap();
-    let total: f64 = year["periods"]
-        .as_object()
+    let total: f64 = year["values"][0]
+        .as_array()
         .unwrap()
-        .values()
-        .flat_map(|cells| {
-            cells
+        .iter()
+        .flat_map(|vehicle| {
+            vehicle
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|c| c[0].as_f64().unwrap())
+                .map(|v| v.as_f64().unwrap())
         })
         .sum();
     let expected: f64 = sessions
@@ -144,14 +144,93 @@ fn the_history_totals_equal_the_sum_of_the_sessions() {
         .map(|s| s["energy_kwh"].as_f64().unwrap())
         .sum();
     assert!((total - expected).abs() < 0.01, "{total} vs {expected}");
-    // Each level's JSON also carries every session for the table (the page's only fetch), and
-    // the page inlines its style sheet: page, script and one JSON are all it loads.
-    let day: serde_json::Value =
-        serde_json::from_str(&read(&demo, "api/v1/history-day.json")).unwrap();
-    let rows = day["sessions"].as_array().unwrap();
-    assert_eq!(rows.len(), sessions.len());
-    assert_eq!(rows[0][0], sessions[0]["session_id"]);
+    // The table's sessions are in one file for all levels, in plug-in order; the page inlines
+    // its style sheet.
+    let table: serde_json::Value =
+        serde_json::from_str(&read(&demo, "api/v1/history-sessions.json")).unwrap();
+    let ids: Vec<&str> = table["id"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let expected_ids: Vec<&str> = sessions
+        .iter()
+        .map(|s| s["session_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, expected_ids);
     assert!(!history.contains("site.css") && history.contains("<style>"));
+}
+
+/// Bytes of `data` compressed with gzip at the default level (as a web server would send it).
+fn gzip_len(data: &[u8]) -> usize {
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(data).unwrap();
+    gz.finish().unwrap().len()
+}
+
+/// The history page's data for a 10-year demo: the sessions once, in their own file (its
+/// columns decode to the sessions' local starts), level files without sessions, and all that
+/// the page can fetch (page, script, three levels, sessions) at most 150 KB gzip.
+#[test]
+fn the_history_data_of_ten_years_is_one_sessions_file_and_small_levels() {
+    let demo = Demo::new(120);
+    cph50(demo.root())
+        .args(["-q", "build", "--out", "site", "--templates"])
+        .arg(repo("templates"))
+        .assert()
+        .success();
+    let sessions: Vec<serde_json::Value> =
+        serde_json::from_str(&read(&demo, "api/v1/sessions.json")).unwrap();
+    assert!(sessions.len() > 3000, "{} sessions", sessions.len());
+    let table: serde_json::Value =
+        serde_json::from_str(&read(&demo, "api/v1/history-sessions.json")).unwrap();
+    let column = |name: &str| table[name].as_array().unwrap().clone();
+    let (ids, starts, zones) = (column("id"), column("start_min"), column("zone"));
+    assert_eq!(ids.len(), sessions.len());
+    // delta-coded local minutes since 1970-01-01 00:00 -> "2016-11-02 21:09 PDT"
+    let mut minutes = 0;
+    for (i, s) in sessions.iter().enumerate() {
+        minutes += starts[i].as_i64().unwrap();
+        let start = chrono::DateTime::from_timestamp(minutes * 60, 0).unwrap();
+        let zone = table["zones"][zones[i].as_u64().unwrap() as usize]
+            .as_str()
+            .unwrap();
+        let local = s["start_local"].as_str().unwrap();
+        assert_eq!(ids[i], s["session_id"]);
+        assert_eq!(
+            format!("{} {zone}", start.format("%Y-%m-%d %H:%M")),
+            format!("{} {}", &local[..16], &local[20..]),
+            "session {i}"
+        );
+    }
+    let mut fetched = vec![
+        "history.html".to_owned(),
+        "assets/site.js".to_owned(),
+        "api/v1/history-sessions.json".to_owned(),
+    ];
+    for level in ["day", "month", "year"] {
+        let path = format!("api/v1/history-{level}.json");
+        let text = read(&demo, &path);
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(json.get("sessions").is_none(), "{path} holds sessions");
+        for s in [&sessions[0], &sessions[sessions.len() - 1]] {
+            let id = s["session_id"].as_str().unwrap();
+            assert!(!text.contains(id), "{path} holds session {id}");
+        }
+        fetched.push(path);
+    }
+    let sizes: Vec<(String, usize)> = fetched
+        .into_iter()
+        .map(|f| {
+            let bytes = fs::read(demo.root().join("site").join(&f)).unwrap();
+            let n = gzip_len(&bytes);
+            (f, n)
+        })
+        .collect();
+    let total: usize = sizes.iter().map(|(_, n)| n).sum();
+    assert!(total <= 150 * 1024, "{total} bytes gzip: {sizes:?}");
 }
 
 #[test]

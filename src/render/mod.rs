@@ -326,8 +326,17 @@ fn render_exports(site: &mut Site, input: &Inputs) -> Result<()> {
     if let Some(last) = &input.last {
         site.json("api/v1/last_session.json", last)?;
     }
+    // the history page: the sessions once for its table, and small aggregates per level
+    let ids: Vec<String> = input.vehicles.iter().map(|v| v.id.clone()).collect();
+    site.json(
+        "api/v1/history-sessions.json",
+        &history::sessions_file(&input.rows, &ids),
+    )?;
     for level in &input.levels {
-        site.json(&format!("api/v1/history-{}.json", level.level), level)?;
+        site.json(
+            &format!("api/v1/history-{}.json", level.level),
+            &level.file(),
+        )?;
     }
     Ok(())
 }
@@ -374,8 +383,8 @@ fn render_dashboard(site: &mut Site, input: &Inputs, latest_month: &str) -> Resu
 
 /// `history.html`: the latest month's days, drawn at build time; the script redraws on change;
 /// with splits by time-of-use period, the cost by period per month.
-/// Its style sheet is inlined (allowed by its hash in the CSP) so that the page, the script
-/// and one level's JSON are all it ever requests.
+/// Its style sheet is inlined (allowed by its hash in the CSP): besides the page and the
+/// script it requests only a level's aggregates and, once, the sessions file for the table.
 fn render_history(
     site: &mut Site,
     input: &Inputs,
@@ -395,6 +404,11 @@ fn render_history(
     ctx.insert("vehicles", vehicles);
     ctx.insert("level", "day");
     ctx.insert("page", latest_month);
+    // previous/next stop at the first and last month with data
+    let pages = input.levels.first().map_or(&[][..], |l| &l.pages[..]);
+    let at = pages.iter().position(|p| p == latest_month);
+    ctx.insert("has_prev", &at.is_some_and(|i| i > 0));
+    ctx.insert("has_next", &at.is_some_and(|i| i + 1 < pages.len()));
     ctx.insert(
         "chart",
         &input

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::charts::{self, Bar};
 use super::exports::vehicle_name;
-use super::history::{LevelData, page_periods, round3};
+use super::history::{LevelData, page_periods};
 use super::numbers::{Numbers, Quantity};
 use super::sessions::SessionRow;
 use crate::store::records::{LastSession, RunResult, Runs, UNKNOWN_VEHICLE, VehicleConfig};
@@ -133,8 +133,8 @@ pub fn now_view(last: &LastSession, vehicles: &[VehicleView]) -> NowView {
     NowView {
         state,
         badge,
-        power_kw: last.power_kw.map(|p| round3(p.0)),
-        energy_kwh: energy.map(round3),
+        power_kw: last.power_kw.map(|p| p.0),
+        energy_kwh: energy,
         duration: last
             .duration_minutes
             .map(|m| duration_text(m.saturating_mul(60))),
@@ -324,7 +324,7 @@ pub fn session_view(r: &SessionRow, vehicles: &[VehicleView]) -> SessionView {
         id: r.id.clone(),
         start: format!("{} {}", r.local_start.format("%Y-%m-%d %H:%M"), r.zone),
         date: r.local_date().format("%Y-%m-%d").to_string(),
-        kwh: round3(r.energy_kwh),
+        kwh: r.energy_kwh,
         miles: r.miles.map(|m| (m * 10.0).round() / 10.0),
         duration: duration_text(r.duration_s),
         cost: r.cost,
@@ -342,7 +342,7 @@ pub fn session_view(r: &SessionRow, vehicles: &[VehicleView]) -> SessionView {
         days: if r.days.len() > 1 {
             r.days
                 .iter()
-                .map(|(d, e)| (d.format("%Y-%m-%d").to_string(), round3(*e)))
+                .map(|(d, e)| (d.format("%Y-%m-%d").to_string(), *e))
                 .collect()
         } else {
             Vec::new()

@@ -118,15 +118,21 @@
   }
 
   // ---- history ---------------------------------------------------------------------------
-  // The page needs three requests: itself (style sheet inlined), this script, and one level's
-  // JSON, which holds both the chart's aggregates and the table's sessions; it is fetched only
-  // when the visitor changes the view. Until then (and when fetch is blocked, as from file://)
-  // the build-time chart and table stay.
+  // The page opens as built: the latest month's chart and table, nothing fetched. A change of
+  // view fetches that level's aggregates for the chart (api/v1/history-<level>.json, no
+  // sessions in it) and, once for all levels, the sessions for the table
+  // (api/v1/history-sessions.json). When fetch is blocked (file://) the build-time chart and
+  // table stay.
   var controls = document.getElementById('controls');
   if (!controls) return;
   var state = { level: controls.getAttribute('data-level'), page: controls.getAttribute('data-page'),
     vehicle: 'all', metric: 0, sort: 'date', desc: false };
-  var levels = {}, vehicleInfo = {};
+  // the pages last shown at the day and month levels: a level switch keeps the period
+  var seen = { day: state.page, month: state.page.slice(0, 4) };
+  var levels = {}, sessions = null, vehicleInfo = {};
+  // the page drawn has energy but no session began in it (the first day of a month after a
+  // charge past midnight)
+  var energyOnly = false;
   document.querySelectorAll('#vehicle option[data-colour]').forEach(function (o) {
     vehicleInfo[o.value] = { name: o.textContent, colour: o.getAttribute('data-colour'), miles: o.hasAttribute('data-efficiency') };
   });
@@ -139,16 +145,54 @@
       : m === 2 ? num(v, digits.count) : money(v);
   }
 
+  // the element says it is busy while `promise` runs (the chart for a level, the table for
+  // the sessions)
+  function busy(id, promise) {
+    var el = document.getElementById(id);
+    el.setAttribute('aria-busy', 'true');
+    return promise.then(function (d) { el.removeAttribute('aria-busy'); return d; },
+      function (e) { el.removeAttribute('aria-busy'); throw e; });
+  }
   function load(level) {
     if (!levels[level]) {
-      // a loading state while the level's data comes (the chart says it is busy)
-      var fig = document.getElementById('chart');
-      fig.setAttribute('aria-busy', 'true');
-      levels[level] = getJSON('api/v1/history-' + level + '.json')
-        .then(function (d) { fig.removeAttribute('aria-busy'); return d; },
-          function (e) { fig.removeAttribute('aria-busy'); delete levels[level]; throw e; });
+      var p = levels[level] = busy('chart', getJSON('api/v1/history-' + level + '.json'));
+      p.catch(function () { if (levels[level] === p) delete levels[level]; });
     }
     return levels[level];
+  }
+  // The table's sessions, fetched once: columns (see history.rs, SessionsFile) made rows
+  // [id, "YYYY-MM-DD HH:MM ZONE", vehicle column, kWh, duration s, cost or null].
+  function loadSessions() {
+    if (!sessions) {
+      var p = sessions = busy('sessions', getJSON('api/v1/history-sessions.json')).then(function (f) {
+        var rows = [], at = 0;
+        for (var i = 0; i < f.id.length; i++) {
+          at += f.start_min[i]; // delta-coded local wall-clock minutes since 1970-01-01 00:00
+          var iso = new Date(at * 60000).toISOString();
+          rows.push([f.id[i], iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' ' + f.zones[f.zone[i]],
+            f.vehicle[i], f.kwh[i], f.duration_s[i], f.cost[i]]);
+        }
+        return { vehicles: f.vehicles, rows: rows };
+      });
+      p.catch(function () { if (sessions === p) sessions = null; });
+    }
+    return sessions;
+  }
+  // a level's values are columns of consecutive periods from `first`: the column of `key`,
+  // or -1 outside the data
+  function periodCount(data) { return data.values.length && data.values[0].length ? data.values[0][0].length : 0; }
+  function columnOf(data, key) {
+    var f = data.first || '', i;
+    if (!f) return -1;
+    if (data.level === 'day') {
+      i = Math.round((Date.UTC(+key.slice(0, 4), +key.slice(5, 7) - 1, +key.slice(8, 10)) -
+        Date.UTC(+f.slice(0, 4), +f.slice(5, 7) - 1, +f.slice(8, 10))) / 864e5);
+    } else if (data.level === 'month') {
+      i = (+key.slice(0, 4) - +f.slice(0, 4)) * 12 + (+key.slice(5, 7) - +f.slice(5, 7));
+    } else {
+      i = +key - +f;
+    }
+    return i >= 0 && i < periodCount(data) ? i : -1;
   }
   function periodsOf(level, page, data) {
     var out = [];
@@ -158,18 +202,46 @@
     } else if (level === 'month') {
       for (var i = 1; i <= 12; i++) out.push([page + '-' + ('0' + i).slice(-2), monthNames[i - 1]]);
     } else {
-      data.pages.length; // years: every year in the data
-      var years = Object.keys(data.periods);
-      if (years.length) for (var yr = +years[0]; yr <= +years[years.length - 1]; yr++) out.push([String(yr), String(yr)]);
+      // years: every year in the data
+      for (var k = 0; k < periodCount(data); k++) out.push([String(+data.first + k), String(+data.first + k)]);
     }
     return out;
   }
   function pagesFor(level, data) { return level === 'year' ? ['all'] : data.pages; }
-  function pageFor(level, from) {
-    // keep the same moment when switching level: 2026-03 (day) -> 2026 (month) -> all (year)
-    if (level === 'day') return from.length >= 7 ? from.slice(0, 7) : null;
-    if (level === 'month') return from.slice(0, 4);
-    return 'all';
+  // any value (energy, miles, sessions, cost) of any vehicle on a page
+  function hasData(level, page, data) {
+    return periodsOf(level, page, data).some(function (p) {
+      var at = columnOf(data, p[0]);
+      return at >= 0 && data.values.some(function (m) { return m.some(function (v) { return v[at] !== 0; }); });
+    });
+  }
+  // The page of `level` that shows the period on screen: day 2024-03 -> month 2024 -> all
+  // years, and back: the month seen last at the day level when it is in that year, else that
+  // year's last month with data.
+  function pageFor(level, data) {
+    var pages = pagesFor(level, data), want = 'all';
+    if (level === 'month') want = seen.month;
+    if (level === 'day') {
+      if (seen.day && seen.day.slice(0, 4) === seen.month) want = seen.day;
+      else {
+        var inYear = pages.filter(function (p) { return p.slice(0, 4) === seen.month; });
+        var full = inYear.filter(function (p) { return hasData('day', p, data); });
+        want = full.length ? full[full.length - 1] : inYear[inYear.length - 1];
+      }
+    }
+    return pages.indexOf(want) >= 0 ? want : pages[pages.length - 1];
+  }
+  // "No sessions in 2024-03." (of the chosen vehicle), for an empty chart and table
+  function emptyText() {
+    var v = vehicleInfo[state.vehicle];
+    return 'No sessions' + (state.vehicle !== 'all' && v ? ' of ' + v.name : '') +
+      (state.level === 'year' ? ' yet.' : ' in ' + state.page + '.');
+  }
+  // Previous/next stop at the first and last page with data: disabled for assistive
+  // technology too (aria-disabled keeps the button focusable, so focus is not lost)
+  function setDisabled(id, off) {
+    var b = document.getElementById(id);
+    if (off) b.setAttribute('aria-disabled', 'true'); else b.removeAttribute('aria-disabled');
   }
   function niceMax(v) {
     if (!(v > 0)) return 1;
@@ -197,9 +269,46 @@
       li.hidden = state.vehicle !== 'all' && li.getAttribute('data-vehicle') !== state.vehicle;
     });
     var bars = periodsOf(state.level, state.page, data).map(function (p) {
-      var cells = data.periods[p[0]];
-      return { key: p[0], label: p[1], values: cols.map(function (c) { return cells ? cells[c][state.metric] : 0; }) };
+      var at = columnOf(data, p[0]);
+      return { key: p[0], label: p[1], at: at, values: cols.map(function (c) { return at < 0 ? 0 : data.values[state.metric][c][at]; }) };
     });
+    var sums = [0, 0, 0, 0];
+    bars.forEach(function (b) {
+      if (b.at >= 0) cols.forEach(function (c) { for (var m = 0; m < 4; m++) sums[m] += data.values[m][c][b.at]; });
+    });
+    var fig = document.getElementById('chart');
+    energyOnly = sums[2] === 0 && sums[0] > 0;
+    if (sums.every(function (v) { return v === 0; })) {
+      // a page without data (a month with no session): a sentence, not an empty chart
+      var p = document.createElement('p');
+      p.className = 'empty-state';
+      p.textContent = emptyText();
+      fig.replaceChildren(p);
+    } else {
+      fig.replaceChildren(chartOf(data, cols, bars));
+    }
+    // miles only from the cars with an efficiency figure; none: they cannot be estimated
+    var miles = cols.some(function (c) { return (vehicleInfo[data.vehicles[c]] || {}).miles; });
+    text('sum-kwh', figure(sums[0], 0));
+    text('sum-miles', miles ? figure(sums[1], 1) : '–');
+    text('sum-sessions', figure(sums[2], 2));
+    text('sum-cost', figure(sums[3], 3));
+    text('period', state.level === 'year' ? 'All years' : state.page);
+    var pages = pagesFor(state.level, data), at = pages.indexOf(state.page);
+    setDisabled('prev', at <= 0);
+    setDisabled('next', at < 0 || at >= pages.length - 1);
+    controls.querySelectorAll('[data-level]').forEach(function (b) {
+      if (b.tagName === 'BUTTON') b.setAttribute('aria-pressed', String(b.getAttribute('data-level') === state.level));
+    });
+    controls.setAttribute('data-level', state.level);
+    controls.setAttribute('data-page', state.page);
+    if (state.level === 'day') { seen.day = state.page; seen.month = state.page.slice(0, 4); }
+    if (state.level === 'month') seen.month = state.page;
+    // the table follows when what it shows changed (not for a redraw at the screen's width)
+    if (tableKey() !== shownTable) retable();
+    writeHash();
+  }
+  function chartOf(data, cols, bars) {
     // drawn at the figure's own width, so that one unit is one CSS pixel and the 12 px labels
     // stay 12 px on a phone as on a desktop
     var fig0 = document.getElementById('chart');
@@ -236,30 +345,7 @@
       svg.appendChild(g);
       if (i % every === 0) svg.appendChild(svgEl('text', { x: (x + bw / 2).toFixed(1), y: top + plotH + fs + 4, 'font-size': fs, 'text-anchor': 'middle' }, b.label));
     });
-    var fig = document.getElementById('chart');
-    fig.replaceChildren(svg);
-    var sums = [0, 0, 0, 0];
-    bars.forEach(function (b) {
-      var cells = data.periods[b.key];
-      if (cells) cols.forEach(function (c) { for (var m = 0; m < 4; m++) sums[m] += cells[c][m]; });
-    });
-    // miles only from the cars with an efficiency figure; none: they cannot be estimated
-    var miles = cols.some(function (c) { return (vehicleInfo[data.vehicles[c]] || {}).miles; });
-    text('sum-kwh', figure(sums[0], 0));
-    text('sum-miles', miles ? figure(sums[1], 1) : '–');
-    text('sum-sessions', figure(sums[2], 2));
-    text('sum-cost', figure(sums[3], 3));
-    text('period', state.level === 'year' ? 'All years' : state.page);
-    var pages = pagesFor(state.level, data), at = pages.indexOf(state.page);
-    document.getElementById('prev').disabled = at <= 0;
-    document.getElementById('next').disabled = at < 0 || at >= pages.length - 1;
-    controls.querySelectorAll('[data-level]').forEach(function (b) {
-      if (b.tagName === 'BUTTON') b.setAttribute('aria-pressed', String(b.getAttribute('data-level') === state.level));
-    });
-    controls.setAttribute('data-level', state.level);
-    controls.setAttribute('data-page', state.page);
-    table(data);
-    writeHash();
+    return svg;
   }
 
   // The view in the address (#level=month&page=2025&vehicle=…&metric=2), so it can be
@@ -286,14 +372,20 @@
     return true;
   }
 
-  function table(data) {
+  // what the table shows; the build-time table is the latest month's, in plug-in order
+  function tableKey() {
+    return [state.level === 'year' ? '' : state.page, state.vehicle, state.sort, state.desc,
+      document.getElementById('from').value, document.getElementById('to').value].join('|');
+  }
+  var shownTable = tableKey();
+  function table(s) {
     var from = document.getElementById('from').value, to = document.getElementById('to').value;
     var prefix = state.level === 'year' ? '' : state.page;
-    var vehicleCol = data.vehicles.indexOf(state.vehicle);
-    var nameOf = function (r) { var v = vehicleInfo[data.vehicles[r[2]]]; return v ? v.name : data.vehicles[r[2]]; };
+    var vehicleCol = s.vehicles.indexOf(state.vehicle);
+    var nameOf = function (r) { var v = vehicleInfo[s.vehicles[r[2]]]; return v ? v.name : s.vehicles[r[2]]; };
     // [id, start, vehicle column, kWh, duration s, cost]; the date sorts by plug-in order.
     var shown = [];
-    data.sessions.forEach(function (r, i) {
+    s.rows.forEach(function (r, i) {
       var date = r[1].slice(0, 10);
       if (from || to ? (from && date < from) || (to && date > to) : date.indexOf(prefix) !== 0) return;
       if (state.vehicle !== 'all' && r[2] !== vehicleCol) return;
@@ -313,6 +405,17 @@
       : num(limit, 0) + ' of ' + num(shown.length, 0) + ' sessions shown, in this order; narrow the dates (From, to) or sort to see others');
     var body = document.querySelector('#sessions tbody');
     body.replaceChildren();
+    if (!shown.length) {
+      // an empty period (or dates with no session): say so where the rows would be
+      var tr = document.createElement('tr'), td = document.createElement('td');
+      tr.className = 'empty-state';
+      td.colSpan = 5;
+      td.textContent = from || to ? 'No sessions' + (from ? ' from ' + from : '') + (to ? ' to ' + to : '') + '.'
+        : energyOnly ? 'No session began in ' + state.page + '; its energy is from a session begun before, still charging after midnight.'
+        : emptyText();
+      tr.appendChild(td);
+      body.appendChild(tr);
+    }
     shown.slice(0, limit).forEach(function (s) {
       var r = s.r, tr = document.createElement('tr');
       var a = document.createElement('a');
@@ -328,20 +431,17 @@
       });
       body.appendChild(tr);
     });
+    shownTable = tableKey();
   }
-  function retable() { load(state.level).then(table).catch(keep); }
+  function retable() { loadSessions().then(table).catch(keep); }
 
   controls.addEventListener('click', function (e) {
     var b = e.target.closest('button');
-    if (!b) return;
+    if (!b || b.getAttribute('aria-disabled') === 'true') return;
     if (b.hasAttribute('data-level')) {
       var level = b.getAttribute('data-level');
       load(level).then(function (data) {
-        var page = pageFor(level, state.page);
-        var pages = pagesFor(level, data);
-        if (level === 'day' && (!page || pages.indexOf(page) < 0)) page = pages[pages.length - 1];
-        if (level === 'month' && pages.indexOf(page) < 0) page = pages[pages.length - 1];
-        state.level = level; state.page = page; draw(data);
+        state.page = pageFor(level, data); state.level = level; draw(data);
       }).catch(keep);
     } else if (b.id === 'prev' || b.id === 'next') {
       load(state.level).then(function (data) {

@@ -1,14 +1,17 @@
-// The history page's request budget in headless Chromium: `node bench.mjs <site dir> [runs]`.
+// The history page's requests, bytes and time to the first chart in headless Chromium:
+// `node bench.mjs <site dir> [runs]`.
 // Run by `cargo bench --bench site` (tests/bench/site.rs); prints one JSON object and asserts
 // nothing. Serves the site on 127.0.0.1 (no compression: the gzip bytes are measured here, with
 // zlib's default level, on each file the page requested), loads history.html in a fresh context
 // per run, and records:
 // - the requests the server saw (the browser's own, like /favicon.ico, too) for the page load,
-//   then with the first interaction (previous month), which needs the day level's JSON for the
-//   chart and the table;
+//   then with the first interaction (previous month), which needs the day level's aggregates
+//   for the chart and the sessions file for the table;
 // - the time from navigation start to the first animation frame after the chart's bars are in
 //   the document (a MutationObserver installed before the page's own code runs);
-// - the time from the click on "Previous" to the redrawn chart and table.
+// - the time from the click on "Previous" to the redrawn chart and table;
+// - every file the page fetched once visited at all three levels (load, "Previous" at the day
+//   level, then "Month" and "Year"): their gzip and raw bytes together.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,7 +59,11 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
 });
-const result = { runs, load: null, interaction: null, first_chart_ms: [], fcp_ms: [], redraw_ms: [], errors: [] };
+const result = { runs, load: null, interaction: null, levels: null, first_chart_ms: [], fcp_ms: [], redraw_ms: [], errors: [] };
+// waits until #period is no longer `before`
+const changed = async (page, before) => {
+  for (let t = 0; t < 1000 && (await page.textContent('#period')) === before; t++) await page.waitForTimeout(2);
+};
 try {
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
@@ -80,13 +87,22 @@ try {
     const before = await page.textContent('#period');
     const clicked = Date.now();
     await page.click('#prev');
-    for (let t = 0; t < 500 && (await page.textContent('#period')) === before; t++) await page.waitForTimeout(2);
+    await changed(page, before);
     result.redraw_ms.push(Date.now() - clicked);
     await page.waitForTimeout(100);
     const all = [...served];
     if (i === 0) {
       result.load = { requests: onLoad.length, urls: onLoad, gzip_bytes: gzipBytes(onLoad), bytes: rawBytes(onLoad) };
       result.interaction = { requests: all.length, urls: all, gzip_bytes: gzipBytes(all), bytes: rawBytes(all) };
+      // the month and year levels too: everything the page fetched for all three
+      for (const level of ['month', 'year']) {
+        const shown = await page.textContent('#period');
+        await page.click(`button[data-level="${level}"]`);
+        await changed(page, shown);
+        await page.waitForTimeout(100);
+      }
+      const every = [...served];
+      result.levels = { requests: every.length, urls: every, gzip_bytes: gzipBytes(every), bytes: rawBytes(every) };
     }
     await context.close();
   }

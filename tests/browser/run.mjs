@@ -62,8 +62,22 @@ try {
 
   // --- history: day / month / year, previous / next, vehicle and metric -------------------
   const sessions = json('api/v1/sessions.json');
+  const day = json('api/v1/history-day.json');
   const month = json('api/v1/history-month.json');
   const year = json('api/v1/history-year.json');
+  for (const lv of [day, month, year]) check(!('sessions' in lv), `history-${lv.level}.json holds no sessions`);
+  // a level's values are columns of consecutive periods from `first`: the column of `key`
+  const col = (lv, key) => {
+    const f = lv.first;
+    const i = lv.level === 'day' ? Math.round((Date.parse(key) - Date.parse(f)) / 864e5)
+      : lv.level === 'month' ? (+key.slice(0, 4) - +f.slice(0, 4)) * 12 + (+key.slice(5, 7) - +f.slice(5, 7)) : +key - +f;
+    return i >= 0 && i < lv.values[0][0].length ? i : -1;
+  };
+  // metric m of period `key`, summed over the vehicles (all by default)
+  const total = (lv, key, m, vehicles = lv.vehicles.map((_, i) => i)) => {
+    const i = col(lv, key);
+    return i < 0 ? 0 : vehicles.reduce((a, v) => a + lv.values[m][v][i], 0);
+  };
   served = [];
   await page.goto(base + 'history.html');
   const latest = sessions[sessions.length - 1].local_date.slice(0, 7);
@@ -85,31 +99,92 @@ try {
   }
   check(built.sums[3].includes(moneyText(1).replace(/[\d.,\s]/g, '')), `the cost total has the currency's symbol: ${built.sums[3]}`);
   await page.click('#prev');
-  await waitText(page, '#period', Object.keys(month.periods).filter((k) => k < latest).pop());
+  await waitText(page, '#period', day.pages[day.pages.indexOf(latest) - 1]);
   await page.click('#next');
   await waitText(page, '#period', latest);
   const drawn = await figures();
   check(JSON.stringify(drawn.sums) === JSON.stringify(built.sums), `totals drawn by the script ${drawn.sums} vs the build's ${built.sums}`);
   check(drawn.rows.length === built.rows.length && drawn.rows.every((r, i) => JSON.stringify(r) === JSON.stringify(built.rows[i])),
     `the table drawn by the script reads as the build's: ${JSON.stringify(drawn.rows[0])} vs ${JSON.stringify(built.rows[0])}`);
+  // the last page with data: the latest session's month, or the month after when it charged
+  // past midnight into it (the demo's last session does)
+  const lastPage = day.pages[day.pages.length - 1];
+  check(lastPage >= latest && await page.isDisabled('#next') === (latest === lastPage),
+    `as built, Next is disabled only at the last month with data (${lastPage})`);
+  check(!(await page.isDisabled('#prev')), 'as built, Previous is enabled');
+  // the month before the latest has no session (tests/browser.rs removed it): the chart and
+  // the table say so instead of showing nothing
+  const empty = day.pages[day.pages.indexOf(latest) - 1];
+  const daysOf = (m) => Array.from({ length: 31 }, (_, d) => `${m}-${String(d + 1).padStart(2, '0')}`);
+  check(empty && nIn(empty) === 0 && daysOf(empty).every((d) => [0, 1, 2, 3].every((m) => total(day, d, m) === 0)),
+    `the test data has an empty month before ${latest}: ${empty}`);
   await page.click('#prev');
-  const prevMonth = Object.keys(month.periods).filter((k) => k < latest).pop();
+  await waitText(page, '#period', empty);
+  await waitText(page, '#chart .empty-state', `No sessions in ${empty}.`);
+  await waitText(page, '#sessions tbody tr.empty-state td', `No sessions in ${empty}.`);
+  check(await page.textContent('#table-count') === '0 sessions', 'an empty month: 0 sessions');
+  check(await page.textContent('#sum-sessions') === '0', 'an empty month: the sessions card says 0');
+  await page.click('#prev');
+  const prevMonth = day.pages[day.pages.indexOf(empty) - 1];
   await waitText(page, '#period', prevMonth);
+  check(prevMonth === day.pages[0] && await page.isDisabled('#prev') && await page.getAttribute('#prev', 'aria-disabled') === 'true',
+    `Previous is disabled at the first month with data (${prevMonth})`);
+  await page.click('#prev', { force: true }); // does nothing
+  await page.waitForTimeout(100);
+  check(await page.textContent('#period') === prevMonth, 'a disabled Previous does not leave the data');
   check(await page.textContent('#sum-sessions') === String(nIn(prevMonth)), `previous month ${prevMonth} session count`);
-  const kwh = month.periods[prevMonth].reduce((a, c) => a + c[0], 0);
+  const kwh = total(month, prevMonth, 0);
   check(await page.textContent('#sum-kwh') === kwhText(kwh) + ' kWh', `previous month kWh ${kwhText(kwh)} vs ${await page.textContent('#sum-kwh')}`);
   check((await page.$$('#sessions tbody tr')).length === nIn(prevMonth), 'table rows of the previous month');
-  // The request budget: the page (style sheet inlined), its script and one level's JSON, which
-  // feeds both the chart and the table.
-  check(served.length <= 3 && served.includes('api/v1/history-day.json'),
-    `history page load + previous: ${served.length} requests (${served.join(', ')}), at most 3`);
+  // The request budget: the page (style sheet inlined), its script, the day level's aggregates
+  // for the chart and the sessions file for the table.
+  check(served.length <= 4 && served.includes('api/v1/history-day.json') && served.includes('api/v1/history-sessions.json'),
+    `history page load + previous: ${served.length} requests (${served.join(', ')}), at most 4`);
+  // forward again: Next stops at the last month with data
+  await page.click('#next');
+  await waitText(page, '#period', empty);
+  await page.click('#next');
+  await waitText(page, '#period', latest);
+  if (lastPage !== latest) {
+    // a month whose only energy is a charge begun the month before: its bar, and a table that
+    // says why it has no row
+    await page.click('#next');
+    await waitText(page, '#period', lastPage);
+    check((await page.$$('#chart svg rect')).length > 0, `${lastPage}: the energy of the charge past midnight is drawn`);
+    await waitText(page, '#sessions tbody tr.empty-state td',
+      `No session began in ${lastPage}; its energy is from a session begun before, still charging after midnight.`);
+  }
+  check(await page.isDisabled('#next') && await page.getAttribute('#next', 'aria-disabled') === 'true', 'Next is disabled at the last month with data');
+  await page.focus('#next');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(100);
+  check(await page.textContent('#period') === lastPage, 'a disabled Next does not lead past the data');
+  check(await page.evaluate(() => document.activeElement.id) === 'next', 'the disabled Next keeps the focus');
+  if (lastPage !== latest) {
+    await page.click('#prev');
+    await waitText(page, '#period', latest);
+  }
+  await page.click('#prev');
+  await waitText(page, '#period', empty);
+  await page.click('#prev');
+  await waitText(page, '#period', prevMonth);
+  // switching level keeps the period: day 2026-08 -> month 2026 -> all years -> month 2026 -> day 2026-08
   await page.click('button[data-level="month"]');
   const y = prevMonth.slice(0, 4);
   await waitText(page, '#period', y);
+  await page.click('button[data-level="year"]');
+  await waitText(page, '#period', 'All years');
+  await page.click('button[data-level="month"]');
+  await waitText(page, '#period', y);
+  await page.click('button[data-level="day"]');
+  await waitText(page, '#period', prevMonth);
+  check(new URL(page.url()).hash.includes(`page=${prevMonth}`), `back at the day level, the address holds ${prevMonth}: ${page.url()}`);
+  await page.click('button[data-level="month"]');
+  await waitText(page, '#period', y);
   // the page adds up the year's months (in their order), so the same sum here: the year's own
   // cell, rounded by itself, can differ in the second decimal
-  const monthsOf = (vehicles) => Object.entries(month.periods).filter(([k]) => k.startsWith(y))
-    .reduce((a, [, cells]) => vehicles.reduce((b, v) => b + cells[v][0], a), 0);
+  const monthsOf = (vehicles) => Array.from({ length: 12 }, (_, m) => `${y}-${String(m + 1).padStart(2, '0')}`)
+    .reduce((a, k) => a + total(month, k, 0, vehicles), 0);
   const yearKwh = monthsOf(month.vehicles.map((v, i) => i));
   check(await page.textContent('#sum-kwh') === kwhText(yearKwh) + ' kWh', `year ${y} kWh`);
   check((await page.$$('#chart g[data-key]')).length === 12, 'month view has 12 bars');
@@ -139,6 +214,12 @@ try {
   check(sessions.length <= 500 ? count === `${sessions.length} sessions` : count.startsWith(`500 of ${sessions.length} sessions shown`),
     `the table says how many of the sessions it shows: ${count}`);
   check(await page.isDisabled('#next') && await page.isDisabled('#prev'), 'year view has no previous/next');
+  // the three levels came as one small file each, the sessions once for all of them
+  const times = (f) => served.filter((u) => u === f).length;
+  check(times('api/v1/history-sessions.json') === 1, `the sessions file was fetched ${times('api/v1/history-sessions.json')} times across the levels, once wanted`);
+  for (const lv of ['day', 'month', 'year']) {
+    check(times(`api/v1/history-${lv}.json`) === 1, `history-${lv}.json was fetched ${times(`api/v1/history-${lv}.json`)} times`);
+  }
 
   // --- the view is in the address: it round-trips through a bookmark --------------------------
   check(new URL(page.url()).hash.includes('level=year'), `the address holds the view: ${page.url()}`);
@@ -147,13 +228,13 @@ try {
   await page.click('button[data-level="month"]');
   await waitText(page, '#period', latest.slice(0, 4));
   const bookmark = page.url();
-  const total = await page.textContent('#sum-sessions');
+  const shownTotal = await page.textContent('#sum-sessions');
   await page.goto(base + 'index.html');
   await page.goto(bookmark);
   await waitText(page, '#period', latest.slice(0, 4));
   check(await page.inputValue('#vehicle') === month.vehicles[0] && await page.inputValue('#metric') === '2',
     `a bookmark restores the vehicle and metric: ${bookmark}`);
-  check(await page.textContent('#sum-sessions') === total, 'a bookmark restores the totals');
+  check(await page.textContent('#sum-sessions') === shownTotal, 'a bookmark restores the totals');
 
   // --- on a phone the chart is drawn at the screen's width: no label under 12 px ---------------
   await page.setViewportSize({ width: 375, height: 800 });
@@ -177,6 +258,12 @@ try {
     check(wdt !== '800', `history${frag} at 375 px is drawn at the screen's width (${wdt})`);
     check(await page.inputValue('#metric') === '0', `history${frag}: the metric falls back to energy`);
   }
+  // the empty month at 375 px: a sentence in the chart's place and in the table
+  await page.goto(base + 'index.html'); // (a new fragment alone would not reload the page)
+  await page.goto(base + `history.html#level=day&page=${empty}&vehicle=all&metric=0`);
+  await waitText(page, '#chart .empty-state', `No sessions in ${empty}.`);
+  await waitText(page, '#sessions tbody tr.empty-state td', `No sessions in ${empty}.`);
+  check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'the empty month scrolls sideways at 375 px');
   await page.goto(base + 'history.html');
   await page.waitForTimeout(300);
   const smallest = await page.evaluate(() => {
