@@ -314,3 +314,56 @@ fn the_rate_plans_currency_is_the_default_and_a_different_one_is_refused() {
         assert!(!site.exists(), "nothing built");
     }
 }
+
+/// The history page's totals, as built, are the month's days added up as its script adds them
+/// (the day level's rounded cells, day by day, each vehicle in column order), so a redraw never
+/// shows another figure for the same month. With costs of x.xxx5, the month's own cell
+/// (rounded once) and the sum of the rounded days differ in the second decimal: the page used
+/// to show one at build time and the other after Previous and Next.
+#[test]
+fn the_built_totals_are_the_sums_the_script_draws() {
+    let demo = Demo::new(1);
+    for file in fs::read_dir(demo.data().join("session_cache")).unwrap() {
+        let path = file.unwrap().path();
+        let mut month: Vec<serde_json::Value> =
+            serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        for e in &mut month {
+            e["session"]["cost"] = 1.0005.into();
+        }
+        fs::write(&path, serde_json::to_vec_pretty(&month).unwrap()).unwrap();
+    }
+    build(&demo, None).success();
+    let site = demo.root().join("site");
+    let day: serde_json::Value =
+        serde_json::from_str(&read(&site, "api/v1/history-day.json")).unwrap();
+    let first =
+        chrono::NaiveDate::parse_from_str(day["first"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let html = read(&site, "history.html");
+    let page = html
+        .split_once("data-page=\"")
+        .and_then(|(_, r)| r.split_once('"'))
+        .map(|(p, _)| p.to_owned())
+        .unwrap();
+    // the script's order: the page's days, then each vehicle's column
+    let values = &day["values"][3];
+    let columns = values.as_array().unwrap().len();
+    let mut sum = 0.0;
+    for (i, d) in first.iter_days().take(400).enumerate() {
+        if d.format("%Y-%m").to_string() != page {
+            continue;
+        }
+        for c in 0..columns {
+            sum += values[c][i].as_f64().unwrap_or(0.0);
+        }
+    }
+    let shown = html
+        .split_once("id=\"sum-cost\">")
+        .and_then(|(_, r)| r.split_once('<'))
+        .map(|(t, _)| t.to_owned())
+        .unwrap();
+    let want = cph50::render::numbers::Numbers::default().money(sum);
+    assert_eq!(
+        shown, want,
+        "the month's cost as built vs the script's sum {sum}"
+    );
+}

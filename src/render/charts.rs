@@ -35,7 +35,8 @@ pub struct Bar {
 }
 
 /// A stacked bar chart as inline `<svg>`s; `series` gives (name, colour) per value column,
-/// `unit` is written above the scale, and the bars' values are a `quantity`: each bar's total
+/// `unit` is written above the scale and `across` (what a bar is: "day of the month") under
+/// the bars, and the bars' values are a `quantity`: each bar's total
 /// in its tooltip is written by `numbers` as one (with `unit` after it, except money, which
 /// has its symbol), the scale's labels with the decimals that name each quarter of it exactly
 /// ([`quarter_digits`]), in the site's locale. Two drawings, as [`power_curve`]'s: 800 × 260
@@ -46,11 +47,11 @@ pub fn stacked_bars(
     title: &str,
     bars: &[Bar],
     series: &[(String, String)],
-    unit: &str,
+    (unit, across): (&str, &str),
     quantity: Quantity,
     numbers: &Numbers,
 ) -> String {
-    let draw = |dims| bars_svg(title, bars, series, (unit, quantity), dims, numbers);
+    let draw = |dims| bars_svg(title, bars, series, (unit, across, quantity), dims, numbers);
     let mut s = draw((800.0, 260.0, 12.0, 16, "chart chart-wide"));
     s.push_str(&draw((320.0, 240.0, 15.0, 6, "chart chart-narrow")));
     s
@@ -62,11 +63,11 @@ fn bars_svg(
     title: &str,
     bars: &[Bar],
     series: &[(String, String)],
-    (unit, quantity): (&str, Quantity),
+    (unit, across, quantity): (&str, &str, Quantity),
     (w, h, fs, labels, class): (f64, f64, f64, usize, &str),
     numbers: &Numbers,
 ) -> String {
-    let (left, bottom, top, right) = (fs * 4.2, fs * 2.0, fs * 2.0, 8.0);
+    let (left, bottom, top, right) = (fs * 4.2, fs * 2.8, fs * 2.0, 8.0);
     let max = bars
         .iter()
         .map(|b| b.values.iter().sum::<f64>())
@@ -133,12 +134,18 @@ fn bars_svg(
                 s,
                 r#"<text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="middle">{}</text>"#,
                 x + bw / 2.0,
-                h - fs * 0.5,
+                top + plot_h + fs * 1.2,
                 esc(&b.label)
             );
         }
     }
-    s.push_str("</svg>");
+    let _ = write!(
+        s,
+        r#"<text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="end">{}</text></svg>"#,
+        w - 4.0,
+        h - fs * 0.3,
+        esc(across)
+    );
     s
 }
 
@@ -154,7 +161,7 @@ pub enum CurveSpan {
 /// The power curve of a session as inline `<svg>`s: kW up, time across (from plug-in to
 /// unplug for [`CurveSpan::Session`], else from the first reading to the last); readings
 /// without power are left out. Two drawings of the same curve: one 800 units wide for wider
-/// screens and one 340 units wide for narrow ones (`chart-wide`, `chart-narrow`; the style
+/// screens and one 320 units wide for narrow ones (`chart-wide`, `chart-narrow`; the style
 /// sheet shows one), so that a label is at least 12 CSS pixels on both (an SVG's text shrinks
 /// with its width). Each `<svg>` carries `data-axis-s` (seconds the time axis spans) and
 /// `data-curve-s` (seconds from the axis start to the last reading).
@@ -284,8 +291,11 @@ fn curve_svg(
     let mut t = 0;
     while t <= span {
         let x = x_of(first + t);
-        // a label at the right edge ends there rather than overflowing it
-        let anchor = if x > w - 10.0 - fs * 2.0 {
+        // the first label starts at the axis (clear of the scale's "0 kW"), one at the right
+        // edge ends there rather than overflowing it
+        let anchor = if t == 0 {
+            "start"
+        } else if x > w - 10.0 - fs * 2.0 {
             "end"
         } else {
             "middle"

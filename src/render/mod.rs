@@ -134,7 +134,7 @@ impl Site<'_> {
         let mut ctx = self.context(path);
         ctx.insert("locale", self.opts.numbers.locale());
         ctx.insert("currency", self.opts.numbers.currency());
-        ctx.insert("digits", &numbers::digits_json());
+        ctx.insert("digits", &self.numbers().digits_json());
         ctx
     }
 
@@ -417,20 +417,20 @@ fn render_history(
             .map(|l| views::level_chart(l, latest_month, 0, vehicles, site.numbers()))
             .unwrap_or_default(),
     );
-    let totals = input
-        .levels
-        .get(1)
-        .map_or_else(Vec::new, |l| views::totals(l, latest_month, vehicles));
+    // the month's days added up as the script adds them, so a redraw shows the same figures
+    let (sums, any_miles) = input.levels.first().map_or(([0.0; 4], false), |l| {
+        views::page_sums(l, latest_month, vehicles)
+    });
     ctx.insert(
         "summary",
         &views::TotalsRow {
             name: String::new(),
             colour: String::new(),
-            kwh: totals.iter().map(|t| t.kwh).sum(),
+            kwh: sums[0],
             // the cars with an efficiency figure; none: the miles cannot be estimated
-            miles: totals.iter().filter_map(|t| t.miles).reduce(|a, b| a + b),
-            sessions: totals.iter().map(|t| t.sessions).sum(),
-            cost: totals.iter().map(|t| t.cost).sum(),
+            miles: any_miles.then_some(sums[1]),
+            sessions: sums[2],
+            cost: sums[3],
         },
     );
     let month_rows: Vec<views::SessionView> = input

@@ -71,21 +71,6 @@ impl Quantity {
     }
 }
 
-/// Each quantity's decimals for the page script, as JSON:
-/// `{"kwh":2,"kw":2,"money":2,"miles":0,"percent":1,"count":0}`.
-pub fn digits_json() -> String {
-    let d = |q: Quantity| q.digits();
-    format!(
-        r#"{{"kwh":{},"kw":{},"money":{},"miles":{},"percent":{},"count":{}}}"#,
-        d(Quantity::Energy),
-        d(Quantity::Power),
-        d(Quantity::Money),
-        d(Quantity::Miles),
-        d(Quantity::Percent),
-        d(Quantity::Count)
-    )
-}
-
 /// Most decimals of a price per kWh (tariff sheets price to a tenth of a cent or finer).
 pub const PRICE_MAX_DIGITS: u8 = 5;
 
@@ -101,6 +86,9 @@ struct Inner {
     decimal: DecimalFormatter,
     money: CurrencyFormatter,
     code: CurrencyCode,
+    /// Decimals of an amount: the currency's minor unit in ISO 4217 (2 for USD and EUR, 0 for
+    /// JPY, 3 for KWD).
+    money_digits: u8,
     /// The locale's minus sign around a number (`-`, ``), for negative amounts.
     minus: (String, String),
 }
@@ -140,9 +128,18 @@ impl Numbers {
         let parsed = Locale::try_from_str(locale.trim()).map_err(|e| {
             format!("locale: {locale:?} is not a BCP 47 language tag such as \"en-US\" ({e})")
         })?;
-        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        // ISO 4217's list (the `iso_currency` crate): a code it lacks, or one without a minor
+        // unit (gold, funds, `XXX`), is no currency an account is billed in
+        let money_digits = iso_currency::Currency::from_code(currency)
+            .and_then(|c| c.exponent())
+            .and_then(|e| u8::try_from(e).ok())
+            .ok_or_else(|| {
+                format!("currency: {currency:?} is not an ISO 4217 currency code such as \"USD\"")
+            })?;
+        // a Unicode extension (`-u-nu-arab`) is read differently by ICU4X and browsers
+        if locale.contains("-u-") || locale.contains("-U-") {
             return Err(format!(
-                "currency: {currency:?} is not an ISO 4217 code such as \"USD\""
+                "locale: {locale:?}: Unicode extensions (-u-...) are not supported; use a plain tag such as \"ar-EG\""
             ));
         }
         let code = tinystr::TinyAsciiStr::try_from_str(currency)
@@ -166,9 +163,26 @@ impl Numbers {
                 decimal,
                 money,
                 code,
+                money_digits,
                 minus,
             }),
         })
+    }
+
+    /// Each quantity's decimals for the page script, as JSON:
+    /// `{"kwh":2,"kw":2,"money":2,"miles":0,"percent":1,"count":0}`; `money` is the currency's
+    /// minor unit (0 for JPY).
+    pub fn digits_json(&self) -> String {
+        let d = |q: Quantity| q.digits();
+        format!(
+            r#"{{"kwh":{},"kw":{},"money":{},"miles":{},"percent":{},"count":{}}}"#,
+            d(Quantity::Energy),
+            d(Quantity::Power),
+            self.inner.money_digits,
+            d(Quantity::Miles),
+            d(Quantity::Percent),
+            d(Quantity::Count)
+        )
     }
 
     /// The locale, canonical (`en-US`), for the page script's `Intl.NumberFormat`.
@@ -221,12 +235,14 @@ impl Numbers {
     /// An amount with the currency's symbol where the locale puts it: `$1,234.50` (en-US, USD),
     /// `1.234,50 €` (de-DE, EUR), `-$12.34`.
     pub fn money(&self, v: f64) -> String {
-        self.money_digits(v, Quantity::Money.digits(), Quantity::Money.digits())
+        let d = self.inner.money_digits;
+        self.money_digits(v, d, d)
     }
 
     /// A price per kWh as configured, 2 to [`PRICE_MAX_DIGITS`] decimals: `$0.1325`, `$0.13`.
     pub fn price(&self, v: f64) -> String {
-        self.money_digits(v, Quantity::Money.digits(), PRICE_MAX_DIGITS)
+        let d = self.inner.money_digits;
+        self.money_digits(v, d, PRICE_MAX_DIGITS.max(d))
     }
 
     fn money_digits(&self, v: f64, min: u8, max: u8) -> String {
@@ -362,10 +378,29 @@ mod tests {
     fn bad_locales_and_currencies_are_refused_by_name() {
         let e = Numbers::new("en_US!", "USD").unwrap_err();
         assert!(e.starts_with("locale: \"en_US!\""), "{e}");
-        for bad in ["usd", "US", "DOLLAR", ""] {
+        // not ISO 4217 codes, or codes without a minor unit (gold, "no currency")
+        for bad in ["usd", "US", "DOLLAR", "", "XYZ", "XAU", "XXX"] {
             let e = Numbers::new("en-US", bad).unwrap_err();
             assert!(e.starts_with("currency:"), "{e}");
         }
+        // ICU4X and browsers read Unicode extensions differently (Arabic digits one way only)
+        let e = Numbers::new("en-US-u-nu-arab", "USD").unwrap_err();
+        assert!(e.contains("Unicode extensions"), "{e}");
         assert_eq!(us().kwh(f64::NAN), "–");
+    }
+
+    /// An amount has its currency's minor unit of decimals (ISO 4217), as browsers write it.
+    #[test]
+    fn amounts_have_the_currencys_decimals() {
+        let yen = Numbers::new("ja-JP", "JPY").unwrap();
+        assert_eq!(yen.money(78.78), "￥79");
+        assert!(yen.digits_json().contains(r#""money":0"#));
+        let dinar = Numbers::new("en-US", "KWD").unwrap();
+        assert!(
+            dinar.money(1.2345).ends_with("1.235"),
+            "{}",
+            dinar.money(1.2345)
+        );
+        assert!(us().digits_json().contains(r#""money":2"#));
     }
 }

@@ -61,6 +61,9 @@ pub struct SessionRow {
     /// Whether `curve` holds the whole session (a cached `power_curve`), not just the first
     /// minutes.
     pub whole_curve: bool,
+    /// Whether ChargePoint's details of the ended session had no curve (`power_curve: []`),
+    /// so the first minutes' samples are all there will be.
+    pub curve_not_kept: bool,
     /// Energy per local day, kWh, in date order.
     pub days: Vec<(NaiveDate, f64)>,
     /// The split by time-of-use period the monthly cache keeps (with a rate plan).
@@ -110,6 +113,7 @@ pub fn build_rows(
                 vehicle_id: cache_vehicle,
                 confidence: c.vehicle_confidence.map(|v| v.0),
                 time_of_use: c.time_of_use.clone(),
+                curve_not_kept: c.power_curve.as_ref().is_some_and(Vec::is_empty),
                 curve: c
                     .power_curve
                     .iter()
@@ -155,6 +159,7 @@ pub fn build_rows(
             confidence: None,
             time_of_use: None,
             curve: Vec::new(),
+            curve_not_kept: false,
         };
         rows.push(row(tz, vehicles, base, Some(&f)));
     }
@@ -175,6 +180,8 @@ struct Base {
     time_of_use: Option<TimeOfUse>,
     /// The cached whole curve, as points.
     curve: Vec<Point>,
+    /// ChargePoint's details had no curve.
+    curve_not_kept: bool,
 }
 
 /// The whole curve with the dense `samples` in place of the readings they cover (from their
@@ -256,6 +263,7 @@ fn row(tz: Tz, vehicles: &VehicleConfig, b: Base, file: Option<&SessionFile>) ->
         samples,
         curve,
         whole_curve,
+        curve_not_kept: b.curve_not_kept,
         days,
         time_of_use: b.time_of_use,
     }

@@ -302,7 +302,7 @@ pub fn history_tou(
         "Cost per month, stacked by time-of-use period",
         &bars,
         &series,
-        &first.currency,
+        (&first.currency, "month"),
         Quantity::Money,
         &n,
     );

@@ -243,6 +243,25 @@ pub fn totals(level: &LevelData, key: &str, vehicles: &[VehicleView]) -> Vec<Tot
         .collect()
 }
 
+/// The totals of one page of a level, `[kWh, miles, sessions, cost]`, added up as the history
+/// page's script adds them: the page's periods in order, each vehicle's cell in column order,
+/// from the same rounded cells. A total added another way (the month's own cell, rounded by
+/// itself) can differ in its last decimal, and the page would show two figures for one month.
+/// Miles are `None` when no vehicle has an efficiency figure.
+pub fn page_sums(level: &LevelData, page: &str, vehicles: &[VehicleView]) -> ([f64; 4], bool) {
+    let mut sums = [0.0; 4];
+    for (key, _) in page_periods(level.level, page, &level.pages) {
+        if let Some(cells) = level.periods.get(&key) {
+            for cell in cells {
+                for (sum, v) in sums.iter_mut().zip(cell) {
+                    *sum += v;
+                }
+            }
+        }
+    }
+    (sums, vehicles.iter().any(|v| v.efficiency.is_some()))
+}
+
 /// Stacked bars of one page of a level, for `metric` (index into the cell), its figures
 /// written by `numbers`.
 pub fn level_chart(
@@ -271,7 +290,7 @@ pub fn level_chart(
         "Energy per day, kWh, stacked by vehicle",
         &bars,
         &series,
-        "kWh",
+        ("kWh", "day of the month"),
         Quantity::Energy,
         numbers,
     )
@@ -307,6 +326,9 @@ pub struct SessionView {
     /// Whether the chart holds the whole session (ChargePoint's curve kept in the cache), not
     /// only the first minutes' samples.
     pub whole_curve: bool,
+    /// Whether ChargePoint sent no curve for the ended session (only the first minutes, if
+    /// any, are shown, and that will not change).
+    pub curve_not_kept: bool,
     /// Energy per local day, when the session crossed midnight.
     pub days: Vec<(String, f64)>,
 }
@@ -339,6 +361,7 @@ pub fn session_view(r: &SessionRow, vehicles: &[VehicleView]) -> SessionView {
         },
         samples: r.curve.len(),
         whole_curve: r.whole_curve,
+        curve_not_kept: r.curve_not_kept,
         days: if r.days.len() > 1 {
             r.days
                 .iter()

@@ -54,7 +54,8 @@
       var min = Math.max(0, Math.round((Date.now() - ts) / 60000));
       text('now-age', 'updated ' + ago(min) + ' ago');
       if (!pollMin) return;
-      var every = ' (the monitor polls every ' + pollMin + ' minutes)';
+      // the interval as the build wrote it ("1 hour"), so the two texts agree
+      var every = ' (the monitor polls every ' + (health.getAttribute('data-poll-every') || pollMin + ' minutes') + ')';
       if (isNaN(lastRun)) {
         text('poll-health', 'The data last changed ' + ago(min) + ' ago' + every + '. An idle charger changes nothing, ' +
           'so this page cannot tell a quiet charger from missed polls' + (repo ? ' (GitHub did not say when the last poll ran).' : '.'));
@@ -312,11 +313,13 @@
     // drawn at the figure's own width, so that one unit is one CSS pixel and the 12 px labels
     // stay 12 px on a phone as on a desktop
     var fig0 = document.getElementById('chart');
-    var w = Math.min(1000, Math.max(300, Math.round(fig0.getBoundingClientRect().width) || 800));
-    var h = w < 500 ? 220 : 260, left = 56, bottom = 40, top = 18, plotH = h - bottom - top, fs = 12;
+    var w = Math.min(1000, Math.max(240, Math.round(fig0.getBoundingClientRect().width) || 800));
+    var h = w < 500 ? 220 : 260, left = 56, bottom = 40, top = 26, plotH = h - bottom - top, fs = 12;
     var max = 0; bars.forEach(function (b) { max = Math.max(max, b.values.reduce(function (a, x) { return a + x; }, 0)); });
-    // whole sessions tick as whole numbers; every scale starts at 0 and ends just above the top
-    var scale = state.metric === 2 ? Math.max(4, Math.ceil(max / 4) * 4) : niceMax(max);
+    // every scale starts at 0 and ends just above the top; whole sessions tick in whole, round
+    // steps (0, 100, 200, 300, 400; not 0, 96, 192)
+    var step = Math.ceil(Math.max(1, niceMax(max / 4)));
+    var scale = state.metric === 2 ? 4 * step : niceMax(max);
     var slot = (w - left - 14) / Math.max(bars.length, 1), bw = Math.max(slot * 0.7, 1);
     var unit = state.metric === 3 ? currency : unitOf[state.metric];
     var svg = svgEl('svg', { 'class': 'chart', viewBox: '0 0 ' + w + ' ' + h, role: 'img',
@@ -350,9 +353,16 @@
 
   // The view in the address (#level=month&page=2025&vehicle=…&metric=2), so it can be
   // bookmarked and shared; read once when the page opens.
+  // each view the visitor moves to is a history entry (Back steps back a view); the first
+  // one, and a hash corrected on reading, replace the entry instead
+  var hashWritten = false;
   function writeHash() {
     var q = new URLSearchParams({ level: state.level, page: state.page, vehicle: state.vehicle, metric: String(state.metric) });
-    if (location.hash.slice(1) !== q.toString()) history.replaceState(null, '', '#' + q.toString());
+    if (location.hash.slice(1) !== q.toString()) {
+      if (hashWritten) history.pushState(null, '', '#' + q.toString());
+      else history.replaceState(null, '', '#' + q.toString());
+    }
+    hashWritten = true;
   }
   function readHash() {
     var q = new URLSearchParams(location.hash.slice(1));
@@ -461,6 +471,16 @@
   if (!(location.hash.length > 1 && readHash()) && document.getElementById('chart').getBoundingClientRect().width < 880) {
     load(state.level).then(draw).catch(keep);
   }
+  // an address edited by hand, or Back and Forward between views: show what it names
+  function onAddress() {
+    var q = new URLSearchParams({ level: state.level, page: state.page, vehicle: state.vehicle, metric: String(state.metric) });
+    if (location.hash.length > 1 && location.hash.slice(1) !== q.toString()) {
+      hashWritten = false;
+      readHash();
+    }
+  }
+  window.addEventListener('hashchange', onAddress);
+  window.addEventListener('popstate', onAddress);
   document.getElementById('vehicle').addEventListener('change', onSelect);
   document.getElementById('metric').addEventListener('change', onSelect);
   document.getElementById('from').addEventListener('change', retable);
