@@ -255,3 +255,64 @@ fn a_session_whose_details_have_no_curve_is_asked_once() {
     );
     assert!(!page.contains("not in the cache yet"), "{page}");
 }
+
+/// A hand-broken curve is refused by `validate` (exit 1) naming the file, the reading and
+/// what a reading must be; the same file is refused by `build`, which then builds nothing.
+#[test]
+fn validate_names_a_broken_reading_of_the_curve() {
+    let demo = Demo::new(1);
+    let cache = fs::read_dir(demo.data().join("session_cache"))
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .next()
+        .unwrap();
+    let good = fs::read(&cache).unwrap();
+    let cases: [(&str, Value, &str); 3] = [
+        (
+            "a short reading",
+            serde_json::json!([95, 9.0]),
+            "3 numbers, not 2",
+        ),
+        (
+            "a negative time",
+            serde_json::json!([-5, 9.0, 1.0]),
+            "0 or more, not -5",
+        ),
+        (
+            "too much power",
+            serde_json::json!([95, 25.0, 1.0]),
+            "power 25 kW is out of range",
+        ),
+    ];
+    for (what, reading, says) in cases {
+        let mut month: Vec<Value> = serde_json::from_slice(&good).unwrap();
+        month[0]["power_curve"][3] = reading;
+        fs::write(&cache, serde_json::to_vec_pretty(&month).unwrap()).unwrap();
+        let out = demo.validate().failure().code(1).get_output().clone();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        let name = cache.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            text.contains(&name) && text.contains("/0/power_curve/3") && text.contains(says),
+            "{what}: {text}"
+        );
+    }
+    // readings out of order: the reading named
+    let mut month: Vec<Value> = serde_json::from_slice(&good).unwrap();
+    let curve = month[0]["power_curve"].as_array_mut().unwrap();
+    curve.swap(2, 3);
+    fs::write(&cache, serde_json::to_vec_pretty(&month).unwrap()).unwrap();
+    let out = demo.validate().failure().code(1).get_output().clone();
+    let text =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("/0/power_curve/3") && text.contains("forward in time"),
+        "{text}"
+    );
+    crate::common::cph50(demo.root())
+        .args(["build", "--out", "site"])
+        .assert()
+        .failure()
+        .code(1);
+    assert!(!demo.root().join("site").exists());
+}

@@ -72,9 +72,22 @@ impl<'de> Deserialize<'de> for CurvePoint {
     /// ([`limits::Seconds`]), the power to [`limits::Power`], the energy to [`limits::Energy`].
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let (t, kw, kwh) = <(u64, f64, f64)>::deserialize(d)?;
-        let t = limits::check_number::<limits::Seconds>(t as f64)
-            .map(|_| t)
+        let shape = "a reading of power_curve is [seconds since plug-in, kW, kWh]";
+        let numbers = Vec::<f64>::deserialize(d)
+            .map_err(|e| D::Error::custom(format!("{shape}, 3 numbers ({e})")))?;
+        let [t, kw, kwh] = numbers[..] else {
+            return Err(D::Error::custom(format!(
+                "{shape}: 3 numbers, not {}",
+                numbers.len()
+            )));
+        };
+        if t < 0.0 || t.fract() != 0.0 {
+            return Err(D::Error::custom(format!(
+                "{shape}: its seconds since plug-in must be a whole number of 0 or more, not {t}"
+            )));
+        }
+        let t = limits::check_number::<limits::Seconds>(t)
+            .map(|t| t as u64)
             .map_err(D::Error::custom)?;
         let kw = limits::check_number::<limits::Power>(kw).map_err(D::Error::custom)?;
         let kwh = limits::check_number::<limits::Energy>(kwh).map_err(D::Error::custom)?;
@@ -357,8 +370,20 @@ mod tests {
         assert!(e.to_string().contains("power 25 kW is out of range"), "{e}");
         let e = serde_json::from_str::<CurvePoint>("[95, 9.0, -1]").unwrap_err();
         assert!(e.to_string().contains("energy"), "{e}");
-        assert!(serde_json::from_str::<CurvePoint>("[95, 9.0]").is_err());
-        assert!(serde_json::from_str::<CurvePoint>("[-5, 9.0, 1.0]").is_err());
+        let e = serde_json::from_str::<CurvePoint>("[95, 9.0]").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("[seconds since plug-in, kW, kWh]: 3 numbers, not 2"),
+            "{e}"
+        );
+        let e = serde_json::from_str::<CurvePoint>("[95, 9.0, 1.0, 2.0]").unwrap_err();
+        assert!(e.to_string().contains("3 numbers, not 4"), "{e}");
+        let e = serde_json::from_str::<CurvePoint>("[-5, 9.0, 1.0]").unwrap_err();
+        assert!(e.to_string().contains("0 or more, not -5"), "{e}");
+        let e = serde_json::from_str::<CurvePoint>("[5.5, 9.0, 1.0]").unwrap_err();
+        assert!(e.to_string().contains("whole number"), "{e}");
+        let e = serde_json::from_str::<CurvePoint>("{}").unwrap_err();
+        assert!(e.to_string().contains("3 numbers"), "{e}");
     }
 
     #[test]
