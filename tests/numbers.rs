@@ -235,10 +235,11 @@ fn costs_carry_the_currency_and_every_page_writes_figures_the_same_way() {
             .expect("the month table");
         let mut costs = 0;
         for row in table.split("<tr>").skip(2) {
+            // cells: `<td>` or `<td data-label="…">` (named on a phone)
             let cells: Vec<&str> = row
-                .split("<td>")
+                .split("<td")
                 .skip(1)
-                .map(|c| c.split('<').next().unwrap())
+                .map(|c| c.split_once('>').unwrap().1.split('<').next().unwrap())
                 .collect();
             assert_eq!(cells.len(), 5, "{name}: {row}");
             assert!(style.is_number(cells[1], 2), "{name}: kWh {:?}", cells[1]);
@@ -272,7 +273,7 @@ fn the_unknown_car_has_no_miles_rather_than_zero() {
         .split("<tr>")
         .find(|r| r.contains("<td>Unknown vehicle</td>"))
         .expect("the unknown car's row in the month table");
-    assert!(row.contains("<td>–</td>"), "{row}");
+    assert!(row.contains(r#"<td data-label="Miles">–</td>"#), "{row}");
     assert!(
         index.contains(r#"id="miles-note""#),
         "the dash is explained"
@@ -288,7 +289,7 @@ fn the_rate_plans_currency_is_the_default_and_a_different_one_is_refused() {
     build(&demo, Some(&plan)).success();
     let index = read(&site, "index.html");
     assert!(
-        index.contains(r#"data-currency="EUR""#) && index.contains("<td>€"),
+        index.contains(r#"data-currency="EUR""#) && index.contains(r#"data-label="Cost">€"#),
         "en-US with the plan's euros: €12.34"
     );
 
