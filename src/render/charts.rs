@@ -72,7 +72,7 @@ fn bars_svg(
         .iter()
         .map(|b| b.values.iter().sum::<f64>())
         .fold(0.0, f64::max);
-    let scale_max = nice_max(max);
+    let (scale_max, step) = nice_ticks(max);
     let plot_h = h - bottom - top;
     let slot = (w - left - right) / bars.len().max(1) as f64;
     let bw = (slot * 0.7).max(1.0);
@@ -82,15 +82,15 @@ fn bars_svg(
         r#"<svg class="{class}" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         esc(title)
     );
-    for i in 0..=4 {
-        let v = scale_max * f64::from(i) / 4.0;
-        let y = top + plot_h - plot_h * f64::from(i) / 4.0;
+    for i in 0..=tick_count(scale_max, step) {
+        let v = step * f64::from(i);
+        let y = top + plot_h - plot_h * v / scale_max;
         let _ = write!(
             s,
             r##"<line x1="{left}" x2="{w}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="end">{}</text>"##,
             left - 4.0,
             y + fs / 3.0,
-            numbers.number(v, quarter_digits(scale_max))
+            numbers.number(v, step_digits(step))
         );
     }
     // the unit, above the scale
@@ -99,7 +99,20 @@ fn bars_svg(
         r#"<text x="4" y="{fs}" font-size="{fs}">{}</text>"#,
         esc(unit)
     );
-    let label_every = bars.len().div_ceil(labels).max(1);
+    // a label every so many bars that no two touch (a label is about 0.6 em per character)
+    let label_w = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(1) as f64
+        * fs
+        * 0.62
+        + fs * 0.6;
+    let label_every = bars
+        .len()
+        .div_ceil(labels)
+        .max((label_w / slot).ceil() as usize)
+        .max(1);
     for (i, b) in bars.iter().enumerate() {
         let x = left + slot * i as f64 + (slot - bw) / 2.0;
         let mut y = top + plot_h;
@@ -130,10 +143,15 @@ fn bars_svg(
         }
         s.push_str("</g>");
         if i % label_every == 0 {
+            // the first label starts at its bar when centring it would cross the scale
+            let (lx, anchor) = if x + bw / 2.0 - label_w / 2.0 < left {
+                (x, "start")
+            } else {
+                (x + bw / 2.0, "middle")
+            };
             let _ = write!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="middle">{}</text>"#,
-                x + bw / 2.0,
+                r#"<text x="{lx:.1}" y="{:.1}" font-size="{fs}" text-anchor="{anchor}">{}</text>"#,
                 top + plot_h + fs * 1.2,
                 esc(&b.label)
             );
@@ -238,20 +256,20 @@ fn curve_svg(
     let mut s = format!(
         r#"<svg class="{class}" viewBox="0 0 {w} {h}" role="img" aria-label="Power curve, kW over {what}" data-axis-s="{span}" data-curve-s="{curve_s}" xmlns="http://www.w3.org/2000/svg">"#
     );
-    let scale_max = nice_max(readings.iter().map(|r| r.1).fold(0.0, f64::max));
+    let (scale_max, step) = nice_ticks(readings.iter().map(|r| r.1).fold(0.0, f64::max));
     let plot_h = h - bottom - top;
     let plot_w = w - left - 10.0;
     let x_of = |t: i64| left + plot_w * (t - first) as f64 / span as f64;
-    for i in 0..=4 {
-        let v = scale_max * f64::from(i) / 4.0;
-        let y = top + plot_h - plot_h * f64::from(i) / 4.0;
+    for i in 0..=tick_count(scale_max, step) {
+        let v = step * f64::from(i);
+        let y = top + plot_h - plot_h * v / scale_max;
         let _ = write!(
             s,
             r##"<line x1="{left:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="{fs}" text-anchor="end">{} kW</text>"##,
             w - 10.0,
             left - 4.0,
             y + fs / 3.0,
-            numbers.number(v, quarter_digits(scale_max))
+            numbers.number(v, step_digits(step))
         );
     }
     let pts: Vec<String> = readings
@@ -337,6 +355,41 @@ pub fn nice_max(v: f64) -> f64 {
     10.0 * mag
 }
 
+/// The top of an axis and its tick step for values up to `max`: the step is the smallest round
+/// number (1, 2 or 5 times a power of ten) of at least a quarter of `max`, and the top the first
+/// multiple of it at or above `max`, so an axis has 1 to 4 steps (0, 100, 200, 300 for 280;
+/// not 0, 125, 250, 375, 500). `(1, 0.25)` when there is nothing to show. The page script's
+/// `niceTicks` is the same rule.
+pub fn nice_ticks(max: f64) -> (f64, f64) {
+    if max <= 0.0 || !max.is_finite() {
+        return (1.0, 0.25);
+    }
+    let quarter = max / 4.0;
+    let mag = 10f64.powf(quarter.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= quarter * (1.0 - 1e-12))
+        .unwrap_or(10.0 * mag);
+    let top = ((max / step) - 1e-9).ceil().max(1.0) * step;
+    (top, step)
+}
+
+/// How many steps of `step` reach `top` ([`nice_ticks`]).
+fn tick_count(top: f64, step: f64) -> i32 {
+    ((top / step).round() as i32).clamp(1, 10)
+}
+
+/// The decimals of a tick step from [`nice_ticks`]: 0 for 1 and more, 1 for 0.5 to 0.1, and so
+/// on, so every tick is named exactly.
+pub fn step_digits(step: f64) -> u8 {
+    if step >= 1.0 || step <= 0.0 {
+        0
+    } else {
+        (-step.log10().floor()).clamp(0.0, 6.0) as u8
+    }
+}
+
 /// The decimals that name each quarter of an axis from 0 to `scale` exactly (`12.5`, not `13`):
 /// 0, 1 or 2, as the page script's `quarterDigits`.
 pub fn quarter_digits(scale: f64) -> u8 {
@@ -405,6 +458,33 @@ mod tests {
             "{svg}"
         );
         assert!(svg.contains("kW over the whole session"));
+    }
+
+    /// Round steps, 1 to 4 of them, the top at or just above the data.
+    #[test]
+    fn axes_step_in_round_numbers() {
+        assert_eq!(nice_ticks(280.0), (300.0, 100.0));
+        assert_eq!(nice_ticks(2500.0), (3000.0, 1000.0));
+        assert_eq!(nice_ticks(50.0), (60.0, 20.0));
+        assert_eq!(nice_ticks(9.22), (10.0, 5.0));
+        assert_eq!(nice_ticks(400.0), (400.0, 100.0));
+        assert_eq!(nice_ticks(0.0), (1.0, 0.25));
+        for max in [0.3, 1.0, 7.7, 19.2, 123.0, 99_999.0] {
+            let (top, step) = nice_ticks(max);
+            let n = top / step;
+            assert!(
+                top >= max && (1.0..=4.0 + 1e-9).contains(&n),
+                "{max}: {top} by {step}"
+            );
+            let m = step / 10f64.powf(step.log10().floor());
+            assert!(
+                [1.0, 2.0, 5.0].iter().any(|r| (m - r).abs() < 1e-9),
+                "{max}: step {step}"
+            );
+        }
+        assert_eq!(step_digits(100.0), 0);
+        assert_eq!(step_digits(0.5), 1);
+        assert_eq!(step_digits(0.05), 2);
     }
 
     /// Only the first minutes: the axis runs from the first reading to the last, in minutes.

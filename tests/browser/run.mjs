@@ -206,6 +206,19 @@ try {
   const firstCarSessions = sessions.filter((s) => s.local_date.startsWith(y) && s.vehicle_id === month.vehicles[0]).length;
   const bars = await page.$$eval('#chart g[data-key]', (gs) => gs.reduce((a, g) => a + Number(g.getAttribute('data-total')), 0));
   check(bars === firstCarSessions, `sessions metric: bars ${bars} vs ${firstCarSessions}`);
+  // the scale steps in round numbers (1, 2 or 5 times a power of ten), whole for sessions
+  for (const metric of ['0', '1', '2', '3']) {
+    await page.selectOption('#metric', metric);
+    await page.waitForTimeout(150);
+    const ticks = await page.$$eval('#chart svg text[text-anchor="end"]', (ts) => ts.map((t) => t.textContent))
+      .then((t) => t.map(parseNum).filter((v) => !isNaN(v)));
+    const step = ticks[1] - ticks[0];
+    const mant = step / Math.pow(10, Math.floor(Math.log10(step)));
+    check(ticks.length >= 2 && ticks.every((v, i) => Math.abs(v - i * step) < 1e-6) && [1, 2, 5].some((m) => Math.abs(mant - m) < 1e-6)
+      && (metric !== '2' || step % 1 === 0), `metric ${metric}: the scale steps round: ${ticks.join(' ')}`);
+  }
+  await page.selectOption('#metric', '2');
+  await page.waitForTimeout(150);
   await page.click('button[data-level="year"]');
   await waitText(page, '#period', 'All years');
   await page.selectOption('#vehicle', 'all');
@@ -244,6 +257,16 @@ try {
   await page.goBack();
   await waitText(page, '#period', 'All years');
   check(page.url().startsWith(base + 'history.html'), `Back after a level switch stays on the page: ${page.url()}`);
+  // opened from the dashboard without a view in the address: the first change is a new entry,
+  // and Back returns to the built view
+  await page.goto(base + 'index.html');
+  await page.goto(base + 'history.html');
+  const builtPeriod = await page.textContent('#period');
+  await page.click('button[data-level="year"]');
+  await waitText(page, '#period', 'All years');
+  await page.goBack();
+  await waitText(page, '#period', builtPeriod);
+  check(page.url().startsWith(base + 'history.html'), `Back after the first change returns to the built view: ${page.url()}`);
 
   // --- on a phone the chart is drawn at the screen's width: no label under 12 px ---------------
   await page.setViewportSize({ width: 375, height: 800 });
