@@ -54,7 +54,8 @@
       var min = Math.max(0, Math.round((Date.now() - ts) / 60000));
       text('now-age', 'updated ' + ago(min) + ' ago');
       if (!pollMin) return;
-      var every = ' (the monitor polls every ' + pollMin + ' minutes)';
+      // the interval as the build wrote it ("1 hour"), so the two texts agree
+      var every = ' (the monitor polls every ' + (health.getAttribute('data-poll-every') || pollMin + ' minutes') + ')';
       if (isNaN(lastRun)) {
         text('poll-health', 'The data last changed ' + ago(min) + ' ago' + every + '. An idle charger changes nothing, ' +
           'so this page cannot tell a quiet charger from missed polls' + (repo ? ' (GitHub did not say when the last poll ran).' : '.'));
@@ -243,17 +244,19 @@
     var b = document.getElementById(id);
     if (off) b.setAttribute('aria-disabled', 'true'); else b.removeAttribute('aria-disabled');
   }
-  function niceMax(v) {
-    if (!(v > 0)) return 1;
-    var mag = Math.pow(10, Math.floor(Math.log10(v)));
-    var steps = [1, 2, 2.5, 5, 10];
-    for (var i = 0; i < steps.length; i++) if (steps[i] * mag >= v) return steps[i] * mag;
-    return 10 * mag;
+  // the top of an axis and its step, as charts.rs's nice_ticks: the step the smallest of 1, 2
+  // or 5 times a power of ten of at least a quarter of `max`, the top its first multiple at or
+  // above `max`
+  function niceTicks(max) {
+    if (!(max > 0)) return [1, 0.25];
+    var quarter = max / 4, mag = Math.pow(10, Math.floor(Math.log10(quarter)));
+    var step = 10 * mag;
+    [1, 2, 5, 10].some(function (m) { if (m * mag >= quarter * (1 - 1e-12)) { step = m * mag; return true; } return false; });
+    return [Math.max(1, Math.ceil(max / step - 1e-9)) * step, step];
   }
-  // decimals that name each quarter of the scale exactly (12.5, not 13)
-  function quarterDigits(scale) {
-    var q = scale / 4;
-    return q % 1 === 0 ? 0 : (q * 10) % 1 === 0 ? 1 : 2;
+  // decimals that name each tick of a step exactly (0.5 -> 1, 0.05 -> 2)
+  function stepDigits(step) {
+    return step >= 1 || step <= 0 ? 0 : Math.min(6, Math.max(0, -Math.floor(Math.log10(step))));
   }
   function svgEl(name, attrs, body) {
     var el = document.createElementNS('http://www.w3.org/2000/svg', name);
@@ -312,20 +315,23 @@
     // drawn at the figure's own width, so that one unit is one CSS pixel and the 12 px labels
     // stay 12 px on a phone as on a desktop
     var fig0 = document.getElementById('chart');
-    var w = Math.min(1000, Math.max(300, Math.round(fig0.getBoundingClientRect().width) || 800));
-    var h = w < 500 ? 220 : 260, left = 56, bottom = 40, top = 18, plotH = h - bottom - top, fs = 12;
+    var w = Math.min(1000, Math.max(240, Math.round(fig0.getBoundingClientRect().width) || 800));
+    var h = w < 500 ? 220 : 260, left = 56, bottom = 40, top = 26, plotH = h - bottom - top, fs = 12;
     var max = 0; bars.forEach(function (b) { max = Math.max(max, b.values.reduce(function (a, x) { return a + x; }, 0)); });
-    // whole sessions tick as whole numbers; every scale starts at 0 and ends just above the top
-    var scale = state.metric === 2 ? Math.max(4, Math.ceil(max / 4) * 4) : niceMax(max);
+    // every scale starts at 0 and ends at the first round step at or above the top (0, 100,
+    // 200, 300 for 280); whole sessions step by whole numbers
+    var ticks = niceTicks(max);
+    var step = state.metric === 2 ? Math.max(1, ticks[1]) : ticks[1];
+    var scale = Math.max(step, Math.ceil(max / step - 1e-9) * step);
     var slot = (w - left - 14) / Math.max(bars.length, 1), bw = Math.max(slot * 0.7, 1);
     var unit = state.metric === 3 ? currency : unitOf[state.metric];
     var svg = svgEl('svg', { 'class': 'chart', viewBox: '0 0 ' + w + ' ' + h, role: 'img',
       'aria-label': ['Energy', 'Miles', 'Sessions', 'Cost'][state.metric] + ' per ' + state.level + ', ' + unit + ', stacked by vehicle' });
-    for (var i = 0; i <= 4; i++) {
-      var y = top + plotH - plotH * i / 4;
+    for (var i = 0; i <= Math.round(scale / step); i++) {
+      var y = top + plotH - plotH * step * i / scale;
       svg.appendChild(svgEl('line', { x1: left, x2: w, y1: y, y2: y, stroke: '#ddd' }));
       svg.appendChild(svgEl('text', { x: left - 4, y: y + 4, 'font-size': fs, 'text-anchor': 'end' },
-        num(scale * i / 4, quarterDigits(scale))));
+        num(step * i, stepDigits(step))));
     }
     // axis titles: the unit above the scale, the period under the bars
     svg.appendChild(svgEl('text', { x: 4, y: fs, 'font-size': fs }, unit));
@@ -350,9 +356,19 @@
 
   // The view in the address (#level=month&page=2025&vehicle=…&metric=2), so it can be
   // bookmarked and shared; read once when the page opens.
+  // each view the visitor moves to is a history entry (Back steps back a view); the first
+  // one, and a hash corrected on reading, replace the entry instead
+  // the page opened without a view in its address: that entry is the built view, so the first
+  // change is a new entry and Back returns to it
+  var initial = { level: state.level, page: state.page };
+  var hashWritten = location.hash.length <= 1;
   function writeHash() {
     var q = new URLSearchParams({ level: state.level, page: state.page, vehicle: state.vehicle, metric: String(state.metric) });
-    if (location.hash.slice(1) !== q.toString()) history.replaceState(null, '', '#' + q.toString());
+    if (location.hash.slice(1) !== q.toString()) {
+      if (hashWritten) history.pushState(null, '', '#' + q.toString());
+      else history.replaceState(null, '', '#' + q.toString());
+    }
+    hashWritten = true;
   }
   function readHash() {
     var q = new URLSearchParams(location.hash.slice(1));
@@ -459,8 +475,31 @@
   // build-time chart, 800 units wide, whose 11-unit labels shrink below 12 px on a screen
   // narrower than about 880 px: drawn again there at the screen's width (one request)
   if (!(location.hash.length > 1 && readHash()) && document.getElementById('chart').getBoundingClientRect().width < 880) {
+    // the built view redrawn at the screen's width: the same entry, not a new one
+    hashWritten = false;
     load(state.level).then(draw).catch(keep);
   }
+  // an address edited by hand, or Back and Forward between views: show what it names
+  function onAddress() {
+    var q = new URLSearchParams({ level: state.level, page: state.page, vehicle: state.vehicle, metric: String(state.metric) });
+    if (location.hash.length <= 1) {
+      // Back to the entry the page opened with: the built view
+      document.getElementById('vehicle').value = 'all';
+      document.getElementById('metric').value = '0';
+      load(initial.level).then(function (data) {
+        state.level = initial.level; state.page = initial.page; state.vehicle = 'all'; state.metric = 0;
+        hashWritten = false;
+        draw(data);
+        if (location.hash.length > 1) history.replaceState(null, '', location.pathname + location.search);
+        hashWritten = true;
+      }).catch(keep);
+    } else if (location.hash.slice(1) !== q.toString()) {
+      hashWritten = false;
+      readHash();
+    }
+  }
+  window.addEventListener('hashchange', onAddress);
+  window.addEventListener('popstate', onAddress);
   document.getElementById('vehicle').addEventListener('change', onSelect);
   document.getElementById('metric').addEventListener('change', onSelect);
   document.getElementById('from').addEventListener('change', retable);
