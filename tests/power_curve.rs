@@ -41,8 +41,9 @@ fn strip_curves(data: &Path) {
     }
 }
 
-#[test]
-fn cache_keeps_each_ended_sessions_whole_curve_and_fills_old_caches_50_a_run() {
+/// A household folder (the demo's cars and classifier summary, no sessions yet) and
+/// `cph50 sim` with `days` of history.
+fn household_and_sim(days: &str) -> (tempfile::TempDir, SimProcess) {
     let demo = Demo::new(1);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -56,19 +57,29 @@ fn cache_keeps_each_ended_sessions_whole_curve_and_fills_old_caches_50_a_run() {
         "--start",
         "2026-01-09T18:00:00Z",
         "--history-days",
-        "90",
+        days,
     ]);
-    let run = || -> Value {
-        let out = sim
-            .cph50(dir.path())
-            .args(["cache", "--all", "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&out).unwrap()
-    };
+    (dir, sim)
+}
+
+/// `cph50 cache --all --json` in `dir` against `sim`: its report.
+fn cache_all(sim: &SimProcess, dir: &Path) -> Value {
+    let out = sim
+        .cph50(dir)
+        .args(["cache", "--all", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn cache_keeps_each_ended_sessions_whole_curve_and_fills_old_caches_50_a_run() {
+    let (dir, sim) = household_and_sim("90");
+    let data = dir.path().join("data");
+    let run = || cache_all(&sim, dir.path());
     let first = run();
     let n = first["sessions"].as_u64().unwrap();
     assert!(n > 50, "more sessions than one run fills: {first}");
@@ -155,21 +166,8 @@ fn cache_keeps_each_ended_sessions_whole_curve_and_fills_old_caches_50_a_run() {
 
 #[test]
 fn cache_reports_the_sessions_still_without_a_curve_in_its_summary() {
-    let demo = Demo::new(1);
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, sim) = household_and_sim("90");
     let data = dir.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    for f in ["vehicle_config.json", "classifier_summary.json"] {
-        fs::copy(demo.data().join(f), data.join(f)).unwrap();
-    }
-    let sim = SimProcess::start(&[
-        "--speed",
-        "0",
-        "--start",
-        "2026-01-09T18:00:00Z",
-        "--history-days",
-        "90",
-    ]);
     sim.cph50(dir.path())
         .args(["cache", "--all"])
         .assert()
@@ -195,33 +193,10 @@ fn cache_reports_the_sessions_still_without_a_curve_in_its_summary() {
 /// only.
 #[test]
 fn a_session_whose_details_have_no_curve_is_asked_once() {
-    let demo = Demo::new(1);
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, sim) = household_and_sim("20");
     let data = dir.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    for f in ["vehicle_config.json", "classifier_summary.json"] {
-        fs::copy(demo.data().join(f), data.join(f)).unwrap();
-    }
-    let sim = SimProcess::start(&[
-        "--speed",
-        "0",
-        "--start",
-        "2026-01-09T18:00:00Z",
-        "--history-days",
-        "20",
-    ]);
     sim.post_control("no-curve", serde_json::json!({"days_ago": 10}));
-    let run = || -> Value {
-        let out = sim
-            .cph50(dir.path())
-            .args(["cache", "--all", "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&out).unwrap()
-    };
+    let run = || cache_all(&sim, dir.path());
     let first = run();
     let all = entries(&data);
     let bare: Vec<&Value> = all
