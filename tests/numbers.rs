@@ -362,7 +362,9 @@ fn the_built_totals_are_the_sums_the_script_draws() {
         .and_then(|(_, r)| r.split_once('<'))
         .map(|(t, _)| t.to_owned())
         .unwrap();
-    let want = cph50::render::numbers::Numbers::default().money(sum);
+    let want = cph50::render::numbers::Numbers::new("en-US", "USD")
+        .unwrap()
+        .money(sum);
     assert_eq!(
         shown, want,
         "the month's cost as built vs the script's sum {sum}"

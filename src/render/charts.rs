@@ -38,8 +38,8 @@ pub struct Bar {
 /// `unit` is written above the scale and `across` (what a bar is: "day of the month") under
 /// the bars, and the bars' values are a `quantity`: each bar's total
 /// in its tooltip is written by `numbers` as one (with `unit` after it, except money, which
-/// has its symbol), the scale's labels with the decimals that name each quarter of it exactly
-/// ([`quarter_digits`]), in the site's locale. Two drawings, as [`power_curve`]'s: 800 × 260
+/// has its symbol), the scale's round steps ([`nice_ticks`]) with the decimals that name each
+/// exactly ([`step_digits`]), in the site's locale. Two drawings, as [`power_curve`]'s: 800 × 260
 /// units for wider screens (`chart-wide`) and 320 × 240 with larger labels and fewer bar
 /// labels for narrow ones (`chart-narrow`), so that a label is at least 12 CSS pixels from
 /// 320 px screens up.
@@ -341,20 +341,6 @@ fn curve_svg(
     s
 }
 
-/// A round number at or above `v` for the top of an axis.
-pub fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 || !v.is_finite() {
-        return 1.0;
-    }
-    let mag = 10f64.powf(v.log10().floor());
-    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if m * mag >= v {
-            return m * mag;
-        }
-    }
-    10.0 * mag
-}
-
 /// The top of an axis and its tick step for values up to `max`: the step is the smallest round
 /// number (1, 2 or 5 times a power of ten) of at least a quarter of `max`, and the top the first
 /// multiple of it at or above `max`, so an axis has 1 to 4 steps (0, 100, 200, 300 for 280;
@@ -387,19 +373,6 @@ pub fn step_digits(step: f64) -> u8 {
         0
     } else {
         (-step.log10().floor()).clamp(0.0, 6.0) as u8
-    }
-}
-
-/// The decimals that name each quarter of an axis from 0 to `scale` exactly (`12.5`, not `13`):
-/// 0, 1 or 2, as the page script's `quarterDigits`.
-pub fn quarter_digits(scale: f64) -> u8 {
-    let q = scale / 4.0;
-    if q.fract() == 0.0 {
-        0
-    } else if (q * 10.0).fract() == 0.0 {
-        1
-    } else {
-        2
     }
 }
 

@@ -108,14 +108,6 @@ impl PartialEq for Numbers {
     }
 }
 
-impl Default for Numbers {
-    /// `en-US` and `USD`.
-    fn default() -> Self {
-        #[allow(clippy::expect_used)]
-        Self::new(DEFAULT_LOCALE, DEFAULT_CURRENCY).expect("en-US and USD are valid")
-    }
-}
-
 impl Numbers {
     /// The formatter for `locale` (BCP 47: `en-US`, `de-DE`, `fr-CH`) and `currency` (ISO 4217:
     /// `USD`, `EUR`). A well-formed locale that CLDR has no data for falls back to its parent
@@ -300,7 +292,7 @@ mod tests {
     use super::*;
 
     fn us() -> Numbers {
-        Numbers::default()
+        Numbers::new(DEFAULT_LOCALE, DEFAULT_CURRENCY).unwrap()
     }
 
     fn de() -> Numbers {

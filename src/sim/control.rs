@@ -405,9 +405,9 @@ async fn no_curve(State(sim): State<Sim>, body: Bytes) -> Response {
         &body,
         "POST /_sim/no-curve",
         |w, b: NoCurveBody, _| {
-            w.quirks.no_curve_after_days = match b.days_ago {
-                None => None,
-                Some(f) => Some(
+            w.quirks.no_curve_after_days = b
+                .days_ago
+                .map(|f| {
                     Field::fits(Some(f))
                         .filter(|x: &f64| x.is_finite() && *x >= 0.0)
                         .ok_or_else(|| {
@@ -415,9 +415,9 @@ async fn no_curve(State(sim): State<Sim>, body: Bytes) -> Response {
                                 "body of POST /_sim/no-curve: `days_ago` must be a number >= 0"
                                     .to_owned(),
                             )
-                        })?,
-                ),
-            };
+                        })
+                })
+                .transpose()?;
             Ok(())
         },
     )

@@ -362,8 +362,12 @@
   // change is a new entry and Back returns to it
   var initial = { level: state.level, page: state.page };
   var hashWritten = location.hash.length <= 1;
+  // the view shown, as the address writes it
+  function viewQuery() {
+    return new URLSearchParams({ level: state.level, page: state.page, vehicle: state.vehicle, metric: String(state.metric) });
+  }
   function writeHash() {
-    var q = new URLSearchParams({ level: state.level, page: state.page, vehicle: state.vehicle, metric: String(state.metric) });
+    var q = viewQuery();
     if (location.hash.slice(1) !== q.toString()) {
       if (hashWritten) history.pushState(null, '', '#' + q.toString());
       else history.replaceState(null, '', '#' + q.toString());
@@ -481,7 +485,7 @@
   }
   // an address edited by hand, or Back and Forward between views: show what it names
   function onAddress() {
-    var q = new URLSearchParams({ level: state.level, page: state.page, vehicle: state.vehicle, metric: String(state.metric) });
+    var q = viewQuery();
     if (location.hash.length <= 1) {
       // Back to the entry the page opened with: the built view
       document.getElementById('vehicle').value = 'all';

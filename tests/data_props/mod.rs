@@ -230,7 +230,7 @@ proptest! {
             repository: None,
             tz: TZ,
             source_date: None,
-            numbers: Default::default(),
+            numbers: cph50::render::numbers::Numbers::new("en-US", "USD").unwrap(),
         };
         let built = build_with(&opts, templates());
         if report.problems.is_empty() {
